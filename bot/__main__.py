@@ -1,0 +1,152 @@
+"""The `interview-bot` command line: run, migrate, demo, manifest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import OperationalError
+
+from bot.config import ConfigError
+
+
+def _fail(message: str) -> int:
+    print(f"interview-bot: {message}", file=sys.stderr)
+    return 2
+
+
+def _migrate_or_explain(database_url: str) -> None:
+    from bot.store import migrate
+    from bot.store.db import Database
+
+    db = Database(database_url)
+    try:
+        migrate.upgrade(db.engine)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise ConfigError(
+            f"DATABASE_URL could not be opened ({reason}). Fix: check the URL and that the "
+            "database server is running."
+        ) from None
+    finally:
+        db.dispose()
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    from bot.app import create_app
+    from bot.config import load_settings
+    from bot.logging_setup import configure_logging
+    from bot.runner import serve
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    _migrate_or_explain(settings.database_url)
+    serve(create_app(settings))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.config import DEFAULT_DATABASE_URL
+    from bot.store import migrate
+    from bot.store.db import Database
+
+    # Only the database matters here; tokens may not exist yet on a fresh machine.
+    url = args.database_url or _database_url_from_env() or DEFAULT_DATABASE_URL
+    if args.downgrade:
+        db = Database(url)
+        try:
+            migrate.downgrade(db.engine, args.downgrade)
+        finally:
+            db.dispose()
+    else:
+        _migrate_or_explain(url)
+    print(f"database at {_redacted(url)} is at revision {_revision(url)}")
+    return 0
+
+
+def _database_url_from_env() -> str | None:
+    from pydantic import ValidationError
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    from bot.config import Settings
+
+    class DatabaseOnly(BaseSettings):
+        model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+        database_url: str | None = None
+
+    try:
+        url = DatabaseOnly().database_url
+        if url is not None:
+            Settings._database_url_parses(url)
+    except (ValidationError, ValueError) as exc:
+        raise ConfigError(f"DATABASE_URL is not valid: {exc}") from None
+    return url
+
+
+def _revision(url: str) -> str:
+    from bot.store import migrate
+    from bot.store.db import Database
+
+    db = Database(url)
+    try:
+        return migrate.current_revision(db.engine) or "base (empty)"
+    finally:
+        db.dispose()
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import build_manifest
+
+    print(json.dumps(build_manifest(args.base_url, args.name), indent=2))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(speedup=args.speedup)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interview-bot", description="Interview Coach, a Slack bot for after the interview."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="migrate the database, then serve Slack").set_defaults(func=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--database-url", help="overrides DATABASE_URL")
+    migrate.add_argument("--downgrade", metavar="REVISION", help="go back to REVISION (or base)")
+    migrate.set_defaults(func=cmd_migrate)
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    manifest.add_argument(
+        "--base-url", help="public https base URL for HTTP mode; omit for Socket Mode"
+    )
+    manifest.add_argument("--name", default="Interview Coach", help="the app's display name")
+    manifest.set_defaults(func=cmd_manifest)
+
+    demo = sub.add_parser("demo", help="play a scripted person against a local Slack stand-in")
+    demo.add_argument("--speedup", type=float, default=None, help="overrides CLOCK_SPEEDUP")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        return _fail(f"configuration problem:\n  {str(exc).replace(chr(10), chr(10) + '  ')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Remembering which Slack events were handled, so a retried delivery is a no-op."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from bot.store.models import EventReceipt
+from bot.store.upsert import insert_ignoring_conflicts
+
+# Slack retries within minutes; a day's memory is ample and keeps the table small.
+RECEIPT_TTL = timedelta(days=1)
+
+
+def first_delivery(session: Session, event_id: str, now: datetime) -> bool:
+    """True the first time an event id is seen, False for every redelivery."""
+    return insert_ignoring_conflicts(
+        session, EventReceipt, {"event_id": event_id, "received_at": now}, ["event_id"]
+    )
+
+
+def forget_old_receipts(session: Session, now: datetime) -> int:
+    result = session.execute(
+        delete(EventReceipt).where(EventReceipt.received_at < now - RECEIPT_TTL)
+    )
+    return result.rowcount

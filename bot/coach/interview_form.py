@@ -1,0 +1,126 @@
+"""Checking what a person typed about an interview: pure, no Slack, no database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain import InterviewFormat
+from bot.store.models import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX
+
+# Logging an interview a little ahead covers a clock or time-zone slip; further is a mistake.
+MAX_AHEAD = timedelta(days=1)
+# The follow-up advice stops making sense for an interview older than this.
+MAX_AGE = timedelta(days=90)
+MAX_TIMELINE_AHEAD = timedelta(days=365)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class InterviewForm:
+    """The modal's values as Slack delivered them, before any checking."""
+
+    company: str | None = None
+    role: str | None = None
+    happened_at: datetime | None = None
+    format: str | None = None
+    traditional_org: bool = False
+    interviewers: str | None = None
+    hiring_manager: str | None = None
+    employer_timeline: date | None = None
+    direct_contact_ok: bool = False
+
+
+@dataclass(frozen=True)
+class InterviewDraft:
+    """An interview that passed every check, ready to store."""
+
+    company: str
+    role: str | None
+    happened_at: datetime
+    format: InterviewFormat
+    traditional_org: bool
+    interviewers: str | None
+    hiring_manager: str | None
+    employer_timeline: date | None
+    direct_contact_ok: bool
+
+
+FieldErrors = dict[str, str]
+
+
+def clean_text(value: str | None) -> str | None:
+    """Trim, drop control characters and fold runs of spaces; empty becomes None."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFC", value)
+    value = " ".join(_CONTROL.sub(" ", value).split())
+    return value or None
+
+
+def _check_length(errors: FieldErrors, field: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        errors[field] = f"Please keep this under {limit} characters (it has {len(value)})."
+
+
+def validate_interview_form(
+    form: InterviewForm, *, now: datetime, tz: ZoneInfo
+) -> InterviewDraft | FieldErrors:
+    """An InterviewDraft, or the problems keyed by field name, in words for the person."""
+    errors: FieldErrors = {}
+    company = clean_text(form.company)
+    role = clean_text(form.role)
+    interviewers = clean_text(form.interviewers)
+    hiring_manager = clean_text(form.hiring_manager)
+
+    if company is None:
+        errors["company"] = "Which company was the interview with?"
+    _check_length(errors, "company", company, COMPANY_MAX)
+    _check_length(errors, "role", role, ROLE_MAX)
+    _check_length(errors, "interviewers", interviewers, INTERVIEWERS_MAX)
+    _check_length(errors, "hiring_manager", hiring_manager, PERSON_MAX)
+
+    happened_at = form.happened_at
+    if happened_at is None:
+        errors["happened_at"] = "When did the interview happen?"
+    elif happened_at > now + MAX_AHEAD:
+        errors["happened_at"] = (
+            "That's more than a day from now. Log the interview once it has happened."
+        )
+    elif happened_at < now - MAX_AGE:
+        errors["happened_at"] = (
+            "That's more than 90 days ago; the follow-up advice won't fit an interview that old."
+        )
+
+    try:
+        interview_format = InterviewFormat(form.format or "")
+    except ValueError:
+        errors["format"] = "Was it a phone screen, a video call or face-to-face?"
+        interview_format = None
+
+    timeline = form.employer_timeline
+    if timeline is not None and happened_at is not None and "happened_at" not in errors:
+        interview_day = happened_at.astimezone(tz).date()
+        if timeline < interview_day:
+            errors["employer_timeline"] = "The date they gave can't be before the interview."
+        elif timeline > interview_day + MAX_TIMELINE_AHEAD:
+            errors["employer_timeline"] = "That's more than a year after the interview."
+
+    if errors:
+        return errors
+    assert happened_at is not None and interview_format is not None and company is not None
+    return InterviewDraft(
+        company=company,
+        role=role,
+        happened_at=happened_at,
+        format=interview_format,
+        traditional_org=form.traditional_org,
+        interviewers=interviewers,
+        hiring_manager=hiring_manager,
+        employer_timeline=timeline,
+        direct_contact_ok=form.direct_contact_ok,
+    )

@@ -1,0 +1,119 @@
+"""Use cases about interviews: log one, list a person's open ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.coach.interview_form import InterviewDraft
+from bot.coach.people import ensure_person
+from bot.domain import InterviewFormat, InterviewStatus
+from bot.store.models import Interview, SlackUser
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """What the UI needs to show an interview; no ORM object leaves the coach."""
+
+    id: int
+    company: str
+    role: str | None
+    format: InterviewFormat
+    traditional_org: bool
+    happened_at: datetime
+    interviewers: str | None
+    hiring_manager: str | None
+    employer_timeline: date | None
+    direct_contact_ok: bool
+    status: InterviewStatus
+    owner_tz: str
+
+    @classmethod
+    def of(cls, interview: Interview, owner: SlackUser) -> InterviewSummary:
+        return cls(
+            id=interview.id,
+            company=interview.company,
+            role=interview.role,
+            format=interview.format,
+            traditional_org=interview.traditional_org,
+            happened_at=interview.happened_at,
+            interviewers=interview.interviewers,
+            hiring_manager=interview.hiring_manager,
+            employer_timeline=interview.employer_timeline,
+            direct_contact_ok=interview.direct_contact_ok,
+            status=interview.status,
+            owner_tz=owner.tz,
+        )
+
+
+@dataclass(frozen=True)
+class LogResult:
+    interview: InterviewSummary
+    created: bool  # False when this submission had been stored already
+
+
+def log_interview(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    draft: InterviewDraft,
+    now: datetime,
+    source_view_id: str | None,
+) -> LogResult:
+    """Store a checked interview once per modal submission."""
+    owner = ensure_person(session, team_id, user_id, now)
+    if source_view_id is not None:
+        existing = _by_source_view(session, source_view_id)
+        if existing is not None:
+            return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
+    interview = Interview(
+        owner=owner,
+        company=draft.company,
+        role=draft.role,
+        interviewers=draft.interviewers,
+        hiring_manager=draft.hiring_manager,
+        format=draft.format,
+        traditional_org=draft.traditional_org,
+        happened_at=draft.happened_at,
+        employer_timeline=draft.employer_timeline,
+        direct_contact_ok=draft.direct_contact_ok,
+        status=InterviewStatus.ACTIVE,
+        source_view_id=source_view_id,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(interview)
+    except IntegrityError:
+        # Another process stored the same submission between our look and our insert.
+        existing = _by_source_view(session, source_view_id or "")
+        if existing is None:
+            raise
+        return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
+    return LogResult(InterviewSummary.of(interview, owner), created=True)
+
+
+def _by_source_view(session: Session, source_view_id: str) -> Interview | None:
+    return session.scalars(
+        select(Interview).where(Interview.source_view_id == source_view_id)
+    ).one_or_none()
+
+
+def active_interviews(session: Session, team_id: str, user_id: str) -> list[InterviewSummary]:
+    rows = session.execute(
+        select(Interview, SlackUser)
+        .join(SlackUser, Interview.owner_id == SlackUser.id)
+        .where(
+            SlackUser.team_id == team_id,
+            SlackUser.user_id == user_id,
+            Interview.status == InterviewStatus.ACTIVE,
+        )
+        .order_by(Interview.happened_at.desc())
+    ).all()
+    return [InterviewSummary.of(interview, owner) for interview, owner in rows]

@@ -1,0 +1,56 @@
+"""The bot's vocabulary, shared by every layer; imports nothing of the bot's own."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InterviewFormat(StrEnum):
+    PHONE_SCREEN = "phone_screen"
+    VIDEO = "video"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        return {
+            InterviewFormat.PHONE_SCREEN: "Phone screen",
+            InterviewFormat.VIDEO: "Video call",
+            InterviewFormat.IN_PERSON: "Face-to-face",
+        }[self]
+
+
+class InterviewStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    OFFER = "offer"
+    NEXT_ROUND = "next_round"
+    REJECTED = "rejected"
+    WITHDREW = "withdrew"
+    STOPPED = "stopped"
+
+
+class NudgeKind(StrEnum):
+    DISTANCE = "distance"
+    REFLECTION = "reflection"
+    THANK_YOU = "thank_you"
+    CARD = "card"
+    FOLLOW_UP = "follow_up"
+    CHECK_IN = "check_in"
+
+
+class NudgeStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class ContactKind(StrEnum):
+    THANK_YOU_EMAIL = "thank_you_email"
+    THANK_YOU_CARD = "thank_you_card"
+    FOLLOW_UP = "follow_up"
+    HEARD_BACK = "heard_back"

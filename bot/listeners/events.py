@@ -1,0 +1,77 @@
+"""Events API: DMs, the Home tab, and the app being removed.
+
+Every subscribed event has a listener, even one that only ignores it: Bolt answers 404
+to an unmatched event and Slack would keep retrying it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.coach.event_receipts import first_delivery
+from bot.coach.interviews import active_interviews
+from bot.coach.people import pause_workspace
+from bot.services import Services
+from bot.ui.home import home_view
+from bot.ui.messages import DM_HELP
+
+logger = logging.getLogger(__name__)
+
+
+def register_middleware(app: App, services: Services) -> None:
+    @app.middleware
+    def once_per_event(body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and event_id:
+            with services.db.transaction() as session:
+                fresh = first_delivery(session, str(event_id), services.clock.now())
+            if not fresh:
+                logger.info("event %s already handled; ignoring the redelivery", event_id)
+                return BoltResponse(status=200, body="")
+        next_()
+        return None
+
+
+def _is_person_writing(event: dict[str, Any]) -> bool:
+    return (
+        event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+    )
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("message")
+    def direct_message(event: dict[str, Any], client: WebClient) -> None:
+        # Edits, deletions and the bot's own echoes arrive here too: only people get a reply.
+        if not _is_person_writing(event):
+            return
+        client.chat_postMessage(channel=event["channel"], text=DM_HELP)
+
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") != "home":
+            return
+        with services.db.transaction() as session:
+            interviews = active_interviews(session, body["team_id"], event["user"])
+        client.views_publish(user_id=event["user"], view=home_view(interviews))
+
+    @app.event("app_uninstalled")
+    def app_uninstalled(body: dict[str, Any]) -> None:
+        with services.db.transaction() as session:
+            paused = pause_workspace(session, body["team_id"], services.clock.now())
+        logger.warning("app uninstalled from %s; paused %d people", body["team_id"], paused)
+
+    @app.event("tokens_revoked")
+    def tokens_revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if not (event.get("tokens") or {}).get("bot"):
+            return  # only user tokens went, and the bot uses none
+        with services.db.transaction() as session:
+            paused = pause_workspace(session, body["team_id"], services.clock.now())
+        logger.warning("bot token revoked in %s; paused %d people", body["team_id"], paused)

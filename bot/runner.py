@@ -1,0 +1,67 @@
+"""`interview-bot run`: migrate, then serve Slack over HTTP (or Socket Mode) with the scheduler."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.app import BotApp
+from bot.coach.event_receipts import forget_old_receipts
+from bot.server import HttpServer
+from bot.web import create_wsgi_app
+
+logger = logging.getLogger(__name__)
+
+HOUSEKEEPING_INTERVAL_SECONDS = 3600
+
+
+def build_scheduler(bot: BotApp) -> BackgroundScheduler:
+    """The in-memory scheduler; its jobs keep their state in the database, not in APScheduler."""
+    scheduler = BackgroundScheduler(
+        timezone="UTC", job_defaults={"max_instances": 1, "coalesce": True}
+    )
+
+    def housekeeping() -> None:
+        with bot.services.db.transaction() as session:
+            forgotten = forget_old_receipts(session, bot.services.clock.now())
+        logger.debug("housekeeping: forgot %d event receipts", forgotten)
+
+    scheduler.add_job(
+        housekeeping, "interval", seconds=HOUSEKEEPING_INTERVAL_SECONDS, id="housekeeping"
+    )
+    return scheduler
+
+
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # the same orderly exit as Ctrl-C
+
+
+def serve(bot: BotApp) -> None:
+    settings = bot.settings
+    scheduler = build_scheduler(bot)
+    server = HttpServer(create_wsgi_app(bot), settings.host, settings.port)
+    socket_handler = None
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    scheduler.start()
+    try:
+        if settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            socket_handler = SocketModeHandler(
+                bot.bolt, settings.slack_app_token.get_secret_value()
+            )
+            socket_handler.connect()
+            logger.info("connected to Slack in Socket Mode; /healthz on port %d", server.port)
+        else:
+            logger.info("serving Slack on http://%s:%d/slack/events", settings.host, server.port)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        logger.info("shutting down")
+    finally:
+        if socket_handler is not None:
+            socket_handler.close()
+        scheduler.shutdown(wait=False)
+        bot.services.db.dispose()

@@ -1,0 +1,14 @@
+"""What every listener and job needs from the outside world, handed in at wiring time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.store.db import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    db: Database
+    clock: Clock

@@ -1,0 +1,183 @@
+"""ORM models: people, their interviews, reflections, the nudge outbox and what they did."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.domain import (
+    ContactKind,
+    InterviewFormat,
+    InterviewStatus,
+    NudgeKind,
+    NudgeStatus,
+    Outcome,
+)
+from bot.store.types import UTCDateTime
+
+# Named constraints let Alembic's batch mode (SQLite) find and alter them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+COMPANY_MAX = 100
+ROLE_MAX = 100
+PERSON_MAX = 150
+INTERVIEWERS_MAX = 200
+ANSWER_MAX = 3000
+
+
+def _enum(enum_class: type, name: str) -> Enum:
+    # Plain strings with a CHECK: portable, and adding a value is a batch migration, not a type.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class SlackUser(Base):
+    __tablename__ = "slack_user"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    dm_channel_id: Mapped[str | None] = mapped_column(String(32))
+    waking_start_hour: Mapped[int] = mapped_column(Integer, default=8)
+    waking_end_hour: Mapped[int] = mapped_column(Integer, default=20)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    interviews: Mapped[list[Interview]] = relationship(back_populates="owner")
+
+
+class Interview(Base):
+    __tablename__ = "interview"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("slack_user.id", ondelete="CASCADE"), index=True
+    )
+    company: Mapped[str] = mapped_column(String(COMPANY_MAX))
+    role: Mapped[str | None] = mapped_column(String(ROLE_MAX))
+    interviewers: Mapped[str | None] = mapped_column(String(INTERVIEWERS_MAX))
+    hiring_manager: Mapped[str | None] = mapped_column(String(PERSON_MAX))
+    format: Mapped[InterviewFormat] = mapped_column(_enum(InterviewFormat, "interview_format"))
+    traditional_org: Mapped[bool] = mapped_column(Boolean, default=False)
+    happened_at: Mapped[datetime]
+    employer_timeline: Mapped[date | None] = mapped_column(Date)
+    direct_contact_ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[InterviewStatus] = mapped_column(
+        _enum(InterviewStatus, "interview_status"), default=InterviewStatus.ACTIVE
+    )
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "interview_outcome"))
+    # The modal's view id: a submission Slack delivers twice is stored once.
+    source_view_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    owner: Mapped[SlackUser] = relationship(back_populates="interviews")
+    reflections: Mapped[list[Reflection]] = relationship(
+        back_populates="interview", cascade="all, delete-orphan"
+    )
+
+
+class Reflection(Base):
+    __tablename__ = "reflection"
+    __table_args__ = (UniqueConstraint("interview_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(40))
+    answer: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    interview: Mapped[Interview] = relationship(back_populates="reflections")
+
+
+class Nudge(Base):
+    """The outbox and the only schedule: one row per message the coach means to send."""
+
+    __tablename__ = "nudge"
+    __table_args__ = (
+        UniqueConstraint("interview_id", "kind", "sequence"),
+        Index(
+            "ix_nudge_pending_due_at",
+            "due_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    kind: Mapped[NudgeKind] = mapped_column(_enum(NudgeKind, "nudge_kind"))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime]
+    status: Mapped[NudgeStatus] = mapped_column(
+        _enum(NudgeStatus, "nudge_status"), default=NudgeStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class ContactLog(Base):
+    """What the person did; the pacing rules read this, not the nudges."""
+
+    __tablename__ = "contact_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind, "contact_kind"))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    occurred_at: Mapped[datetime]
+    # The Slack action that recorded it: a double click or a retry logs once.
+    source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+
+class EventReceipt(Base):
+    """Slack event ids already handled, so a retried delivery changes nothing."""
+
+    __tablename__ = "event_receipt"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,1 @@
+"""Block Kit builders: domain objects in, Slack blocks and views out. Pure."""

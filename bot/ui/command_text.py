@@ -1,0 +1,56 @@
+"""Reading `/interview …` text, and the usage answer for anything it doesn't know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.ui.text import escape_mrkdwn, truncate
+
+
+class Subcommand(StrEnum):
+    LOGGED = "logged"
+    LIST = "list"
+    HELP = "help"
+    UNKNOWN = "unknown"
+
+
+ALIASES: dict[str, Subcommand] = {
+    "logged": Subcommand.LOGGED,
+    "log": Subcommand.LOGGED,
+    "list": Subcommand.LIST,
+    "ls": Subcommand.LIST,
+    "help": Subcommand.HELP,
+    "?": Subcommand.HELP,
+}
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    subcommand: Subcommand
+    argument: str  # what follows the subcommand, as typed
+    word: str = ""  # the first word, kept to say what was not understood
+
+
+def parse_command(text: str | None) -> ParsedCommand:
+    words = (text or "").strip().split(maxsplit=1)
+    if not words:
+        return ParsedCommand(Subcommand.HELP, "")
+    word = words[0]
+    argument = words[1].strip() if len(words) > 1 else ""
+    return ParsedCommand(ALIASES.get(word.lower(), Subcommand.UNKNOWN), argument, word)
+
+
+USAGE = (
+    "*Interview Coach* walks you through the days after an interview.\n"
+    "• `/interview logged [company]`: log an interview you just had (opens a short form)\n"
+    "• `/interview list`: your interviews in progress\n"
+    "• `/interview help`: this message"
+)
+
+
+def usage_text(command: ParsedCommand | None = None) -> str:
+    if command is not None and command.subcommand is Subcommand.UNKNOWN:
+        shown = escape_mrkdwn(truncate(command.word, 40))
+        return f"I don't know `{shown}`.\n{USAGE}"
+    return USAGE

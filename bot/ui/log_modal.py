@@ -1,0 +1,178 @@
+"""The "Log an interview" modal: building it, and reading a submission back."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    DateTimePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.coach.interview_form import FieldErrors, InterviewForm
+from bot.domain import InterviewFormat
+from bot.store.models import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX
+
+CALLBACK_ID = "log_interview"
+
+# One input block per field; the ids tie a field error back to the right input.
+BLOCK_IDS: dict[str, str] = {
+    "company": "company_block",
+    "role": "role_block",
+    "happened_at": "happened_at_block",
+    "format": "format_block",
+    "flags": "flags_block",
+    "interviewers": "interviewers_block",
+    "hiring_manager": "hiring_manager_block",
+    "employer_timeline": "timeline_block",
+}
+ACTION_ID = "value"
+TRADITIONAL = "traditional"
+DIRECT_OK = "direct_contact_ok"
+
+
+def _text_input(
+    field: str,
+    label: str,
+    limit: int,
+    *,
+    optional: bool,
+    initial: str | None = None,
+    hint: str = "",
+) -> InputBlock:
+    return InputBlock(
+        block_id=BLOCK_IDS[field],
+        label=PlainTextObject(text=label),
+        optional=optional,
+        hint=PlainTextObject(text=hint) if hint else None,
+        element=PlainTextInputElement(
+            action_id=ACTION_ID, max_length=limit, initial_value=initial or None
+        ),
+    )
+
+
+def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, Any]:
+    """The modal `/interview logged [company]` opens; `now` seeds the date-time picker."""
+    format_options = [
+        Option(value=kind.value, text=PlainTextObject(text=kind.label)) for kind in InterviewFormat
+    ]
+    flag_options = [
+        Option(
+            value=TRADITIONAL,
+            text=PlainTextObject(text="A more traditional organization"),
+            description=PlainTextObject(text="Banks, law firms, government…: a mailed card helps"),
+        ),
+        Option(
+            value=DIRECT_OK,
+            text=PlainTextObject(text="They said I may follow up with the hiring manager directly"),
+        ),
+    ]
+    blocks = [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Logged it? Good. Now step outside and walk a few blocks before you "
+                    "go over it: some distance first, analysis after."
+                )
+            ]
+        ),
+        _text_input("company", "Company", COMPANY_MAX, optional=False, initial=company),
+        _text_input("role", "Role", ROLE_MAX, optional=True),
+        InputBlock(
+            block_id=BLOCK_IDS["happened_at"],
+            label=PlainTextObject(text="When was it?"),
+            element=DateTimePickerElement(
+                action_id=ACTION_ID, initial_date_time=int(now.timestamp())
+            ),
+        ),
+        InputBlock(
+            block_id=BLOCK_IDS["format"],
+            label=PlainTextObject(text="Format"),
+            element=StaticSelectElement(
+                action_id=ACTION_ID,
+                placeholder=PlainTextObject(text="Phone, video or in person?"),
+                options=format_options,
+            ),
+        ),
+        InputBlock(
+            block_id=BLOCK_IDS["flags"],
+            label=PlainTextObject(text="Good to know"),
+            optional=True,
+            element=CheckboxesElement(action_id=ACTION_ID, options=flag_options),
+        ),
+        _text_input(
+            "interviewers",
+            "Interviewer(s)",
+            INTERVIEWERS_MAX,
+            optional=True,
+            hint="Names for your thank-you notes",
+        ),
+        _text_input("hiring_manager", "Hiring manager", PERSON_MAX, optional=True),
+        InputBlock(
+            block_id=BLOCK_IDS["employer_timeline"],
+            label=PlainTextObject(text="When did they say you'd hear back?"),
+            optional=True,
+            hint=PlainTextObject(text="Leave empty if they gave no timeline."),
+            element=DatePickerElement(action_id=ACTION_ID),
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=CALLBACK_ID,
+        title=PlainTextObject(text="Log an interview"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def _value(state: dict[str, Any], field: str) -> dict[str, Any]:
+    return state.get(BLOCK_IDS[field], {}).get(ACTION_ID) or {}
+
+
+def _parse_date(raw: Any) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_epoch(raw: Any) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(raw), UTC) if raw not in (None, "") else None
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def read_submission(view: dict[str, Any]) -> InterviewForm:
+    """The form as typed; tolerant of missing or odd values, which validation then names."""
+    state = (view.get("state") or {}).get("values") or {}
+    selected_format = _value(state, "format").get("selected_option") or {}
+    flags = {o.get("value") for o in _value(state, "flags").get("selected_options") or []}
+    return InterviewForm(
+        company=_value(state, "company").get("value"),
+        role=_value(state, "role").get("value"),
+        happened_at=_parse_epoch(_value(state, "happened_at").get("selected_date_time")),
+        format=selected_format.get("value"),
+        traditional_org=TRADITIONAL in flags,
+        interviewers=_value(state, "interviewers").get("value"),
+        hiring_manager=_value(state, "hiring_manager").get("value"),
+        employer_timeline=_parse_date(_value(state, "employer_timeline").get("selected_date")),
+        direct_contact_ok=DIRECT_OK in flags,
+    )
+
+
+def block_errors(errors: FieldErrors) -> dict[str, str]:
+    """Field errors keyed the way Slack's `response_action: errors` wants them."""
+    return {BLOCK_IDS[field]: message for field, message in errors.items()}

@@ -1,0 +1,109 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+a fixed clock, the Slack stand-in, and the bot serving HTTP on a free port."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.clock import FixedClock
+from bot.slack_standin import SlackStandIn
+from bot.store import migrate
+from bot.store.db import Database
+from bot.store.models import Base
+from tests.harness import DANA, SAM, RunningBot, start_bot
+
+# 10:00 in Los Angeles, where Dana lives.
+START = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+
+
+def pytest_report_header() -> str:
+    return f"database: {_backend()}"
+
+
+def _backend() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return make_url(url).get_backend_name() if url else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A schema of its own on the PostgreSQL the environment names, dropped afterwards.
+
+    An unreachable server is an error, never a skip: CI must not pass without its tests.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield None
+        return
+    schema = f"ic_test_{uuid.uuid4().hex[:12]}"
+    admin = Database(url)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(postgres_url: str | None, tmp_path: Path) -> str:
+    return postgres_url or f"sqlite:///{tmp_path / 'coach.db'}"
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    migrate.upgrade(database.engine)
+    try:
+        yield database
+    finally:
+        if database.engine.dialect.name == "postgresql":
+            # One schema serves the whole session: leave it empty for the next test.
+            with database.engine.begin() as connection:
+                tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        database.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as server:
+        server.add_user(DANA.user_id, tz="America/Los_Angeles", name=DANA.name)
+        server.add_user(SAM.user_id, tz="Europe/Berlin", name=SAM.name)
+        yield server
+
+
+@pytest.fixture
+def running(standin: SlackStandIn, clock: FixedClock, db: Database) -> Iterator[RunningBot]:
+    bot = start_bot(standin, clock, db)
+    try:
+        yield bot
+    finally:
+        bot.server.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With REQUIRE_NO_SKIPS set (CI), a skipped test fails the run."""
+    if not os.environ.get("REQUIRE_NO_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        reporter.write_line(f"REQUIRE_NO_SKIPS: {skipped} test(s) were skipped", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
