@@ -71,6 +71,7 @@ class RunningBot:
         reply = self.slack.slash_command(text, person)
         assert reply.status == 200, reply
         call = self.standin.wait_for("views.open", before + 1)[-1]
+        self.idle()  # the bot learns the person's time zone after opening the modal
         view = self.standin.view(call.response["view"]["id"])
         assert view is not None
         return view

@@ -72,7 +72,7 @@ def log_interview(
         if existing is not None:
             return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
     interview = Interview(
-        owner=owner,
+        owner_id=owner.id,
         company=draft.company,
         role=draft.role,
         interviewers=draft.interviewers,
