@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -56,15 +57,17 @@ class ScaledClock:
         speedup: float,
         *,
         start: datetime | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if speedup <= 0:
             raise ValueError("speedup must be positive")
         self.speedup = speedup
         self._start = (start or datetime.now(UTC)).astimezone(UTC)
-        self._monotonic_start = time.monotonic()
+        self._monotonic = monotonic
+        self._monotonic_start = monotonic()
 
     def now(self) -> datetime:
-        elapsed = time.monotonic() - self._monotonic_start
+        elapsed = self._monotonic() - self._monotonic_start
         return self._start + timedelta(seconds=elapsed * self.speedup)
 
 
