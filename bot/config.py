@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -103,6 +104,9 @@ class Settings(BaseSettings):
         return self.slack_app_token is not None
 
 
+_PASSWORD_IN_URL = re.compile(r"^([^:/]+://[^:@/]*):[^@]*@")
+
+
 def _describe(error: dict[str, Any]) -> str:
     name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
     hint = FIX_HINTS.get(name, "see .env.example")
@@ -110,6 +114,8 @@ def _describe(error: dict[str, Any]) -> str:
         problem = "is missing"
     else:
         given = error.get("input")
+        if name == "DATABASE_URL" and isinstance(given, str):
+            given = _PASSWORD_IN_URL.sub(r"\1:***@", given)  # a URL may carry a password
         shown = "" if "TOKEN" in name or "SECRET" in name else f" (got {given!r})"
         problem = f"is not valid{shown}: {error['msg'].removeprefix('Value error, ')}"
     return f"{name} {problem}. Fix: {hint} (in .env or the environment; see .env.example)."

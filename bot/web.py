@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.app import BotApp
 
@@ -16,8 +19,28 @@ HEALTH_PATH = "/healthz"
 StartResponse = Callable[..., Any]
 
 
+class _SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI handler, answering 400 to a body it cannot parse.
+
+    Bolt parses the body before verifying the signature, and an undecodable one (say
+    `payload=not-json`) raised out of the handler: a 500 and a traceback for anyone to trigger.
+    """
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            bolt_request = BoltRequest(
+                body=request.get_body(),
+                query=request.query_string,
+                headers=request.get_headers(),
+            )
+        except (ValueError, TypeError, AttributeError):
+            # Not JSON, not UTF-8, or JSON that is not an object: nothing Slack sends.
+            return BoltResponse(status=400, body="")
+        return self.app.dispatch(bolt_request)
+
+
 def create_wsgi_app(bot: BotApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    slack = SlackRequestHandler(bot.bolt, path=EVENTS_PATH)
+    slack = _SlackHandler(bot.bolt, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
