@@ -1,0 +1,82 @@
+"""The demo's stage: the real bot served over HTTP, a Slack stand-in, SQLite in a temp dir.
+
+Nothing here is a test double of the bot: signature checks, waitress, Bolt, the WebClient and
+the migrations are the production ones. Only Slack itself is replaced by the local stand-in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.app import BotApp, create_app
+from bot.config import Settings, load_settings
+from bot.server import HttpServer
+from bot.slack_standin import SlackStandIn
+from bot.slack_standin.slack_requests import SignedSlackSender, SlackPerson
+from bot.store import migrate
+from bot.store.db import Database
+from bot.web import EVENTS_PATH, create_wsgi_app
+
+DANA = SlackPerson(user_id="U0456EFGH", team_id="T0123ABCD", name="dana")
+DANA_TZ = "America/Los_Angeles"
+
+
+@dataclass(frozen=True)
+class Stage:
+    standin: SlackStandIn
+    bot: BotApp
+    server: HttpServer
+    slack: SignedSlackSender  # plays Slack's side: signed requests to the bot's URL
+    person: SlackPerson
+    tz: ZoneInfo
+
+
+def demo_settings(standin: SlackStandIn, database_url: str, speedup: float | None) -> Settings:
+    # The demo's own values win over the environment, so a developer's .env or shell (a real
+    # token, Socket Mode, a PostgreSQL URL) can never point it at a real workspace or database.
+    return load_settings(
+        _env_file=None,
+        slack_bot_token=standin.bot_token,
+        slack_signing_secret=secrets.token_hex(16),
+        slack_app_token=None,
+        slack_api_url=standin.api_url,
+        database_url=database_url,
+        host="127.0.0.1",
+        log_level="WARNING",
+        # A string from the environment is validated (and explained) by Settings like any other.
+        clock_speedup=speedup if speedup is not None else os.environ.get("CLOCK_SPEEDUP") or 1,
+    )
+
+
+@contextmanager
+def stage(speedup: float | None = None) -> Iterator[Stage]:
+    """Set everything up, and take it all down again however the demo ends."""
+    with ExitStack() as cleanup:
+        tmp = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="interview-demo-")))
+        standin = cleanup.enter_context(SlackStandIn())
+        standin.add_user(DANA.user_id, tz=DANA_TZ, name=DANA.name, real_name="Dana Reyes")
+        settings = demo_settings(standin, f"sqlite:///{tmp / 'coach.db'}", speedup)
+
+        db = Database(settings.database_url)
+        cleanup.callback(db.dispose)
+        migrate.upgrade(db.engine)
+
+        bot = create_app(settings, db=db)
+        # Unwound before db.dispose: listener work already accepted finishes first.
+        cleanup.callback(bot.listener_executor.shutdown, wait=True)
+        server = HttpServer(create_wsgi_app(bot), "127.0.0.1", 0).start()
+        cleanup.callback(server.stop)
+
+        sender = SignedSlackSender(
+            server.url + EVENTS_PATH,
+            settings.slack_signing_secret.get_secret_value(),
+            response_url=standin.response_url("command"),
+        )
+        yield Stage(standin, bot, server, sender, DANA, ZoneInfo(DANA_TZ))
