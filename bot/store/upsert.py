@@ -17,7 +17,11 @@ def insert_ignoring_conflicts(
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict_columns)
+        # Without it SQLAlchemy may report -1 for an INSERT (psycopg does), read as "inserted".
+        .execution_options(preserve_rowcount=True)
     )
     result = session.execute(statement)
     return bool(result.rowcount)

@@ -1,0 +1,263 @@
+"""Alembic migrations against an empty database: up, down, up again, and matching the models."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Enum, Integer, MetaData, inspect, text
+from sqlalchemy.engine import make_url
+
+from bot.store import migrate
+from bot.store.db import Database
+from bot.store.models import Base
+
+MODEL_TABLES = set(Base.metadata.tables)
+
+
+@pytest.fixture
+def fresh_database_url(postgres_url: str | None, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL.
+
+    The session's shared schema already holds the tables other tests migrated.
+    """
+    if postgres_url is None:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    schema = f"ic_mig_{uuid.uuid4().hex[:12]}"
+    admin = Database(postgres_url)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def fresh(fresh_database_url: str) -> Iterator[Database]:
+    database = Database(fresh_database_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(migrate.MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
+def tables(database: Database) -> set[str]:
+    return set(inspect(database.engine).get_table_names())
+
+
+def schema_differences(database: Database, metadata: MetaData) -> list:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+
+def test_the_database_starts_empty(fresh: Database) -> None:
+    assert tables(fresh) == set()
+    assert migrate.current_revision(fresh.engine) is None
+
+
+def test_upgrade_creates_exactly_the_model_tables(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+
+    assert tables(fresh) == {*MODEL_TABLES, "alembic_version"}
+    assert migrate.current_revision(fresh.engine) == head_revision()
+
+
+def test_downgrade_removes_everything_and_upgrade_works_again(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+
+    migrate.downgrade(fresh.engine, "base")
+
+    assert tables(fresh) <= {"alembic_version"}
+    assert migrate.current_revision(fresh.engine) is None
+
+    migrate.upgrade(fresh.engine)
+
+    assert tables(fresh) == {*MODEL_TABLES, "alembic_version"}
+    assert migrate.current_revision(fresh.engine) == head_revision()
+    assert schema_differences(fresh, Base.metadata) == []
+
+
+def test_upgrade_twice_changes_nothing(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+    with fresh.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
+                "waking_end_hour, paused, created_at, updated_at) VALUES "
+                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+
+    migrate.upgrade(fresh.engine)
+
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("SELECT user_id FROM slack_user")).scalars().all() == ["U1"]
+    assert migrate.current_revision(fresh.engine) == head_revision()
+
+
+def test_the_migrations_match_the_models(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+
+    assert schema_differences(fresh, Base.metadata) == []
+
+
+def test_the_comparison_would_notice_a_model_change(fresh: Database) -> None:
+    """Guards the test above: a column missing from the migrations is reported."""
+    migrate.upgrade(fresh.engine)
+    changed = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["nudge"].append_column(Column("priority", Integer, nullable=True))
+
+    differences = schema_differences(fresh, changed)
+
+    assert [(d[0], d[3].name) for d in differences if d[0] == "add_column"] == [
+        ("add_column", "priority")
+    ]
+
+
+def test_pending_nudges_have_a_partial_index_on_due_at(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+
+    indexes = {i["name"]: i for i in inspect(fresh.engine).get_indexes("nudge")}
+
+    index = indexes["ix_nudge_pending_due_at"]
+    assert index["column_names"] == ["due_at"]
+    assert not index["unique"]
+    where = index["dialect_options"][f"{fresh.engine.dialect.name}_where"]
+    assert "status" in str(where)
+    assert "'pending'" in str(where)
+
+
+def test_constraints_are_named_by_the_convention(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+    inspector = inspect(fresh.engine)
+
+    assert {u["name"] for u in inspector.get_unique_constraints("slack_user")} == {
+        "uq_slack_user_team_id_user_id"
+    }
+    assert {u["name"] for u in inspector.get_unique_constraints("nudge")} == {
+        "uq_nudge_interview_id_kind_sequence"
+    }
+    assert "ix_interview_owner_id" in {i["name"] for i in inspector.get_indexes("interview")}
+    for table in MODEL_TABLES:
+        assert inspector.get_pk_constraint(table)["name"] == f"pk_{table}"
+        for fk in inspector.get_foreign_keys(table):
+            column = fk["constrained_columns"][0]
+            assert fk["name"] == f"fk_{table}_{column}_{fk['referred_table']}"
+        for unique in inspector.get_unique_constraints(table):
+            assert unique["name"] == f"uq_{table}_{'_'.join(unique['column_names'])}"
+        for check in inspector.get_check_constraints(table):
+            assert check["name"].startswith(f"ck_{table}_")
+
+
+def test_enum_checks_allow_exactly_the_model_values(fresh: Database) -> None:
+    """A value added to a domain enum without a migration would be refused by the database."""
+    migrate.upgrade(fresh.engine)
+    inspector = inspect(fresh.engine)
+    checked = 0
+
+    for table in Base.metadata.sorted_tables:
+        checks = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
+        for column in table.columns:
+            if not isinstance(column.type, Enum):
+                continue
+            sql = checks[f"ck_{table.name}_{column.type.name}"]
+            assert set(re.findall(r"'([^']*)'", sql)) == set(column.type.enums), column
+            checked += 1
+
+    assert checked >= 6
+
+
+def _lock_holders(database: Database, application_name: str, *, granted: bool) -> int:
+    key = migrate.MIGRATION_LOCK_ID
+    with database.engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.classid = :high AND l.objid = :low "
+                "AND l.granted = :granted AND a.application_name = :name"
+            ),
+            {
+                "high": key >> 32,
+                "low": key & 0xFFFFFFFF,
+                "granted": granted,
+                "name": application_name,
+            },
+        ).scalar_one()
+
+
+def test_upgrade_waits_for_the_migration_lock(fresh_database_url: str) -> None:
+    """Replicas starting together take turns on PostgreSQL; on SQLite a second start is a no-op."""
+    watcher = Database(fresh_database_url)
+    try:
+        if watcher.is_sqlite:
+            first, second = Database(fresh_database_url), Database(fresh_database_url)
+            try:
+                migrate.upgrade(first.engine)
+                migrate.upgrade(second.engine)
+            finally:
+                first.dispose()
+                second.dispose()
+            assert tables(watcher) == {*MODEL_TABLES, "alembic_version"}
+            return
+
+        name = f"ic-migrator-{uuid.uuid4().hex[:8]}"
+        migrator_url = make_url(fresh_database_url).update_query_dict({"application_name": name})
+        migrator = Database(migrator_url.render_as_string(hide_password=False))
+        errors: list[BaseException] = []
+
+        def upgrade() -> None:
+            try:
+                migrate.upgrade(migrator.engine)
+            except BaseException as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=upgrade, name="migrator")
+        with watcher.engine.connect() as holder:
+            lock = {"id": migrate.MIGRATION_LOCK_ID}
+            holder.execute(text("SELECT pg_advisory_lock(:id)"), lock)
+            holder.commit()
+            try:
+                thread.start()
+                deadline = time.monotonic() + 10
+                while not _lock_holders(watcher, name, granted=False):
+                    assert time.monotonic() < deadline, "the migrator never asked for the lock"
+                    thread.join(timeout=0.05)  # also ends the wait if the migrator died
+                    assert thread.is_alive(), errors
+                # Waiting for the lock, it has created nothing.
+                assert tables(watcher) == set()
+            finally:
+                holder.execute(text("SELECT pg_advisory_unlock(:id)"), lock)
+                holder.commit()
+        thread.join(timeout=30)
+        try:
+            assert not thread.is_alive()
+            assert errors == []
+            assert tables(watcher) == {*MODEL_TABLES, "alembic_version"}
+            # The migrator's pooled connection gave the lock back.
+            assert _lock_holders(watcher, name, granted=True) == 0
+        finally:
+            migrator.dispose()
+    finally:
+        watcher.dispose()
