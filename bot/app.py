@@ -43,6 +43,7 @@ def create_app(
     executor = TrackingExecutor()
     try:
         bolt = App(
+            name="interview-coach",
             listener_executor=executor,
             client=interactive_client(settings),
             signing_secret=settings.slack_signing_secret.get_secret_value(),

@@ -7,9 +7,11 @@ import signal
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk.errors import SlackApiError
 
 from bot.app import BotApp
 from bot.coach.event_receipts import forget_old_receipts
+from bot.config import ConfigError
 from bot.server import HttpServer
 from bot.web import create_wsgi_app
 
@@ -53,14 +55,24 @@ def serve(bot: BotApp) -> None:
             socket_handler = SocketModeHandler(
                 bot.bolt, settings.slack_app_token.get_secret_value()
             )
-            socket_handler.connect()
+            try:
+                socket_handler.connect()  # apps.connections.open, then the WebSocket
+            except SlackApiError as exc:
+                # A rejected app token is a setting to fix, like a rejected bot token in create_app.
+                raise ConfigError(
+                    f"SLACK_APP_TOKEN was not accepted by Slack at {settings.slack_api_url} "
+                    f"({exc.response.get('error')}). Fix: use an app-level token (xapp-…) with "
+                    "connections:write, or check SLACK_API_URL."
+                ) from None
             logger.info("connected to Slack in Socket Mode; /healthz on port %d", server.port)
         else:
             logger.info("serving Slack on http://%s:%d/slack/events", settings.host, server.port)
+        # waitress ends its loop on KeyboardInterrupt (Ctrl-C, or SIGTERM above) and returns.
         server.serve_forever()
     except KeyboardInterrupt:
-        logger.info("shutting down")
+        pass  # raised before the server loop started
     finally:
+        logger.info("shutting down")
         if socket_handler is not None:
             socket_handler.close()
         scheduler.shutdown(wait=False)

@@ -95,6 +95,8 @@ def running(standin: SlackStandIn, clock: FixedClock, db: Database) -> Iterator[
     try:
         yield bot
     finally:
+        # Work still running after an ack must not write into the next test's tables.
+        bot.idle()
         bot.server.stop()
 
 

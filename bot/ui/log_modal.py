@@ -81,8 +81,8 @@ def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, A
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Logged it? Good. Now step outside and walk a few blocks before you "
-                    "go over it: some distance first, analysis after."
+                    text="Just out of the interview? Note the basics here, then step outside "
+                    "and walk a few blocks before you go over it: distance first, analysis after."
                 )
             ]
         ),
