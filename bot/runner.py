@@ -64,7 +64,11 @@ def serve(bot: BotApp) -> None:
                     f"({exc.response.get('error')}). Fix: use an app-level token (xapp-…) with "
                     "connections:write, or check SLACK_API_URL."
                 ) from None
-            logger.info("connected to Slack in Socket Mode; /healthz on port %d", server.port)
+            if socket_handler.client.is_connected():
+                logger.info("connected to Slack in Socket Mode; /healthz on port %d", server.port)
+            else:
+                # slack_sdk logs a failed WebSocket handshake and retries on its own.
+                logger.warning("Socket Mode not connected yet; slack_sdk keeps retrying")
         else:
             logger.info("serving Slack on http://%s:%d/slack/events", settings.host, server.port)
         # waitress ends its loop on KeyboardInterrupt (Ctrl-C, or SIGTERM above) and returns.

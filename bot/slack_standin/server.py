@@ -23,13 +23,16 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.slack_standin.socket_mode import SocketModeStandIn
+
 RESPONSE_URL = "response_url"  # the pseudo method name response-URL posts are recorded under
 BOT_ID = "B0BOT1234"
-APP_ID = "A0APP1234"
+APP_ID = "A0789IJKL"
 BOT_NAME = "interview-coach"
 TEAM_NAME = "Stand-in Workspace"
 TEAM_DOMAIN = "standin"
 DEFAULT_RETRY_AFTER = 3
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # the only ones an xapp- token may call
 
 # Slack's own limits, the ones the bot could plausibly trip over; checking them here surfaces the
 # bot's bugs in tests instead of in production.
@@ -231,8 +234,10 @@ class SlackStandIn:
         bot_user_id: str = "U0BOT5678",
         host: str = "127.0.0.1",
         port: int = 0,
+        app_token: str = "xapp-standin",
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.host = host
@@ -241,6 +246,7 @@ class SlackStandIn:
         self._cond = threading.Condition()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._socket_mode: SocketModeStandIn | None = None
         self._users: dict[str, _User] = {}
         self._seq = 0  # survives reset() so ids stay unique for the stand-in's lifetime
         self._last_ts_us = 0
@@ -262,6 +268,7 @@ class SlackStandIn:
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.publish": self._views_publish,
+            "apps.connections.open": self._apps_connections_open,
         }
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -290,6 +297,10 @@ class SlackStandIn:
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        with self._cond:
+            socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
 
     def __enter__(self) -> SlackStandIn:
         return self if self._server is not None else self.start()
@@ -309,6 +320,15 @@ class SlackStandIn:
 
     def response_url(self, name: str = "default") -> str:
         return f"{self.base_url}/response/{quote(name, safe='')}"
+
+    @property
+    def socket_mode(self) -> SocketModeStandIn:
+        """The Socket Mode server apps.connections.open points at; started on first use, so
+        HTTP-only tests pay nothing for it."""
+        with self._cond:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeStandIn(host=self.host).start()
+            return self._socket_mode
 
     # -- test controls ---------------------------------------------------------------------------
 
@@ -450,8 +470,11 @@ class SlackStandIn:
     def _answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         if not token:
             raise _ApiError("not_authed")
-        if token != self.bot_token:
-            raise _ApiError("invalid_auth")
+        # Slack keeps the token kinds apart: the app-level token opens sockets and nothing else.
+        expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
+        if token != expected:
+            known = token in (self.bot_token, self.app_token)
+            raise _ApiError("not_allowed_token_type" if known else "invalid_auth")
         answer = self._api.get(method)
         if answer is None:
             raise _ApiError("unknown_method")
@@ -604,6 +627,9 @@ class SlackStandIn:
         stored = self._store_view(view, previous)
         self._home_views[user_id] = stored["id"]
         return {"view": stored}
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.socket_mode.new_url()}
 
     def _store_view(self, view: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
         """Keep a view the way Slack echoes it back: the sent fields plus Slack's own."""
