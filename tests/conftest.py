@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,17 +34,10 @@ def _backend() -> str:
     return make_url(url).get_backend_name() if url else "sqlite"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str | None]:
-    """A schema of its own on the PostgreSQL the environment names, dropped afterwards.
-
-    An unreachable server is an error, never a skip: CI must not pass without its tests.
-    """
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield None
-        return
-    schema = f"ic_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def private_schema(url: str, prefix: str) -> Iterator[str]:
+    """A new, empty schema on the PostgreSQL at `url`, and a URL that works inside it."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = Database(url)
     with admin.engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -56,9 +50,37 @@ def postgres_url() -> Iterator[str | None]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A schema of its own on the PostgreSQL the environment names, dropped afterwards.
+
+    An unreachable server is an error, never a skip: CI must not pass without its tests.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield None
+        return
+    with private_schema(url, "ic_test") as scoped:
+        yield scoped
+
+
 @pytest.fixture
 def database_url(postgres_url: str | None, tmp_path: Path) -> str:
     return postgres_url or f"sqlite:///{tmp_path / 'coach.db'}"
+
+
+@pytest.fixture
+def fresh_database_url(postgres_url: str | None, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL.
+
+    The session's shared schema already holds the tables other tests migrated, so it
+    cannot show what migrating an empty database does.
+    """
+    if postgres_url is None:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    with private_schema(os.environ["TEST_DATABASE_URL"], "ic_fresh") as scoped:
+        yield scoped
 
 
 @pytest.fixture

@@ -3,59 +3,37 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select
 
-from bot.config import FIX_HINTS
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.slack_requests import SignedSlackSender, SlackPerson
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base, SlackUser
+from tests.harness import DANA
+from tests.processes import clean_env, free_port, interview_bot_command
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL_TABLES = set(Base.metadata.tables)
-SETTING_NAMES = {*FIX_HINTS, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
 SIGNING_SECRET = "cli-test-signing-secret"
-DANA = SlackPerson(user_id="U0456EFGH", team_id="T0123ABCD", name="dana")
 T = TypeVar("T")
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("interview-bot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("SLACK_") and name.upper() not in SETTING_NAMES
-    }
-    env.update(settings)
-    return env
 
 
 def interview_bot(
     *args: str, cwd: Path, timeout: float = 30, **settings: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*_command(), *args],
+        [*interview_bot_command(), *args],
         cwd=cwd,
         env=clean_env(**settings),
         capture_output=True,
@@ -78,35 +56,6 @@ def table_names(database_url: str) -> set[str]:
         return set(inspect(database.engine).get_table_names())
     finally:
         database.dispose()
-
-
-@pytest.fixture
-def fresh_database_url(postgres_url: str | None, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL.
-
-    The session's shared schema already holds tables other tests migrated, so it
-    cannot show that `run` migrates on start.
-    """
-    if postgres_url is None:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    schema = f"ic_cli_{uuid.uuid4().hex[:12]}"
-    admin = Database(postgres_url)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # -- run: start-up problems --------------------------------------------------------------------
@@ -291,7 +240,7 @@ def test_run_migrates_serves_slack_and_stops_cleanly_on_sigterm(
     with SlackStandIn() as standin, stderr_path.open("wb") as stderr:
         standin.add_user(DANA.user_id, tz="America/Los_Angeles", name=DANA.name)
         process = subprocess.Popen(
-            [*_command(), "run"],
+            [*interview_bot_command(), "run"],
             cwd=tmp_path,
             env=clean_env(
                 SLACK_BOT_TOKEN=standin.bot_token,

@@ -7,7 +7,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -21,28 +20,6 @@ from bot.store.db import Database
 from bot.store.models import Base
 
 MODEL_TABLES = set(Base.metadata.tables)
-
-
-@pytest.fixture
-def fresh_database_url(postgres_url: str | None, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new schema on the test PostgreSQL.
-
-    The session's shared schema already holds the tables other tests migrated.
-    """
-    if postgres_url is None:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    schema = f"ic_mig_{uuid.uuid4().hex[:12]}"
-    admin = Database(postgres_url)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

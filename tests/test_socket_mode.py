@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import queue
 import re
 import signal
 import socket
 import struct
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -36,11 +34,11 @@ from bot.store.db import Database
 from bot.ui.command_text import usage_text
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID
 from tests.harness import DANA
+from tests.processes import clean_env, free_port, interview_bot_command
 
 RFC_KEY = "dGhlIHNhbXBsZSBub25jZQ=="  # the worked example of RFC 6455 §1.3
 URL = re.compile(r"^ws://127\.0\.0\.1:\d+/link/\?ticket=[0-9a-f]{32}$")
 # slack_sdk ignores NO_PROXY: with one of these set it would tunnel 127.0.0.1 through the proxy.
-PROXY_VARS = {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"}
 
 
 def test_accept_key_matches_the_rfc_example():
@@ -219,35 +217,26 @@ def test_handshake_refusals(standin: SlackStandIn, url_suffix: str, key: str, st
 # -- the real bot, as `interview-bot run` -------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _bot_env(standin: SlackStandIn, database_url: str, port: int, app_token: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    for name in PROXY_VARS:
-        env.pop(name, None)
-    return env | {
-        "SLACK_BOT_TOKEN": standin.bot_token,
-        "SLACK_APP_TOKEN": app_token,
-        "SLACK_SIGNING_SECRET": "x",
-        "SLACK_API_URL": standin.api_url,
-        "DATABASE_URL": database_url,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-    }
+    return clean_env(
+        SLACK_BOT_TOKEN=standin.bot_token,
+        SLACK_APP_TOKEN=app_token,
+        SLACK_SIGNING_SECRET="x",
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=database_url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+    )
 
 
-BOT = [sys.executable, "-m", "bot", "run"]
+BOT = [*interview_bot_command(), "run"]
 
 
 def test_bot_serves_slash_commands_over_socket_mode(
     standin: SlackStandIn, database_url: str, db: Database, tmp_path: Path
 ):
     # `db` is only here so the schema is migrated before and emptied after, as for other tests.
-    port = _free_port()
+    port = free_port()
     env = _bot_env(standin, database_url, port, standin.app_token)
     log_path = tmp_path / "bot.log"
     server = standin.socket_mode
@@ -295,7 +284,7 @@ def test_bot_serves_slash_commands_over_socket_mode(
 
 
 def test_bot_explains_a_rejected_app_token(standin: SlackStandIn, database_url: str, tmp_path):
-    env = _bot_env(standin, database_url, _free_port(), "xapp-revoked")
+    env = _bot_env(standin, database_url, free_port(), "xapp-revoked")
     done = subprocess.run(BOT, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=20)
     assert done.returncode == 2, done.stderr
     assert "SLACK_APP_TOKEN was not accepted by Slack" in done.stderr

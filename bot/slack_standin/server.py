@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.slack_standin.background import serve_in_background, stop_background
 from bot.slack_standin.socket_mode import SocketModeStandIn
 
 RESPONSE_URL = "response_url"  # the pseudo method name response-URL posts are recorded under
@@ -277,14 +278,7 @@ class SlackStandIn:
         if self._server is not None:
             raise RuntimeError("SlackStandIn is already running")
         server = _Server((self.host, self.port), self)
-        # A short poll interval keeps stop() quick; shutdown() waits out one poll.
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name=f"slack-standin:{server.server_address[1]}",
-            daemon=True,
-        )
-        thread.start()
+        thread = serve_in_background(server, f"slack-standin:{server.server_address[1]}")
         self._server, self._thread = server, thread
         return self
 
@@ -293,10 +287,7 @@ class SlackStandIn:
         if server is None:
             return
         self._server = self._thread = None
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
+        stop_background(server, thread)
         with self._cond:
             socket_mode, self._socket_mode = self._socket_mode, None
         if socket_mode is not None:

@@ -24,6 +24,8 @@ import uuid
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
+from bot.slack_standin.background import serve_in_background, stop_background
+
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 §1.3
 OP_CONTINUATION, OP_TEXT, OP_BINARY = 0x0, 0x1, 0x2
 OP_CLOSE, OP_PING, OP_PONG = 0x8, 0x9, 0xA
@@ -193,13 +195,7 @@ class SocketModeStandIn:
         if self._server is not None:
             raise RuntimeError("SocketModeStandIn is already running")
         server = _Server((self.host, self.port), self)
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.02},  # keeps stop() quick; shutdown() waits out one poll
-            name=f"socket-mode-standin:{server.server_address[1]}",
-            daemon=True,
-        )
-        thread.start()
+        thread = serve_in_background(server, f"socket-mode-standin:{server.server_address[1]}")
         self._server, self._thread = server, thread
         return self
 
@@ -208,14 +204,11 @@ class SocketModeStandIn:
         if server is None:
             return
         self._server = self._thread = None
-        server.shutdown()
-        server.server_close()
+        stop_background(server, thread)
         with self._cond:
             connections = list(self._connections)
         for connection in connections:
             connection.close(CLOSE_GOING_AWAY, "stand-in stopping")
-        if thread is not None:
-            thread.join(timeout=5)
 
     def __enter__(self) -> SocketModeStandIn:
         return self if self._server is not None else self.start()
