@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.slack_standin.background import serve_in_background, stop_background
+from bot.slack_standin.background import BackgroundServer
 from bot.slack_standin.socket_mode import SocketModeStandIn
 
 RESPONSE_URL = "response_url"  # the pseudo method name response-URL posts are recorded under
@@ -225,7 +225,7 @@ def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-class SlackStandIn:
+class SlackStandIn(BackgroundServer):
     """A Slack Web API impersonator on a local port; see the module docstring."""
 
     def __init__(
@@ -241,12 +241,9 @@ class SlackStandIn:
         self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         # One condition guards all state, so wait_for() wakes exactly when a call is recorded.
         self._cond = threading.Condition()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._socket_mode: SocketModeStandIn | None = None
         self._users: dict[str, _User] = {}
         self._seq = 0  # survives reset() so ids stay unique for the stand-in's lifetime
@@ -274,36 +271,18 @@ class SlackStandIn:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    def start(self) -> SlackStandIn:
-        if self._server is not None:
-            raise RuntimeError("SlackStandIn is already running")
-        server = _Server((self.host, self.port), self)
-        thread = serve_in_background(server, f"slack-standin:{server.server_address[1]}")
-        self._server, self._thread = server, thread
-        return self
+    def _create_server(self) -> _Server:
+        return _Server((self.host, self.port), self)
 
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._server = self._thread = None
-        stop_background(server, thread)
+    def _after_stop(self) -> None:
         with self._cond:
             socket_mode, self._socket_mode = self._socket_mode, None
         if socket_mode is not None:
             socket_mode.stop()
 
-    def __enter__(self) -> SlackStandIn:
-        return self if self._server is not None else self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("SlackStandIn is not running; call start() first")
-        return f"http://{self.host}:{self._server.server_address[1]}"
+        return f"http://{self.host}:{self.bound_port}"
 
     @property
     def api_url(self) -> str:

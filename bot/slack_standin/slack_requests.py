@@ -41,6 +41,15 @@ class SlackPerson:
     team_id: str = "T0123ABCD"
     name: str = "dana"
 
+    def as_payload_user(self) -> dict[str, str]:
+        """The `user` object of an interaction payload."""
+        return {
+            "id": self.user_id,
+            "username": self.name,
+            "name": self.name,
+            "team_id": self.team_id,
+        }
+
 
 class SignedSlackSender:
     """Posts commands, interactions and events to the bot as Slack would."""
@@ -125,12 +134,7 @@ class SignedSlackSender:
         payload = {
             "type": "view_submission",
             "team": {"id": person.team_id, "domain": "careers-club"},
-            "user": {
-                "id": person.user_id,
-                "username": person.name,
-                "name": person.name,
-                "team_id": person.team_id,
-            },
+            "user": person.as_payload_user(),
             "api_app_id": "A0789IJKL",
             "token": "legacy-verification-token",
             "trigger_id": self.new_trigger_id(),
@@ -154,12 +158,7 @@ class SignedSlackSender:
         person = person or SlackPerson()
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "user": {
-                "id": person.user_id,
-                "username": person.name,
-                "name": person.name,
-                "team_id": person.team_id,
-            },
+            "user": person.as_payload_user(),
             "api_app_id": "A0789IJKL",
             "token": "legacy-verification-token",
             "container": container or {"type": "view", "view_id": (view or {}).get("id", "")},

@@ -24,7 +24,7 @@ import uuid
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
-from bot.slack_standin.background import serve_in_background, stop_background
+from bot.slack_standin.background import BackgroundServer
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 §1.3
 OP_CONTINUATION, OP_TEXT, OP_BINARY = 0x0, 0x1, 0x2
@@ -165,7 +165,7 @@ class _Connection:
         return bytes(data)
 
 
-class SocketModeStandIn:
+class SocketModeStandIn(BackgroundServer):
     """Slack's Socket Mode WebSocket endpoint on a local port; see the module docstring."""
 
     def __init__(
@@ -175,14 +175,11 @@ class SocketModeStandIn:
         app_id: str = APP_ID,
         ping_interval: float = PING_INTERVAL,
     ) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.app_id = app_id
         self.ping_interval = ping_interval
         # One condition guards all state, so the waits wake exactly when something changes.
         self._cond = threading.Condition()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._tickets: set[str] = set()
         self._connections: list[_Connection] = []
         self._pushed: dict[str, dict[str, Any]] = {}
@@ -191,39 +188,22 @@ class SocketModeStandIn:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    def start(self) -> SocketModeStandIn:
-        if self._server is not None:
-            raise RuntimeError("SocketModeStandIn is already running")
-        server = _Server((self.host, self.port), self)
-        thread = serve_in_background(server, f"socket-mode-standin:{server.server_address[1]}")
-        self._server, self._thread = server, thread
-        return self
+    def _create_server(self) -> _Server:
+        return _Server((self.host, self.port), self)
 
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._server = self._thread = None
-        stop_background(server, thread)
+    def _after_stop(self) -> None:
         with self._cond:
             connections = list(self._connections)
         for connection in connections:
             connection.close(CLOSE_GOING_AWAY, "stand-in stopping")
 
-    def __enter__(self) -> SocketModeStandIn:
-        return self if self._server is not None else self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
     def new_url(self) -> str:
         """A fresh connection URL, as ``apps.connections.open`` answers it."""
-        if self._server is None:
-            raise RuntimeError("SocketModeStandIn is not running; call start() first")
+        port = self.bound_port
         ticket = secrets.token_hex(16)
         with self._cond:
             self._tickets.add(ticket)
-        return f"ws://{self.host}:{self._server.server_address[1]}/link/?ticket={ticket}"
+        return f"ws://{self.host}:{port}/link/?ticket={ticket}"
 
     # -- playing Slack ---------------------------------------------------------------------------
 
