@@ -116,9 +116,8 @@ def test_demo_with_a_fast_clock_still_plays_every_step(capsys: pytest.CaptureFix
     _assert_in_order(out, KEY_MOMENTS)
 
 
-def test_interview_bot_demo_command_exits_0_and_prints_the_transcript() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "CLOCK_SPEEDUP"}
-    result = subprocess.run(
+def _demo_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
         cwd=REPO,
         env=env,
@@ -126,6 +125,11 @@ def test_interview_bot_demo_command_exits_0_and_prints_the_transcript() -> None:
         text=True,
         timeout=60,
     )
+
+
+def test_interview_bot_demo_command_exits_0_and_prints_the_transcript() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CLOCK_SPEEDUP"}
+    result = _demo_process(env)
 
     assert result.returncode == 0, result.stderr
     _assert_in_order(result.stdout, KEY_MOMENTS)
@@ -135,15 +139,7 @@ def test_interview_bot_demo_command_exits_0_and_prints_the_transcript() -> None:
 
 
 def test_bad_clock_speedup_is_a_configuration_problem() -> None:
-    env = {**os.environ, "CLOCK_SPEEDUP": "fast"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _demo_process({**os.environ, "CLOCK_SPEEDUP": "fast"})
     assert result.returncode == 2
     assert "CLOCK_SPEEDUP is not valid" in result.stderr
 

@@ -139,18 +139,18 @@ def test_the_bots_own_echo_and_edits_are_acknowledged_and_ignored(
     assert running.standin.calls_to("chat.postMessage") == []
 
 
-def test_a_thread_reply_from_a_person_currently_gets_the_dm_help_like_any_dm(
+def test_a_person_writing_in_a_thread_gets_the_help_in_that_thread(
     running: RunningBot,
 ) -> None:
-    # What the code does today: a person writing in a thread under a nudge is a person
-    # writing in the DM, so they get the general help (posted in the channel, not the thread).
-    reply = _deliver(running, fixture_json("event_message_im_thread_reply.json"))
+    body = fixture_json("event_message_im_thread_reply.json")
+    reply = _deliver(running, body)
     running.idle()
 
     assert reply.status == 200
     posts = running.standin.calls_to("chat.postMessage")
     assert len(posts) == 1
     assert posts[0].params["channel"] == DM_CHANNEL
+    assert posts[0].params["thread_ts"] == body["event"]["thread_ts"]
     assert posts[0].params["text"] == DM_HELP
 
 

@@ -240,6 +240,19 @@ def test_ensure_person_twice_gives_one_row(db: Database, clock: FixedClock) -> N
 # -- integrity ----------------------------------------------------------------------------------
 
 
+def stored_interview(db: Database, kind: NudgeKind) -> tuple[int, int]:
+    """A person with one interview and one nudge of `kind`; returns (owner id, interview id)."""
+    with db.transaction() as session:
+        owner = person()
+        session.add(owner)
+        session.flush()
+        logged = interview(owner.id)
+        session.add(logged)
+        session.flush()
+        session.add(Nudge(interview_id=logged.id, kind=kind, due_at=T0, created_at=T0))
+        return owner.id, logged.id
+
+
 def test_an_interview_needs_an_existing_owner(db: Database) -> None:
     with pytest.raises(IntegrityError), db.transaction() as session:
         session.add(interview(owner_id=424242))
@@ -249,17 +262,7 @@ def test_an_interview_needs_an_existing_owner(db: Database) -> None:
 
 
 def test_deleting_a_person_deletes_their_interviews_and_nudges(db: Database) -> None:
-    with db.transaction() as session:
-        owner = person()
-        session.add(owner)
-        session.flush()
-        logged = interview(owner.id)
-        session.add(logged)
-        session.flush()
-        session.add(
-            Nudge(interview_id=logged.id, kind=NudgeKind.DISTANCE, due_at=T0, created_at=T0)
-        )
-        owner_id = owner.id
+    owner_id, _ = stored_interview(db, NudgeKind.DISTANCE)
 
     with db.transaction() as session:
         session.execute(text("DELETE FROM slack_user WHERE id = :id"), {"id": owner_id})
@@ -269,17 +272,7 @@ def test_deleting_a_person_deletes_their_interviews_and_nudges(db: Database) -> 
 
 
 def test_a_nudge_is_planned_once_per_interview_kind_and_sequence(db: Database) -> None:
-    with db.transaction() as session:
-        owner = person()
-        session.add(owner)
-        session.flush()
-        logged = interview(owner.id)
-        session.add(logged)
-        session.flush()
-        interview_id = logged.id
-        session.add(
-            Nudge(interview_id=interview_id, kind=NudgeKind.FOLLOW_UP, due_at=T0, created_at=T0)
-        )
+    _, interview_id = stored_interview(db, NudgeKind.FOLLOW_UP)
 
     with pytest.raises(IntegrityError), db.transaction() as session:
         session.add(

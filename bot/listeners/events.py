@@ -52,7 +52,10 @@ def register(app: App, services: Services) -> None:
         # Edits, deletions and the bot's own echoes arrive here too: only people get a reply.
         if not _is_person_writing(event):
             return
-        client.chat_postMessage(channel=event["channel"], text=DM_HELP)
+        # Answer where they wrote: in the thread, if they wrote in one.
+        client.chat_postMessage(
+            channel=event["channel"], thread_ts=event.get("thread_ts"), text=DM_HELP
+        )
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
