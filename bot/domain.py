@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# How long each thing a person types may be: the form checks it, the modal's inputs enforce
+# it, and the columns are sized for it.
+COMPANY_MAX = 100
+ROLE_MAX = 100
+PERSON_MAX = 150
+INTERVIEWERS_MAX = 200
+ANSWER_MAX = 3000
+
 
 class InterviewFormat(StrEnum):
     PHONE_SCREEN = "phone_screen"

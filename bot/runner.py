@@ -27,8 +27,7 @@ def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     )
 
     def housekeeping() -> None:
-        with bot.services.db.transaction() as session:
-            forgotten = forget_old_receipts(session, bot.services.clock.now())
+        forgotten = forget_old_receipts(bot.services.db, bot.services.clock.now())
         logger.debug("housekeeping: forgot %d event receipts", forgotten)
 
     scheduler.add_job(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 
 from bot.store.db import create_engine_for
@@ -9,6 +11,9 @@ from bot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# The alembic CLI follows the bot's own setting, so it never migrates a different database.
+if os.environ.get("DATABASE_URL"):
+    config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])
 
 
 def _configure(connection) -> None:

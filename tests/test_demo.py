@@ -67,7 +67,7 @@ KEY_MOMENTS = [
     "*Interviewer(s):* Priya Shah, Tom Lee",
     "you open the Interview Coach app's Home tab",
     "Interview Coach shows your Home tab:",
-    "*Acme Corp (Data Analyst)*",
+    "Acme Corp (Data Analyst)\n",
     "you › /interview list",
     "• Acme Corp (Data Analyst): face-to-face,",
     "interviews stored:  1",
@@ -361,7 +361,7 @@ def test_the_home_tab_renders_its_button_and_interviews() -> None:
     assert "_No interviews in progress yet._" in render_home(home_view([]), LA)
     lines = render_home(home_view([_summary()]), LA)
     assert "[Log an interview]" in lines
-    assert "*Acme Corp (Data Analyst)*" in lines
+    assert "Acme Corp (Data Analyst)" in lines
 
 
 def test_unknown_blocks_are_named_not_dropped() -> None:

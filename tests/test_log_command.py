@@ -87,14 +87,33 @@ def test_help_and_empty_and_unknown_answer_with_usage_only_to_the_person(
     assert running.standin.calls_to("views.open") == []
 
 
-def test_unknown_word_with_mrkdwn_is_echoed_escaped(running: RunningBot) -> None:
-    text = running.slack.slash_command("<!channel>", DANA).json()["text"]
-    assert "&lt;!channel&gt;" in text
+def test_unknown_word_with_mrkdwn_is_echoed_escaped_once(running: RunningBot) -> None:
+    # Slack escapes &, < and > in command text: the person typed `<!channel>`.
+    text = running.slack.slash_command("&lt;!channel&gt;", DANA).json()["text"]
+    assert "`&lt;!channel&gt;`" in text
     assert "<!channel>" not in text
+    assert "&amp;lt;" not in text
 
 
-def test_list_shows_only_the_persons_open_interviews(running: RunningBot) -> None:
-    assert "No interviews in progress" in running.slack.slash_command("list", DANA).json()["text"]
+def test_a_backtick_in_an_unknown_word_cannot_break_out_of_the_code_span(
+    running: RunningBot,
+) -> None:
+    text = running.slack.slash_command("a`*b*`c", DANA).json()["text"]
+    assert "I don't know `a'*b*'c`" in text
+
+
+def test_company_in_the_command_is_prefilled_as_typed_not_as_slack_escaped_it(
+    running: RunningBot,
+) -> None:
+    running.slack.slash_command("logged AT&amp;T &lt;Labs&gt;", DANA)
+    view = running.standin.wait_for("views.open")[0].params["view"]
+    assert _input(view, "company")["element"]["initial_value"] == "AT&T <Labs>"
+
+
+def test_list_with_no_interviews_says_how_to_log_one(running: RunningBot) -> None:
+    text = running.slack.slash_command("list", DANA).json()["text"]
+    assert "No interviews in progress" in text
+    assert "/interview logged" in text
 
 
 def test_expired_trigger_tells_the_person_and_stores_nothing(running: RunningBot) -> None:
@@ -123,6 +142,21 @@ def test_rate_limited_views_open_is_retried_once_and_opens_one_modal(
     attempts = running.standin.calls_to("views.open", include_failed=True)
     assert len(opened) == 1
     assert [c.error for c in attempts] == ["ratelimited", None]
+
+
+def test_a_long_rate_limit_is_not_sat_through_and_the_person_is_told(
+    running: RunningBot,
+) -> None:
+    # Waiting 30 s would outlive the trigger id; say so at once instead.
+    running.standin.fail_next("views.open", "ratelimited", retry_after=30)
+
+    running.slack.slash_command("logged Acme", DANA)
+
+    message = running.standin.wait_for("response_url")[0].params
+    running.idle()
+    assert "couldn't open the form" in message["text"]
+    assert "ratelimited" in message["text"]
+    assert len(running.standin.calls_to("views.open", include_failed=True)) == 1
 
 
 def test_ack_payload_is_json_for_usage(running: RunningBot) -> None:

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from bot.domain import InterviewFormat, InterviewStatus
 from bot.slack_standin.slack_requests import fill_view_state
+from bot.store.db import Database
 from bot.store.models import Interview, SlackUser
-from bot.ui.log_modal import BLOCK_IDS
-from tests.harness import DANA, SAM, RunningBot
+from bot.ui.log_modal import BLOCK_IDS, build_log_modal
+from bot.ui.messages import SAVE_FAILED, STORE_UNAVAILABLE
+from tests.harness import DANA, SAM, RunningBot, start_bot
 
 DM = "D0456EFGH"  # the stand-in's DM channel for Dana
 
@@ -129,6 +131,13 @@ INVALID = [
     ("no date", {"happened_at": None}, "happened_at", "When did the interview"),
     ("timeline before", {"employer_timeline": "2026-11-01"}, "employer_timeline", "before"),
     ("timeline far", {"employer_timeline": "2028-01-01"}, "employer_timeline", "a year"),
+    ("invisible company", {"company": "\u200b\u202e "}, "company", "Which company"),
+    (
+        "direct follow-up, nobody named",
+        {"flags": ["direct_contact_ok"], "hiring_manager": None},
+        "hiring_manager",
+        "Who is the hiring manager",
+    ),
 ]
 
 
@@ -221,7 +230,62 @@ def test_users_info_failure_falls_back_to_utc_and_still_logs(running: RunningBot
 
     submit(running, view)
 
+    [lookup] = running.standin.calls_to("users.info", include_failed=True)
+    assert (lookup.failed, lookup.error) == (True, "user_not_found")
+
     with running.db.transaction() as session:
         person = session.scalars(select(SlackUser)).one()
     assert person.tz == "UTC"
     assert len(interviews(running)) == 1
+
+
+def test_saving_refreshes_the_home_tab_with_the_new_interview(running: RunningBot) -> None:
+    submit(running, running.open_log_modal("logged Acme Corp"))
+
+    [publish] = running.standin.calls_to("views.publish")
+    assert publish.params["user_id"] == DANA.user_id
+    headers = [b["text"]["text"] for b in publish.params["view"]["blocks"] if b["type"] == "header"]
+    assert "Acme Corp (Data Analyst)" in headers
+
+
+def test_a_dm_channel_slack_no_longer_knows_is_reopened_once(running: RunningBot) -> None:
+    submit(running, running.open_log_modal("logged Acme"))
+    running.standin.fail_next("chat.postMessage", "channel_not_found")
+
+    submit(running, running.open_log_modal("logged Globex"), company="Globex")
+
+    posts = running.standin.calls_to("chat.postMessage", include_failed=True)
+    assert [(c.params["channel"], c.error) for c in posts] == [
+        (DM, None),
+        (DM, "channel_not_found"),
+        (DM, None),
+    ]
+    assert len(running.standin.calls_to("conversations.open")) == 2
+    assert "Globex" in posts[-1].params["text"]
+
+
+def test_with_the_database_down_the_person_is_asked_to_retry_and_nothing_breaks(
+    standin, clock, tmp_path, postgres_url
+) -> None:
+    unreachable = (
+        "postgresql+psycopg://nobody@127.0.0.1:1/none"
+        if postgres_url
+        else f"sqlite:///{tmp_path / 'missing-dir' / 'coach.db'}"
+    )
+    bot = start_bot(standin, clock, Database(unreachable))
+    try:
+        view = build_log_modal(now=clock.now(), company="Acme")
+        view = {**view, "id": "V0DOWN0001"}
+        reply = bot.slack.view_submission(view, fill_view_state(view, answers(bot)), DANA)
+        bot.idle()
+        assert reply.status == 200
+        assert reply.json() == {
+            "response_action": "errors",
+            "errors": {BLOCK_IDS["company"]: SAVE_FAILED},
+        }
+        listed = bot.slack.slash_command("list", DANA).json()
+        assert listed == {"text": STORE_UNAVAILABLE, "response_type": "ephemeral"}
+        assert standin.calls_to("chat.postMessage") == []
+    finally:
+        bot.idle()
+        bot.server.stop()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
+from bot.store.db import Database
 from bot.store.models import EventReceipt
 from bot.store.upsert import insert_ignoring_conflicts
 
@@ -14,15 +14,17 @@ from bot.store.upsert import insert_ignoring_conflicts
 RECEIPT_TTL = timedelta(days=1)
 
 
-def first_delivery(session: Session, event_id: str, now: datetime) -> bool:
+def first_delivery(db: Database, event_id: str, now: datetime) -> bool:
     """True the first time an event id is seen, False for every redelivery."""
-    return insert_ignoring_conflicts(
-        session, EventReceipt, {"event_id": event_id, "received_at": now}, ["event_id"]
-    )
+    with db.transaction() as session:
+        return insert_ignoring_conflicts(
+            session, EventReceipt, {"event_id": event_id, "received_at": now}, ["event_id"]
+        )
 
 
-def forget_old_receipts(session: Session, now: datetime) -> int:
-    result = session.execute(
-        delete(EventReceipt).where(EventReceipt.received_at < now - RECEIPT_TTL)
-    )
-    return result.rowcount
+def forget_old_receipts(db: Database, now: datetime) -> int:
+    with db.transaction() as session:
+        result = session.execute(
+            delete(EventReceipt).where(EventReceipt.received_at < now - RECEIPT_TTL)
+        )
+        return result.rowcount

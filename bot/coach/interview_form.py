@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import InterviewFormat
-from bot.store.models import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX
+from bot.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
 
 # Logging an interview a little ahead covers a clock or time-zone slip; further is a mistake.
 MAX_AHEAD = timedelta(days=1)
@@ -54,10 +53,15 @@ FieldErrors = dict[str, str]
 
 
 def clean_text(value: str | None) -> str | None:
-    """Trim, drop control characters and fold runs of spaces; empty becomes None."""
+    """Trim, drop control and invisible formatting characters, fold runs of spaces.
+
+    Invisible characters (zero-width spaces, bidi overrides) would let an empty or
+    misleading name pass; what is left empty becomes None.
+    """
     if value is None:
         return None
     value = unicodedata.normalize("NFC", value)
+    value = "".join(c for c in value if unicodedata.category(c) != "Cf")
     value = " ".join(_CONTROL.sub(" ", value).split())
     return value or None
 
@@ -83,6 +87,11 @@ def validate_interview_form(
     _check_length(errors, "role", role, ROLE_MAX)
     _check_length(errors, "interviewers", interviewers, INTERVIEWERS_MAX)
     _check_length(errors, "hiring_manager", hiring_manager, PERSON_MAX)
+
+    if form.direct_contact_ok and hiring_manager is None:
+        errors.setdefault(
+            "hiring_manager", "Who is the hiring manager they said you may follow up with?"
+        )
 
     happened_at = form.happened_at
     if happened_at is None:

@@ -1,4 +1,4 @@
-"""Use cases about interviews: log one, list a person's open ones."""
+"""Use cases about interviews: log one from the form, list a person's open ones."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.coach.interview_form import InterviewDraft
-from bot.coach.people import ensure_person
+from bot.coach.interview_form import (
+    FieldErrors,
+    InterviewDraft,
+    InterviewForm,
+    validate_interview_form,
+)
+from bot.coach.people import ensure_person, zone_of
 from bot.domain import InterviewFormat, InterviewStatus
+from bot.store.db import Database
 from bot.store.models import Interview, SlackUser
 
 
@@ -54,6 +60,33 @@ class InterviewSummary:
 class LogResult:
     interview: InterviewSummary
     created: bool  # False when this submission had been stored already
+
+
+def submit_interview(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    form: InterviewForm,
+    now: datetime,
+    source_view_id: str | None,
+) -> FieldErrors | LogResult:
+    """Check the form in the person's own zone, then store it: the problems, or the result.
+
+    Raises StoreUnavailable when the database cannot be reached or stays locked.
+    """
+    checked = validate_interview_form(form, now=now, tz=zone_of(db, team_id, user_id))
+    if isinstance(checked, dict):
+        return checked
+    with db.transaction() as session:
+        return log_interview(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            draft=checked,
+            now=now,
+            source_view_id=source_view_id,
+        )
 
 
 def log_interview(
@@ -105,15 +138,16 @@ def _by_source_view(session: Session, source_view_id: str) -> Interview | None:
     ).one_or_none()
 
 
-def active_interviews(session: Session, team_id: str, user_id: str) -> list[InterviewSummary]:
-    rows = session.execute(
-        select(Interview, SlackUser)
-        .join(SlackUser, Interview.owner_id == SlackUser.id)
-        .where(
-            SlackUser.team_id == team_id,
-            SlackUser.user_id == user_id,
-            Interview.status == InterviewStatus.ACTIVE,
-        )
-        .order_by(Interview.happened_at.desc())
-    ).all()
-    return [InterviewSummary.of(interview, owner) for interview, owner in rows]
+def active_interviews(db: Database, team_id: str, user_id: str) -> list[InterviewSummary]:
+    with db.transaction() as session:
+        rows = session.execute(
+            select(Interview, SlackUser)
+            .join(SlackUser, Interview.owner_id == SlackUser.id)
+            .where(
+                SlackUser.team_id == team_id,
+                SlackUser.user_id == user_id,
+                Interview.status == InterviewStatus.ACTIVE,
+            )
+            .order_by(Interview.happened_at.desc())
+        ).all()
+        return [InterviewSummary.of(interview, owner) for interview, owner in rows]

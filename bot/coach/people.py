@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.store.db import Database
 from bot.store.models import SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
-
-
-def known_zone(name: str | None) -> ZoneInfo:
-    """The person's zone, or UTC when Slack gave none or one this machine doesn't know."""
-    try:
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+from bot.zones import known_zone
 
 
 def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -> SlackUser:
@@ -42,40 +36,64 @@ def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -
     ).one()
 
 
-def remember_profile(
-    session: Session,
+def _find(session: Session, team_id: str, user_id: str) -> SlackUser | None:
+    return session.scalars(
+        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+    ).one_or_none()
+
+
+def note_profile(
+    db: Database,
     team_id: str,
     user_id: str,
     now: datetime,
     *,
     tz: str | None = None,
     dm_channel_id: str | None = None,
-) -> SlackUser:
-    person = ensure_person(session, team_id, user_id, now)
-    if tz is not None and known_zone(tz).key == tz and person.tz != tz:
-        person.tz = tz
-        person.updated_at = now
-    if dm_channel_id is not None and person.dm_channel_id != dm_channel_id:
-        person.dm_channel_id = dm_channel_id
-        person.updated_at = now
-    # A person who comes back after an uninstall is coached again.
-    if person.paused:
-        person.paused = False
-        person.updated_at = now
-    return person
+) -> None:
+    """Remember what Slack told us about a person; hearing from them reactivates them."""
+    with db.transaction() as session:
+        person = ensure_person(session, team_id, user_id, now)
+        changed = False
+        if tz is not None and known_zone(tz).key == tz and person.tz != tz:
+            person.tz, changed = tz, True
+        if dm_channel_id is not None and person.dm_channel_id != dm_channel_id:
+            person.dm_channel_id, changed = dm_channel_id, True
+        if person.deactivated_at is not None:
+            person.deactivated_at, changed = None, True
+        if changed:
+            person.updated_at = now
 
 
-def find_person(session: Session, team_id: str, user_id: str) -> SlackUser | None:
-    return session.scalars(
-        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-    ).one_or_none()
+def zone_of(db: Database, team_id: str, user_id: str) -> ZoneInfo:
+    """The person's zone as last seen in Slack; UTC for someone we have not met."""
+    with db.transaction() as session:
+        person = _find(session, team_id, user_id)
+        return known_zone(person.tz if person else None)
 
 
-def pause_workspace(session: Session, team_id: str, now: datetime) -> int:
+def dm_channel_of(db: Database, team_id: str, user_id: str) -> str | None:
+    with db.transaction() as session:
+        person = _find(session, team_id, user_id)
+        return person.dm_channel_id if person else None
+
+
+def forget_dm_channel(db: Database, team_id: str, user_id: str, now: datetime) -> None:
+    """Drop a cached DM channel Slack no longer knows, so the next DM opens a fresh one."""
+    with db.transaction() as session:
+        session.execute(
+            update(SlackUser)
+            .where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+            .values(dm_channel_id=None, updated_at=now)
+        )
+
+
+def deactivate_workspace(db: Database, team_id: str, now: datetime) -> int:
     """Stop coaching everyone in a workspace that removed the app; returns how many."""
-    result = session.execute(
-        update(SlackUser)
-        .where(SlackUser.team_id == team_id, SlackUser.paused.is_(False))
-        .values(paused=True, updated_at=now)
-    )
-    return result.rowcount
+    with db.transaction() as session:
+        result = session.execute(
+            update(SlackUser)
+            .where(SlackUser.team_id == team_id, SlackUser.deactivated_at.is_(None))
+            .values(deactivated_at=now, updated_at=now)
+        )
+        return result.rowcount

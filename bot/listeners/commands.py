@@ -7,11 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import active_interviews
 from bot.listeners.slack_io import open_log_modal
 from bot.services import Services
 from bot.ui.command_text import Subcommand, parse_command, usage_text
-from bot.ui.messages import interview_list
+from bot.ui.messages import STORE_UNAVAILABLE, interview_list
 
 
 def register(app: App, services: Services) -> None:
@@ -33,8 +34,10 @@ def register(app: App, services: Services) -> None:
                 tell_person=lambda text: respond(text=text, response_type="ephemeral"),
             )
         elif parsed.subcommand is Subcommand.LIST:
-            with services.db.transaction() as session:
-                interviews = active_interviews(session, team_id, user_id)
-            ack(text=interview_list(interviews), response_type="ephemeral")
+            try:
+                text = interview_list(active_interviews(services.db, team_id, user_id))
+            except StoreUnavailable:
+                text = STORE_UNAVAILABLE
+            ack(text=text, response_type="ephemeral")
         else:
             ack(text=usage_text(parsed), response_type="ephemeral")

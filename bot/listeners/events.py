@@ -14,10 +14,9 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.coach.event_receipts import first_delivery
-from bot.coach.interviews import active_interviews
-from bot.coach.people import pause_workspace
+from bot.coach.people import deactivate_workspace
+from bot.listeners.slack_io import publish_home
 from bot.services import Services
-from bot.ui.home import home_view
 from bot.ui.messages import DM_HELP
 
 logger = logging.getLogger(__name__)
@@ -27,12 +26,13 @@ def register_middleware(app: App, services: Services) -> None:
     @app.middleware
     def once_per_event(body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id:
-            with services.db.transaction() as session:
-                fresh = first_delivery(session, str(event_id), services.clock.now())
-            if not fresh:
-                logger.info("event %s already handled; ignoring the redelivery", event_id)
-                return BoltResponse(status=200, body="")
+        if (
+            body.get("type") == "event_callback"
+            and event_id
+            and not first_delivery(services.db, str(event_id), services.clock.now())
+        ):
+            logger.info("event %s already handled; ignoring the redelivery", event_id)
+            return BoltResponse(status=200, body="")
         next_()
         return None
 
@@ -61,20 +61,20 @@ def register(app: App, services: Services) -> None:
     def home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home":
             return
-        with services.db.transaction() as session:
-            interviews = active_interviews(session, body["team_id"], event["user"])
-        client.views_publish(user_id=event["user"], view=home_view(interviews))
+        publish_home(client, services, team_id=body["team_id"], user_id=event["user"])
 
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict[str, Any]) -> None:
-        with services.db.transaction() as session:
-            paused = pause_workspace(session, body["team_id"], services.clock.now())
-        logger.warning("app uninstalled from %s; paused %d people", body["team_id"], paused)
+        stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
+        logger.warning(
+            "app uninstalled from %s; stopped coaching %d people", body["team_id"], stopped
+        )
 
     @app.event("tokens_revoked")
     def tokens_revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
         if not (event.get("tokens") or {}).get("bot"):
             return  # only user tokens went, and the bot uses none
-        with services.db.transaction() as session:
-            paused = pause_workspace(session, body["team_id"], services.clock.now())
-        logger.warning("bot token revoked in %s; paused %d people", body["team_id"], paused)
+        stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
+        logger.warning(
+            "bot token revoked in %s; stopped coaching %d people", body["team_id"], stopped
+        )

@@ -1,4 +1,4 @@
-"""The few Web API round trips several listeners share: profile, DM, log modal."""
+"""The Web API round trips several listeners share: profile, DM, log modal, Home tab."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.coach.interview_form import clean_text
-from bot.coach.people import find_person, remember_profile
+from bot.coach.interviews import active_interviews
+from bot.coach.people import dm_channel_of, forget_dm_channel, note_profile
+from bot.domain import COMPANY_MAX
 from bot.services import Services
-from bot.store.models import COMPANY_MAX
+from bot.ui.home import home_view
 from bot.ui.log_modal import build_log_modal
 from bot.ui.messages import MODAL_FAILED
 
@@ -56,8 +58,7 @@ def refresh_profile(client: WebClient, services: Services, *, team_id: str, user
     except SlackApiError as exc:
         logger.warning("users.info failed for %s: %s", user_id, slack_error(exc))
         user = {}
-    with services.db.transaction() as session:
-        remember_profile(session, team_id, user_id, services.clock.now(), tz=user.get("tz"))
+    note_profile(services.db, team_id, user_id, services.clock.now(), tz=user.get("tz"))
 
 
 def send_dm(
@@ -69,19 +70,32 @@ def send_dm(
     text: str,
     blocks: list[dict[str, Any]] | None = None,
 ) -> str | None:
-    """Post to the person's DM with the bot, opening it once and caching its id."""
-    with services.db.transaction() as session:
-        person = find_person(session, team_id, user_id)
-        channel = person.dm_channel_id if person else None
-    try:
-        if channel is None:
-            channel = client.conversations_open(users=user_id)["channel"]["id"]
-            with services.db.transaction() as session:
-                remember_profile(
-                    session, team_id, user_id, services.clock.now(), dm_channel_id=channel
+    """Post to the person's DM with the bot, opening it once and caching its id.
+
+    A cached channel Slack no longer knows is dropped and the DM opened afresh, once.
+    """
+    cached = dm_channel_of(services.db, team_id, user_id)
+    for channel in ([cached] if cached else []) + [None]:
+        try:
+            if channel is None:
+                channel = client.conversations_open(users=user_id)["channel"]["id"]
+                note_profile(
+                    services.db, team_id, user_id, services.clock.now(), dm_channel_id=channel
                 )
-        response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+            response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+            return str(response["ts"])
+        except SlackApiError as exc:
+            if channel == cached and slack_error(exc) == "channel_not_found":
+                forget_dm_channel(services.db, team_id, user_id, services.clock.now())
+                continue
+            logger.warning("DM to %s failed: %s", user_id, slack_error(exc))
+            return None
+    return None
+
+
+def publish_home(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
+    interviews = active_interviews(services.db, team_id, user_id)
+    try:
+        client.views_publish(user_id=user_id, view=home_view(interviews))
     except SlackApiError as exc:
-        logger.warning("DM to %s failed: %s", user_id, slack_error(exc))
-        return None
-    return str(response["ts"])
+        logger.warning("views.publish failed for %s: %s", user_id, slack_error(exc))

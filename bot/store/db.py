@@ -8,9 +8,16 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# Under Slack's 3 s ack window: a request that waits longer for SQLite's write lock would be
+# answered "unhandled" by Bolt even if it then succeeded.
+SQLITE_BUSY_TIMEOUT_MS = 2000
+
+
+class StoreUnavailable(Exception):
+    """The database could not be reached, or stayed locked: worth trying again later."""
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -61,11 +68,14 @@ class Database:
         `immediate` takes SQLite's write lock at BEGIN; PostgreSQL needs no such hint.
         """
         session = self._sessions()
-        if immediate and self.is_sqlite:
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
+            if immediate and self.is_sqlite:
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             yield session
             session.commit()
+        except (OperationalError, InterfaceError) as exc:
+            session.rollback()
+            raise StoreUnavailable(str(exc.orig or exc).splitlines()[0]) from exc
         except BaseException:
             session.rollback()
             raise

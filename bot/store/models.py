@@ -21,6 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import (
+    COMPANY_MAX,
+    INTERVIEWERS_MAX,
+    PERSON_MAX,
+    ROLE_MAX,
     ContactKind,
     InterviewFormat,
     InterviewStatus,
@@ -38,12 +42,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-COMPANY_MAX = 100
-ROLE_MAX = 100
-PERSON_MAX = 150
-INTERVIEWERS_MAX = 200
-ANSWER_MAX = 3000
 
 
 def _enum(enum_class: type, name: str) -> Enum:
@@ -75,7 +73,10 @@ class SlackUser(Base):
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
     waking_start_hour: Mapped[int] = mapped_column(Integer, default=8)
     waking_end_hour: Mapped[int] = mapped_column(Integer, default=20)
+    # The person's own choice to stop reminders; only they can undo it.
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when their workspace removed the app or revoked its token; cleared when they return.
+    deactivated_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

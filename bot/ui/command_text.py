@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.ui.text import escape_mrkdwn, truncate
+from bot.ui.text import escape_mrkdwn, truncate, unescape_slack_text
 
 
 class Subcommand(StrEnum):
@@ -33,7 +33,8 @@ class ParsedCommand:
 
 
 def parse_command(text: str | None) -> ParsedCommand:
-    words = (text or "").strip().split(maxsplit=1)
+    """`text` as Slack sends it (escaped); the parts come back as the person typed them."""
+    words = unescape_slack_text(text or "").strip().split(maxsplit=1)
     if not words:
         return ParsedCommand(Subcommand.HELP, "")
     word = words[0]
@@ -51,6 +52,7 @@ USAGE = (
 
 def usage_text(command: ParsedCommand | None = None) -> str:
     if command is not None and command.subcommand is Subcommand.UNKNOWN:
-        shown = escape_mrkdwn(truncate(command.word, 40))
+        # Backticks would end the code span early; the rest is escaped like any user text.
+        shown = escape_mrkdwn(truncate(command.word.replace("`", "'"), 40))
         return f"I don't know `{shown}`.\n{USAGE}"
     return USAGE

@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.coach.interviews import InterviewSummary
-from bot.ui.messages import interview_facts, interview_title
+from bot.ui.messages import interview_facts, plain_title
+from bot.ui.text import truncate
 
 OPEN_LOG_MODAL = "open_log_modal"
-# A Home view holds 100 blocks; leave room for the header and footer.
+# A Home view holds 100 blocks: two per interview, plus the header and footer.
 MAX_LISTED = 40
 
 ADVICE = (
@@ -52,13 +53,9 @@ def home_view(interviews: list[InterviewSummary]) -> dict[str, Any]:
             SectionBlock(text=MarkdownTextObject(text="_No interviews in progress yet._"))
         )
     for interview in interviews[:MAX_LISTED]:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"*{interview_title(interview)}*\n{interview_facts(interview)}"
-                )
-            )
-        )
+        # A plain-text header: a `*` or `_` in a company name can't upset mrkdwn emphasis.
+        blocks.append(HeaderBlock(text=PlainTextObject(text=truncate(plain_title(interview), 150))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=interview_facts(interview))))
     if len(interviews) > MAX_LISTED:
         blocks.append(
             ContextBlock(

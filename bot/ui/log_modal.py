@@ -20,8 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.coach.interview_form import FieldErrors, InterviewForm
-from bot.domain import InterviewFormat
-from bot.store.models import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX
+from bot.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
 
 CALLBACK_ID = "log_interview"
 

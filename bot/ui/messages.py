@@ -13,10 +13,15 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.coach.interviews import InterviewSummary
-from bot.coach.people import known_zone
 from bot.ui.text import day_label, escape_mrkdwn, local_time_fallback, slack_date, truncate
+from bot.zones import known_zone
 
 Message = tuple[str, list[dict[str, Any]]]
+
+
+def plain_title(interview: InterviewSummary) -> str:
+    """Company and role as typed, for plain_text fields, which Slack never parses."""
+    return f"{interview.company} ({interview.role})" if interview.role else interview.company
 
 
 def interview_title(interview: InterviewSummary) -> str:
@@ -98,3 +103,5 @@ MODAL_FAILED = (
 )
 
 SAVE_FAILED = "I couldn't save that just now. Please press Save again."
+
+STORE_UNAVAILABLE = "I can't reach my notes just now. Please try again in a minute."

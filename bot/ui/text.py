@@ -11,6 +11,11 @@ def escape_mrkdwn(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape_slack_text(value: str) -> str:
+    """Text as the person typed it: Slack sends `&`, `<` and `>` escaped in command text."""
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def local_time_fallback(instant: datetime, tz: ZoneInfo) -> str:
     local = instant.astimezone(tz)
     return f"{local:%a %-d %b %Y} at {local:%H:%M} {local.tzname()}"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 21:37:15.412921
+Create Date: 2026-11-26 22:04:58.784844
 """
 
 from collections.abc import Sequence
@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("waking_start_hour", sa.Integer(), nullable=False),
         sa.Column("waking_end_hour", sa.Integer(), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
+        sa.Column("deactivated_at", bot.store.types.UTCDateTime(), nullable=True),
         sa.Column("created_at", bot.store.types.UTCDateTime(), nullable=False),
         sa.Column("updated_at", bot.store.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slack_user")),
