@@ -399,6 +399,188 @@ def test_limits_are_inclusive(client: WebClient):
     client.views_open(trigger_id="t", view=modal(title="x" * 24, blocks=TOO_MANY[:100]))
 
 
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def option(text: str = "Video call", value: str = "video", **extra: object) -> dict:
+    return {"text": plain(text), "value": value, **extra}
+
+
+def button(text: str = "Log an interview", **extra: object) -> dict:
+    return {"type": "button", "text": plain(text), "action_id": "open", **extra}
+
+
+def element(kind: str, **extra: object) -> dict:
+    return {"type": kind, "action_id": "value", **extra}
+
+
+def input_block(elem: dict, label: str = "Company", **extra: object) -> dict:
+    return {"type": "input", "label": plain(label), "element": elem, **extra}
+
+
+def in_modal(*blocks: dict) -> dict:
+    return {"trigger_id": "t", "view": modal(blocks=list(blocks))}
+
+
+def in_message(*blocks: dict) -> dict:
+    return {"channel": DM, "text": "x", "blocks": list(blocks)}
+
+
+def actions(*elements: dict) -> dict:
+    return {"type": "actions", "elements": list(elements)}
+
+
+def context(count: int) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": "t"}] * count}
+
+
+def select(options: list[dict], kind: str = "static_select", **extra: object) -> dict:
+    return input_block(element(kind, options=options, **extra))
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "why"),
+    [
+        pytest.param(
+            "views_open",
+            in_modal(select([option(), option("o" * 76)])),
+            "block 0 (input) static_select option 1 text is 76 chars, over 75",
+            id="option-text",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(select([option(description=plain("d" * 76))], "checkboxes")),
+            "checkboxes option 0 description is 76 chars, over 75",
+            id="option-description",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(select([option(value="v" * 151)], "radio_buttons")),
+            "radio_buttons option 0 value is 151 chars, over 150",
+            id="option-value",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            in_message(actions(button("b" * 76))),
+            "block 0 (actions) button text is 76 chars, over 75",
+            id="button-text",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            in_message(section("s") | {"accessory": button(value="v" * 2001)}),
+            "block 0 (section) button value is 2001 chars, over 2000",
+            id="button-value",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(input_block(element("plain_text_input", action_id="a" * 256))),
+            "plain_text_input action_id is 256 chars, over 255",
+            id="action_id",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            in_message(section("s") | {"block_id": "b" * 256}),
+            "block 0 (section) block_id is 256 chars, over 255",
+            id="block_id",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(select([option()], placeholder=plain("p" * 151))),
+            "static_select placeholder is 151 chars, over 150",
+            id="placeholder",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(input_block(element("plain_text_input"), label="l" * 2001)),
+            "block 0 (input) label is 2001 chars, over 2000",
+            id="input-label",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(input_block(element("plain_text_input"), hint=plain("h" * 2001))),
+            "block 0 (input) hint is 2001 chars, over 2000",
+            id="input-hint",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(
+                input_block(element("plain_text_input", max_length=10, initial_value="x" * 11))
+            ),
+            "plain_text_input initial_value is 11 chars, over its max_length 10",
+            id="initial_value-over-max_length",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            in_message(section("s"), context(11)),
+            "block 1 (context) has 11 elements, more than the 10 allowed",
+            id="context-elements",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            in_message(actions(*[button(action_id=f"b{i}") for i in range(26)])),
+            "block 0 (actions) has 26 elements, more than the 25 allowed",
+            id="actions-elements",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(select([option(value=str(i)) for i in range(101)])),
+            "static_select has 101 options, more than the 100 allowed",
+            id="static_select-options",
+        ),
+        pytest.param(
+            "views_open",
+            in_modal(select([option(value=str(i)) for i in range(11)], "checkboxes")),
+            "checkboxes has 11 options, more than the 10 allowed",
+            id="checkboxes-options",
+        ),
+    ],
+)
+def test_element_limits_answer_invalid_blocks(
+    standin: SlackStandIn, client: WebClient, method: str, kwargs: dict, why: str
+):
+    error = api_error(getattr(client, method), **kwargs)
+    assert error.response["error"] == "invalid_blocks"
+    assert why in error.response["response_metadata"]["messages"][0]
+    [call] = standin.calls
+    assert call.failed and call.error == "invalid_blocks" and why in call.detail
+
+
+def test_maximal_legal_view_and_message_pass(client: WebClient):
+    def options(count: int) -> list[dict]:
+        # Distinct values, each at its limit: a 3-digit prefix then padding.
+        return [
+            option("t" * 75, f"{i:03d}" + "v" * 147, description=plain("d" * 75))
+            for i in range(count)
+        ]
+
+    long_id = "i" * 252
+    blocks = [
+        input_block(
+            element(
+                "plain_text_input",
+                action_id="a" * 255,
+                placeholder=plain("p" * 150),
+                max_length=3000,
+                initial_value="x" * 3000,
+            ),
+            label="l" * 2000,
+            hint=plain("h" * 2000),
+            block_id="b" * 255,
+        ),
+        select(options(100), placeholder=plain("p" * 150)),
+        select(options(10), "checkboxes"),
+        select(options(10), "radio_buttons"),
+        actions(
+            *[button("b" * 75, value="v" * 2000, action_id=f"{i:03d}{long_id}") for i in range(25)]
+        ),
+        context(10),
+    ]
+    view = client.views_open(trigger_id="t", view=modal(blocks=blocks))["view"]
+    assert view["blocks"] == blocks
+    client.chat_postMessage(channel=DM, text="x", blocks=blocks[-2:])
+
+
 # -- injected failures --------------------------------------------------------------------------
 
 

@@ -43,6 +43,21 @@ MAX_BLOCK_TEXT = {"section": 3000, "header": 150}
 MAX_MODAL_TEXT = 24  # title, submit and close
 MAX_PRIVATE_METADATA = 3000
 MAX_MESSAGE_TEXT = 40_000
+MAX_ID = 255  # block_id and action_id
+MAX_BLOCK_ELEMENTS = {"context": 10, "actions": 25}
+MAX_INPUT_TEXT = 2000  # an input block's label and hint
+MAX_PLACEHOLDER = 150
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_OPTION_TEXT = 75  # an option's text and description
+MAX_OPTION_VALUE = 150  # docs.slack.dev's option object; the older api.slack.com page said 75
+# Checkboxes and radio buttons stop at 10 options, not a select menu's 100 (docs.slack.dev).
+MAX_OPTIONS = {
+    "static_select": 100,
+    "multi_static_select": 100,
+    "checkboxes": 10,
+    "radio_buttons": 10,
+}
 
 # Form-encoded bodies carry these as JSON strings; decoding them lets tests look inside.
 _JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
@@ -193,10 +208,73 @@ def _blocks_problem(blocks: Any, limit: int) -> str | None:
             if block_id in block_ids:
                 return f"block {i} repeats block_id {block_id!r}"
             block_ids.add(block_id)
-        max_text = MAX_BLOCK_TEXT.get(block["type"])
-        text = _text_of(block.get("text"))
-        if max_text is not None and len(text) > max_text:
-            return f"block {i} ({block['type']}) text is {len(text)} chars, over {max_text}"
+        problem = _block_problem(block)
+        if problem:
+            return f"block {i} ({block['type']}) {problem}"
+    return None
+
+
+def _too_long(what: str, value: Any, limit: int) -> str | None:
+    """Why a string or text object is too long for Slack, or None; absent values pass."""
+    text = _text_of(value) if isinstance(value, dict) else "" if value is None else str(value)
+    return f"{what} is {len(text)} chars, over {limit}" if len(text) > limit else None
+
+
+def _block_problem(block: dict[str, Any]) -> str | None:
+    """Why Slack would reject this one block, or None; the caller names the block."""
+    kind = block["type"]
+    elements = block.get("elements")
+    max_elements = MAX_BLOCK_ELEMENTS.get(kind)
+    if max_elements is not None and isinstance(elements, list) and len(elements) > max_elements:
+        return f"has {len(elements)} elements, more than the {max_elements} allowed"
+    checks: list[tuple[str, Any, int]] = [("block_id", block.get("block_id"), MAX_ID)]
+    if kind in MAX_BLOCK_TEXT:
+        checks.append(("text", block.get("text"), MAX_BLOCK_TEXT[kind]))
+    if kind == "input":
+        checks.append(("label", block.get("label"), MAX_INPUT_TEXT))
+        checks.append(("hint", block.get("hint"), MAX_INPUT_TEXT))
+    for what, value, limit in checks:
+        problem = _too_long(what, value, limit)
+        if problem:
+            return problem
+    # Context elements are text and images; the interactive ones live in these three places.
+    interactive = [block.get("accessory"), block.get("element")]
+    if kind == "actions" and isinstance(elements, list):
+        interactive += elements
+    for element in interactive:
+        problem = _element_problem(element) if isinstance(element, dict) else None
+        if problem:
+            return problem
+    return None
+
+
+def _element_problem(element: dict[str, Any]) -> str | None:
+    """Why Slack would reject this interactive element, or None."""
+    kind = element.get("type")
+    options = element.get("options")
+    max_options = MAX_OPTIONS.get(str(kind))
+    if max_options is not None and isinstance(options, list) and len(options) > max_options:
+        return f"{kind} has {len(options)} options, more than the {max_options} allowed"
+    checks: list[tuple[str, Any, int]] = [
+        ("action_id", element.get("action_id"), MAX_ID),
+        ("placeholder", element.get("placeholder"), MAX_PLACEHOLDER),
+    ]
+    if kind == "button":
+        checks.append(("text", element.get("text"), MAX_BUTTON_TEXT))
+        checks.append(("value", element.get("value"), MAX_BUTTON_VALUE))
+    for j, option in enumerate(options if isinstance(options, list) else []):
+        if isinstance(option, dict):
+            checks.append((f"option {j} text", option.get("text"), MAX_OPTION_TEXT))
+            checks.append((f"option {j} description", option.get("description"), MAX_OPTION_TEXT))
+            checks.append((f"option {j} value", option.get("value"), MAX_OPTION_VALUE))
+    for what, value, limit in checks:
+        problem = _too_long(f"{kind} {what}", value, limit)
+        if problem:
+            return problem
+    # Slack will not prefill a text input with more than the person could submit.
+    initial, max_length = str(element.get("initial_value") or ""), element.get("max_length")
+    if kind == "plain_text_input" and isinstance(max_length, int) and len(initial) > max_length:
+        return f"{kind} initial_value is {len(initial)} chars, over its max_length {max_length}"
     return None
 
 
