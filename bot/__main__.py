@@ -70,16 +70,20 @@ def _database_url_from_env() -> str | None:
     from pydantic import ValidationError
     from pydantic_settings import BaseSettings, SettingsConfigDict
 
-    from bot.config import Settings
+    from bot.config import ENV_FILE, Settings, unreadable_env_file
 
     class DatabaseOnly(BaseSettings):
-        model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+        model_config = SettingsConfigDict(
+            env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore"
+        )
         database_url: str | None = None
 
     try:
         url = DatabaseOnly().database_url
         if url is not None:
             Settings._database_url_parses(url)
+    except (UnicodeDecodeError, OSError) as exc:  # before ValueError: the file is the problem
+        raise ConfigError(unreadable_env_file(exc, ENV_FILE)) from None
     except (ValidationError, ValueError) as exc:
         raise ConfigError(f"DATABASE_URL is not valid: {exc}") from None
     return url

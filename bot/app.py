@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from http.client import HTTPException
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, clock_for_speedup
-from bot.config import ConfigError, Settings
+from bot.config import DEFAULT_SLACK_API_URL, ConfigError, Settings
 from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
 from bot.services import Services
@@ -39,10 +40,17 @@ def create_app(
             settings.clock_speedup,
             settings.clock_speedup,
         )
-    services = Services(db=db or Database(settings.database_url), clock=clock)
     executor = TrackingExecutor()
+    # Bolt asks Slack who the token belongs to (auth.test) right here: before any database.
+    bolt = _bolt_app(settings, executor)
+    services = Services(db=db or Database(settings.database_url), clock=clock)
+    register_listeners(bolt, services)
+    return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
+
+
+def _bolt_app(settings: Settings, executor: TrackingExecutor) -> App:
     try:
-        bolt = App(
+        return App(
             name="interview-coach",
             listener_executor=executor,
             client=interactive_client(settings),
@@ -55,5 +63,21 @@ def create_app(
             f"SLACK_BOT_TOKEN was not accepted by Slack at {settings.slack_api_url} ({exc}). "
             "Fix: copy the Bot User OAuth Token again, or check SLACK_API_URL."
         ) from None
-    register_listeners(bolt, services)
-    return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
+    except (OSError, HTTPException) as exc:  # URLError, refused, timed out, no such host
+        raise unreachable_slack(settings, "auth.test", exc) from None
+
+
+def unreachable_slack(settings: Settings, method: str, exc: BaseException) -> ConfigError:
+    """The start-up error for a Slack API that did not answer at all (no HTTP reply)."""
+    return ConfigError(
+        f"SLACK_API_URL could not be reached: {method} at {settings.slack_api_url} failed "
+        f"({_network_reason(exc)}). Fix: check SLACK_API_URL (leave it unset for Slack's own "
+        f"{DEFAULT_SLACK_API_URL}) and that this machine can reach it."
+    )
+
+
+def _network_reason(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", exc)  # URLError wraps the socket's own error
+    if isinstance(reason, BaseException):
+        return getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+    return str(reason)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -12,6 +14,7 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///interview_coach.db"
+ENV_FILE = ".env"
 
 # How to fix each setting, shown beside the name when it is missing or malformed.
 FIX_HINTS: dict[str, str] = {
@@ -39,7 +42,7 @@ class ConfigError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
     slack_bot_token: SecretStr
@@ -127,3 +130,39 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError("\n".join(_describe(e) for e in exc.errors())) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        # The .env file is all that is read from disk; pydantic-settings lets its errors out.
+        raise ConfigError(unreadable_env_file(exc, overrides.get("_env_file", ENV_FILE))) from None
+
+
+def unreadable_env_file(exc: UnicodeDecodeError | OSError, env_file: Any) -> str:
+    """One line for a .env file that exists but cannot be read as UTF-8 text."""
+    if isinstance(exc, OSError):
+        where = exc.filename or env_file
+        return (
+            f".env file {where} could not be read ({exc.strerror or exc}). "
+            "Fix: make it readable by the user the bot runs as, or remove it."
+        )
+    found = _first_non_utf8(env_file)
+    if found is None:  # read differently than we can tell; name what was configured
+        where = f"{env_file} has"
+    else:
+        path, line, byte = found
+        where = f"{path} has byte 0x{byte:02x} on line {line}, which is"
+    return (
+        f".env file {where} not UTF-8 text. Fix: save it as UTF-8 "
+        "(in Windows Notepad: Save As, Encoding: UTF-8)."
+    )
+
+
+def _first_non_utf8(env_file: Any) -> tuple[Path, int, int] | None:
+    """The first of the given .env files that is not UTF-8: its path, line and bad byte."""
+    given = [env_file] if isinstance(env_file, str | os.PathLike) else list(env_file or [])
+    for path in (Path(name).resolve() for name in given):
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return path, exc.object[: exc.start].count(b"\n") + 1, exc.object[exc.start]
+        except OSError:
+            continue
+    return None

@@ -34,6 +34,12 @@ class TrackingExecutor(ThreadPoolExecutor):
             self._pending -= 1
             self._idle.notify_all()
 
+    @property
+    def pending(self) -> int:
+        """Listener tasks submitted and not yet finished (queued or running)."""
+        with self._idle:
+            return self._pending
+
     def wait_idle(self, timeout: float = 10.0) -> None:
         with self._idle:
             if not self._idle.wait_for(lambda: self._pending == 0, timeout=timeout):

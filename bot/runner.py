@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import signal
+from collections.abc import Callable
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError
 
-from bot.app import BotApp
+from bot.app import BotApp, unreachable_slack
 from bot.coach.event_receipts import forget_old_receipts
-from bot.config import ConfigError
+from bot.config import FIX_HINTS, ConfigError, Settings
+from bot.listener_executor import TrackingExecutor
 from bot.server import HttpServer
 from bot.web import create_wsgi_app
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 logger = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL_SECONDS = 3600
+# Listener work already acked to Slack gets this long to finish on shutdown. Kubernetes allows
+# 30 s between SIGTERM and SIGKILL by default; this leaves room for the rest of the shutdown.
+DRAIN_SECONDS = 10.0
 
 
 def build_scheduler(bot: BotApp) -> BackgroundScheduler:
@@ -40,43 +51,107 @@ def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # the same orderly exit as Ctrl-C
 
 
-def serve(bot: BotApp) -> None:
+def serve(bot: BotApp, drain_seconds: float = DRAIN_SECONDS) -> None:
+    """Serve Slack until SIGTERM or Ctrl-C; then stop taking work, finish what was taken, and
+    let go of the database. A setting that stops the start raises ConfigError."""
     settings = bot.settings
-    scheduler = build_scheduler(bot)
-    server = HttpServer(create_wsgi_app(bot), settings.host, settings.port)
-    socket_handler = None
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    scheduler.start()
-    try:
+    # Everything taken on is given back in reverse order, however far the start got.
+    with contextlib.ExitStack() as on_exit:
+        on_exit.callback(bot.services.db.dispose)
+        on_exit.callback(_drain, bot.listener_executor, drain_seconds)
+        socket_handler = None
         if settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             socket_handler = SocketModeHandler(
                 bot.bolt, settings.slack_app_token.get_secret_value()
             )
-            try:
-                socket_handler.connect()  # apps.connections.open, then the WebSocket
-            except SlackApiError as exc:
-                # A rejected app token is a setting to fix, like a rejected bot token in create_app.
-                raise ConfigError(
-                    f"SLACK_APP_TOKEN was not accepted by Slack at {settings.slack_api_url} "
-                    f"({exc.response.get('error')}). Fix: use an app-level token (xapp-…) with "
-                    "connections:write, or check SLACK_API_URL."
-                ) from None
-            if socket_handler.client.is_connected():
-                logger.info("connected to Slack in Socket Mode; /healthz on port %d", server.port)
+            on_exit.callback(socket_handler.close)
+        connected = socket_handler.client.is_connected if socket_handler is not None else None
+        server = _listen(create_wsgi_app(bot, socket_connected=connected), settings)
+        on_exit.callback(server.stop)  # no new requests while accepted work finishes
+        scheduler = build_scheduler(bot)
+        scheduler.start()
+        on_exit.callback(scheduler.shutdown, wait=False)
+        previous_sigterm = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        # Restored before the drain: a second SIGTERM then ends the process at once.
+        on_exit.callback(signal.signal, signal.SIGTERM, previous_sigterm)
+        try:
+            if socket_handler is not None:
+                _connect(socket_handler, settings, server.port)
             else:
-                # slack_sdk logs a failed WebSocket handshake and retries on its own.
-                logger.warning("Socket Mode not connected yet; slack_sdk keeps retrying")
-        else:
-            logger.info("serving Slack on http://%s:%d/slack/events", settings.host, server.port)
-        # waitress ends its loop on KeyboardInterrupt (Ctrl-C, or SIGTERM above) and returns.
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass  # raised before the server loop started
-    finally:
+                logger.info(
+                    "serving Slack on http://%s:%d/slack/events", settings.host, server.port
+                )
+            # waitress ends its loop on KeyboardInterrupt (Ctrl-C, or SIGTERM above) and returns.
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass  # raised before the server loop started
         logger.info("shutting down")
-        if socket_handler is not None:
-            socket_handler.close()
-        scheduler.shutdown(wait=False)
-        bot.services.db.dispose()
+
+
+def _drain(executor: TrackingExecutor, seconds: float) -> None:
+    """Give listener work that Slack was already acked for up to `seconds` to finish."""
+    pending = executor.pending
+    if pending:
+        logger.info("waiting up to %gs for %d listener task(s) to finish", seconds, pending)
+    try:
+        executor.wait_idle(timeout=seconds)
+    except TimeoutError as exc:
+        logger.warning("gave up waiting after %gs: %s", seconds, exc)
+    # Without waiting: anything still running ends with the process (or finishes first).
+    executor.shutdown(wait=False)
+
+
+def _listen(wsgi_app: Callable[..., Any], settings: Settings) -> HttpServer:
+    try:
+        return HttpServer(wsgi_app, settings.host, settings.port)
+    except OSError as exc:  # bind(): in use, privileged, or not an address of this machine
+        raise ConfigError(_cannot_listen(settings, exc)) from None
+    except ValueError:  # waitress: the host name did not resolve
+        raise ConfigError(
+            f"HOST is not valid (got {settings.host!r}): no address by that name. "
+            f"Fix: {FIX_HINTS['HOST']} (in .env or the environment; see .env.example)."
+        ) from None
+
+
+def _cannot_listen(settings: Settings, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"PORT {settings.port} is already in use on {settings.host} ({reason}). "
+            "Fix: stop whatever listens there, or choose another PORT."
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"PORT {settings.port} needs privileges this process lacks ({reason}). "
+            "Fix: choose a PORT above 1023 and map the public port to it."
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"HOST {settings.host} is not an address of this machine ({reason}). "
+            f"Fix: {FIX_HINTS['HOST']}."
+        )
+    return (
+        f"HOST and PORT {settings.host}:{settings.port} could not be listened on ({reason}). "
+        "Fix: check both."
+    )
+
+
+def _connect(socket_handler: SocketModeHandler, settings: Settings, http_port: int) -> None:
+    try:
+        socket_handler.connect()  # apps.connections.open, then the WebSocket
+    except SlackApiError as exc:
+        # A rejected app token is a setting to fix, like a rejected bot token in create_app.
+        raise ConfigError(
+            f"SLACK_APP_TOKEN was not accepted by Slack at {settings.slack_api_url} "
+            f"({exc.response.get('error')}). Fix: use an app-level token (xapp-…) with "
+            "connections:write, or check SLACK_API_URL."
+        ) from None
+    except OSError as exc:  # apps.connections.open got no HTTP reply at all
+        raise unreachable_slack(settings, "apps.connections.open", exc) from None
+    if socket_handler.client.is_connected():
+        logger.info("connected to Slack in Socket Mode; /healthz on port %d", http_port)
+    else:
+        # slack_sdk logs a failed WebSocket handshake and retries on its own.
+        logger.warning("Socket Mode not connected yet; slack_sdk keeps retrying")

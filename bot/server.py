@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
+from waitress.trigger import trigger as Trigger
 
 
 class HttpServer:
-    """A waitress server that a test or the demo can start on port 0 and stop again."""
+    """A waitress server that a test or the demo can start on port 0 and stop again.
+
+    Binds in the constructor, so a port in use or a foreign HOST fails there, as OSError
+    (ValueError from waitress for a host name that does not resolve).
+    """
 
     def __init__(
         self, wsgi_app: Callable[..., Any], host: str, port: int, threads: int = 8
@@ -23,30 +28,47 @@ class HttpServer:
 
     @property
     def port(self) -> int:
-        return int(self._server.effective_port)  # type: ignore[union-attr]
+        # One listening socket gives a TcpWSGIServer; several (HOST=* on a dual-stack machine)
+        # a MultiSocketServer, which lists them instead.
+        listening = getattr(self._server, "effective_listen", None)
+        port = listening[0][1] if listening else self._server.effective_port  # type: ignore[union-attr]
+        return int(port)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def serve_forever(self) -> None:
+        """Run the loop in this thread until Ctrl-C or SIGTERM; then call stop()."""
         self._server.run()
 
     def start(self) -> HttpServer:
-        self._thread = threading.Thread(target=self._safe_run, name="http-server", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, name="http-server", daemon=True)
         self._thread.start()
         return self
 
-    def _safe_run(self) -> None:
-        # stop() closes the socket under the loop, which may then raise.
-        with contextlib.suppress(OSError):
-            self._server.run()
-
     def stop(self) -> None:
+        """Stop serving and close every socket; quick whether or not the loop is running."""
         self._server.task_dispatcher.shutdown()
-        self._server.close()
-        # waitress's loop exits once its socket map is empty.
-        for channel in list(self._server._map.values()):
-            channel.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        thread, self._thread = self._thread, None
+        if thread is not None and thread.is_alive():
+            # Close from inside the loop, woken by waitress's own trigger. Closed from this
+            # thread, the sockets could leave the loop asleep in select() until its 1 s timeout
+            # (a race lost about one stop in four), or selecting on a closed file descriptor.
+            self._trigger().pull_trigger(self._close_all)
+            thread.join(timeout=5)
+        # Not running (serve_forever returned, or never started), or it died: close from here.
+        self._close_all()
+
+    def _socket_map(self) -> dict[int, Any]:
+        # The loop ends once this map is empty. Both server kinds keep one, named differently.
+        server = self._server
+        return server._map if hasattr(server, "_map") else server.map  # type: ignore[union-attr]
+
+    def _trigger(self) -> Trigger:
+        return next(d for d in self._socket_map().values() if isinstance(d, Trigger))
+
+    def _close_all(self) -> None:
+        # Listening sockets, open connections and the trigger; a second call finds none left.
+        # One socket that fails to close must not keep the others open, nor the loop running.
+        wasyncore.close_all(self._socket_map(), ignore_all=True)

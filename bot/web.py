@@ -39,15 +39,18 @@ class _SlackHandler(SlackRequestHandler):
         return self.app.dispatch(bolt_request)
 
 
-def create_wsgi_app(bot: BotApp) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+def create_wsgi_app(
+    bot: BotApp, socket_connected: Callable[[], bool] | None = None
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI app; in Socket Mode, `socket_connected` says whether Slack can reach the bot."""
     slack = _SlackHandler(bot.bolt, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == HEALTH_PATH and method in {"GET", "HEAD"}:
-            healthy = bot.services.db.ping()
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
-            status = "200 OK" if healthy else "503 Service Unavailable"
+            report = _health_report(bot, socket_connected)
+            body = json.dumps(report).encode()
+            status = "200 OK" if report["ok"] else "503 Service Unavailable"
             start_response(
                 status,
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
@@ -59,3 +62,17 @@ def create_wsgi_app(bot: BotApp) -> Callable[[dict[str, Any], StartResponse], It
         return slack(environ, start_response)
 
     return application
+
+
+def _health_report(
+    bot: BotApp, socket_connected: Callable[[], bool] | None = None
+) -> dict[str, bool | str]:
+    """What /healthz says. In Socket Mode a lost WebSocket is unhealthy too: no request URL
+    reaches the bot then, and a 503 lets an orchestrator restart it."""
+    database_up = bot.services.db.ping()
+    report: dict[str, bool | str] = {"ok": database_up, "database": "up" if database_up else "down"}
+    if socket_connected is not None:
+        connected = socket_connected()
+        report["ok"] = database_up and connected
+        report["socket_mode"] = "connected" if connected else "disconnected"
+    return report

@@ -11,9 +11,11 @@ from bot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-# The alembic CLI follows the bot's own setting, so it never migrates a different database.
-if os.environ.get("DATABASE_URL"):
-    config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])
+
+
+def _cli_database_url() -> str:
+    """For the alembic CLI: the bot's own DATABASE_URL wins over alembic.ini's example."""
+    return os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
 
 
 def _configure(connection) -> None:
@@ -27,7 +29,7 @@ def _configure(connection) -> None:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=_cli_database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
@@ -43,7 +45,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine_for(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine_for(_cli_database_url())
     with engine.connect() as connection:
         _configure(connection)
         with context.begin_transaction():

@@ -1,26 +1,39 @@
-"""The `interview-bot` command line, run as the installed console script in a subprocess."""
+"""The `interview-bot` command line, run as the installed console script in a subprocess;
+and `serve()`, where `run` ends, in this process where a test must hold work mid-flight."""
 
 from __future__ import annotations
 
 import json
+import logging
 import signal
+import socket
 import subprocess
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from alembic.script import ScriptDirectory
+from slack_bolt import Ack
 from sqlalchemy import inspect, select
 
+from bot.app import BotApp, create_app
+from bot.clock import FixedClock
+from bot.runner import serve
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.slack_requests import SignedSlackSender, SlackPerson
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base, SlackUser
-from tests.harness import DANA
+from tests.harness import DANA, test_settings
+from tests.harness import SIGNING_SECRET as HARNESS_SIGNING_SECRET
 from tests.processes import clean_env, free_port, interview_bot_command
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +116,93 @@ def test_run_with_unreachable_database_explains_in_one_line(tmp_path: Path) -> N
     assert "could not be opened" in database_lines[0]
     assert "Fix:" in database_lines[0]
     assert SIGNING_SECRET not in result.stderr
+
+
+def settings_for_run(standin: SlackStandIn, tmp_path: Path, **more: str) -> dict[str, str]:
+    """Settings under which `run` gets past the database and Slack's auth.test."""
+    return {
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
+        **more,
+    }
+
+
+def the_line_about(problem: str, result: subprocess.CompletedProcess[str]) -> str:
+    """The one line of stderr that mentions `problem`, after checking how `run` ended."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if problem in line]
+    assert len(lines) == 1, result.stderr
+    assert "Fix:" in lines[0]
+    return lines[0]
+
+
+def test_run_with_unreachable_slack_api_url_explains_in_one_line(tmp_path: Path) -> None:
+    result = interview_bot(
+        "run",
+        cwd=tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1111-2222-abcdef",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL="http://127.0.0.1:1/api/",  # nothing listens on port 1
+        DATABASE_URL=f"sqlite:///{tmp_path / 'coach.db'}",
+    )
+
+    line = the_line_about("SLACK_API_URL could not be reached", result)
+    assert "auth.test at http://127.0.0.1:1/api/ failed (Connection refused)" in line
+    assert SIGNING_SECRET not in result.stderr
+
+
+def test_run_on_a_port_in_use_names_port(standin: SlackStandIn, tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+
+        result = interview_bot(
+            "run",
+            cwd=tmp_path,
+            **settings_for_run(standin, tmp_path, HOST="127.0.0.1", PORT=str(port)),
+        )
+
+    line = the_line_about("PORT", result)
+    assert line.startswith(f"  PORT {port} is already in use on 127.0.0.1")
+
+
+def test_run_on_a_host_that_is_not_this_machine_names_host(
+    standin: SlackStandIn, tmp_path: Path
+) -> None:
+    # 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this machine.
+    settings = settings_for_run(standin, tmp_path, HOST="192.0.2.1", PORT=str(free_port()))
+
+    result = interview_bot("run", cwd=tmp_path, **settings)
+
+    line = the_line_about("HOST", result)
+    assert line.startswith("  HOST 192.0.2.1 is not an address of this machine")
+
+
+def test_run_on_a_host_name_that_does_not_resolve_names_host(
+    standin: SlackStandIn, tmp_path: Path
+) -> None:
+    settings = settings_for_run(standin, tmp_path, HOST="no-such-host.invalid")
+
+    result = interview_bot("run", cwd=tmp_path, **settings)
+
+    line = the_line_about("HOST", result)
+    assert "HOST is not valid (got 'no-such-host.invalid')" in line
+
+
+@pytest.mark.parametrize("command", ["run", "migrate"])
+def test_a_dot_env_that_is_not_utf8_is_named_with_the_line(tmp_path: Path, command: str) -> None:
+    # "café" saved as Latin-1, as an editor set to a Western code page would.
+    (tmp_path / ".env").write_bytes(b"SLACK_SIGNING_SECRET=s\nSLACK_BOT_TOKEN=xoxb-caf\xe9\n")
+
+    result = interview_bot(command, cwd=tmp_path)
+
+    line = the_line_about(".env file", result)
+    assert f"{(tmp_path / '.env').resolve()} has byte 0xe9 on line 2" in line
+    assert "not UTF-8" in line
 
 
 # -- manifest ----------------------------------------------------------------------------------
@@ -299,3 +399,137 @@ def test_run_migrates_serves_slack_and_stops_cleanly_on_sigterm(
         assert migrate.current_revision(database.engine) == head_revision()
     finally:
         database.dispose()
+
+
+# -- run: shutdown, with serve() in this process -----------------------------------------------
+# A subprocess cannot be made to hold a listener mid-flight; here a test listener waits on an
+# event the test controls, and bot.runner's log lines are the cues, so nothing sleeps.
+
+HELD_COMMAND = "/held-work"
+
+
+@dataclass
+class HeldWork:
+    """A listener that acks at once, then works until released: work Slack counts as done."""
+
+    started: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def register(self, bot: BotApp) -> None:
+        @bot.bolt.command(HELD_COMMAND)
+        def held(ack: Ack) -> None:
+            ack()
+            self.started.set()
+            if self.release.wait(timeout=20):
+                self.finished.set()
+
+
+class LogCues(logging.Handler):
+    """Keeps bot.runner's messages and sets an event when one starts with its cue."""
+
+    def __init__(self, cues: dict[str, threading.Event]) -> None:
+        super().__init__(level=logging.INFO)
+        self.cues = cues
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        self.messages.append(message)
+        for start, event in self.cues.items():
+            if message.startswith(start):
+                event.set()
+
+
+@contextmanager
+def runner_log(cues: dict[str, threading.Event]) -> Iterator[LogCues]:
+    runner_logger = logging.getLogger("bot.runner")
+    handler, level = LogCues(cues), runner_logger.level
+    runner_logger.addHandler(handler)
+    runner_logger.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        runner_logger.removeHandler(handler)
+        runner_logger.setLevel(level)
+
+
+def send_held_command_then_sigterm(
+    port: int, serving: threading.Event, work: HeldWork, statuses: list[int]
+) -> threading.Thread:
+    """From a second thread: once serving, send the command, wait for its work, then SIGTERM."""
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+
+    def drive() -> None:
+        try:
+            if serving.wait(timeout=10):
+                sender = SignedSlackSender(
+                    f"http://127.0.0.1:{port}/slack/events", HARNESS_SIGNING_SECRET
+                )
+                body = sender.slash_command_body("", DANA).replace(
+                    urllib.parse.quote("/interview", safe=""),
+                    urllib.parse.quote(HELD_COMMAND, safe=""),
+                )
+                statuses.append(sender.post(body, "application/x-www-form-urlencoded").status)
+                work.started.wait(timeout=10)
+        finally:
+            # To the main thread, where serve() runs: its select() wakes at once.
+            signal.pthread_kill(main_thread, signal.SIGTERM)
+
+    driver = threading.Thread(target=drive, name="test-driver", daemon=True)
+    driver.start()
+    return driver
+
+
+def bot_with_held_work(
+    standin: SlackStandIn, clock: FixedClock, db: Database, work: HeldWork
+) -> tuple[BotApp, int]:
+    port = free_port()
+    bot = create_app(test_settings(standin, db.url, host="127.0.0.1", port=port), clock, db)
+    work.register(bot)
+    return bot, port
+
+
+def test_shutdown_waits_for_listener_work_already_acked(
+    standin: SlackStandIn, clock: FixedClock, db: Database
+) -> None:
+    work, serving, statuses = HeldWork(), threading.Event(), []
+    bot, port = bot_with_held_work(standin, clock, db, work)
+    # The work may finish once serve() says it is waiting for it, and not before.
+    with runner_log({"serving Slack": serving, "waiting up to": work.release}) as log:
+        try:
+            driver = send_held_command_then_sigterm(port, serving, work, statuses)
+            serve(bot)  # until the SIGTERM
+            finished_before_serve_returned = work.finished.is_set()
+        finally:
+            work.release.set()
+            bot.listener_executor.wait_idle()
+        driver.join(timeout=10)
+
+    assert statuses == [200]
+    assert finished_before_serve_returned, log.messages
+    assert "waiting up to 10s for 1 listener task(s) to finish" in log.messages
+    assert not [m for m in log.messages if m.startswith("gave up")]
+
+
+def test_shutdown_gives_up_on_listener_work_after_its_time(
+    standin: SlackStandIn, clock: FixedClock, db: Database
+) -> None:
+    work, serving, statuses = HeldWork(), threading.Event(), []
+    bot, port = bot_with_held_work(standin, clock, db, work)
+    with runner_log({"serving Slack": serving}) as log:
+        try:
+            driver = send_held_command_then_sigterm(port, serving, work, statuses)
+            serve(bot, drain_seconds=0)  # no time at all: give up at once
+            finished_before_serve_returned = work.finished.is_set()
+        finally:
+            work.release.set()
+            bot.listener_executor.wait_idle()
+        driver.join(timeout=10)
+
+    assert statuses == [200]
+    assert not finished_before_serve_returned
+    assert "gave up waiting after 0s: 1 listener task(s) still running" in log.messages
+    # Let go of, not cut off: once released, the work still finishes.
+    assert work.finished.is_set()

@@ -213,6 +213,19 @@ def test_bad_setting_in_env_file_is_reported(tmp_path: Path) -> None:
     assert [line.split(" ", 1)[0] for line in lines] == ["SLACK_BOT_TOKEN", "PORT"]
 
 
+def test_env_file_not_in_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes("SLACK_SIGNING_SECRET=s\nSLACK_BOT_TOKEN=xoxb-café\n".encode("cp1252"))
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=env_file)
+
+    message = str(caught.value)
+    assert message.splitlines() == [message]
+    assert message.startswith(f".env file {env_file.resolve()} has byte 0xe9 on line 2")
+    assert "Fix: save it as UTF-8" in message
+
+
 @pytest.mark.parametrize(
     ("given", "stored"),
     [

@@ -249,9 +249,14 @@ def test_bot_serves_slash_commands_over_socket_mode(
             pytest.fail(f"bot never connected (exit {bot.poll()}):\n{log_path.read_text()}")
         [opened] = standin.calls_to("apps.connections.open")
         assert opened.token == standin.app_token
-        # The HTTP server was listening before the socket connected, so no polling is needed.
+        # The HTTP server was listening before the socket connected, and serves only once it
+        # has: no polling is needed. Health includes the WebSocket in Socket Mode.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as health:
-            assert json.loads(health.read())["ok"] is True
+            assert json.loads(health.read()) == {
+                "ok": True,
+                "database": "up",
+                "socket_mode": "connected",
+            }
 
         # Socket Mode carries the same fields Slack would post to the request URL.
         slack = SignedSlackSender("unused", "unused", response_url=standin.response_url())
