@@ -20,6 +20,11 @@ from bot.store.db import Database
 
 logger = logging.getLogger(__name__)
 
+# Bolt runs each listener, ack included, in this pool and keeps the thread for the work after
+# the ack. Slack calls there are bounded (5 s, two retries), so while Slack is slow a wide
+# pool keeps new requests acked within their 3 s.
+LISTENER_THREADS = 32
+
 
 @dataclass(frozen=True)
 class BotApp:
@@ -40,7 +45,7 @@ def create_app(
             settings.clock_speedup,
             settings.clock_speedup,
         )
-    executor = TrackingExecutor()
+    executor = TrackingExecutor(max_workers=LISTENER_THREADS)
     # Bolt asks Slack who the token belongs to (auth.test) right here: before any database.
     bolt = _bolt_app(settings, executor)
     services = Services(db=db or Database(settings.database_url), clock=clock)
