@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from waitress import wasyncore
 from waitress.server import create_server
 from waitress.trigger import trigger as Trigger
+
+logger = logging.getLogger(__name__)
 
 
 class HttpServer:
@@ -55,7 +58,12 @@ class HttpServer:
             # Close from inside the loop, woken by waitress's own trigger. Closed from this
             # thread, the sockets could leave the loop asleep in select() until its 1 s timeout
             # (a race lost about one stop in four), or selecting on a closed file descriptor.
-            self._trigger().pull_trigger(self._close_all)
+            try:
+                self._trigger().pull_trigger(self._close_all)
+            except (OSError, StopIteration):
+                # The trigger is unusable: close from here; the loop sees it within its 1 s.
+                logger.debug("waitress trigger unusable; closing sockets from this thread")
+                self._close_all()
             thread.join(timeout=5)
         # Not running (serve_forever returned, or never started), or it died: close from here.
         self._close_all()
