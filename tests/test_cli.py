@@ -482,6 +482,37 @@ def send_held_command_then_sigterm(
     return driver
 
 
+def serve_with_held_work(
+    standin: SlackStandIn,
+    clock: FixedClock,
+    db: Database,
+    *,
+    release_on: str | None = None,
+    **serve_options: float,
+) -> tuple[HeldWork, list[int], bool, LogCues]:
+    """Serve a bot whose one command holds its work until SIGTERM has come.
+
+    The work is let go when bot.runner logs a line starting with `release_on`, else only
+    after serve() returned. Gives the work, the HTTP statuses, whether the work had finished
+    when serve() returned, and the log.
+    """
+    work, serving, statuses = HeldWork(), threading.Event(), []
+    bot, port = bot_with_held_work(standin, clock, db, work)
+    cues = {"serving Slack": serving}
+    if release_on is not None:
+        cues[release_on] = work.release
+    with runner_log(cues) as log:
+        try:
+            driver = send_held_command_then_sigterm(port, serving, work, statuses)
+            serve(bot, **serve_options)  # until the SIGTERM
+            finished_before_serve_returned = work.finished.is_set()
+        finally:
+            work.release.set()
+            bot.listener_executor.wait_idle()
+        driver.join(timeout=10)
+    return work, statuses, finished_before_serve_returned, log
+
+
 def bot_with_held_work(
     standin: SlackStandIn, clock: FixedClock, db: Database, work: HeldWork
 ) -> tuple[BotApp, int]:
@@ -494,18 +525,10 @@ def bot_with_held_work(
 def test_shutdown_waits_for_listener_work_already_acked(
     standin: SlackStandIn, clock: FixedClock, db: Database
 ) -> None:
-    work, serving, statuses = HeldWork(), threading.Event(), []
-    bot, port = bot_with_held_work(standin, clock, db, work)
     # The work may finish once serve() says it is waiting for it, and not before.
-    with runner_log({"serving Slack": serving, "waiting up to": work.release}) as log:
-        try:
-            driver = send_held_command_then_sigterm(port, serving, work, statuses)
-            serve(bot)  # until the SIGTERM
-            finished_before_serve_returned = work.finished.is_set()
-        finally:
-            work.release.set()
-            bot.listener_executor.wait_idle()
-        driver.join(timeout=10)
+    _, statuses, finished_before_serve_returned, log = serve_with_held_work(
+        standin, clock, db, release_on="waiting up to"
+    )
 
     assert statuses == [200]
     assert finished_before_serve_returned, log.messages
@@ -516,17 +539,10 @@ def test_shutdown_waits_for_listener_work_already_acked(
 def test_shutdown_gives_up_on_listener_work_after_its_time(
     standin: SlackStandIn, clock: FixedClock, db: Database
 ) -> None:
-    work, serving, statuses = HeldWork(), threading.Event(), []
-    bot, port = bot_with_held_work(standin, clock, db, work)
-    with runner_log({"serving Slack": serving}) as log:
-        try:
-            driver = send_held_command_then_sigterm(port, serving, work, statuses)
-            serve(bot, drain_seconds=0)  # no time at all: give up at once
-            finished_before_serve_returned = work.finished.is_set()
-        finally:
-            work.release.set()
-            bot.listener_executor.wait_idle()
-        driver.join(timeout=10)
+    # No time at all to drain: serve() gives up at once.
+    work, statuses, finished_before_serve_returned, log = serve_with_held_work(
+        standin, clock, db, drain_seconds=0
+    )
 
     assert statuses == [200]
     assert not finished_before_serve_returned

@@ -354,6 +354,16 @@ def test_views_publish_stores_the_home_tab(standin: SlackStandIn, client: WebCli
 TOO_MANY = [section(str(i)) for i in range(101)]
 
 
+def assert_refused_as_invalid_blocks(
+    standin: SlackStandIn, call_api, kwargs: dict, why: str
+) -> None:
+    error = api_error(call_api, **kwargs)
+    assert error.response["error"] == "invalid_blocks"
+    assert why in error.response["response_metadata"]["messages"][0]
+    [call] = standin.calls
+    assert call.failed and call.error == "invalid_blocks" and why in call.detail
+
+
 @pytest.mark.parametrize(
     ("method", "kwargs", "why"),
     [
@@ -387,11 +397,7 @@ TOO_MANY = [section(str(i)) for i in range(101)]
 def test_block_kit_limits_answer_invalid_blocks(
     standin: SlackStandIn, client: WebClient, method: str, kwargs: dict, why: str
 ):
-    error = api_error(getattr(client, method), **kwargs)
-    assert error.response["error"] == "invalid_blocks"
-    assert why in error.response["response_metadata"]["messages"][0]
-    [call] = standin.calls
-    assert call.failed and call.error == "invalid_blocks" and why in call.detail
+    assert_refused_as_invalid_blocks(standin, getattr(client, method), kwargs, why)
 
 
 def test_limits_are_inclusive(client: WebClient):
@@ -539,11 +545,7 @@ def select(options: list[dict], kind: str = "static_select", **extra: object) ->
 def test_element_limits_answer_invalid_blocks(
     standin: SlackStandIn, client: WebClient, method: str, kwargs: dict, why: str
 ):
-    error = api_error(getattr(client, method), **kwargs)
-    assert error.response["error"] == "invalid_blocks"
-    assert why in error.response["response_metadata"]["messages"][0]
-    [call] = standin.calls
-    assert call.failed and call.error == "invalid_blocks" and why in call.detail
+    assert_refused_as_invalid_blocks(standin, getattr(client, method), kwargs, why)
 
 
 def test_maximal_legal_view_and_message_pass(client: WebClient):
