@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.coach.errors import StoreUnavailable
+from bot.coach.interviews import LogResult, submit_interview
 from bot.domain import InterviewFormat, InterviewStatus
 from bot.slack_standin.slack_requests import fill_view_state
 from bot.store.db import Database
 from bot.store.models import Interview, SlackUser
-from bot.ui.log_modal import BLOCK_IDS, build_log_modal
+from bot.ui.log_modal import BLOCK_IDS, build_log_modal, read_submission
 from bot.ui.messages import SAVE_FAILED, STORE_UNAVAILABLE
 from tests.harness import DANA, SAM, RunningBot, start_bot
 
@@ -20,7 +23,11 @@ DM = "D0456EFGH"  # the stand-in's DM channel for Dana
 
 
 def answers(running: RunningBot, **changes: Any) -> dict[str, Any]:
-    now = int(running.clock.now().timestamp())
+    return answers_for(running.clock.now(), **changes)
+
+
+def answers_for(now_at: datetime, **changes: Any) -> dict[str, Any]:
+    now = int(now_at.timestamp())
     base = {
         "company": "Acme Corp",
         "role": "Data Analyst",
@@ -289,3 +296,40 @@ def test_with_the_database_down_the_person_is_asked_to_retry_and_nothing_breaks(
     finally:
         bot.idle()
         bot.server.stop()
+
+
+def test_racing_submissions_of_one_modal_store_one_interview(db: Database, clock) -> None:
+    """Slack delivering one submission to several processes at once: one row, one 'created'."""
+    view = build_log_modal(now=clock.now())
+    form = read_submission(
+        {"state": {"values": fill_view_state(view, answers_for(clock.now(), company="Race"))}}
+    )
+    barrier = threading.Barrier(6)
+    outcomes: list[object] = []
+
+    def submit_once() -> None:
+        barrier.wait(timeout=5)
+        try:
+            outcome = submit_interview(
+                db,
+                team_id=DANA.team_id,
+                user_id=DANA.user_id,
+                form=form,
+                now=clock.now(),
+                source_view_id="V0RACE0001",
+            )
+        except StoreUnavailable as exc:  # the person would be asked to press Save again
+            outcome = exc
+        outcomes.append(outcome)
+
+    threads = [threading.Thread(target=submit_once) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert len(outcomes) == 6, outcomes
+    created = [o for o in outcomes if isinstance(o, LogResult) and o.created]
+    assert len(created) == 1
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Interview)) == 1
