@@ -259,3 +259,21 @@ def test_secrets_are_hidden_in_repr() -> None:
     assert GOOD["slack_bot_token"] not in shown
     assert GOOD["slack_signing_secret"] not in shown
     assert "xapp-1-hidden-value" not in shown
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    keys = {
+        line.split("=", 1)[0].strip()
+        for line in example.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    assert keys == {name.upper() for name in Settings.model_fields}
+
+
+def test_env_example_values_are_valid_settings() -> None:
+    # Copying .env.example to .env must give a bot that starts (placeholders included).
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    settings = load_settings(_env_file=example)
+    assert settings.socket_mode is False
+    assert settings.port == 3000
