@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError
+from bot.store.db import Database
 
 
 def _fail(message: str) -> int:
@@ -17,11 +18,9 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _migrate_or_explain(database_url: str) -> None:
+def _upgrade_or_explain(db: Database) -> None:
     from bot.store import migrate
-    from bot.store.db import Database
 
-    db = Database(database_url)
     try:
         migrate.upgrade(db.engine)
     except OperationalError as exc:
@@ -30,8 +29,6 @@ def _migrate_or_explain(database_url: str) -> None:
             f"DATABASE_URL could not be opened ({reason}). Fix: check the URL and that the "
             "database server is running."
         ) from None
-    finally:
-        db.dispose()
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -42,27 +39,33 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
     settings = load_settings()
     configure_logging(settings.log_level)
-    _migrate_or_explain(settings.database_url)
-    serve(create_app(settings))
+    db = Database(settings.database_url)
+    try:
+        _upgrade_or_explain(db)
+        bot = create_app(settings, db=db)
+    except BaseException:
+        db.dispose()
+        raise
+    serve(bot)  # disposes the database when it ends
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.config import DEFAULT_DATABASE_URL
     from bot.store import migrate
-    from bot.store.db import Database
 
     # Only the database matters here; tokens may not exist yet on a fresh machine.
     url = args.database_url or _database_url_from_env() or DEFAULT_DATABASE_URL
-    if args.downgrade:
-        db = Database(url)
-        try:
+    db = Database(url)
+    try:
+        if args.downgrade:
             migrate.downgrade(db.engine, args.downgrade)
-        finally:
-            db.dispose()
-    else:
-        _migrate_or_explain(url)
-    print(f"database at {_redacted(url)} is at revision {_revision(url)}")
+        else:
+            _upgrade_or_explain(db)
+        revision = migrate.current_revision(db.engine) or "base (empty)"
+    finally:
+        db.dispose()
+    print(f"database at {_redacted(url)} is at revision {revision}")
     return 0
 
 
@@ -87,17 +90,6 @@ def _database_url_from_env() -> str | None:
     except (ValidationError, ValueError) as exc:
         raise ConfigError(f"DATABASE_URL is not valid: {exc}") from None
     return url
-
-
-def _revision(url: str) -> str:
-    from bot.store import migrate
-    from bot.store.db import Database
-
-    db = Database(url)
-    try:
-        return migrate.current_revision(db.engine) or "base (empty)"
-    finally:
-        db.dispose()
 
 
 def _redacted(url: str) -> str:

@@ -100,10 +100,8 @@ def log_interview(
 ) -> LogResult:
     """Store a checked interview once per modal submission."""
     owner = ensure_person(session, team_id, user_id, now)
-    if source_view_id is not None:
-        existing = _by_source_view(session, source_view_id)
-        if existing is not None:
-            return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
+    if source_view_id is not None and (earlier := _already_logged(session, source_view_id)):
+        return earlier
     interview = Interview(
         owner_id=owner.id,
         company=draft.company,
@@ -125,17 +123,20 @@ def log_interview(
             session.add(interview)
     except IntegrityError:
         # Another process stored the same submission between our look and our insert.
-        existing = _by_source_view(session, source_view_id or "")
-        if existing is None:
+        earlier = _already_logged(session, source_view_id or "")
+        if earlier is None:
             raise
-        return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
+        return earlier
     return LogResult(InterviewSummary.of(interview, owner), created=True)
 
 
-def _by_source_view(session: Session, source_view_id: str) -> Interview | None:
-    return session.scalars(
+def _already_logged(session: Session, source_view_id: str) -> LogResult | None:
+    existing = session.scalars(
         select(Interview).where(Interview.source_view_id == source_view_id)
     ).one_or_none()
+    if existing is None:
+        return None
+    return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
 
 
 def active_interviews(db: Database, team_id: str, user_id: str) -> list[InterviewSummary]:

@@ -19,16 +19,8 @@ def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -
     insert_ignoring_conflicts(
         session,
         SlackUser,
-        {
-            "team_id": team_id,
-            "user_id": user_id,
-            "tz": "UTC",
-            "waking_start_hour": 8,
-            "waking_end_hour": 20,
-            "paused": False,
-            "created_at": now,
-            "updated_at": now,
-        },
+        # Zone, waking hours and flags come from the model's column defaults.
+        {"team_id": team_id, "user_id": user_id, "created_at": now, "updated_at": now},
         ["team_id", "user_id"],
     )
     return session.scalars(
