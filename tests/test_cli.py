@@ -100,6 +100,16 @@ def test_run_reads_settings_from_dot_env_in_the_working_directory(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
+def the_line_about(problem: str, result: subprocess.CompletedProcess[str]) -> str:
+    """The one line of stderr that mentions `problem`, after checking how `run` ended."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if problem in line]
+    assert len(lines) == 1, result.stderr
+    assert "Fix:" in lines[0]
+    return lines[0]
+
+
 def test_run_with_unreachable_database_explains_in_one_line(tmp_path: Path) -> None:
     result = interview_bot(
         "run",
@@ -109,12 +119,7 @@ def test_run_with_unreachable_database_explains_in_one_line(tmp_path: Path) -> N
         DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/x",
     )
 
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    database_lines = [line for line in result.stderr.splitlines() if "DATABASE_URL" in line]
-    assert len(database_lines) == 1
-    assert "could not be opened" in database_lines[0]
-    assert "Fix:" in database_lines[0]
+    assert "could not be opened" in the_line_about("DATABASE_URL", result)
     assert SIGNING_SECRET not in result.stderr
 
 
@@ -127,16 +132,6 @@ def settings_for_run(standin: SlackStandIn, tmp_path: Path, **more: str) -> dict
         "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
         **more,
     }
-
-
-def the_line_about(problem: str, result: subprocess.CompletedProcess[str]) -> str:
-    """The one line of stderr that mentions `problem`, after checking how `run` ended."""
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = [line for line in result.stderr.splitlines() if problem in line]
-    assert len(lines) == 1, result.stderr
-    assert "Fix:" in lines[0]
-    return lines[0]
 
 
 def test_run_with_unreachable_slack_api_url_explains_in_one_line(tmp_path: Path) -> None:
