@@ -47,6 +47,7 @@ class NudgeKind(StrEnum):
     CARD = "card"
     FOLLOW_UP = "follow_up"
     CHECK_IN = "check_in"
+    REMINDER = "reminder"  # a snoozed follow-up, brought back when the person asked
 
 
 class NudgeStatus(StrEnum):
@@ -58,7 +59,19 @@ class NudgeStatus(StrEnum):
 
 
 class ContactKind(StrEnum):
+    """What the person did, or told the coach; the pacing rules read these, not the nudges."""
+
     THANK_YOU_EMAIL = "thank_you_email"
     THANK_YOU_CARD = "thank_you_card"
     FOLLOW_UP = "follow_up"
     HEARD_BACK = "heard_back"
+    THANK_YOU_SKIPPED = "thank_you_skipped"
+    SNOOZED = "snoozed"
+    KEPT_GOING = "kept_going"
+
+
+class ReflectionQuestion(StrEnum):
+    """The two reflection prompts, in the order they are asked."""
+
+    SAID_WELL = "said_well"
+    TO_CLARIFY = "to_clarify"

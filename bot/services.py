@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.coach.playbook_rules import Playbook, default_playbook
 from bot.store.db import Database
 
 
@@ -12,3 +13,4 @@ from bot.store.db import Database
 class Services:
     db: Database
     clock: Clock
+    playbook: Playbook = field(default_factory=default_playbook)

@@ -171,6 +171,8 @@ class ContactLog(Base):
     kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind, "contact_kind"))
     channel: Mapped[str | None] = mapped_column(String(20))
     occurred_at: Mapped[datetime]
+    # A snooze's end: when the person asked to hear about the follow-up again.
+    until: Mapped[datetime | None]
     # The Slack action that recorded it: a double click or a retry logs once.
     source_key: Mapped[str | None] = mapped_column(String(120), unique=True)
 

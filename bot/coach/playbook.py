@@ -1,0 +1,282 @@
+"""The advice as a pure function: an interview, what has happened since, and the time
+→ the nudges that should exist. No database, no Slack, no clock of its own.
+
+Sent, failed and in-flight nudges are history: they are planned as they were, so the
+reconciler leaves them alone. Only the next follow-up is ever planned ahead, because the
+one after it depends on what the person does in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.coach.calendar import PersonHours, at_local, is_waking, local_date, next_waking
+from bot.coach.playbook_rules import Playbook
+from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+
+# One-off nudges use sequence 0; follow-ups count from 1.
+ONCE = 0
+# A snoozed follow-up comes back as reminder number n, sequence 100 * follow-up + n.
+MAX_REMINDERS = 99
+# A follow-up the same day as the thank-you note would be too eager.
+FIRST_FOLLOW_UP_AFTER_THANK_YOU = timedelta(days=1)
+# These are kept as they were: the person has seen them, or they are being sent.
+_SETTLED = frozenset({NudgeStatus.SENT, NudgeStatus.FAILED, NudgeStatus.CLAIMED})
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    format: InterviewFormat
+    traditional_org: bool
+    happened_at: datetime
+    logged_at: datetime
+    employer_timeline: date | None
+    direct_contact_ok: bool
+    status: InterviewStatus = InterviewStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Something the person did or told the coach, at a time."""
+
+    kind: ContactKind
+    occurred_at: datetime
+    until: datetime | None = None  # a snooze's end
+
+
+@dataclass(frozen=True)
+class NudgeRecord:
+    """A nudge row as it stands."""
+
+    kind: NudgeKind
+    sequence: int
+    status: NudgeStatus
+    due_at: datetime
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    contacts: tuple[Contact, ...] = ()
+    nudges: tuple[NudgeRecord, ...] = ()
+
+    def first(self, kind: ContactKind) -> Contact | None:
+        found = [c for c in self.contacts if c.kind is kind]
+        return min(found, key=lambda c: c.occurred_at) if found else None
+
+    def last(self, kind: ContactKind) -> Contact | None:
+        found = [c for c in self.contacts if c.kind is kind]
+        return max(found, key=lambda c: c.occurred_at) if found else None
+
+    def has(self, *kinds: ContactKind) -> bool:
+        return any(c.kind in kinds for c in self.contacts)
+
+
+@dataclass(frozen=True, order=True)
+class PlannedNudge:
+    due_at: datetime
+    kind: NudgeKind = field(compare=False)
+    sequence: int = field(compare=False)
+
+    @property
+    def key(self) -> tuple[NudgeKind, int]:
+        return (self.kind, self.sequence)
+
+
+def card_advised(interview_format: InterviewFormat, traditional_org: bool) -> bool:
+    """A card by mail as well as the email: face-to-face, at a more traditional organization."""
+    return interview_format is InterviewFormat.IN_PERSON and traditional_org
+
+
+def plan(
+    facts: InterviewFacts,
+    history: History,
+    now: datetime,
+    person: PersonHours,
+    playbook: Playbook,
+    *,
+    coaching: bool = True,
+) -> tuple[PlannedNudge, ...]:
+    """Every nudge that should exist for this interview, in due order.
+
+    `coaching` is False when the person paused the coach or their workspace removed it.
+    A nudge not yet created whose window has already passed at `now` is left out.
+    """
+    if facts.status is not InterviewStatus.ACTIVE or not coaching:
+        return ()
+    planner = _Planner(facts, history, now, person, playbook)
+    planner.distance_and_reflection()
+    planner.thank_you_and_card()
+    planner.follow_ups()
+    return tuple(sorted(planner.planned))
+
+
+class _Planner:
+    def __init__(
+        self,
+        facts: InterviewFacts,
+        history: History,
+        now: datetime,
+        person: PersonHours,
+        playbook: Playbook,
+    ) -> None:
+        self.facts, self.history, self.now, self.person = facts, history, now, person
+        self.timing = playbook.timing
+        self.lateness = playbook.max_lateness_hours
+        self.rows = {(n.kind, n.sequence): n for n in history.nudges}
+        self.planned: list[PlannedNudge] = []
+        self.reflection_due: datetime = facts.logged_at
+        self.thank_you_due: datetime = facts.logged_at
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _settled(self, kind: NudgeKind, sequence: int) -> NudgeRecord | None:
+        row = self.rows.get((kind, sequence))
+        return row if row is not None and row.status in _SETTLED else None
+
+    def _add(self, kind: NudgeKind, sequence: int, due_at: datetime) -> datetime | None:
+        """Plan a nudge unless history settled it; returns when it is (or was) due."""
+        settled = self._settled(kind, sequence)
+        if settled is not None:
+            self.planned.append(PlannedNudge(settled.due_at, kind, sequence))
+            return settled.due_at
+        never_created = (kind, sequence) not in self.rows
+        if never_created and due_at + self.lateness.of(kind) < self.now:
+            return None  # too late to be worth saying now
+        self.planned.append(PlannedNudge(due_at, kind, sequence))
+        return due_at
+
+    def _waking(self, instant: datetime) -> datetime:
+        return next_waking(instant, self.person, working_days_only=False)
+
+    def _working(self, instant: datetime) -> datetime:
+        return next_waking(instant, self.person, working_days_only=True)
+
+    def _morning_after(self, day: date) -> datetime:
+        """The follow-up hour on the first working day after `day`, in waking hours."""
+        hour = max(self.timing.follow_up_hour, self.person.waking_start_hour)
+        return self._working(at_local(day + timedelta(days=1), hour, self.person.tz))
+
+    # -- the advice ------------------------------------------------------------------------
+
+    def distance_and_reflection(self) -> None:
+        facts, timing = self.facts, self.timing
+        fresh = facts.logged_at - facts.happened_at <= timedelta(hours=timing.distance_within_hours)
+        if self._settled(NudgeKind.DISTANCE, ONCE) or (
+            fresh and is_waking(facts.logged_at, self.person)
+        ):
+            self._add(NudgeKind.DISTANCE, ONCE, facts.logged_at)
+        after = timedelta(minutes=timing.reflection_after_minutes)
+        due = self._waking(max(facts.happened_at + after, facts.logged_at))
+        self.reflection_due = self._add(NudgeKind.REFLECTION, ONCE, due) or due
+
+    def thank_you_and_card(self) -> None:
+        history, timing = self.history, self.timing
+        gap = timedelta(minutes=timing.thank_you_after_minutes - timing.reflection_after_minutes)
+        due = self._waking(self.reflection_due + gap)
+        done = history.has(ContactKind.THANK_YOU_EMAIL, ContactKind.THANK_YOU_SKIPPED)
+        if not done or self._settled(NudgeKind.THANK_YOU, ONCE):
+            due = self._add(NudgeKind.THANK_YOU, ONCE, due) or due
+        self.thank_you_due = due
+        card_open = card_advised(self.facts.format, self.facts.traditional_org) and not (
+            history.has(ContactKind.THANK_YOU_CARD, ContactKind.THANK_YOU_SKIPPED)
+        )
+        if card_open or self._settled(NudgeKind.CARD, ONCE):
+            self._add(NudgeKind.CARD, ONCE, self._morning_after(local_date(due, self.person.tz)))
+
+    def follow_ups(self) -> None:
+        facts, history, timing = self.facts, self.history, self.timing
+        interval = timedelta(days=timing.follow_up_interval_days)
+        kept_going = history.last(ContactKind.KEPT_GOING)
+        weekly = facts.direct_contact_ok or kept_going is not None
+        previous: datetime | None = None  # when the last follow-up reached the person
+        for sequence in range(1, timing.max_follow_ups + 1):
+            if sequence == 1:
+                due = self._first_follow_up_due()
+            else:
+                if not weekly:
+                    self._check_in(previous)
+                    return
+                assert previous is not None
+                due = previous + interval
+                if kept_going is not None:
+                    keep_going_delay = timedelta(hours=timing.keep_going_after_hours)
+                    due = max(due, kept_going.occurred_at + keep_going_delay)
+                due = self._working(due)
+            row = self._settled(NudgeKind.FOLLOW_UP, sequence)
+            if row is None:
+                self._add(NudgeKind.FOLLOW_UP, sequence, due)
+                return  # the one after depends on what the person does with this one
+            self.planned.append(PlannedNudge(row.due_at, NudgeKind.FOLLOW_UP, sequence))
+            if row.status is NudgeStatus.CLAIMED:
+                return  # being sent: the next waits until it has reached the person
+            reached = self._reminders(sequence, row)
+            if reached is None:
+                return  # snoozed: the next waits until the reminder has come
+            previous = max(
+                reached,
+                *(c.occurred_at for c in history.contacts if c.kind is ContactKind.FOLLOW_UP),
+            )
+
+    def _first_follow_up_due(self) -> datetime:
+        facts, timing = self.facts, self.timing
+        if facts.employer_timeline is not None:
+            due = self._morning_after(facts.employer_timeline)
+        else:
+            email = self.history.first(ContactKind.THANK_YOU_EMAIL)
+            anchor = email.occurred_at if email else facts.happened_at
+            due = anchor + timedelta(days=timing.follow_up_after_days)
+        earliest = max(facts.logged_at, self.thank_you_due + FIRST_FOLLOW_UP_AFTER_THANK_YOU)
+        return self._working(max(due, earliest))
+
+    def _reminders(self, sequence: int, row: NudgeRecord) -> datetime | None:
+        """Plan the reminders the person asked for by snoozing follow-up `sequence`.
+
+        Returns when the follow-up (or its last reminder) last reached them, or None while
+        a reminder is still to come.
+        """
+        reached = row.sent_at or row.due_at
+        for number in range(1, MAX_REMINDERS + 1):
+            earlier = self._settled(NudgeKind.REMINDER, reminder_sequence(sequence, number))
+            if earlier is not None:
+                self.planned.append(PlannedNudge(earlier.due_at, earlier.kind, earlier.sequence))
+                reached = max(reached, earlier.sent_at or earlier.due_at)
+        if row.sent_at is None:
+            return reached  # never delivered (dropped): nothing to snooze
+        since = [c for c in self.history.contacts if c.occurred_at >= row.sent_at]
+        snoozes = sorted(
+            (c for c in since if c.kind is ContactKind.SNOOZED and c.until is not None),
+            key=lambda c: c.occurred_at,
+        )
+        followed_up = any(c.kind is ContactKind.FOLLOW_UP for c in since)
+        number = len(snoozes)
+        if followed_up or not snoozes or number > MAX_REMINDERS:
+            return reached
+        key = reminder_sequence(sequence, number)
+        if self._settled(NudgeKind.REMINDER, key) is not None:
+            return reached
+        until = snoozes[-1].until
+        assert until is not None
+        self._add(NudgeKind.REMINDER, key, self._working(max(until, row.sent_at)))
+        return None
+
+    def _check_in(self, follow_up_reached: datetime | None) -> None:
+        if follow_up_reached is None:
+            return
+        due = self._working(follow_up_reached + timedelta(days=self.timing.check_in_after_days))
+        self._add(NudgeKind.CHECK_IN, ONCE, due)
+
+
+def reminder_sequence(follow_up: int, number: int) -> int:
+    return follow_up * (MAX_REMINDERS + 1) + number
+
+
+def reminded_follow_up(sequence: int) -> int:
+    """Which follow-up a reminder's sequence brings back."""
+    return sequence // (MAX_REMINDERS + 1)
+
+
+def follow_up_count(planned: Iterable[PlannedNudge]) -> int:
+    return sum(1 for p in planned if p.kind is NudgeKind.FOLLOW_UP)

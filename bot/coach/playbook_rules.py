@@ -1,0 +1,145 @@
+"""The playbook file: the advice's texts and timings, validated, with a built-in default.
+
+An operator may replace the default with PLAYBOOK_PATH. The limits that keep the coach from
+nagging (at most five follow-ups, at least a week apart) are checked here, so no file can
+loosen them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.domain import NudgeKind, ReflectionQuestion
+
+DEFAULT_PLAYBOOK = "default_playbook.toml"
+
+# Slack refuses a section text over 3000 characters; leave room for what goes around it.
+TextField = Annotated[str, Field(min_length=1, max_length=2000)]
+Hour = Annotated[int, Field(ge=0, le=23)]
+
+
+class PlaybookError(Exception):
+    """The playbook file cannot be used; the message names the file and each bad key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Timing(_Strict):
+    distance_within_hours: Annotated[float, Field(gt=0, le=24)]
+    reflection_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+    thank_you_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+    follow_up_hour: Hour
+    follow_up_after_days: Annotated[int, Field(ge=1, le=60)]
+    # The line between enthusiastic and annoying: no file may cross it.
+    follow_up_interval_days: Annotated[int, Field(ge=7, le=60)]
+    max_follow_ups: Annotated[int, Field(ge=1, le=5)]
+    check_in_after_days: Annotated[int, Field(ge=1, le=60)]
+    keep_going_after_hours: Annotated[int, Field(ge=0, le=24 * 14)]
+    snooze_days: Annotated[tuple[Annotated[int, Field(ge=1, le=14)], ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _reflection_before_thank_you(self) -> Timing:
+        if self.thank_you_after_minutes < self.reflection_after_minutes:
+            raise ValueError(
+                "thank_you_after_minutes must not be less than reflection_after_minutes "
+                "(the thank-you note reminds the person of what they wanted to clarify)"
+            )
+        return self
+
+
+class MaxLateness(_Strict):
+    distance: Annotated[float, Field(gt=0, le=24 * 30)]
+    reflection: Annotated[float, Field(gt=0, le=24 * 30)]
+    thank_you: Annotated[float, Field(gt=0, le=24 * 30)]
+    card: Annotated[float, Field(gt=0, le=24 * 30)]
+    follow_up: Annotated[float, Field(gt=0, le=24 * 30)]
+    check_in: Annotated[float, Field(gt=0, le=24 * 30)]
+    reminder: Annotated[float, Field(gt=0, le=24 * 30)]
+
+    def of(self, kind: NudgeKind) -> timedelta:
+        return timedelta(hours=getattr(self, kind.value))
+
+
+class Texts(_Strict):
+    distance: TextField
+    reflection_intro: TextField
+    thank_you_email: TextField
+    thank_you_card: TextField
+    clarify_reminder: TextField
+    card_reminder: TextField
+    follow_up: TextField
+    follow_up_direct: TextField
+    caution: TextField
+    check_in: TextField
+    reminder: TextField
+
+
+class Questions(_Strict):
+    said_well: Annotated[str, Field(min_length=1, max_length=150)]
+    to_clarify: Annotated[str, Field(min_length=1, max_length=150)]
+    call_questions: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=300)], ...],
+        Field(min_length=1, max_length=10),
+    ]
+
+    def reflection(self, question: ReflectionQuestion) -> str:
+        return str(getattr(self, question.value))
+
+
+class Playbook(_Strict):
+    timing: Timing
+    max_lateness_hours: MaxLateness
+    texts: Texts
+    questions: Questions
+
+
+def parse_playbook(content: str, source: str) -> Playbook:
+    """A playbook from TOML text; PlaybookError names `source` and every bad key."""
+    try:
+        data = tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlaybookError(f"{source} is not valid TOML: {exc}") from None
+    try:
+        return Playbook.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(top level)'}: {_describe(error)}"
+            for error in exc.errors()
+        )
+        raise PlaybookError(f"{source} has bad keys: {problems}") from None
+
+
+def _describe(error: dict) -> str:  # type: ignore[type-arg]
+    if error["type"] == "missing":
+        return "missing"
+    if error["type"] == "extra_forbidden":
+        return "not a playbook key (misspelt?)"
+    return str(error["msg"])
+
+
+def load_playbook(path: Path | None = None) -> Playbook:
+    """The playbook at `path`, or the built-in one. Raises PlaybookError."""
+    if path is None:
+        return default_playbook()
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PlaybookError(f"{path} could not be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise PlaybookError(f"{path} is not UTF-8 text") from None
+    return parse_playbook(content, str(path))
+
+
+@cache
+def default_playbook() -> Playbook:
+    content = resources.files("bot.coach").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
+    return parse_playbook(content, f"the built-in {DEFAULT_PLAYBOOK}")

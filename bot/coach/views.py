@@ -1,0 +1,85 @@
+"""What the UI is given to show a nudge or a recorded choice: plain data, no ORM rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.coach.interviews import InterviewSummary
+from bot.domain import NudgeKind, Outcome, ReflectionQuestion
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    """One nudge's message: what it is about and what the person has said so far."""
+
+    nudge_id: int
+    kind: NudgeKind
+    # The follow-up's number (1-5) for FOLLOW_UP, and for REMINDER the follow-up it brings
+    # back; 0 for the one-off kinds.
+    follow_up_number: int
+    interview: InterviewSummary
+    answers: Mapping[ReflectionQuestion, str]
+    card_advised: bool
+    # How many follow-ups the person may get for this interview at most (the cap).
+    follow_ups_max: int
+    # Whether weekly follow-ups go on without asking (direct permission, or "keep going").
+    weekly: bool
+
+
+class Choice(StrEnum):
+    """The buttons on the coach's messages."""
+
+    EMAIL_SENT = "email_sent"
+    CARD_MAILED = "card_mailed"
+    SKIP_THANK_YOU = "skip_thank_you"
+    FOLLOW_UP_SENT = "follow_up_sent"
+    SNOOZE = "snooze"  # option: days, as a string ("1", "3")
+    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected)
+    KEEP_GOING = "keep_going"
+    STOP = "stop"
+
+
+class ChoiceStatus(StrEnum):
+    RECORDED = "recorded"
+    ALREADY_RECORDED = "already_recorded"  # a double click or a Slack retry: nothing changed
+    NOT_OWNER = "not_owner"  # someone else pressed it: nothing changed
+    CLOSED = "closed"  # the interview was already closed: nothing changed
+    UNKNOWN = "unknown"  # no such nudge (deleted, or a forged value)
+    INVALID = "invalid"  # an option the button does not offer
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    status: ChoiceStatus
+    choice: Choice
+    # For re-rendering the message in place; None when status is UNKNOWN or NOT_OWNER.
+    view: NudgeView | None = None
+    # When it was recorded (the first time, for ALREADY_RECORDED).
+    recorded_at: datetime | None = None
+    snoozed_until: datetime | None = None  # SNOOZE: when the reminder is due
+    outcome: Outcome | None = None  # HEARD_BACK, STOP, or the outcome of a CLOSED interview
+
+
+class AnswerStatus(StrEnum):
+    SAVED = "saved"  # a first answer to this question
+    REVISED = "revised"  # replaced an earlier answer
+    UNCHANGED = "unchanged"  # the same text again: nothing changed
+    NO_OPEN_PROMPT = "no_open_prompt"  # the message belongs to no open reflection prompt
+    NOT_OWNER = "not_owner"
+    TOO_LONG = "too_long"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    status: AnswerStatus
+    interview: InterviewSummary | None = None
+    question: ReflectionQuestion | None = None
+    # The question to ask next in the thread, if one is still unanswered.
+    next_question: ReflectionQuestion | None = None
+    # The reflection prompt's message, so a reply can go into its thread.
+    prompt_channel: str | None = None
+    prompt_ts: str | None = None
