@@ -16,6 +16,8 @@ from bot.coach.interview_form import (
     validate_interview_form,
 )
 from bot.coach.people import ensure_person, zone_of
+from bot.coach.playbook_rules import Playbook, default_playbook
+from bot.coach.schedule import reconcile
 from bot.domain import InterviewFormat, InterviewStatus
 from bot.store.db import Database
 from bot.store.models import Interview, SlackUser
@@ -70,15 +72,17 @@ def submit_interview(
     form: InterviewForm,
     now: datetime,
     source_view_id: str | None,
+    playbook: Playbook | None = None,
 ) -> FieldErrors | LogResult:
-    """Check the form in the person's own zone, then store it: the problems, or the result.
+    """Check the form in the person's own zone, then store it and plan its nudges: the
+    problems, or the result.
 
     Raises StoreUnavailable when the database cannot be reached or stays locked.
     """
     checked = validate_interview_form(form, now=now, tz=zone_of(db, team_id, user_id))
     if isinstance(checked, dict):
         return checked
-    with db.transaction() as session:
+    with db.transaction(immediate=True) as session:
         return log_interview(
             session,
             team_id=team_id,
@@ -86,6 +90,7 @@ def submit_interview(
             draft=checked,
             now=now,
             source_view_id=source_view_id,
+            playbook=playbook or default_playbook(),
         )
 
 
@@ -97,8 +102,9 @@ def log_interview(
     draft: InterviewDraft,
     now: datetime,
     source_view_id: str | None,
+    playbook: Playbook | None = None,
 ) -> LogResult:
-    """Store a checked interview once per modal submission."""
+    """Store a checked interview once per modal submission, with the nudges it should get."""
     owner = ensure_person(session, team_id, user_id, now)
     if source_view_id is not None and (earlier := _already_logged(session, source_view_id)):
         return earlier
@@ -127,6 +133,7 @@ def log_interview(
         if earlier is None:
             raise
         return earlier
+    reconcile(session, interview, now, playbook or default_playbook())
     return LogResult(InterviewSummary.of(interview, owner), created=True)
 
 

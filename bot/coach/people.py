@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.coach.schedule import cancel_pending_for
 from bot.store.db import Database
 from bot.store.models import SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
@@ -81,11 +82,13 @@ def forget_dm_channel(db: Database, team_id: str, user_id: str, now: datetime) -
 
 
 def deactivate_workspace(db: Database, team_id: str, now: datetime) -> int:
-    """Stop coaching everyone in a workspace that removed the app; returns how many."""
-    with db.transaction() as session:
+    """Stop coaching everyone in a workspace that removed the app, pending nudges included;
+    returns how many people."""
+    with db.transaction(immediate=True) as session:
         result = session.execute(
             update(SlackUser)
             .where(SlackUser.team_id == team_id, SlackUser.deactivated_at.is_(None))
             .values(deactivated_at=now, updated_at=now)
         )
+        cancel_pending_for(session, select(SlackUser.id).where(SlackUser.team_id == team_id))
         return result.rowcount

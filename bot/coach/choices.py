@@ -1,0 +1,175 @@
+"""The buttons on the coach's messages: what each press records, once, for the owner only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.coach.deliveries import view_of
+from bot.coach.playbook import card_advised
+from bot.coach.playbook_rules import Playbook
+from bot.coach.schedule import lock_interview, reconcile
+from bot.coach.views import Choice, ChoiceResult, ChoiceStatus
+from bot.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.store.db import Database
+from bot.store.models import ContactLog, Interview, Nudge
+from bot.store.upsert import insert_ignoring_conflicts
+
+# Which buttons each message carries; a press of any other (a forged payload) is refused.
+OFFERED: dict[NudgeKind, frozenset[Choice]] = {
+    NudgeKind.THANK_YOU: frozenset({Choice.EMAIL_SENT, Choice.CARD_MAILED, Choice.SKIP_THANK_YOU}),
+    NudgeKind.CARD: frozenset({Choice.CARD_MAILED, Choice.SKIP_THANK_YOU}),
+    NudgeKind.FOLLOW_UP: frozenset(
+        {Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP}
+    ),
+    NudgeKind.REMINDER: frozenset(
+        {Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP}
+    ),
+    NudgeKind.CHECK_IN: frozenset({Choice.HEARD_BACK, Choice.KEEP_GOING, Choice.STOP}),
+}
+HEARD_BACK_OUTCOMES = frozenset({Outcome.OFFER, Outcome.NEXT_ROUND, Outcome.REJECTED})
+
+
+@dataclass(frozen=True)
+class _Press:
+    """A validated press: the contact it records (if any) and how it closes the interview."""
+
+    contact: ContactKind | None
+    source_key: str | None
+    until: datetime | None = None
+    closes_with: Outcome | None = None
+
+
+def record_choice(
+    db: Database,
+    *,
+    nudge_id: int,
+    team_id: str,
+    user_id: str,
+    choice: Choice,
+    option: str | None,
+    now: datetime,
+    playbook: Playbook,
+) -> ChoiceResult:
+    """Record a button press on nudge `nudge_id`, then re-plan the interview's nudges.
+
+    A second press of the same button (a double click, or Slack retrying) records nothing
+    and answers ALREADY_RECORDED; a press by anyone but the owner changes nothing.
+    """
+    with db.transaction(immediate=True) as session:
+        nudge = session.get(Nudge, nudge_id)
+        if nudge is None:
+            return ChoiceResult(ChoiceStatus.UNKNOWN, choice)
+        interview = lock_interview(session, nudge.interview_id)
+        assert interview is not None  # the foreign key guarantees it
+        owner = interview.owner
+        if owner.user_id != user_id or owner.team_id != team_id:
+            return ChoiceResult(ChoiceStatus.NOT_OWNER, choice)
+        view = view_of(session, nudge, playbook)
+        press = _validate(session, nudge, interview, choice, option, now, playbook)
+        if press is None:
+            return ChoiceResult(ChoiceStatus.INVALID, choice, view)
+        if interview.status is not InterviewStatus.ACTIVE:
+            same = press.closes_with is not None and press.closes_with == interview.outcome
+            status = ChoiceStatus.ALREADY_RECORDED if same else ChoiceStatus.CLOSED
+            return ChoiceResult(
+                status, choice, view, recorded_at=interview.closed_at, outcome=interview.outcome
+            )
+        recorded_at, until, fresh = now, press.until, True
+        if press.contact is not None:
+            fresh = _log_contact(session, interview.id, press, now)
+            if not fresh:
+                earlier = session.scalars(
+                    select(ContactLog).where(ContactLog.source_key == press.source_key)
+                ).one()
+                recorded_at, until = earlier.occurred_at, earlier.until
+        if press.closes_with is not None:
+            interview.status = InterviewStatus.CLOSED
+            interview.outcome = press.closes_with
+            interview.closed_at = now
+        if fresh:
+            interview.updated_at = now
+            reconcile(session, interview, now, playbook)
+        return ChoiceResult(
+            ChoiceStatus.RECORDED if fresh else ChoiceStatus.ALREADY_RECORDED,
+            choice,
+            view_of(session, nudge, playbook),
+            recorded_at=recorded_at,
+            snoozed_until=until,
+            outcome=press.closes_with,
+        )
+
+
+def _validate(
+    session: Session,
+    nudge: Nudge,
+    interview: Interview,
+    choice: Choice,
+    option: str | None,
+    now: datetime,
+    playbook: Playbook,
+) -> _Press | None:
+    if choice not in OFFERED.get(nudge.kind, frozenset()):
+        return None
+    key = f"{choice.value}:{interview.id}"
+    if choice is Choice.EMAIL_SENT:
+        return _Press(ContactKind.THANK_YOU_EMAIL, key)
+    if choice is Choice.CARD_MAILED:
+        if not card_advised(interview.format, interview.traditional_org):
+            return None
+        return _Press(ContactKind.THANK_YOU_CARD, key)
+    if choice is Choice.SKIP_THANK_YOU:
+        return _Press(ContactKind.THANK_YOU_SKIPPED, key)
+    if choice is Choice.KEEP_GOING:
+        return _Press(ContactKind.KEPT_GOING, key)
+    if choice is Choice.STOP:
+        return _Press(None, None, closes_with=Outcome.STOPPED)
+    if choice is Choice.HEARD_BACK:
+        outcome = Outcome(option) if option in set(HEARD_BACK_OUTCOMES) else None
+        if outcome is None:
+            return None
+        return _Press(ContactKind.HEARD_BACK, key, closes_with=outcome)
+    number = view_of(session, nudge, playbook).follow_up_number
+    if choice is Choice.FOLLOW_UP_SENT:
+        return _Press(ContactKind.FOLLOW_UP, f"{key}:{number}")
+    # SNOOZE: only the latest follow-up, once it has reached the person, may be snoozed.
+    days = _snooze_days(option, playbook)
+    later = session.scalar(
+        select(Nudge.id).where(
+            Nudge.interview_id == interview.id,
+            Nudge.kind == NudgeKind.FOLLOW_UP,
+            Nudge.sequence > number,
+            Nudge.status.in_([NudgeStatus.SENT, NudgeStatus.CLAIMED]),
+        )
+    )
+    if days is None or later is not None or nudge.status is not NudgeStatus.SENT:
+        return None
+    return _Press(ContactKind.SNOOZED, f"snooze:{nudge.id}", until=now + timedelta(days=days))
+
+
+def _snooze_days(option: str | None, playbook: Playbook) -> int | None:
+    if option is None or not option.isdigit():
+        return None
+    days = int(option)
+    return days if days in playbook.timing.snooze_days else None
+
+
+def _log_contact(session: Session, interview_id: int, press: _Press, now: datetime) -> bool:
+    """Log the press; False when this very press was logged before."""
+    assert press.contact is not None
+    return insert_ignoring_conflicts(
+        session,
+        ContactLog,
+        {
+            "interview_id": interview_id,
+            "kind": press.contact,
+            "channel": "slack",
+            "occurred_at": now,
+            "until": press.until,
+            "source_key": press.source_key,
+        },
+        ["source_key"],
+    )

@@ -1,0 +1,192 @@
+"""What the dispatcher asks of the coach: who a nudge goes to, what it shows, and how it
+ended. Every write is fenced on the claim, so a worker whose lease ran out changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.coach.interviews import InterviewSummary
+from bot.coach.playbook import card_advised, reminded_follow_up
+from bot.coach.playbook_rules import Playbook
+from bot.coach.schedule import cancel_pending_for, is_coached, lock_interview, reconcile
+from bot.coach.views import NudgeView
+from bot.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
+from bot.store.db import Database
+from bot.store.models import ContactLog, Interview, Nudge, Reflection, SlackUser
+
+ERROR_MAX = 200  # nudge.last_error's width
+
+
+@dataclass(frozen=True)
+class Recipient:
+    team_id: str
+    user_id: str
+    dm_channel_id: str | None
+    kind: NudgeKind
+    due_at: datetime
+    # Why it should not go out after all (interview closed, person paused or gone), or None.
+    undeliverable: str | None
+
+
+def recipient_of(db: Database, nudge_id: int) -> Recipient | None:
+    with db.transaction() as session:
+        row = session.execute(
+            select(Nudge, Interview, SlackUser)
+            .join(Interview, Nudge.interview_id == Interview.id)
+            .join(SlackUser, Interview.owner_id == SlackUser.id)
+            .where(Nudge.id == nudge_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        nudge, interview, person = row
+        reason = None
+        if interview.status is not InterviewStatus.ACTIVE:
+            reason = "interview closed"
+        elif not is_coached(person):
+            reason = "person paused or gone"
+        return Recipient(
+            team_id=person.team_id,
+            user_id=person.user_id,
+            dm_channel_id=person.dm_channel_id,
+            kind=nudge.kind,
+            due_at=nudge.due_at,
+            undeliverable=reason,
+        )
+
+
+def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
+    interview = session.get_one(Interview, nudge.interview_id)
+    answers = session.scalars(
+        select(Reflection).where(Reflection.interview_id == interview.id)
+    ).all()
+    kept_going = session.scalar(
+        select(ContactLog.id).where(
+            ContactLog.interview_id == interview.id, ContactLog.kind == ContactKind.KEPT_GOING
+        )
+    )
+    if nudge.kind is NudgeKind.FOLLOW_UP:
+        number = nudge.sequence
+    elif nudge.kind is NudgeKind.REMINDER:
+        number = reminded_follow_up(nudge.sequence)
+    else:
+        number = 0
+    return NudgeView(
+        nudge_id=nudge.id,
+        kind=nudge.kind,
+        follow_up_number=number,
+        interview=InterviewSummary.of(interview, interview.owner),
+        answers={ReflectionQuestion(a.question_key): a.answer for a in answers},
+        card_advised=card_advised(interview.format, interview.traditional_org),
+        follow_ups_max=playbook.timing.max_follow_ups,
+        weekly=interview.direct_contact_ok or kept_going is not None,
+    )
+
+
+def nudge_view(db: Database, nudge_id: int, playbook: Playbook) -> NudgeView | None:
+    with db.transaction() as session:
+        nudge = session.get(Nudge, nudge_id)
+        return view_of(session, nudge, playbook) if nudge is not None else None
+
+
+def _settle_claimed(
+    db: Database,
+    nudge_id: int,
+    worker_id: str,
+    now: datetime,
+    playbook: Playbook,
+    **values: object,
+) -> bool:
+    """Write the claimed nudge's outcome if this worker still holds it, then reconcile."""
+    with db.transaction(immediate=True) as session:
+        interview_id = session.scalar(select(Nudge.interview_id).where(Nudge.id == nudge_id))
+        interview = lock_interview(session, interview_id) if interview_id else None
+        result = session.execute(
+            update(Nudge)
+            .where(
+                Nudge.id == nudge_id,
+                Nudge.status == NudgeStatus.CLAIMED,
+                Nudge.claimed_by == worker_id,
+            )
+            .values(lease_until=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False  # the lease ran out and someone else took it, or it was settled
+        if interview is not None:
+            session.expire_all()
+            reconcile(session, interview, now, playbook)
+        return True
+
+
+def mark_sent(
+    db: Database,
+    nudge_id: int,
+    worker_id: str,
+    *,
+    channel_id: str,
+    ts: str,
+    now: datetime,
+    playbook: Playbook,
+) -> bool:
+    """Record a delivered nudge (its channel and Slack ts) and plan what follows it."""
+    return _settle_claimed(
+        db,
+        nudge_id,
+        worker_id,
+        now,
+        playbook,
+        status=NudgeStatus.SENT,
+        channel_id=channel_id,
+        message_ts=ts,
+        sent_at=now,
+        last_error=None,
+    )
+
+
+def mark_failed(
+    db: Database, nudge_id: int, worker_id: str, *, error: str, now: datetime, playbook: Playbook
+) -> bool:
+    """Give up on a nudge for good (too late, or Slack refused it for good)."""
+    return _settle_claimed(
+        db,
+        nudge_id,
+        worker_id,
+        now,
+        playbook,
+        status=NudgeStatus.FAILED,
+        last_error=error[:ERROR_MAX],
+    )
+
+
+def stop_person(db: Database, team_id: str, user_id: str, now: datetime) -> int:
+    """Slack says this person cannot be reached: stop their nudges. Returns how many were
+    cancelled. Hearing from them again reactivates them."""
+    with db.transaction(immediate=True) as session:
+        people = select(SlackUser.id).where(
+            SlackUser.team_id == team_id, SlackUser.user_id == user_id
+        )
+        session.execute(
+            update(SlackUser)
+            .where(SlackUser.id.in_(people), SlackUser.deactivated_at.is_(None))
+            .values(deactivated_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return cancel_pending_for(session, people)
+
+
+def stop_workspace(db: Database, team_id: str, now: datetime) -> int:
+    """The app lost its access to a workspace: stop everyone's nudges there."""
+    with db.transaction(immediate=True) as session:
+        people = select(SlackUser.id).where(SlackUser.team_id == team_id)
+        session.execute(
+            update(SlackUser)
+            .where(SlackUser.team_id == team_id, SlackUser.deactivated_at.is_(None))
+            .values(deactivated_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return cancel_pending_for(session, people)

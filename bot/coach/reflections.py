@@ -1,0 +1,230 @@
+"""Reflection answers: stored against their interview and question, revisable, from a DM
+reply, a reply in the prompt's thread, or the Answer modal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.coach.deliveries import view_of
+from bot.coach.interviews import InterviewSummary
+from bot.coach.playbook_rules import Playbook
+from bot.coach.schedule import lock_interview
+from bot.coach.views import AnswerResult, AnswerStatus, NudgeView
+from bot.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
+from bot.store.db import Database
+from bot.store.models import Interview, Nudge, Reflection, SlackUser
+
+QUESTIONS = tuple(ReflectionQuestion)
+# "1: …" or "2) …" picks the question explicitly, which is also how an answer is revised.
+_NUMBERED = re.compile(r"^\s*([12])\s*[:.)-]\s*(.*)$", re.DOTALL)
+
+
+def pick_question(text: str) -> tuple[ReflectionQuestion | None, str]:
+    """The question a reply names by its number, if it does, and the answer without it."""
+    numbered = _NUMBERED.match(text)
+    if numbered is None:
+        return None, text.strip()
+    return QUESTIONS[int(numbered.group(1)) - 1], numbered.group(2).strip()
+
+
+def answer_by_message(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    thread_ts: str | None,
+    text: str,
+    now: datetime,
+    playbook: Playbook,
+) -> AnswerResult:
+    """Store a DM as the answer to the open reflection prompt it belongs to.
+
+    In a prompt's thread it answers that prompt; at the top level, the latest prompt that
+    still has an unanswered question (or, numbered, the latest prompt). Unnumbered, it
+    answers the first unanswered question.
+    """
+    question, answer = pick_question(text)
+    with db.transaction(immediate=True) as session:
+        person = _person(session, team_id, user_id)
+        if person is None:
+            return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
+        prompt = _prompt_for(session, person, channel_id, thread_ts, explicit=question is not None)
+        if prompt is None:
+            return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
+        interview = session.get_one(Interview, prompt.interview_id)
+        summary = InterviewSummary.of(interview, interview.owner)
+        if interview.owner_id != person.id:
+            return AnswerResult(AnswerStatus.NOT_OWNER, summary)
+        answered = _answers(session, interview.id)
+        question = question or next((q for q in QUESTIONS if q not in answered), None)
+        result = AnswerResult(
+            AnswerStatus.NO_OPEN_PROMPT,
+            summary,
+            prompt_channel=prompt.channel_id,
+            prompt_ts=prompt.message_ts,
+        )
+        if question is None:
+            return result  # both answered: a revision must say which question
+        status = _check(answer) or _store(session, interview, question, answer, now)
+        answered = _answers(session, interview.id)
+        return AnswerResult(
+            status,
+            summary,
+            question,
+            next((q for q in QUESTIONS if q not in answered), None),
+            prompt.channel_id,
+            prompt.message_ts,
+        )
+
+
+def answer_by_modal(
+    db: Database,
+    *,
+    nudge_id: int,
+    team_id: str,
+    user_id: str,
+    answers: Mapping[ReflectionQuestion, str],
+    now: datetime,
+    playbook: Playbook,
+) -> AnswerResult:
+    """Store both answers from the Answer modal; a blank field leaves its answer as it was."""
+    with db.transaction(immediate=True) as session:
+        prompt = _owned_prompt(session, nudge_id, team_id, user_id)
+        if isinstance(prompt, AnswerStatus):
+            return AnswerResult(prompt)
+        interview = session.get_one(Interview, prompt.interview_id)
+        summary = InterviewSummary.of(interview, interview.owner)
+        given = {q: a.strip() for q, a in answers.items() if a and a.strip()}
+        if not given:
+            return AnswerResult(AnswerStatus.EMPTY, summary)
+        statuses = []
+        for question, answer in given.items():
+            problem = _check(answer)
+            if problem is not None:
+                return AnswerResult(problem, summary, question)
+            statuses.append(_store(session, interview, question, answer, now))
+        answered = _answers(session, interview.id)
+        return AnswerResult(
+            _overall(statuses),
+            summary,
+            next(iter(given)),
+            next((q for q in QUESTIONS if q not in answered), None),
+            prompt.channel_id,
+            prompt.message_ts,
+        )
+
+
+def reflection_prompt(
+    db: Database, *, nudge_id: int, team_id: str, user_id: str, playbook: Playbook
+) -> NudgeView | AnswerStatus:
+    """The prompt's view, answers included, for the Answer modal; or why it cannot open."""
+    with db.transaction() as session:
+        prompt = _owned_prompt(session, nudge_id, team_id, user_id)
+        if isinstance(prompt, AnswerStatus):
+            return prompt
+        return view_of(session, prompt, playbook)
+
+
+def _person(session: Session, team_id: str, user_id: str) -> SlackUser | None:
+    return session.scalars(
+        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+    ).one_or_none()
+
+
+def _owned_prompt(
+    session: Session, nudge_id: int, team_id: str, user_id: str
+) -> Nudge | AnswerStatus:
+    nudge = session.get(Nudge, nudge_id)
+    if nudge is None or nudge.kind is not NudgeKind.REFLECTION:
+        return AnswerStatus.NO_OPEN_PROMPT
+    interview = session.get_one(Interview, nudge.interview_id)
+    if (interview.owner.team_id, interview.owner.user_id) != (team_id, user_id):
+        return AnswerStatus.NOT_OWNER
+    if interview.status is not InterviewStatus.ACTIVE:
+        return AnswerStatus.NO_OPEN_PROMPT
+    return nudge
+
+
+def _prompt_for(
+    session: Session, person: SlackUser, channel_id: str, thread_ts: str | None, *, explicit: bool
+) -> Nudge | None:
+    sent_prompts = (
+        select(Nudge)
+        .join(Interview, Nudge.interview_id == Interview.id)
+        .where(
+            Nudge.kind == NudgeKind.REFLECTION,
+            Nudge.status == NudgeStatus.SENT,
+            Nudge.channel_id == channel_id,
+            Interview.status == InterviewStatus.ACTIVE,
+        )
+    )
+    if thread_ts is not None:
+        # In a thread: only that prompt's thread counts (anyone's, so a stranger is refused).
+        return session.scalars(sent_prompts.where(Nudge.message_ts == thread_ts)).first()
+    latest_first = session.scalars(
+        sent_prompts.where(Interview.owner_id == person.id).order_by(
+            Nudge.sent_at.desc(), Nudge.id.desc()
+        )
+    ).all()
+    for prompt in latest_first:
+        if explicit or len(_answers(session, prompt.interview_id)) < len(QUESTIONS):
+            return prompt
+    return None
+
+
+def _answers(session: Session, interview_id: int) -> dict[ReflectionQuestion, str]:
+    rows = session.scalars(select(Reflection).where(Reflection.interview_id == interview_id))
+    return {ReflectionQuestion(r.question_key): r.answer for r in rows}
+
+
+def _check(answer: str) -> AnswerStatus | None:
+    if not answer:
+        return AnswerStatus.EMPTY
+    if len(answer) > ANSWER_MAX:
+        return AnswerStatus.TOO_LONG
+    return None
+
+
+def _store(
+    session: Session,
+    interview: Interview,
+    question: ReflectionQuestion,
+    answer: str,
+    now: datetime,
+) -> AnswerStatus:
+    lock_interview(session, interview.id)  # PostgreSQL: one writer per interview at a time
+    existing = session.scalars(
+        select(Reflection).where(
+            Reflection.interview_id == interview.id, Reflection.question_key == question.value
+        )
+    ).one_or_none()
+    if existing is None:
+        session.add(
+            Reflection(
+                interview_id=interview.id,
+                question_key=question.value,
+                answer=answer,
+                answered_at=now,
+                updated_at=now,
+            )
+        )
+        session.flush()
+        return AnswerStatus.SAVED
+    if existing.answer == answer:
+        return AnswerStatus.UNCHANGED
+    existing.answer = answer
+    existing.updated_at = now
+    return AnswerStatus.REVISED
+
+
+def _overall(statuses: list[AnswerStatus]) -> AnswerStatus:
+    for status in (AnswerStatus.REVISED, AnswerStatus.SAVED):
+        if status in statuses:
+            return status
+    return AnswerStatus.UNCHANGED

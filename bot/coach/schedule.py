@@ -1,0 +1,179 @@
+"""The reconciler: makes the nudge rows match what the playbook says should exist.
+
+It runs after every change to an interview, inside the change's own transaction. It inserts
+the missing nudges, moves or cancels pending ones, and revives nudges it cancelled earlier.
+Nudges already sent, failed or in flight stay as they are. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from bot.coach.calendar import PersonHours
+from bot.coach.playbook import Contact, History, InterviewFacts, NudgeRecord, PlannedNudge, plan
+from bot.coach.playbook_rules import Playbook
+from bot.domain import NudgeStatus
+from bot.store.db import Database
+from bot.store.models import ContactLog, Interview, Nudge, SlackUser
+from bot.zones import known_zone
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    inserted: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    revived: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.moved or self.cancelled or self.revived)
+
+
+def facts_of(interview: Interview) -> InterviewFacts:
+    return InterviewFacts(
+        format=interview.format,
+        traditional_org=interview.traditional_org,
+        happened_at=interview.happened_at,
+        logged_at=interview.created_at,
+        employer_timeline=interview.employer_timeline,
+        direct_contact_ok=interview.direct_contact_ok,
+        status=interview.status,
+    )
+
+
+def hours_of(person: SlackUser) -> PersonHours:
+    return PersonHours(
+        tz=known_zone(person.tz),
+        waking_start_hour=person.waking_start_hour,
+        waking_end_hour=person.waking_end_hour,
+    )
+
+
+def is_coached(person: SlackUser) -> bool:
+    """False when the person paused the coach or their workspace removed the app."""
+    return not person.paused and person.deactivated_at is None
+
+
+def history_of(session: Session, interview_id: int, nudges: list[Nudge]) -> History:
+    contacts = session.scalars(
+        select(ContactLog).where(ContactLog.interview_id == interview_id)
+    ).all()
+    return History(
+        contacts=tuple(Contact(c.kind, c.occurred_at, c.until) for c in contacts),
+        nudges=tuple(
+            NudgeRecord(n.kind, n.sequence, n.status, n.due_at, n.sent_at) for n in nudges
+        ),
+    )
+
+
+def planned_for(
+    session: Session, interview: Interview, now: datetime, playbook: Playbook
+) -> tuple[list[Nudge], tuple[PlannedNudge, ...]]:
+    rows = list(session.scalars(select(Nudge).where(Nudge.interview_id == interview.id)).all())
+    owner = interview.owner
+    planned = plan(
+        facts_of(interview),
+        history_of(session, interview.id, rows),
+        now,
+        hours_of(owner),
+        playbook,
+        coaching=is_coached(owner),
+    )
+    return rows, planned
+
+
+def reconcile(
+    session: Session, interview: Interview, now: datetime, playbook: Playbook
+) -> ReconcileReport:
+    """Bring `interview`'s nudges in line with the playbook, in the caller's transaction.
+
+    The caller holds the interview's row lock (PostgreSQL) or the write lock (SQLite's
+    BEGIN IMMEDIATE), so two processes reconciling one interview take turns.
+    """
+    rows, planned = planned_for(session, interview, now, playbook)
+    by_key = {(row.kind, row.sequence): row for row in rows}
+    inserted = moved = revived = cancelled = 0
+    for nudge in planned:
+        row = by_key.get(nudge.key)
+        if row is None:
+            session.add(
+                Nudge(
+                    interview_id=interview.id,
+                    kind=nudge.kind,
+                    sequence=nudge.sequence,
+                    due_at=nudge.due_at,
+                    status=NudgeStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                )
+            )
+            inserted += 1
+        elif row.status is NudgeStatus.PENDING and row.due_at != nudge.due_at:
+            row.due_at = nudge.due_at
+            moved += 1
+        elif row.status is NudgeStatus.CANCELLED:
+            _rearm(row, nudge.due_at)
+            revived += 1
+    wanted = {nudge.key for nudge in planned}
+    for row in rows:
+        if row.status is NudgeStatus.PENDING and (row.kind, row.sequence) not in wanted:
+            row.status = NudgeStatus.CANCELLED
+            row.lease_until = None
+            cancelled += 1
+    session.flush()
+    return ReconcileReport(inserted=inserted, moved=moved, cancelled=cancelled, revived=revived)
+
+
+def _rearm(row: Nudge, due_at: datetime) -> None:
+    row.status = NudgeStatus.PENDING
+    row.due_at = due_at
+    row.attempts = 0
+    row.last_error = None
+    row.lease_until = None
+    row.claimed_by = None
+
+
+def lock_interview(session: Session, interview_id: int) -> Interview | None:
+    """The interview, locked for this transaction on PostgreSQL (SQLite is already
+    serialised by BEGIN IMMEDIATE, and ignores FOR UPDATE)."""
+    return session.get(Interview, interview_id, with_for_update=True)
+
+
+def replan(db: Database, interview_id: int, now: datetime, playbook: Playbook) -> ReconcileReport:
+    with db.transaction(immediate=True) as session:
+        interview = lock_interview(session, interview_id)
+        if interview is None:
+            return ReconcileReport()
+        return reconcile(session, interview, now, playbook)
+
+
+def replan_person(
+    db: Database, team_id: str, user_id: str, now: datetime, playbook: Playbook
+) -> int:
+    """Reconcile each of a person's interviews (after a pause, stop, or return)."""
+    with db.transaction() as session:
+        ids = session.scalars(
+            select(Interview.id)
+            .join(SlackUser, Interview.owner_id == SlackUser.id)
+            .where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+        ).all()
+    return sum(replan(db, interview_id, now, playbook).changed for interview_id in ids)
+
+
+def cancel_pending_for(session: Session, people: Select[tuple[int]]) -> int:
+    """Cancel every pending nudge of the people `people` selects (their slack_user ids)."""
+    result = session.execute(
+        update(Nudge)
+        .where(
+            Nudge.status == NudgeStatus.PENDING,
+            Nudge.interview_id.in_(select(Interview.id).where(Interview.owner_id.in_(people))),
+        )
+        .values(status=NudgeStatus.CANCELLED, last_error="recipient gone")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -1,0 +1,84 @@
+"""Driving the coach's use cases directly, as the dispatcher and listeners would."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bot.coach.deliveries import mark_sent
+from bot.coach.interview_form import InterviewForm
+from bot.coach.interviews import LogResult, submit_interview
+from bot.coach.people import note_profile
+from bot.coach.playbook_rules import default_playbook
+from bot.domain import NudgeKind, NudgeStatus
+from bot.store.db import Database
+from bot.store.models import Nudge
+
+TEAM = "T0123ABCD"
+DANA = "U0456EFGH"
+DANA_DM = "D0456EFGH"
+WORKER = "test-worker"
+
+
+def log(
+    db: Database,
+    now: datetime,
+    *,
+    user_id: str = DANA,
+    tz: str = "America/Los_Angeles",
+    happened_at: datetime | None = None,
+    view_id: str = "V1",
+    **form: object,
+) -> LogResult:
+    note_profile(db, TEAM, user_id, now, tz=tz, dm_channel_id=f"D{user_id[1:]}")
+    values = {"company": "Acme", "format": "in_person", "traditional_org": True, **form}
+    result = submit_interview(
+        db,
+        team_id=TEAM,
+        user_id=user_id,
+        form=InterviewForm(happened_at=happened_at or now - timedelta(minutes=30), **values),
+        now=now,
+        source_view_id=view_id,
+        playbook=default_playbook(),
+    )
+    assert isinstance(result, LogResult), result
+    return result
+
+
+def nudges(db: Database, interview_id: int) -> list[Nudge]:
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(Nudge).where(Nudge.interview_id == interview_id).order_by(Nudge.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def pending(db: Database, interview_id: int) -> list[tuple[NudgeKind, int, datetime]]:
+    return [
+        (n.kind, n.sequence, n.due_at)
+        for n in nudges(db, interview_id)
+        if n.status is NudgeStatus.PENDING
+    ]
+
+
+def deliver(db: Database, nudge_id: int, now: datetime, ts: str) -> None:
+    """What the dispatcher does around its Slack call: claim, then record the ts."""
+    with db.transaction() as session:
+        session.execute(
+            update(Nudge)
+            .where(Nudge.id == nudge_id)
+            .values(status=NudgeStatus.CLAIMED, claimed_by=WORKER, attempts=Nudge.attempts + 1)
+        )
+    assert mark_sent(
+        db, nudge_id, WORKER, channel_id=DANA_DM, ts=ts, now=now, playbook=default_playbook()
+    )
+
+
+def deliver_kind(db: Database, interview_id: int, kind: NudgeKind, now: datetime, ts: str) -> int:
+    row = next(
+        n for n in nudges(db, interview_id) if n.kind is kind and n.status is NudgeStatus.PENDING
+    )
+    deliver(db, row.id, now, ts)
+    return row.id

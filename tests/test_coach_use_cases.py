@@ -1,0 +1,245 @@
+"""The coach's use cases on a real database: reconcile, deliveries, presses and answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import FixedClock
+from bot.coach.choices import record_choice
+from bot.coach.deliveries import mark_failed, recipient_of, stop_person, stop_workspace
+from bot.coach.playbook_rules import default_playbook
+from bot.coach.reflections import answer_by_message, answer_by_modal, reflection_prompt
+from bot.coach.schedule import replan
+from bot.coach.views import AnswerStatus, Choice, ChoiceStatus
+from bot.domain import InterviewStatus, NudgeKind, NudgeStatus, Outcome, ReflectionQuestion
+from bot.store.db import Database
+from tests.coach_helpers import (
+    DANA,
+    DANA_DM,
+    TEAM,
+    WORKER,
+    deliver,
+    deliver_kind,
+    log,
+    nudges,
+    pending,
+)
+
+PLAYBOOK = default_playbook()
+
+
+def press(db, clock, nudge_id, choice, option=None, user_id=DANA):
+    return record_choice(
+        db,
+        nudge_id=nudge_id,
+        team_id=TEAM,
+        user_id=user_id,
+        choice=choice,
+        option=option,
+        now=clock.now(),
+        playbook=PLAYBOOK,
+    )
+
+
+def test_logging_plans_the_first_nudges_and_reconciling_again_changes_nothing(
+    db: Database, clock: FixedClock
+) -> None:
+    logged = log(db, clock.now())
+    kinds = [kind for kind, _, _ in pending(db, logged.interview.id)]
+    assert kinds == [
+        NudgeKind.DISTANCE,
+        NudgeKind.REFLECTION,
+        NudgeKind.THANK_YOU,
+        NudgeKind.CARD,
+        NudgeKind.FOLLOW_UP,
+    ]
+    before = pending(db, logged.interview.id)
+    report = replan(db, logged.interview.id, clock.now(), PLAYBOOK)
+    assert not report.changed
+    assert pending(db, logged.interview.id) == before
+
+
+def test_email_sent_moves_the_first_follow_up_to_a_week_after_it(
+    db: Database, clock: FixedClock
+) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    clock.advance(timedelta(hours=2))
+    thank_you = deliver_kind(db, interview_id, NudgeKind.THANK_YOU, clock.now(), "1.1")
+    clock.advance(timedelta(days=1))
+    result = press(db, clock, thank_you, Choice.EMAIL_SENT)
+    assert result.status is ChoiceStatus.RECORDED
+    follow_up = next(p for p in pending(db, interview_id) if p[0] is NudgeKind.FOLLOW_UP)
+    assert follow_up[2] >= clock.now() + timedelta(days=7)
+
+
+def test_a_second_press_records_nothing_more(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    thank_you = deliver_kind(db, interview_id, NudgeKind.THANK_YOU, clock.now(), "1.1")
+    first = press(db, clock, thank_you, Choice.EMAIL_SENT)
+    clock.advance(timedelta(seconds=1))
+    again = press(db, clock, thank_you, Choice.EMAIL_SENT)
+    assert first.status is ChoiceStatus.RECORDED
+    assert again.status is ChoiceStatus.ALREADY_RECORDED
+    assert again.recorded_at == first.recorded_at
+
+
+def test_only_the_owner_may_press(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    thank_you = deliver_kind(db, interview_id, NudgeKind.THANK_YOU, clock.now(), "1.1")
+    before = pending(db, interview_id)
+    result = press(db, clock, thank_you, Choice.SKIP_THANK_YOU, user_id="U0SAM0001")
+    assert result.status is ChoiceStatus.NOT_OWNER
+    assert result.view is None
+    assert pending(db, interview_id) == before
+
+
+def test_buttons_the_message_does_not_offer_are_refused(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now(), traditional_org=False).interview.id
+    thank_you = deliver_kind(db, interview_id, NudgeKind.THANK_YOU, clock.now(), "1.1")
+    assert press(db, clock, thank_you, Choice.CARD_MAILED).status is ChoiceStatus.INVALID
+    assert press(db, clock, thank_you, Choice.KEEP_GOING).status is ChoiceStatus.INVALID
+    assert press(db, clock, 999_999, Choice.EMAIL_SENT).status is ChoiceStatus.UNKNOWN
+
+
+def test_heard_back_closes_the_interview_and_cancels_what_was_pending(
+    db: Database, clock: FixedClock
+) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    clock.advance(timedelta(days=8))
+    follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "2.2")
+    result = press(db, clock, follow_up, Choice.HEARD_BACK, "offer")
+    assert result.status is ChoiceStatus.RECORDED
+    assert result.outcome is Outcome.OFFER
+    assert result.view is not None
+    assert result.view.interview.status is InterviewStatus.CLOSED
+    assert pending(db, interview_id) == []
+    again = press(db, clock, follow_up, Choice.HEARD_BACK, "offer")
+    assert again.status is ChoiceStatus.ALREADY_RECORDED
+    other = press(db, clock, follow_up, Choice.FOLLOW_UP_SENT)
+    assert other.status is ChoiceStatus.CLOSED
+    assert press(db, clock, follow_up, Choice.HEARD_BACK, "maybe").status is ChoiceStatus.INVALID
+
+
+def test_snooze_brings_the_follow_up_back_as_a_reminder(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now(), direct_contact_ok=True, hiring_manager="Pat").interview.id
+    clock.advance(timedelta(days=8))
+    follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "3.3")
+    result = press(db, clock, follow_up, Choice.SNOOZE, "3")
+    assert result.status is ChoiceStatus.RECORDED
+    assert result.snoozed_until == clock.now() + timedelta(days=3)
+    reminders = [p for p in pending(db, interview_id) if p[0] is NudgeKind.REMINDER]
+    assert len(reminders) == 1
+    assert reminders[0][2] >= clock.now() + timedelta(days=3)
+    assert not [p for p in pending(db, interview_id) if p[0] is NudgeKind.FOLLOW_UP]
+    assert press(db, clock, follow_up, Choice.SNOOZE, "2").status is ChoiceStatus.INVALID
+
+
+def test_follow_up_sent_plans_the_next_a_week_later(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now(), direct_contact_ok=True, hiring_manager="Pat").interview.id
+    clock.advance(timedelta(days=8))
+    follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "3.3")
+    clock.advance(timedelta(days=2))
+    press(db, clock, follow_up, Choice.FOLLOW_UP_SENT)
+    (second,) = [p for p in pending(db, interview_id) if p[0] is NudgeKind.FOLLOW_UP]
+    assert second[1] == 2
+    assert second[2] >= clock.now() + timedelta(days=7)
+
+
+def test_a_fenced_mark_refuses_a_worker_that_lost_its_claim(
+    db: Database, clock: FixedClock
+) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    distance = nudges(db, interview_id)[0]
+    assert not mark_failed(
+        db, distance.id, WORKER, error="too late", now=clock.now(), playbook=PLAYBOOK
+    )
+    deliver(db, distance.id, clock.now(), "9.9")
+    assert not mark_failed(
+        db, distance.id, WORKER, error="too late", now=clock.now(), playbook=PLAYBOOK
+    )
+    assert nudges(db, interview_id)[0].status is NudgeStatus.SENT
+
+
+def test_stopping_a_person_cancels_their_nudges(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    assert stop_person(db, TEAM, DANA, clock.now()) == 5
+    assert pending(db, interview_id) == []
+    recipient = recipient_of(db, nudges(db, interview_id)[0].id)
+    assert recipient is not None
+    assert recipient.undeliverable == "person paused or gone"
+    # Reconciling again does not bring them back while the person is gone.
+    assert not replan(db, interview_id, clock.now(), PLAYBOOK).changed
+
+
+def test_losing_the_workspace_cancels_everyones_nudges(db: Database, clock: FixedClock) -> None:
+    dana = log(db, clock.now()).interview.id
+    sam = log(db, clock.now(), user_id="U0SAM0001", tz="Europe/Berlin", view_id="V2").interview.id
+    assert stop_workspace(db, TEAM, clock.now()) == 10
+    assert pending(db, dana) == pending(db, sam) == []
+
+
+def test_replies_answer_the_open_prompt_in_order_and_can_revise(
+    db: Database, clock: FixedClock
+) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    clock.advance(timedelta(hours=1))
+    deliver_kind(db, interview_id, NudgeKind.REFLECTION, clock.now(), "5.5")
+
+    def reply(text, thread_ts="5.5"):
+        return answer_by_message(
+            db,
+            team_id=TEAM,
+            user_id=DANA,
+            channel_id=DANA_DM,
+            thread_ts=thread_ts,
+            text=text,
+            now=clock.now(),
+            playbook=PLAYBOOK,
+        )
+
+    first = reply("Explained the migration project; they nodded along")
+    assert (first.status, first.question) == (AnswerStatus.SAVED, ReflectionQuestion.SAID_WELL)
+    assert first.next_question is ReflectionQuestion.TO_CLARIFY
+    assert first.prompt_ts == "5.5"
+    second = reply("My answer on salary was vague", thread_ts=None)
+    assert (second.status, second.question) == (AnswerStatus.SAVED, ReflectionQuestion.TO_CLARIFY)
+    assert second.next_question is None
+    assert reply("something else").status is AnswerStatus.NO_OPEN_PROMPT
+    revised = reply("2: My salary answer, and the on-call question")
+    assert (revised.status, revised.question) == (
+        AnswerStatus.REVISED,
+        ReflectionQuestion.TO_CLARIFY,
+    )
+    assert reply("2: My salary answer, and the on-call question").status is AnswerStatus.UNCHANGED
+    assert reply("x" * 3001, thread_ts=None).status is AnswerStatus.NO_OPEN_PROMPT
+    assert reply("1: " + "x" * 3001).status is AnswerStatus.TOO_LONG
+    assert reply("hello", thread_ts="0000.1").status is AnswerStatus.NO_OPEN_PROMPT
+
+
+def test_the_modal_stores_both_answers_for_the_owner_only(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    prompt = deliver_kind(db, interview_id, NudgeKind.REFLECTION, clock.now(), "5.5")
+    answers = {ReflectionQuestion.SAID_WELL: "A", ReflectionQuestion.TO_CLARIFY: "B"}
+
+    def submit(user_id=DANA, given=answers):
+        return answer_by_modal(
+            db,
+            nudge_id=prompt,
+            team_id=TEAM,
+            user_id=user_id,
+            answers=given,
+            now=clock.now(),
+            playbook=PLAYBOOK,
+        )
+
+    assert submit(user_id="U0SAM0001").status is AnswerStatus.NOT_OWNER
+    assert submit().status is AnswerStatus.SAVED
+    assert submit().status is AnswerStatus.UNCHANGED
+    assert submit(given={ReflectionQuestion.TO_CLARIFY: "C"}).status is AnswerStatus.REVISED
+    view = reflection_prompt(db, nudge_id=prompt, team_id=TEAM, user_id=DANA, playbook=PLAYBOOK)
+    assert not isinstance(view, AnswerStatus)
+    assert view.answers == {ReflectionQuestion.SAID_WELL: "A", ReflectionQuestion.TO_CLARIFY: "C"}
+    assert (
+        reflection_prompt(db, nudge_id=prompt, team_id=TEAM, user_id="U0SAM0001", playbook=PLAYBOOK)
+        is AnswerStatus.NOT_OWNER
+    )
