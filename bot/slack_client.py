@@ -1,4 +1,5 @@
-"""The one way the bot makes a WebClient: honouring SLACK_API_URL, with retries for people."""
+"""The ways the bot makes a WebClient, all honouring SLACK_API_URL: with retries for people,
+without for the dispatcher."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from bot.config import Settings
 PATIENCE_SECONDS = 2
 # Slack usually answers in well under a second; a stuck call must not hold a worker long.
 REQUEST_TIMEOUT_SECONDS = 5
+# Nobody waits on a background send; still, a hung call holds a claimed nudge until it ends.
+DISPATCH_TIMEOUT_SECONDS = 10
 
 
 class PatientRateLimitRetryHandler(RateLimitErrorRetryHandler):
@@ -72,4 +75,18 @@ def interactive_client(settings: Settings) -> WebClient:
             PatientRateLimitRetryHandler(),
             ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
         ],
+    )
+
+
+def dispatch_client(settings: Settings) -> WebClient:
+    """For the dispatcher: no retries at all, so no call ever sleeps in its thread.
+
+    A 429 or a 5xx comes straight back; the dispatcher reschedules the nudge in the
+    database and moves on, so one slow workspace cannot stall everyone's messages.
+    """
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=DISPATCH_TIMEOUT_SECONDS,
+        retry_handlers=[],
     )

@@ -113,8 +113,8 @@ def reconcile(
                 )
             )
             inserted += 1
-        elif row.status is NudgeStatus.PENDING and row.due_at != nudge.due_at:
-            row.due_at = nudge.due_at
+        elif row.status is NudgeStatus.PENDING and row.due_at != _due_at(row, nudge):
+            row.due_at = _due_at(row, nudge)
             moved += 1
         elif row.status is NudgeStatus.CANCELLED:
             _rearm(row, nudge.due_at)
@@ -127,6 +127,14 @@ def reconcile(
             cancelled += 1
     session.flush()
     return ReconcileReport(inserted=inserted, moved=moved, cancelled=cancelled, revived=revived)
+
+
+def _due_at(row: Nudge, nudge: PlannedNudge) -> datetime:
+    """As planned, but never earlier than the dispatcher put it off to after a failed try
+    (it records why in last_error): a 429's Retry-After, or a 5xx's backoff."""
+    if row.last_error is not None and row.due_at > nudge.due_at:
+        return row.due_at
+    return nudge.due_at
 
 
 def _rearm(row: Nudge, due_at: datetime) -> None:

@@ -333,6 +333,8 @@ class SlackStandIn(BackgroundServer):
         self._home_views: dict[str, str] = {}
         self._open_dms: set[str] = set()
         self._expired_triggers: set[str] = set()
+        self._held: set[str] = set()  # methods whose answers wait for release()
+        self._waiting: dict[str, int] = {}  # how many calls to each held method are waiting
         self._api: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
@@ -354,6 +356,8 @@ class SlackStandIn(BackgroundServer):
 
     def _after_stop(self) -> None:
         with self._cond:
+            self._held.clear()  # nothing waits on a stand-in that is gone
+            self._cond.notify_all()
             socket_mode, self._socket_mode = self._socket_mode, None
         if socket_mode is not None:
             socket_mode.stop()
@@ -413,9 +417,35 @@ class SlackStandIn(BackgroundServer):
         with self._cond:
             self._expired_triggers.add(trigger_id)
 
-    def reset(self) -> None:
-        """Forget calls, queued failures, messages, views and open DMs; keep users."""
+    def hold(self, method: str) -> None:
+        """Keep every call to `method` waiting, unanswered, until `release(method)`.
+
+        A test can then act while the bot is inside the call: kill it, or move its clock.
+        """
         with self._cond:
+            self._held.add(method)
+
+    def release(self, method: str) -> None:
+        """Answer the calls to `method` held so far, and stop holding it."""
+        with self._cond:
+            self._held.discard(method)
+            self._cond.notify_all()
+
+    def wait_until_held(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Block until `count` calls to the held `method` are waiting for their answer."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._waiting.get(method, 0) >= count, timeout):
+                raise AssertionError(
+                    f"waited {timeout}s for {count} held {method} call(s), "
+                    f"got {self._waiting.get(method, 0)}"
+                )
+
+    def reset(self) -> None:
+        """Forget calls, queued failures, messages, views and open DMs, and release held
+        methods; keep users."""
+        with self._cond:
+            self._held.clear()
+            self._cond.notify_all()
             self._calls.clear()
             self._failures.clear()
             self._messages.clear()
@@ -487,6 +517,11 @@ class SlackStandIn(BackgroundServer):
             )
 
         with self._cond:
+            if method in self._held:
+                self._waiting[method] = self._waiting.get(method, 0) + 1
+                self._cond.notify_all()
+                self._cond.wait_for(lambda: method not in self._held)
+                self._waiting[method] -= 1
             queue = self._failures.get(method)
             if queue:
                 failure = queue.popleft()
@@ -802,6 +837,11 @@ class _Handler(BaseHTTPRequestHandler):
         return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
     def _send(self, reply: _Reply) -> None:
+        # The client may have given up, or died, while its call was held: no one hears.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._write(reply)
+
+    def _write(self, reply: _Reply) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))

@@ -13,6 +13,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.coach.interviews import InterviewSummary
+from bot.coach.playbook_rules import Playbook
+from bot.coach.views import AnswerResult, AnswerStatus
+from bot.domain import ANSWER_MAX, ReflectionQuestion
 from bot.ui.text import day_label, escape_mrkdwn, local_time_fallback, slack_date, truncate
 from bot.zones import known_zone
 
@@ -93,13 +96,77 @@ def interview_list(interviews: list[InterviewSummary]) -> str:
 
 DM_HELP = (
     "I'm your interview coach. Log an interview with `/interview logged [company]` and "
-    "I'll help you with the thank-you note and well-paced follow-ups. "
-    "`/interview help` lists everything I can do."
+    "I'll help you with the thank-you note and well-paced follow-ups. When I ask how an "
+    "interview went, reply to that message to answer. Your interviews in progress are on my "
+    "*Home* tab, and `/interview help` lists everything I can do."
 )
+
+# -- a press on a nudge's controls -------------------------------------------------------------
+
+NOT_YOURS = "Only the person who logged this interview can update it — this one isn't yours."
+UNKNOWN_NUDGE = (
+    "I can't find that reminder any more, so nothing changed. "
+    "`/interview list` shows the interviews I'm coaching you on."
+)
+INVALID_CHOICE = "That choice doesn't apply to this reminder any more, so nothing changed."
+PRESS_FAILED = "I couldn't record that just now. Please press it again in a minute."
+PROMPT_CLOSED = "This interview is closed, so its reflection can't be changed any more."
+
+# -- reflection answers ------------------------------------------------------------------------
+
+BOTH_ANSWERED = (
+    "Both answered — thank you. You can revise any time: start a reply with `1:` or `2:`, "
+    "or press *Answer*."
+)
+ANSWER_UNCHANGED = "That's the answer I already have, so nothing changed."
+ANSWER_EMPTY = (
+    "I didn't find an answer in that. Write it after the number, like `1: I explained my "
+    "project well`."
+)
+ANSWER_TOO_LONG = (
+    f"That's longer than {ANSWER_MAX} characters, so I didn't save it. "
+    "Could you shorten it and send it again?"
+)
+ALREADY_ANSWERED = (
+    "You've answered both questions. To change one, start your reply with `1:` or `2:`, "
+    "or press *Answer*."
+)
+NOT_YOUR_PROMPT = "That reflection belongs to someone else's interview, so I left it alone."
+ANSWER_SAVE_FAILED = "I couldn't save that just now. Please send it again in a minute."
+
+
+def answer_reply(result: AnswerResult, playbook: Playbook) -> str:
+    """The coach's reply to a reflection answer, in the prompt's thread."""
+
+    def bold(question: ReflectionQuestion) -> str:
+        return f"*{playbook.questions.reflection(question)}*"
+
+    following = f" Next: {bold(result.next_question)}" if result.next_question else ""
+    match result.status:
+        case AnswerStatus.SAVED:
+            return f"Saved.{following}" if following else BOTH_ANSWERED
+        case AnswerStatus.REVISED:
+            revised = bold(result.question) if result.question else "the question"
+            return f"Updated your answer to {revised}.{following}"
+        case AnswerStatus.UNCHANGED:
+            return ANSWER_UNCHANGED
+        case AnswerStatus.EMPTY:
+            return ANSWER_EMPTY
+        case AnswerStatus.TOO_LONG:
+            return ANSWER_TOO_LONG
+        case AnswerStatus.NOT_OWNER:
+            return NOT_YOUR_PROMPT
+    return ALREADY_ANSWERED if result.interview is not None else DM_HELP
+
 
 MODAL_FAILED = (
     "Sorry, I couldn't open the form just now (Slack said: {error}). Please run "
     "`/interview logged` again."
+)
+
+ANSWER_MODAL_FAILED = (
+    "Sorry, I couldn't open the form just now (Slack said: {error}). Please press *Answer* "
+    "again, or reply to my message instead."
 )
 
 SAVE_FAILED = "I couldn't save that just now. Please press Save again."

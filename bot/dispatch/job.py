@@ -1,0 +1,95 @@
+"""The dispatcher as a scheduled job: one tick takes back dead workers' leases, then sends.
+
+The scheduler runs `dispatch_tick` every DISPATCH_INTERVAL_SECONDS; tests and the demo call
+it (or `dispatch_until_idle`) themselves, with their own clock, for deterministic runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
+from slack_sdk import WebClient
+
+from bot.dispatch.claims import requeue_expired
+from bot.dispatch.dispatcher import Dispatcher, DispatchReport
+from bot.services import Services
+from bot.store.db import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+JOB_ID = "dispatch"
+# nudge.claimed_by is 64 characters wide; the pid and suffix take up to 18 of them.
+HOSTNAME_MAX = 40
+
+
+def new_worker_id() -> str:
+    """Unique to this process and dispatcher: host, pid, and a random suffix for pid reuse."""
+    host = socket.gethostname()[:HOSTNAME_MAX]
+    return f"{host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def build_dispatcher(
+    services: Services, client: WebClient, worker_id: str | None = None
+) -> Dispatcher:
+    return Dispatcher(
+        services.db,
+        services.clock,
+        client,
+        services.playbook,
+        worker_id or new_worker_id(),
+    )
+
+
+def dispatch_tick(dispatcher: Dispatcher) -> DispatchReport | None:
+    """Requeue expired leases, then run one batch; None when the tick could not run.
+
+    Never raises: an unreachable database or a bug must not end the scheduled job.
+    """
+    try:
+        requeued = requeue_expired(dispatcher.db, dispatcher.clock.now())
+        if requeued:
+            logger.warning("took back %d nudge(s) whose worker's lease ran out", requeued)
+        report = dispatcher.run_once()
+    except StoreUnavailable as exc:
+        logger.warning("dispatch tick skipped, database unavailable: %s", exc)
+        return None
+    except Exception:
+        logger.exception("dispatch tick failed")
+        return None
+    if report.claimed:
+        logger.info("dispatch tick: %s", report)
+    return report
+
+
+def dispatch_until_idle(dispatcher: Dispatcher, max_ticks: int = 1000) -> DispatchReport:
+    """Tick until a tick claims nothing (or fails); the sum of what the ticks did.
+
+    Only due nudges are claimed, so with a fixed clock this ends once nothing is due now.
+    """
+    total = DispatchReport()
+    for _ in range(max_ticks):
+        report = dispatch_tick(dispatcher)
+        if report is None or report.claimed == 0:
+            return total
+        total.add(report)
+    raise RuntimeError(f"still claiming nudges after {max_ticks} ticks")
+
+
+def add_dispatch_job(
+    scheduler: BaseScheduler, dispatcher: Dispatcher, interval_seconds: float
+) -> Job:
+    """Every `interval_seconds`; never two at once in this process, a missed run not made up."""
+    return scheduler.add_job(
+        dispatch_tick,
+        "interval",
+        args=[dispatcher],
+        seconds=interval_seconds,
+        id=JOB_ID,
+        max_instances=1,
+        coalesce=True,
+    )

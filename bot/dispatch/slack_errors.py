@@ -1,0 +1,121 @@
+"""What a failed Slack call means for a nudge: wait, retry later, or stop for good.
+
+A pure function of the exception, so the dispatcher's choices can be tested as a table.
+"""
+
+from __future__ import annotations
+
+import http.client
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+# What slack_sdk assumes when a 429 carries no Retry-After.
+DEFAULT_RETRY_AFTER_SECONDS = 1.0
+# Slack says these when its side failed; the same call may well work later.
+TRANSIENT_ERRORS = frozenset(
+    {
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+    }
+)
+# The person cannot be reached any more: stop their nudges rather than retry each one.
+PERSON_GONE_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+    }
+)
+# The bot's token no longer works anywhere in the workspace.
+WORKSPACE_GONE_ERRORS = frozenset(
+    {"invalid_auth", "token_revoked", "token_expired", "not_authed", "team_not_found"}
+)
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    retry_after: float  # seconds
+
+
+@dataclass(frozen=True)
+class Transient:
+    reason: str
+
+
+@dataclass(frozen=True)
+class PersonGone:
+    reason: str
+
+
+@dataclass(frozen=True)
+class WorkspaceGone:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Permanent:
+    """Anything else: this message will not go out as it is, but nobody else is affected."""
+
+    reason: str
+
+
+SlackFailure = RateLimited | Transient | PersonGone | WorkspaceGone | Permanent
+
+
+def error_code(exc: BaseException) -> str | None:
+    """Slack's `error` string, for an API answer that has one."""
+    if not isinstance(exc, SlackApiError):
+        return None
+    data = exc.response.data if exc.response is not None else None
+    code = data.get("error") if isinstance(data, Mapping) else None
+    return str(code) if code else None
+
+
+def classify(exc: BaseException) -> SlackFailure:
+    """Map an exception raised by a WebClient call to what the dispatcher should do."""
+    if isinstance(exc, SlackApiError):
+        return _classify_api_error(exc)
+    # URLError, refused or reset connections and socket timeouts are all OSErrors.
+    if isinstance(exc, OSError | http.client.HTTPException):
+        return Transient(f"{type(exc).__name__}: {exc}")
+    # A request slack_sdk refused to send, or a bug of ours: retrying would not help.
+    return Permanent(f"{type(exc).__name__}: {exc}")
+
+
+def _classify_api_error(exc: SlackApiError) -> SlackFailure:
+    status = int(exc.response.status_code or 0)
+    code = error_code(exc) or ""
+    if status == 429 or code == "ratelimited":
+        return RateLimited(retry_after_seconds(exc.response.headers))
+    if status >= 500 or code in TRANSIENT_ERRORS:
+        # A gateway's HTML body gives no Slack error code; the status says enough.
+        return Transient(code if code in TRANSIENT_ERRORS else f"HTTP {status}")
+    if code in WORKSPACE_GONE_ERRORS:
+        return WorkspaceGone(code)
+    if code in PERSON_GONE_ERRORS:
+        return PersonGone(code)
+    return Permanent(code or f"HTTP {status}")
+
+
+def retry_after_seconds(headers: Mapping[str, Any] | None) -> float:
+    """Slack's Retry-After in seconds; header names are matched without regard to case."""
+    for name, value in (headers or {}).items():
+        if name.lower() != "retry-after":
+            continue
+        raw = value[0] if isinstance(value, list | tuple) and value else value
+        try:
+            seconds = float(raw)
+        except (TypeError, ValueError):
+            break
+        if seconds >= 0:
+            return seconds
+        break
+    return DEFAULT_RETRY_AFTER_SECONDS
