@@ -77,8 +77,10 @@ class RunningBot:
         return view
 
 
-def start_bot(standin: SlackStandIn, clock: FixedClock, db: Database) -> RunningBot:
-    settings = test_settings(standin, db.url)
+def start_bot(
+    standin: SlackStandIn, clock: FixedClock, db: Database, **overrides: Any
+) -> RunningBot:
+    settings = test_settings(standin, db.url, **overrides)
     bot = create_app(settings, clock=clock, db=db)
     server = HttpServer(create_wsgi_app(bot), "127.0.0.1", 0).start()
     sender = SignedSlackSender(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
 from bot.coach.choices import record_choice
 from bot.coach.deliveries import mark_failed, recipient_of, stop_person, stop_workspace
+from bot.coach.people import note_profile
 from bot.coach.playbook_rules import default_playbook
 from bot.coach.reflections import answer_by_message, answer_by_modal, reflection_prompt
 from bot.coach.schedule import replan
@@ -243,3 +245,23 @@ def test_the_modal_stores_both_answers_for_the_owner_only(db: Database, clock: F
         reflection_prompt(db, nudge_id=prompt, team_id=TEAM, user_id="U0SAM0001", playbook=PLAYBOOK)
         is AnswerStatus.NOT_OWNER
     )
+
+
+def test_a_person_who_returns_gets_their_nudges_back(db: Database, clock: FixedClock) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    before = pending(db, interview_id)
+    stop_person(db, TEAM, DANA, clock.now())
+    assert pending(db, interview_id) == []
+    note_profile(db, TEAM, DANA, clock.now(), dm_channel_id=DANA_DM, playbook=PLAYBOOK)
+    assert pending(db, interview_id) == before
+
+
+def test_a_new_time_zone_moves_pending_nudges_to_its_local_hours(
+    db: Database, clock: FixedClock
+) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    card = next(p for p in pending(db, interview_id) if p[0] is NudgeKind.CARD)
+    note_profile(db, TEAM, DANA, clock.now(), tz="Europe/Berlin", playbook=PLAYBOOK)
+    moved = next(p for p in pending(db, interview_id) if p[0] is NudgeKind.CARD)
+    assert card[2].astimezone(ZoneInfo("America/Los_Angeles")).hour == 10
+    assert moved[2].astimezone(ZoneInfo("Europe/Berlin")).hour == 10

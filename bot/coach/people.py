@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.coach.schedule import cancel_pending_for
+from bot.coach.playbook_rules import Playbook, default_playbook
+from bot.coach.schedule import cancel_pending_for, reconcile
+from bot.domain import InterviewStatus
 from bot.store.db import Database
 from bot.store.models import SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
@@ -43,19 +45,29 @@ def note_profile(
     *,
     tz: str | None = None,
     dm_channel_id: str | None = None,
+    playbook: Playbook | None = None,
 ) -> None:
-    """Remember what Slack told us about a person; hearing from them reactivates them."""
-    with db.transaction() as session:
+    """Remember what Slack told us about a person; hearing from them reactivates them.
+
+    A new zone or a return re-plans their interviews: local hours moved, or nudges were
+    cancelled while they were gone.
+    """
+    with db.transaction(immediate=True) as session:
         person = ensure_person(session, team_id, user_id, now)
-        changed = False
+        changed = replan = False
         if tz is not None and known_zone(tz).key == tz and person.tz != tz:
-            person.tz, changed = tz, True
+            person.tz, changed, replan = tz, True, True
         if dm_channel_id is not None and person.dm_channel_id != dm_channel_id:
             person.dm_channel_id, changed = dm_channel_id, True
         if person.deactivated_at is not None:
-            person.deactivated_at, changed = None, True
+            person.deactivated_at, changed, replan = None, True, True
         if changed:
             person.updated_at = now
+        if replan:
+            session.flush()
+            for interview in person.interviews:
+                if interview.status is InterviewStatus.ACTIVE:
+                    reconcile(session, interview, now, playbook or default_playbook())
 
 
 def zone_of(db: Database, team_id: str, user_id: str) -> ZoneInfo:

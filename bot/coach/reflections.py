@@ -80,6 +80,7 @@ def answer_by_message(
             next((q for q in QUESTIONS if q not in answered), None),
             prompt.channel_id,
             prompt.message_ts,
+            view_of(session, prompt, playbook),
         )
 
 
@@ -117,6 +118,7 @@ def answer_by_modal(
             next((q for q in QUESTIONS if q not in answered), None),
             prompt.channel_id,
             prompt.message_ts,
+            view_of(session, prompt, playbook),
         )
 
 

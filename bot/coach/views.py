@@ -83,3 +83,5 @@ class AnswerResult:
     # The reflection prompt's message, so a reply can go into its thread.
     prompt_channel: str | None = None
     prompt_ts: str | None = None
+    # The prompt as it stands after this answer, to show the answers on its message.
+    prompt: NudgeView | None = None

@@ -1,4 +1,4 @@
-"""Events API: DMs, the Home tab, and the app being removed.
+"""Events API: DMs (answers to the reflection questions), the Home tab, and the app being removed.
 
 Every subscribed event has a listener, even one that only ignores it: Bolt answers 404
 to an unmatched event and Slack would keep retrying it.
@@ -13,11 +13,14 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.coach.errors import StoreUnavailable
 from bot.coach.event_receipts import first_delivery
 from bot.coach.people import deactivate_workspace
-from bot.listeners.slack_io import publish_home
+from bot.coach.reflections import answer_by_message
+from bot.listeners.slack_io import publish_home, reply_in_thread, show_answer
 from bot.services import Services
-from bot.ui.messages import DM_HELP
+from bot.ui.messages import ANSWER_SAVE_FAILED, answer_reply
+from bot.ui.text import unescape_slack_text
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +51,36 @@ def _is_person_writing(event: dict[str, Any]) -> bool:
 
 def register(app: App, services: Services) -> None:
     @app.event("message")
-    def direct_message(event: dict[str, Any], client: WebClient) -> None:
+    def direct_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         # Edits, deletions and the bot's own echoes arrive here too: only people get a reply.
         if not _is_person_writing(event):
             return
-        # Answer where they wrote: in the thread, if they wrote in one.
-        client.chat_postMessage(
-            channel=event["channel"], thread_ts=event.get("thread_ts"), text=DM_HELP
+        channel, thread_ts = event["channel"], event.get("thread_ts")
+        try:
+            result = answer_by_message(
+                services.db,
+                team_id=str(body.get("team_id") or event.get("team")),
+                user_id=event["user"],
+                channel_id=channel,
+                thread_ts=thread_ts,
+                # Slack escapes &, < and > in what people type: store it as they typed it.
+                text=unescape_slack_text(event.get("text") or ""),
+                now=services.clock.now(),
+                playbook=services.playbook,
+            )
+        except StoreUnavailable as exc:
+            logger.error("could not store a DM answer from %s: %s", event["user"], exc)
+            reply_in_thread(client, channel=channel, thread_ts=thread_ts, text=ANSWER_SAVE_FAILED)
+            return
+        if result.prompt_channel and result.prompt_ts:
+            # Answers are kept together under the question they belong to.
+            show_answer(client, services, result)
+            return
+        reply_in_thread(
+            client,
+            channel=channel,
+            thread_ts=thread_ts,
+            text=answer_reply(result, services.playbook),
         )
 
     @app.event("app_home_opened")

@@ -12,11 +12,13 @@ from slack_sdk.errors import SlackApiError
 from bot.coach.interview_form import clean_text
 from bot.coach.interviews import active_interviews
 from bot.coach.people import dm_channel_of, forget_dm_channel, note_profile
+from bot.coach.views import AnswerResult, AnswerStatus
 from bot.domain import COMPANY_MAX
 from bot.services import Services
 from bot.ui.home import home_view
 from bot.ui.log_modal import build_log_modal
-from bot.ui.messages import MODAL_FAILED
+from bot.ui.messages import MODAL_FAILED, answer_reply
+from bot.ui.nudges import render_nudge
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +101,56 @@ def publish_home(client: WebClient, services: Services, *, team_id: str, user_id
         client.views_publish(user_id=user_id, view=home_view(interviews))
     except SlackApiError as exc:
         logger.warning("views.publish failed for %s: %s", user_id, slack_error(exc))
+
+
+def update_message(
+    client: WebClient, *, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]
+) -> bool:
+    """Replace a message the bot posted; False (logged) when Slack refuses."""
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        logger.warning("chat.update of %s/%s failed: %s", channel, ts, slack_error(exc))
+        return False
+    return True
+
+
+def reply_in_thread(client: WebClient, *, channel: str, thread_ts: str | None, text: str) -> None:
+    """Post a short text where the person will see it: a thread, or the DM itself."""
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+    except SlackApiError as exc:
+        logger.warning("reply in %s failed: %s", channel, slack_error(exc))
+
+
+def tell_ephemeral(
+    client: WebClient, body: dict[str, Any], text: str, respond: Callable[..., Any] | None = None
+) -> None:
+    """Answer a press with a message only the presser sees; the pressed message stays as is."""
+    try:
+        if respond is not None and body.get("response_url"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        channel = (body.get("container") or {}).get("channel_id") or (
+            body.get("channel") or {}
+        ).get("id")
+        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=text)
+    except (SlackApiError, OSError) as exc:
+        logger.warning("ephemeral answer to %s failed: %s", body["user"]["id"], exc)
+
+
+def show_answer(client: WebClient, services: Services, result: AnswerResult) -> None:
+    """After an answer: the prompt message shows the answers, and its thread says so."""
+    if result.prompt_channel is None or result.prompt_ts is None:
+        return
+    if result.prompt is not None and result.status in (AnswerStatus.SAVED, AnswerStatus.REVISED):
+        text, blocks = render_nudge(result.prompt, services.playbook)
+        update_message(
+            client, channel=result.prompt_channel, ts=result.prompt_ts, text=text, blocks=blocks
+        )
+    reply_in_thread(
+        client,
+        channel=result.prompt_channel,
+        thread_ts=result.prompt_ts,
+        text=answer_reply(result, services.playbook),
+    )

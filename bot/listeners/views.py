@@ -1,4 +1,4 @@
-"""Modal submissions."""
+"""Modal submissions: logging an interview, and the reflection's Answer modal."""
 
 from __future__ import annotations
 
@@ -10,12 +10,24 @@ from slack_sdk import WebClient
 
 from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import submit_interview
-from bot.listeners.slack_io import publish_home, send_dm
+from bot.coach.reflections import answer_by_modal
+from bot.coach.views import AnswerResult, AnswerStatus
+from bot.domain import ReflectionQuestion
+from bot.listeners.slack_io import publish_home, send_dm, show_answer
 from bot.services import Services
+from bot.ui import reflection_modal
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID, block_errors, read_submission
-from bot.ui.messages import SAVE_FAILED, logged_confirmation
+from bot.ui.messages import (
+    ANSWER_SAVE_FAILED,
+    NOT_YOUR_PROMPT,
+    PROMPT_CLOSED,
+    SAVE_FAILED,
+    logged_confirmation,
+)
 
 logger = logging.getLogger(__name__)
+
+_FIRST_ANSWER = reflection_modal.BLOCK_IDS[ReflectionQuestion.SAID_WELL]
 
 
 def team_of(body: dict[str, Any]) -> str:
@@ -37,6 +49,7 @@ def register(app: App, services: Services) -> None:
                 form=read_submission(view),
                 now=services.clock.now(),
                 source_view_id=view.get("id"),
+                playbook=services.playbook,
             )
         except StoreUnavailable as exc:
             logger.error("could not store an interview for %s: %s", user_id, exc)
@@ -51,3 +64,51 @@ def register(app: App, services: Services) -> None:
             text, blocks = logged_confirmation(outcome.interview)
             send_dm(client, services, team_id=team_id, user_id=user_id, text=text, blocks=blocks)
             publish_home(client, services, team_id=team_id, user_id=user_id)
+
+    @app.view(reflection_modal.CALLBACK_ID)
+    def reflection_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        team_id, user_id = team_of(body), body["user"]["id"]
+        answers = reflection_modal.read_answers(view)
+        errors = reflection_modal.answer_errors(answers)
+        nudge_id = reflection_modal.nudge_id_of(view)
+        if errors or nudge_id is None:
+            ack(response_action="errors", errors=errors or {_FIRST_ANSWER: PROMPT_CLOSED})
+            return
+        try:
+            result = answer_by_modal(
+                services.db,
+                nudge_id=nudge_id,
+                team_id=team_id,
+                user_id=user_id,
+                answers=answers,
+                now=services.clock.now(),
+                playbook=services.playbook,
+            )
+        except StoreUnavailable as exc:
+            logger.error("could not store reflection answers for %s: %s", user_id, exc)
+            ack(response_action="errors", errors={_FIRST_ANSWER: ANSWER_SAVE_FAILED})
+            return
+        refusal = _refusal(result)
+        if refusal is not None:
+            ack(response_action="errors", errors=refusal)
+            return
+        # Stored before the ack: once the modal closes, the answers are safe.
+        ack()
+        if result.status is not AnswerStatus.UNCHANGED:
+            show_answer(client, services, result)
+
+
+def _refusal(result: AnswerResult) -> dict[str, str] | None:
+    """The modal's field errors for an answer that was not stored, or None when it was."""
+    if result.status is AnswerStatus.EMPTY:
+        return {_FIRST_ANSWER: reflection_modal.BOTH_EMPTY}
+    if result.status is AnswerStatus.TOO_LONG:
+        question = result.question or ReflectionQuestion.SAID_WELL
+        return {reflection_modal.BLOCK_IDS[question]: reflection_modal.TOO_LONG}
+    if result.status is AnswerStatus.NOT_OWNER:
+        return {_FIRST_ANSWER: NOT_YOUR_PROMPT}
+    if result.status is AnswerStatus.NO_OPEN_PROMPT:
+        return {_FIRST_ANSWER: PROMPT_CLOSED}
+    return None
