@@ -7,8 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 
+from bot.domain import NudgeStatus
 from bot.slack_standin.slack_requests import SlackPerson, SlackReply, fill_view_state
-from bot.store.models import EventReceipt, Interview, SlackUser
+from bot.store.models import EventReceipt, Interview, Nudge, SlackUser
 from bot.ui.home import OPEN_LOG_MODAL
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID
 from bot.ui.messages import DM_HELP
@@ -282,3 +283,18 @@ def test_every_subscribed_event_answers_200(running: RunningBot, fixture: str) -
     running.idle()
 
     assert reply.status == 200
+
+
+def test_home_says_what_the_coach_will_send_next_and_when(running: RunningBot) -> None:
+    _log_interview(running, "Acme Corp")
+    with running.db.transaction() as session:
+        first_due = min(
+            n.due_at for n in session.scalars(select(Nudge)) if n.status is NudgeStatus.PENDING
+        )
+
+    _deliver(running, fixture_json("event_app_home_opened.json"))
+    running.idle()
+
+    view = json.dumps(running.standin.wait_for("views.publish")[-1].params["view"])
+    assert "*Next from me:* a reminder to get some distance" in view
+    assert f"<!date^{int(first_due.timestamp())}^" in view

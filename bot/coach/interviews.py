@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -18,9 +18,9 @@ from bot.coach.interview_form import (
 from bot.coach.people import ensure_person, zone_of
 from bot.coach.playbook_rules import Playbook, default_playbook
 from bot.coach.schedule import reconcile
-from bot.domain import InterviewFormat, InterviewStatus
+from bot.domain import InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 from bot.store.db import Database
-from bot.store.models import Interview, SlackUser
+from bot.store.models import Interview, Nudge, SlackUser
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class InterviewSummary:
     direct_contact_ok: bool
     status: InterviewStatus
     owner_tz: str
+    # The coach's next message about it, where a listing shows it.
+    next_kind: NudgeKind | None = None
+    next_due: datetime | None = None
 
     @classmethod
     def of(cls, interview: Interview, owner: SlackUser) -> InterviewSummary:
@@ -158,4 +161,21 @@ def active_interviews(db: Database, team_id: str, user_id: str) -> list[Intervie
             )
             .order_by(Interview.happened_at.desc())
         ).all()
-        return [InterviewSummary.of(interview, owner) for interview, owner in rows]
+        upcoming = _next_nudges(session, [interview.id for interview, _ in rows])
+        return [
+            replace(InterviewSummary.of(interview, owner), **upcoming.get(interview.id, {}))
+            for interview, owner in rows
+        ]
+
+
+def _next_nudges(session: Session, interview_ids: list[int]) -> dict[int, dict[str, object]]:
+    """Each interview's earliest pending nudge: its kind and when it is due."""
+    if not interview_ids:
+        return {}
+    pending = session.execute(
+        select(Nudge.interview_id, Nudge.kind, Nudge.due_at)
+        .where(Nudge.interview_id.in_(interview_ids), Nudge.status == NudgeStatus.PENDING)
+        .order_by(Nudge.due_at.desc())
+    ).all()
+    # Latest first, so each interview keeps its earliest.
+    return {row.interview_id: {"next_kind": row.kind, "next_due": row.due_at} for row in pending}

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.coach.interviews import InterviewSummary
 from bot.coach.playbook_rules import Playbook
 from bot.coach.views import AnswerResult, AnswerStatus
-from bot.domain import ANSWER_MAX, ReflectionQuestion
+from bot.domain import ANSWER_MAX, NudgeKind, ReflectionQuestion
 from bot.ui.text import day_label, escape_mrkdwn, local_time_fallback, slack_date, truncate
 from bot.zones import known_zone
 
@@ -35,6 +35,18 @@ def interview_title(interview: InterviewSummary) -> str:
     return title
 
 
+# What the coach's next message about an interview is, in a listing.
+NEXT_LABELS = {
+    NudgeKind.DISTANCE: "a reminder to get some distance",
+    NudgeKind.REFLECTION: "two questions on how it went",
+    NudgeKind.THANK_YOU: "the thank-you note",
+    NudgeKind.CARD: "the thank-you card",
+    NudgeKind.FOLLOW_UP: "a follow-up",
+    NudgeKind.CHECK_IN: "a check-in: heard back yet?",
+    NudgeKind.REMINDER: "the follow-up you snoozed",
+}
+
+
 def interview_facts(interview: InterviewSummary) -> str:
     tz = known_zone(interview.owner_tz)
     kind = interview.format.label
@@ -51,6 +63,11 @@ def interview_facts(interview: InterviewSummary) -> str:
         lines.append("*Timeline:* none given")
     if interview.direct_contact_ok:
         lines.append("*Direct follow-up with the hiring manager:* OK")
+    if interview.next_kind is not None and interview.next_due is not None:
+        lines.append(
+            f"*Next from me:* {NEXT_LABELS[interview.next_kind]}, "
+            f"{slack_date(interview.next_due, tz)}"
+        )
     return "\n".join(lines)
 
 
