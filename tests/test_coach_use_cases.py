@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
 from bot.coach.choices import record_choice
-from bot.coach.deliveries import mark_failed, recipient_of, stop_person, stop_workspace
+from bot.coach.deliveries import delivery_of, mark_failed, stop_person, stop_workspace
 from bot.coach.people import note_profile
 from bot.coach.playbook_rules import default_playbook
 from bot.coach.reflections import answer_by_message, answer_by_modal, reflection_prompt
@@ -166,9 +166,9 @@ def test_stopping_a_person_cancels_their_nudges(db: Database, clock: FixedClock)
     interview_id = log(db, clock.now()).interview.id
     assert stop_person(db, TEAM, DANA, clock.now()) == 5
     assert pending(db, interview_id) == []
-    recipient = recipient_of(db, nudges(db, interview_id)[0].id)
-    assert recipient is not None
-    assert recipient.undeliverable == "person paused or gone"
+    delivery = delivery_of(db, nudges(db, interview_id)[0].id, PLAYBOOK)
+    assert delivery is not None
+    assert delivery.recipient.undeliverable == "person paused or gone"
     # Reconciling again does not bring them back while the person is gone.
     assert not replan(db, interview_id, clock.now(), PLAYBOOK).changed
 

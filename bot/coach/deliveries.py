@@ -33,7 +33,16 @@ class Recipient:
     undeliverable: str | None
 
 
-def recipient_of(db: Database, nudge_id: int) -> Recipient | None:
+@dataclass(frozen=True)
+class Delivery:
+    """Everything the dispatcher needs to send one nudge: to whom, and what it shows."""
+
+    recipient: Recipient
+    view: NudgeView
+
+
+def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | None:
+    """The nudge's recipient and message, read in one transaction; None if it is gone."""
     with db.transaction() as session:
         row = session.execute(
             select(Nudge, Interview, SlackUser)
@@ -49,7 +58,7 @@ def recipient_of(db: Database, nudge_id: int) -> Recipient | None:
             reason = "interview closed"
         elif not is_coached(person):
             reason = "person paused or gone"
-        return Recipient(
+        recipient = Recipient(
             team_id=person.team_id,
             user_id=person.user_id,
             dm_channel_id=person.dm_channel_id,
@@ -57,6 +66,7 @@ def recipient_of(db: Database, nudge_id: int) -> Recipient | None:
             due_at=nudge.due_at,
             undeliverable=reason,
         )
+        return Delivery(recipient, view_of(session, nudge, playbook))
 
 
 def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:

@@ -21,10 +21,9 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import Clock
 from bot.coach.deliveries import (
     Recipient,
+    delivery_of,
     mark_failed,
     mark_sent,
-    nudge_view,
-    recipient_of,
     stop_person,
     stop_workspace,
 )
@@ -176,11 +175,11 @@ class Dispatcher:
             )
             self._record_failed(claim, "too late")
             return _Outcome.DROPPED_LATE
-        recipient = recipient_of(self.db, claim.nudge_id)
-        view = nudge_view(self.db, claim.nudge_id, self.playbook) if recipient else None
-        if recipient is None or view is None:
+        delivery = delivery_of(self.db, claim.nudge_id, self.playbook)
+        if delivery is None:
             logger.info("nudge %d vanished before it was sent", claim.nudge_id)
             return _Outcome.STOPPED
+        recipient, view = delivery.recipient, delivery.view
         if recipient.undeliverable is not None:
             logger.info(
                 "nudge %d (%s) for %s not sent: %s",
