@@ -11,7 +11,8 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, clock_for_speedup
-from bot.config import DEFAULT_SLACK_API_URL, ConfigError, Settings
+from bot.coach.playbook_rules import Playbook, PlaybookError, load_playbook
+from bot.config import DEFAULT_SLACK_API_URL, FIX_HINTS, ConfigError, Settings
 from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
 from bot.services import Services
@@ -35,9 +36,17 @@ class BotApp:
 
 
 def create_app(
-    settings: Settings, clock: Clock | None = None, db: Database | None = None
+    settings: Settings,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    playbook: Playbook | None = None,
 ) -> BotApp:
-    """Build the app; the caller owns migrations and serving."""
+    """Build the app; the caller owns migrations and serving.
+
+    `playbook` defaults to the one PLAYBOOK_PATH names (or the built-in one).
+    """
+    # Before anything else: a bad playbook is a settings problem, found without Slack.
+    playbook = playbook or configured_playbook(settings)
     clock = clock or clock_for_speedup(settings.clock_speedup)
     if settings.clock_speedup != 1:
         logger.warning(
@@ -48,9 +57,17 @@ def create_app(
     executor = TrackingExecutor(max_workers=LISTENER_THREADS)
     # Bolt asks Slack who the token belongs to (auth.test) right here: before any database.
     bolt = _bolt_app(settings, executor)
-    services = Services(db=db or Database(settings.database_url), clock=clock)
+    services = Services(db=db or Database(settings.database_url), clock=clock, playbook=playbook)
     register_listeners(bolt, services)
     return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
+
+
+def configured_playbook(settings: Settings) -> Playbook:
+    """The playbook PLAYBOOK_PATH names, or the built-in one; ConfigError naming the bad key."""
+    try:
+        return load_playbook(settings.playbook_path)
+    except PlaybookError as exc:
+        raise ConfigError(f"PLAYBOOK_PATH {exc}. Fix: {FIX_HINTS['PLAYBOOK_PATH']}.") from None
 
 
 def _bolt_app(settings: Settings, executor: TrackingExecutor) -> App:

@@ -33,6 +33,8 @@ FIX_HINTS: dict[str, str] = {
     "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "DISPATCH_INTERVAL_SECONDS": "give a positive number of seconds; fractions such as 0.5 work",
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
+    "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
+    "bot/coach/default_playbook.toml), or leave it unset for the built-in playbook",
 }
 
 
@@ -55,6 +57,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
     clock_speedup: Annotated[float, Field(ge=1, le=10_000_000)] = 1.0
+    # None: the built-in playbook. The file itself is read and checked when the app is built.
+    playbook_path: Path | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -96,6 +100,11 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in {"sqlite", "postgresql"}:
             raise ValueError("must be a sqlite or postgresql URL")
         return value
+
+    @field_validator("playbook_path", mode="before")
+    @classmethod
+    def _playbook_path_empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -43,6 +43,7 @@ def test_defaults() -> None:
     assert settings.clock_speedup == 1
     assert settings.slack_app_token is None
     assert settings.socket_mode is False
+    assert settings.playbook_path is None  # the built-in playbook
     assert settings.slack_bot_token.get_secret_value() == GOOD["slack_bot_token"]
 
 

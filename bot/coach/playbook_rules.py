@@ -14,15 +14,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from bot.domain import NudgeKind, ReflectionQuestion
 
 DEFAULT_PLAYBOOK = "default_playbook.toml"
 
+# Strict: TOML has types, so "5" or true where a number belongs is a mistake, not a 5 or a 1.
+Int = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
 # Slack refuses a section text over 3000 characters; leave room for what goes around it.
-TextField = Annotated[str, Field(min_length=1, max_length=2000)]
-Hour = Annotated[int, Field(ge=0, le=23)]
+TextField = Annotated[str, Strict(), Field(min_length=1, max_length=2000)]
+Hour = Annotated[Int, Field(ge=0, le=23)]
+Lateness = Annotated[Number, Field(gt=0, le=24 * 30)]
 
 
 class PlaybookError(Exception):
@@ -34,17 +38,20 @@ class _Strict(BaseModel):
 
 
 class Timing(_Strict):
-    distance_within_hours: Annotated[float, Field(gt=0, le=24)]
-    reflection_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)]
-    thank_you_after_minutes: Annotated[int, Field(ge=0, le=24 * 60)]
+    distance_within_hours: Annotated[Number, Field(gt=0, le=24)]
+    reflection_after_minutes: Annotated[Int, Field(ge=0, le=24 * 60)]
+    thank_you_after_minutes: Annotated[Int, Field(ge=0, le=24 * 60)]
     follow_up_hour: Hour
-    follow_up_after_days: Annotated[int, Field(ge=1, le=60)]
+    follow_up_after_days: Annotated[Int, Field(ge=1, le=60)]
     # The line between enthusiastic and annoying: no file may cross it.
-    follow_up_interval_days: Annotated[int, Field(ge=7, le=60)]
-    max_follow_ups: Annotated[int, Field(ge=1, le=5)]
-    check_in_after_days: Annotated[int, Field(ge=1, le=60)]
-    keep_going_after_hours: Annotated[int, Field(ge=0, le=24 * 14)]
-    snooze_days: Annotated[tuple[Annotated[int, Field(ge=1, le=14)], ...], Field(min_length=1)]
+    follow_up_interval_days: Annotated[Int, Field(ge=7, le=60)]
+    max_follow_ups: Annotated[Int, Field(ge=1, le=5)]
+    check_in_after_days: Annotated[Int, Field(ge=1, le=60)]
+    keep_going_after_hours: Annotated[Int, Field(ge=0, le=24 * 14)]
+    # One "Snooze" choice per entry: a short menu.
+    snooze_days: Annotated[
+        tuple[Annotated[Int, Field(ge=1, le=14)], ...], Field(min_length=1, max_length=5)
+    ]
 
     @model_validator(mode="after")
     def _reflection_before_thank_you(self) -> Timing:
@@ -57,13 +64,13 @@ class Timing(_Strict):
 
 
 class MaxLateness(_Strict):
-    distance: Annotated[float, Field(gt=0, le=24 * 30)]
-    reflection: Annotated[float, Field(gt=0, le=24 * 30)]
-    thank_you: Annotated[float, Field(gt=0, le=24 * 30)]
-    card: Annotated[float, Field(gt=0, le=24 * 30)]
-    follow_up: Annotated[float, Field(gt=0, le=24 * 30)]
-    check_in: Annotated[float, Field(gt=0, le=24 * 30)]
-    reminder: Annotated[float, Field(gt=0, le=24 * 30)]
+    distance: Lateness
+    reflection: Lateness
+    thank_you: Lateness
+    card: Lateness
+    follow_up: Lateness
+    check_in: Lateness
+    reminder: Lateness
 
     def of(self, kind: NudgeKind) -> timedelta:
         return timedelta(hours=getattr(self, kind.value))
@@ -84,10 +91,10 @@ class Texts(_Strict):
 
 
 class Questions(_Strict):
-    said_well: Annotated[str, Field(min_length=1, max_length=150)]
-    to_clarify: Annotated[str, Field(min_length=1, max_length=150)]
+    said_well: Annotated[str, Strict(), Field(min_length=1, max_length=150)]
+    to_clarify: Annotated[str, Strict(), Field(min_length=1, max_length=150)]
     call_questions: Annotated[
-        tuple[Annotated[str, Field(min_length=1, max_length=300)], ...],
+        tuple[Annotated[str, Strict(), Field(min_length=1, max_length=300)], ...],
         Field(min_length=1, max_length=10),
     ]
 
@@ -123,7 +130,8 @@ def _describe(error: dict) -> str:  # type: ignore[type-arg]
         return "missing"
     if error["type"] == "extra_forbidden":
         return "not a playbook key (misspelt?)"
-    return str(error["msg"])
+    # A rule spanning keys (model_validator) reads as pydantic's "Value error, …": drop that.
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def load_playbook(path: Path | None = None) -> Playbook:
