@@ -48,19 +48,46 @@ def is_working_day(day: date) -> bool:
 
 def next_waking(instant: datetime, person: PersonHours, *, working_days_only: bool) -> datetime:
     """The earliest instant at or after `instant` inside the person's waking hours, on a
-    working day (Monday to Friday, their time) when asked."""
+    working day (Monday to Friday, their time) when asked.
+
+    Waking hours are wall-clock hours: when clocks go back and an hour repeats, the repeat
+    of an hour before `waking_start_hour` is not waking, even though it comes after the day's
+    first `waking_start_hour`:00.
+    """
+
+    def fits(candidate: datetime) -> bool:
+        local = candidate.astimezone(person.tz)
+        return _in_waking_hours(local, person) and (
+            not working_days_only or is_working_day(local.date())
+        )
+
+    if fits(instant):
+        return instant
     first_day = local_date(instant, person.tz)
     for offset in range(_SEARCH_DAYS):
         day = first_day + timedelta(days=offset)
-        if working_days_only and not is_working_day(day):
-            continue
-        start = at_local(day, person.waking_start_hour, person.tz)
-        end = at_local(day, person.waking_end_hour, person.tz)
-        candidate = max(instant, start)
-        if candidate < end:
-            return candidate
+        for opening in _openings(day, person):
+            if opening > instant and fits(opening):
+                return opening
     raise AssertionError("no waking hour within a week")  # unreachable: start < end
 
 
 def is_waking(instant: datetime, person: PersonHours) -> bool:
-    return next_waking(instant, person, working_days_only=False) == instant
+    return _in_waking_hours(instant.astimezone(person.tz), person)
+
+
+def _in_waking_hours(local: datetime, person: PersonHours) -> bool:
+    wall = local.time()
+    after_start = wall >= time(person.waking_start_hour)
+    return after_start and (person.waking_end_hour == 24 or wall < time(person.waking_end_hour))
+
+
+def _openings(day: date, person: PersonHours) -> list[datetime]:
+    """The instants the wall clock shows `waking_start_hour`:00 on `day`: twice when clocks
+    go back over it; in a gap, the instant the gap ends (zoneinfo's fold=0)."""
+    start = time(person.waking_start_hour)
+    instants = {
+        datetime.combine(day, start.replace(fold=fold), tzinfo=person.tz).astimezone(UTC)
+        for fold in (0, 1)
+    }
+    return sorted(instants)

@@ -12,7 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.coach.calendar import PersonHours, at_local, is_waking, local_date, next_waking
+from bot.coach.calendar import (
+    PersonHours,
+    at_local,
+    is_waking,
+    is_working_day,
+    local_date,
+    next_waking,
+)
 from bot.coach.playbook_rules import Playbook
 from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 
@@ -20,6 +27,13 @@ from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind,
 ONCE = 0
 # A snoozed follow-up comes back as reminder number n, sequence 100 * follow-up + n.
 MAX_REMINDERS = 99
+# After a "get some distance" DM, the reflection waits at least this share of its own delay.
+DISTANCE_SHARE_OF_REFLECTION_DELAY = 0.5
+# A follow-up due a few minutes past its slot (marked sent at 10:07, a week ago) keeps the
+# slot instead of moving to the next day. Spacing still holds: slots are whole local hours.
+SLOT_TOLERANCE = timedelta(minutes=15)
+# A follow-up sent this soon after it was due counts from its due time when spacing the next.
+ON_TIME = timedelta(hours=1)
 # A follow-up the same day as the thank-you note would be too eager.
 FIRST_FOLLOW_UP_AFTER_THANK_YOU = timedelta(days=1)
 # These are kept as they were: the person has seen them, or they are being sent.
@@ -110,6 +124,7 @@ def plan(
     planner.distance_and_reflection()
     planner.thank_you_and_card()
     planner.follow_ups()
+    planner.keep_history()
     return tuple(sorted(planner.planned))
 
 
@@ -154,22 +169,49 @@ class _Planner:
     def _working(self, instant: datetime) -> datetime:
         return next_waking(instant, self.person, working_days_only=True)
 
-    def _morning_after(self, day: date) -> datetime:
-        """The follow-up hour on the first working day after `day`, in waking hours."""
+    def _business_slot(self, instant: datetime) -> datetime:
+        """The follow-up hour on the first working day at or after `instant`: follow-ups
+        mean calling or writing to an office, so they come in the morning, not at 19:00."""
         hour = max(self.timing.follow_up_hour, self.person.waking_start_hour)
-        return self._working(at_local(day + timedelta(days=1), hour, self.person.tz))
+        day = local_date(instant, self.person.tz)
+        while True:
+            slot = at_local(day, hour, self.person.tz)
+            if is_working_day(day) and slot >= instant - SLOT_TOLERANCE:
+                return self._working(slot)
+            day += timedelta(days=1)
+
+    def _morning_after(self, day: date) -> datetime:
+        """The follow-up hour on the first working day after `day`."""
+        return self._business_slot(at_local(day + timedelta(days=1), 0, self.person.tz))
+
+    def keep_history(self) -> None:
+        """Plan every settled nudge the rules above did not reach, as it was.
+
+        A later choice can take the rules down another path (a sent check-in, then "Keep
+        going"; a sent follow-up, then a snooze of an earlier one): what already reached the
+        person, or is on its way, still happened.
+        """
+        planned = {p.key for p in self.planned}
+        for key, row in self.rows.items():
+            if key not in planned and row.status in _SETTLED:
+                self.planned.append(PlannedNudge(row.due_at, row.kind, row.sequence))
 
     # -- the advice ------------------------------------------------------------------------
 
     def distance_and_reflection(self) -> None:
         facts, timing = self.facts, self.timing
         fresh = facts.logged_at - facts.happened_at <= timedelta(hours=timing.distance_within_hours)
+        after = timedelta(minutes=timing.reflection_after_minutes)
+        earliest = facts.logged_at
         if self._settled(NudgeKind.DISTANCE, ONCE) or (
             fresh and is_waking(facts.logged_at, self.person)
         ):
-            self._add(NudgeKind.DISTANCE, ONCE, facts.logged_at)
-        after = timedelta(minutes=timing.reflection_after_minutes)
-        due = self._waking(max(facts.happened_at + after, facts.logged_at))
+            distance = self._add(NudgeKind.DISTANCE, ONCE, facts.logged_at)
+            if distance is not None:
+                # "Get some distance first" promises the questions "in a little while": logged
+                # late, they still do not arrive with it.
+                earliest = distance + after * DISTANCE_SHARE_OF_REFLECTION_DELAY
+        due = self._waking(max(facts.happened_at + after, earliest))
         self.reflection_due = self._add(NudgeKind.REFLECTION, ONCE, due) or due
 
     def thank_you_and_card(self) -> None:
@@ -186,12 +228,20 @@ class _Planner:
         if card_open or self._settled(NudgeKind.CARD, ONCE):
             self._add(NudgeKind.CARD, ONCE, self._morning_after(local_date(due, self.person.tz)))
 
+    def _days_after(self, last: _LastFollowUp, days: int) -> datetime:
+        """`days` after the last follow-up: never sooner, in time, than `days` after the
+        coach's own follow-up (their spacing), nor, by the calendar, than `days` after the
+        day the person last acted on it. Counted by day, "Follow-up sent" pressed after the
+        call, an hour after the nudge, keeps next week's nudge on the same weekday."""
+        by_time = last.reached + timedelta(days=days)
+        acted_on = local_date(last.acted_at, self.person.tz) + timedelta(days=days)
+        return max(by_time, at_local(acted_on, 0, self.person.tz))
+
     def follow_ups(self) -> None:
         facts, history, timing = self.facts, self.history, self.timing
-        interval = timedelta(days=timing.follow_up_interval_days)
         kept_going = history.last(ContactKind.KEPT_GOING)
         weekly = facts.direct_contact_ok or kept_going is not None
-        previous: datetime | None = None  # when the last follow-up reached the person
+        previous: _LastFollowUp | None = None
         for sequence in range(1, timing.max_follow_ups + 1):
             if sequence == 1:
                 due = self._first_follow_up_due()
@@ -200,11 +250,11 @@ class _Planner:
                     self._check_in(previous)
                     return
                 assert previous is not None
-                due = previous + interval
+                due = self._days_after(previous, timing.follow_up_interval_days)
                 if kept_going is not None:
                     keep_going_delay = timedelta(hours=timing.keep_going_after_hours)
                     due = max(due, kept_going.occurred_at + keep_going_delay)
-                due = self._working(due)
+                due = self._business_slot(due)
             row = self._settled(NudgeKind.FOLLOW_UP, sequence)
             if row is None:
                 self._add(NudgeKind.FOLLOW_UP, sequence, due)
@@ -215,9 +265,11 @@ class _Planner:
             reached = self._reminders(sequence, row)
             if reached is None:
                 return  # snoozed: the next waits until the reminder has come
-            previous = max(
-                reached,
-                *(c.occurred_at for c in history.contacts if c.kind is ContactKind.FOLLOW_UP),
+            followed_up = [
+                c.occurred_at for c in history.contacts if c.kind is ContactKind.FOLLOW_UP
+            ]
+            previous = _LastFollowUp(
+                reached=_counted_from(row), acted_at=max([reached, *followed_up])
             )
 
     def _first_follow_up_due(self) -> datetime:
@@ -229,7 +281,7 @@ class _Planner:
             anchor = email.occurred_at if email else facts.happened_at
             due = anchor + timedelta(days=timing.follow_up_after_days)
         earliest = max(facts.logged_at, self.thank_you_due + FIRST_FOLLOW_UP_AFTER_THANK_YOU)
-        return self._working(max(due, earliest))
+        return self._business_slot(max(due, earliest))
 
     def _reminders(self, sequence: int, row: NudgeRecord) -> datetime | None:
         """Plan the reminders the person asked for by snoozing follow-up `sequence`.
@@ -251,8 +303,9 @@ class _Planner:
             key=lambda c: c.occurred_at,
         )
         followed_up = any(c.kind is ContactKind.FOLLOW_UP for c in since)
+        superseded = self._settled(NudgeKind.FOLLOW_UP, sequence + 1) is not None
         number = len(snoozes)
-        if followed_up or not snoozes or number > MAX_REMINDERS:
+        if followed_up or superseded or not snoozes or number > MAX_REMINDERS:
             return reached
         key = reminder_sequence(sequence, number)
         if self._settled(NudgeKind.REMINDER, key) is not None:
@@ -262,11 +315,28 @@ class _Planner:
         self._add(NudgeKind.REMINDER, key, self._working(max(until, row.sent_at)))
         return None
 
-    def _check_in(self, follow_up_reached: datetime | None) -> None:
-        if follow_up_reached is None:
+    def _check_in(self, follow_up: _LastFollowUp | None) -> None:
+        if follow_up is None:
             return
-        due = self._working(follow_up_reached + timedelta(days=self.timing.check_in_after_days))
+        due = self._business_slot(self._days_after(follow_up, self.timing.check_in_after_days))
         self._add(NudgeKind.CHECK_IN, ONCE, due)
+
+
+def _counted_from(row: NudgeRecord) -> datetime:
+    """When a follow-up counts as having reached the person, for spacing the next one: its
+    due time if it went out about on time (a tick, a short outage), so next week's keeps
+    the weekday; its send time if it went out much later."""
+    if row.sent_at is None or row.sent_at - row.due_at <= ON_TIME:
+        return row.due_at
+    return row.sent_at
+
+
+@dataclass(frozen=True)
+class _LastFollowUp:
+    """The latest follow-up that reached the person, for pacing the next one."""
+
+    reached: datetime  # when the coach's follow-up itself reached them
+    acted_at: datetime  # the latest of that, its reminders, and "Follow-up sent"
 
 
 def reminder_sequence(follow_up: int, number: int) -> int:
