@@ -1,4 +1,4 @@
-"""The `interview-bot` command line: run, migrate, demo, manifest."""
+"""The `interview-bot` command line: run, migrate, demo, preview, manifest."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy.exc import OperationalError
 
@@ -32,17 +33,18 @@ def _upgrade_or_explain(db: Database) -> None:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    from bot.app import create_app
+    from bot.app import configured_playbook, create_app
     from bot.config import load_settings
     from bot.logging_setup import configure_logging
     from bot.runner import serve
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    playbook = configured_playbook(settings)  # before the database: nothing to undo
     db = Database(settings.database_url)
     try:
         _upgrade_or_explain(db)
-        bot = create_app(settings, db=db)
+        bot = create_app(settings, db=db, playbook=playbook)
     except BaseException:
         db.dispose()
         raise
@@ -111,6 +113,70 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(speedup=args.speedup)
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.domain import InterviewFormat
+    from bot.preview import (
+        PreviewError,
+        PreviewOptions,
+        parse_local_time,
+        parse_playbook_path,
+        parse_timeline,
+        parse_waking,
+        parse_zone,
+        preview_lines,
+    )
+
+    try:
+        playbook_path = args.playbook or _playbook_path_from_env()
+        options = PreviewOptions(
+            format=InterviewFormat(args.format),
+            traditional=args.traditional,
+            timeline=parse_timeline(args.timeline),
+            direct=args.direct,
+            tz=parse_zone(args.tz),
+            at=parse_local_time(args.at) if args.at else None,
+            logged_after=_minutes(args.logged_after),
+            waking=parse_waking(args.waking),
+            playbook=parse_playbook_path(playbook_path) if playbook_path else None,
+            emails_sent=args.emails_sent,
+            cards_mailed=args.cards_mailed,
+            follow_ups_sent=args.follow_ups_sent,
+            keep_going=args.keep_going,
+        )
+        lines = preview_lines(options, SystemClock().now())
+    except PreviewError as exc:
+        return _fail(f"preview: {exc}")
+    print("\n".join(lines))
+    return 0
+
+
+def _minutes(value: int) -> timedelta:
+    from bot.preview import PreviewError
+
+    if not 0 <= value <= 90 * 24 * 60:
+        raise PreviewError(f"--logged-after {value} is not 0 to 129600 minutes (90 days)")
+    return timedelta(minutes=value)
+
+
+def _playbook_path_from_env() -> str | None:
+    """PLAYBOOK_PATH from the environment or .env, without needing the Slack tokens."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    from bot.config import ENV_FILE, unreadable_env_file
+
+    class PlaybookOnly(BaseSettings):
+        model_config = SettingsConfigDict(
+            env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore"
+        )
+        playbook_path: str | None = None
+
+    try:
+        return (PlaybookOnly().playbook_path or "").strip() or None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(unreadable_env_file(exc, ENV_FILE)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interview-bot", description="Interview Coach, a Slack bot for after the interview."
@@ -133,6 +199,63 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="play a scripted person against a local Slack stand-in")
     demo.add_argument("--speedup", type=float, default=None, help="overrides CLOCK_SPEEDUP")
     demo.set_defaults(func=cmd_demo)
+
+    preview = sub.add_parser(
+        "preview",
+        help="print the DMs a sample interview would get, in local time (no Slack, no database)",
+    )
+    preview.add_argument(
+        "--format",
+        choices=["phone_screen", "video", "in_person"],
+        default="video",
+        help="the interview's format (default: video)",
+    )
+    preview.add_argument(
+        "--traditional", action="store_true", help="a more traditional organization"
+    )
+    preview.add_argument(
+        "--timeline",
+        default="none",
+        metavar="YYYY-MM-DD",
+        help="when the employer said you'd hear back (default: none)",
+    )
+    preview.add_argument(
+        "--direct", action="store_true", help="OK to follow up with the hiring manager directly"
+    )
+    preview.add_argument(
+        "--tz", default="America/New_York", help="IANA time zone (default: America/New_York)"
+    )
+    preview.add_argument(
+        "--at",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="the interview, local time (default: the next weekday at 10:00)",
+    )
+    preview.add_argument(
+        "--logged-after",
+        type=int,
+        default=0,
+        metavar="MINUTES",
+        help="how long after the interview it is logged (default: 0)",
+    )
+    preview.add_argument(
+        "--waking", default="8-20", metavar="START-END", help="waking hours (default: 8-20)"
+    )
+    preview.add_argument(
+        "--playbook", metavar="PATH", help="a playbook file (default: PLAYBOOK_PATH, or built-in)"
+    )
+    preview.add_argument(
+        "--emails-sent", action="store_true", help='press "Email sent" at the thank-you'
+    )
+    preview.add_argument(
+        "--cards-mailed", action="store_true", help='press "Card mailed" at the thank-you'
+    )
+    preview.add_argument(
+        "--follow-ups-sent", action="store_true", help='press "Follow-up sent" at each follow-up'
+    )
+    preview.add_argument(
+        "--keep-going", action="store_true", help='press "Keep going" at the check-in'
+    )
+    preview.set_defaults(func=cmd_preview)
     return parser
 
 

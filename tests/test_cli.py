@@ -134,6 +134,35 @@ def settings_for_run(standin: SlackStandIn, tmp_path: Path, **more: str) -> dict
     }
 
 
+def test_run_with_a_bad_playbook_names_file_and_key_before_slack_or_the_database(
+    tmp_path: Path,
+) -> None:
+    default = (REPO_ROOT / "bot" / "coach" / "default_playbook.toml").read_text("utf-8")
+    playbook = tmp_path / "playbook.toml"
+    playbook.write_text(
+        default.replace("follow_up_interval_days = 7", "follow_up_interval_days = 3"), "utf-8"
+    )
+
+    result = interview_bot(
+        "run",
+        cwd=tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1111-2222-abcdef",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        # Nothing listens here: the playbook must be refused before Slack is asked.
+        SLACK_API_URL="http://127.0.0.1:1/api/",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'coach.db'}",
+        PLAYBOOK_PATH=str(playbook),
+    )
+
+    line = the_line_about("PLAYBOOK_PATH", result)
+    assert line.startswith(
+        f"  PLAYBOOK_PATH {playbook} has bad keys: timing.follow_up_interval_days: "
+        "Input should be greater than or equal to 7. Fix: "
+    )
+    assert "SLACK_API_URL" not in result.stderr
+    assert not (tmp_path / "coach.db").exists()
+
+
 def test_run_with_unreachable_slack_api_url_explains_in_one_line(tmp_path: Path) -> None:
     result = interview_bot(
         "run",

@@ -1,0 +1,386 @@
+"""`interview-bot preview`: the DMs a sample interview would get, and when, in local time.
+
+No Slack and no database: the pure `plan` runs against an outbox kept in memory, reconciled
+the way the bot's reconciler does it, and a dispatcher that sends every nudge the moment it
+is due. The tests of the rules drive the same `Simulation` with scripted button presses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.clock import FixedClock
+from bot.coach.calendar import PersonHours, at_local
+from bot.coach.playbook import (
+    Contact,
+    History,
+    InterviewFacts,
+    NudgeRecord,
+    PlannedNudge,
+    card_advised,
+    plan,
+    reminded_follow_up,
+)
+from bot.coach.playbook_rules import Playbook, PlaybookError, load_playbook
+from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+
+DEFAULT_TZ = "America/New_York"
+DEFAULT_HOUR = 10
+# Far more DMs than any playbook allows (5 follow-ups, a few one-offs, reminders): a loop that
+# gets here is a bug in the rules, not a long schedule.
+MAX_DELIVERIES = 200
+
+Key = tuple[NudgeKind, int]
+Press = Callable[["Simulation"], None]
+
+
+class PreviewError(Exception):
+    """A preview option that cannot be used; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A DM the person got: which nudge, and when (UTC)."""
+
+    kind: NudgeKind
+    sequence: int
+    at: datetime
+
+
+class Simulation:
+    """One interview's outbox in memory, on a FixedClock that jumps from nudge to nudge.
+
+    Reconciling follows bot.coach.schedule.reconcile: insert what is planned and missing,
+    move pending rows, revive cancelled ones, cancel pending rows no longer planned; sent
+    rows are history. Each delivery is claimed, reconciled, marked sent, reconciled again,
+    as the dispatcher and mark_sent do it.
+    """
+
+    def __init__(
+        self,
+        facts: InterviewFacts,
+        person: PersonHours,
+        playbook: Playbook,
+        clock: FixedClock,
+        *,
+        latency: Callable[[NudgeRecord], timedelta] | None = None,
+    ) -> None:
+        self.facts, self.person, self.playbook, self.clock = facts, person, playbook, clock
+        # How long after its due time each nudge is sent (the dispatcher's tick, a queue).
+        self._latency = latency or (lambda _row: timedelta(0))
+        self.rows: dict[Key, NudgeRecord] = {}
+        self.contacts: list[Contact] = []
+        self.delivered: list[Delivered] = []
+        self._presses: list[tuple[datetime, int, Press]] = []  # a heap: (when, order, press)
+        self._order = itertools.count()  # scheduled earlier goes first among equal times
+        self.reconcile()
+
+    @property
+    def history(self) -> History:
+        return History(contacts=tuple(self.contacts), nudges=tuple(self.rows.values()))
+
+    @property
+    def closed(self) -> bool:
+        return self.facts.status is not InterviewStatus.ACTIVE
+
+    def plan(self) -> tuple[PlannedNudge, ...]:
+        return plan(self.facts, self.history, self.clock.now(), self.person, self.playbook)
+
+    def reconcile(self) -> tuple[PlannedNudge, ...]:
+        planned = self.plan()
+        for nudge in planned:
+            row = self.rows.get(nudge.key)
+            if row is None or row.status in (NudgeStatus.PENDING, NudgeStatus.CANCELLED):
+                self.rows[nudge.key] = NudgeRecord(
+                    nudge.kind, nudge.sequence, NudgeStatus.PENDING, nudge.due_at
+                )
+        wanted = {nudge.key for nudge in planned}
+        for key, row in self.rows.items():
+            if row.status is NudgeStatus.PENDING and key not in wanted:
+                self.rows[key] = dataclasses.replace(row, status=NudgeStatus.CANCELLED)
+        return planned
+
+    def pending(self) -> list[NudgeRecord]:
+        rows = [r for r in self.rows.values() if r.status is NudgeStatus.PENDING]
+        return sorted(rows, key=lambda r: (r.due_at, r.kind, r.sequence))
+
+    # -- time passing ------------------------------------------------------------------------
+
+    def deliver_next(self, until: datetime | None = None) -> Delivered | None:
+        """Send the earliest pending nudge, if one is due by `until` (any, when None)."""
+        pending = self.pending()
+        if not pending or (until is not None and pending[0].due_at > until):
+            return None
+        row = pending[0]
+        at = max(self.clock.now(), row.due_at + self._latency(row))
+        self.clock.set(at)
+        key = (row.kind, row.sequence)
+        self.rows[key] = dataclasses.replace(row, status=NudgeStatus.CLAIMED)
+        self.reconcile()
+        self.rows[key] = dataclasses.replace(row, status=NudgeStatus.SENT, sent_at=at)
+        self.reconcile()
+        delivered = Delivered(row.kind, row.sequence, at)
+        self.delivered.append(delivered)
+        return delivered
+
+    def run_until(self, instant: datetime) -> list[Delivered]:
+        """Deliver everything due up to `instant`, then stop the clock there."""
+        sent = []
+        while (delivered := self.deliver_next(until=instant)) is not None:
+            sent.append(delivered)
+            self._check_runaway()
+        if instant > self.clock.now():
+            self.clock.set(instant)
+        return sent
+
+    def schedule(self, at: datetime, press: Press) -> None:
+        """Have the person do `press` at `at` (now, if that has passed) during `run`."""
+        heapq.heappush(self._presses, (at, next(self._order), press))
+
+    def run(self, respond: Callable[[Simulation, Delivered], None] | None = None) -> None:
+        """Deliver until nothing more is planned and no press is left; `respond` plays the
+        person after each DM (pressing at once, or scheduling presses for later).
+
+        A press due at the same moment as a nudge goes first: the person was quicker than
+        the dispatcher's next tick.
+        """
+        while True:
+            pending = self.pending()
+            if self._presses and (not pending or self._presses[0][0] <= pending[0].due_at):
+                at, _, press = heapq.heappop(self._presses)
+                self.clock.set(max(at, self.clock.now()))
+                press(self)
+                continue
+            delivered = self.deliver_next()
+            if delivered is None:
+                return
+            if respond is not None:
+                respond(self, delivered)
+            self._check_runaway()
+
+    def _check_runaway(self) -> None:
+        if len(self.delivered) > MAX_DELIVERIES:
+            raise AssertionError(f"more than {MAX_DELIVERIES} DMs: the rules never stop")
+
+    # -- the person's buttons ----------------------------------------------------------------
+
+    def press(self, kind: ContactKind, *, until: datetime | None = None) -> None:
+        self.contacts.append(Contact(kind, self.clock.now(), until))
+        self.reconcile()
+
+    def snooze(self, days: int) -> None:
+        self.press(ContactKind.SNOOZED, until=self.clock.now() + timedelta(days=days))
+
+    def close(self, *, heard_back: bool) -> None:
+        """Heard back (any outcome) or Stop reminders: the interview closes."""
+        if heard_back:
+            self.contacts.append(Contact(ContactKind.HEARD_BACK, self.clock.now()))
+        self.facts = dataclasses.replace(self.facts, status=InterviewStatus.CLOSED)
+        self.reconcile()
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewOptions:
+    format: InterviewFormat = InterviewFormat.VIDEO
+    traditional: bool = False
+    timeline: date | None = None
+    direct: bool = False
+    tz: ZoneInfo = dataclasses.field(default_factory=lambda: ZoneInfo(DEFAULT_TZ))
+    at: datetime | None = None  # the interview, local wall time (naive); None: next weekday 10:00
+    logged_after: timedelta = timedelta(0)
+    waking: tuple[int, int] = (8, 20)
+    playbook: Playbook | None = None
+    emails_sent: bool = False
+    cards_mailed: bool = False
+    follow_ups_sent: bool = False
+    keep_going: bool = False
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PreviewError(
+            f"--tz {name!r} is not a time zone this machine knows "
+            "(use an IANA name such as America/New_York or Europe/Berlin)"
+        ) from None
+
+
+def parse_local_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip().replace(" ", "T", 1)).replace(tzinfo=None)
+    except ValueError:
+        raise PreviewError(
+            f"--at {text!r} is not a local date and time like 2026-12-01T10:00"
+        ) from None
+
+
+def parse_timeline(text: str) -> date | None:
+    if text.strip().lower() in {"", "none"}:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise PreviewError(f"--timeline {text!r} is not a date like 2026-12-08 (or none)") from None
+
+
+def parse_waking(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", text)
+    if match:
+        start, end = int(match[1]), int(match[2])
+        if 0 <= start < end <= 24:
+            return start, end
+    raise PreviewError(f"--waking {text!r} is not a range of hours like 8-20 (0 to 24)")
+
+
+def parse_playbook_path(path: str) -> Playbook:
+    try:
+        return load_playbook(Path(path))
+    except PlaybookError as exc:
+        raise PreviewError(f"--playbook {exc}") from None
+
+
+def next_weekday_at(now: datetime, tz: ZoneInfo, hour: int = DEFAULT_HOUR) -> datetime:
+    """The first Monday-to-Friday `hour`:00 in `tz` after `now`, as local wall time."""
+    day = now.astimezone(tz).date()
+    while True:
+        candidate = at_local(day, hour, tz)
+        if candidate > now and day.weekday() < 5:
+            return candidate.astimezone(tz).replace(tzinfo=None)
+        day += timedelta(days=1)
+
+
+def simulate(options: PreviewOptions, now: datetime) -> tuple[Simulation, datetime]:
+    """Play the options' interview to its end; also returns when the interview was (UTC)."""
+    tz = options.tz
+    local = options.at or next_weekday_at(now, tz)
+    # Through the zone's rules (fold=0), as the log form does with a wall time.
+    happened = local.replace(tzinfo=tz).astimezone(UTC)
+    if options.timeline is not None and options.timeline < local.date():
+        raise PreviewError(
+            f"--timeline {options.timeline} is before the interview ({local:%Y-%m-%d})"
+        )
+    facts = InterviewFacts(
+        format=options.format,
+        traditional_org=options.traditional,
+        happened_at=happened,
+        logged_at=happened + options.logged_after,
+        employer_timeline=options.timeline,
+        direct_contact_ok=options.direct,
+    )
+    person = PersonHours(tz, *options.waking)
+    playbook = options.playbook or load_playbook(None)
+    simulation = Simulation(facts, person, playbook, FixedClock(facts.logged_at))
+    simulation.run(_person_pressing(options))
+    return simulation, happened
+
+
+def _person_pressing(options: PreviewOptions) -> Callable[[Simulation, Delivered], None]:
+    def respond(simulation: Simulation, delivered: Delivered) -> None:
+        kind = delivered.kind
+        if kind is NudgeKind.THANK_YOU and options.emails_sent:
+            simulation.press(ContactKind.THANK_YOU_EMAIL)
+        facts = simulation.facts
+        card_open = card_advised(facts.format, facts.traditional_org) and not (
+            simulation.history.has(ContactKind.THANK_YOU_CARD)
+        )
+        if kind in (NudgeKind.THANK_YOU, NudgeKind.CARD) and options.cards_mailed and card_open:
+            simulation.press(ContactKind.THANK_YOU_CARD)
+        if kind in (NudgeKind.FOLLOW_UP, NudgeKind.REMINDER) and options.follow_ups_sent:
+            simulation.press(ContactKind.FOLLOW_UP)
+        if kind is NudgeKind.CHECK_IN and options.keep_going:
+            simulation.press(ContactKind.KEPT_GOING)
+
+    return respond
+
+
+def preview_lines(options: PreviewOptions, now: datetime) -> list[str]:
+    """The report `interview-bot preview` prints: a heading, one line per DM, a closing line."""
+    simulation, happened = simulate(options, now)
+    playbook, facts, tz = simulation.playbook, simulation.facts, options.tz
+    lines = [_heading(options, happened), ""]
+    for delivered in simulation.delivered:
+        local = delivered.at.astimezone(tz)
+        when = f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+        label = _label(delivered)
+        lines.append(f"{when}  {label:<14} {summary(delivered, facts, playbook)}")
+    count = len(simulation.delivered)
+    follow_ups = sum(1 for d in simulation.delivered if d.kind is NudgeKind.FOLLOW_UP)
+    lines += ["", f"{count} DMs, {follow_ups} of them follow-ups; after that nothing is planned."]
+    return lines
+
+
+def _heading(options: PreviewOptions, happened: datetime) -> str:
+    local = happened.astimezone(options.tz)
+    kind = options.format.label.lower()
+    org = " at a traditional organization" if options.traditional else ""
+    timeline = f"hear back by {options.timeline:%a %Y-%m-%d}" if options.timeline else "no timeline"
+    direct = "direct contact OK" if options.direct else "no direct contact"
+    presses = [
+        name
+        for name, on in (
+            ("Email sent", options.emails_sent),
+            ("Card mailed", options.cards_mailed),
+            ("Follow-up sent", options.follow_ups_sent),
+            ("Keep going", options.keep_going),
+        )
+        if on
+    ]
+    pressing = "presses " + ", ".join(presses) if presses else "presses nothing"
+    start, end = options.waking
+    return (
+        f"A {kind} interview{org} on {local:%a %Y-%m-%d %H:%M} {local.tzname()} "
+        f"({options.tz.key}, awake {start:02d}-{end:02d}); {timeline}; {direct}; "
+        f"the person {pressing}."
+    )
+
+
+def _label(delivered: Delivered) -> str:
+    if delivered.kind is NudgeKind.FOLLOW_UP:
+        return f"follow-up {delivered.sequence}"
+    if delivered.kind is NudgeKind.REMINDER:
+        return f"reminder {reminded_follow_up(delivered.sequence)}"
+    return delivered.kind.value.replace("_", "-")
+
+
+def summary(delivered: Delivered, facts: InterviewFacts, playbook: Playbook) -> str:
+    """What the DM says, in one line: the first sentence of its text, and what comes with it."""
+    texts, timing = playbook.texts, playbook.timing
+    kind = delivered.kind
+    if kind is NudgeKind.DISTANCE:
+        return first_sentence(texts.distance)
+    if kind is NudgeKind.REFLECTION:
+        return f"{first_sentence(texts.reflection_intro)} Asks the 2 reflection questions."
+    if kind is NudgeKind.THANK_YOU:
+        card = card_advised(facts.format, facts.traditional_org)
+        extra = " Also a thank-you card by mail." if card else ""
+        return f"{first_sentence(texts.thank_you_email)}{extra}"
+    if kind is NudgeKind.CARD:
+        return first_sentence(texts.card_reminder)
+    if kind is NudgeKind.CHECK_IN:
+        return first_sentence(texts.check_in)
+    if kind is NudgeKind.REMINDER:
+        return first_sentence(texts.reminder)
+    weekly = " Weekly, direct contact OK." if facts.direct_contact_ok else ""
+    questions = len(playbook.questions.call_questions)
+    return (
+        f"{first_sentence(texts.follow_up)} {questions} call questions and the caution "
+        f"(at most {timing.max_follow_ups}).{weekly}"
+    )
+
+
+def first_sentence(mrkdwn: str) -> str:
+    plain = " ".join(re.sub(r"[*_~`]", "", mrkdwn).split())
+    match = re.match(r"(.+?[.?!])(\s|$)", plain)
+    return match[1] if match else plain
