@@ -5,24 +5,28 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import re
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.clock import ScaledClock
 from bot.coach.interviews import InterviewSummary
 from bot.demo import run_demo
 from bot.demo.run import TITLE, play
 from bot.demo.script import STEPS
-from bot.demo.stage import stage
+from bot.demo.stage import DEMO_SPEEDUP, stage
 from bot.demo.summary import Summary
+from bot.demo.time_source import SkippingTime
 from bot.demo.transcript import (
     INDENT,
     WIDTH,
@@ -70,11 +74,72 @@ KEY_MOMENTS = [
     "Acme Corp (Data Analyst)\n",
     "you › /interview list",
     "• Acme Corp (Data Analyst): face-to-face,",
+    # An hour after the interview, from the scheduler: the reflection, answered in its thread.
+    "Interview Coach sends you a direct message:",
+    "*How did it go?*",
+    "What did I say well and how did the interviewer react?",
+    "[Answer]",
+    "you write in the thread:",
+    "Walking them through the churn model",
+    "Interview Coach answers in the thread:",
+    "Saved. Next: *Was there something I didn't provide a strong answer for",
+    "you write in the thread:",
+    "My answer on SQL window functions was vague",
+    "Interview Coach answers in the thread:",
+    "Both answered",
+    # The same day: the thank-you, with the card, and what she wanted to clarify.
+    "Interview Coach sends you a direct message:",
+    "*Send a thank-you note today.*",
+    "send a *thank-you card by mail* as",
+    ">My answer on SQL window functions was vague",
+    "[Email sent]  [Card mailed]  [Skip]",
+    "you › press [Email sent]",
+    "Interview Coach edits its message of",
+    "✓ Email sent: recorded",
+    "[Card mailed]",
+    "you › press [Card mailed]",
+    "✓ Card mailed: recorded",
+    "(no buttons left)",
+    # The working morning after the date they gave: the first follow-up.
+    "Interview Coach sends you a direct message:",
+    "*Time to follow up.*",
+    "• Where are you in the hiring process?",
+    "There is a fine line between enthusiastic and annoying",
+    "Follow-up 1 of at most 5",
+    "[Follow-up sent]  [Snooze ▾]  [Heard back ▾]  [Stop reminders]",
+    "you › press [Follow-up sent]",
+    "✓ Follow-up sent: recorded",
+    # No direct permission: one check-in a week later; she keeps going.
+    "*Heard back yet?*",
+    "[Heard back ▾]  [Keep going]  [Stop reminders]",
+    "you › press [Keep going]",
+    "✓ Keep going: I'll remind you weekly",
+    "*Time to follow up.*",
+    "Follow-up 2 of at most 5",
+    "you › choose [Heard back ▾] Offer",
+    "Heard back: offer. Congratulations — no more reminders for this interview.",
+    "8 weeks later: no more messages about Acme Corp",
     "interviews stored:  1",
-    "messages sent:      1",
+    "messages sent:      9",
+    "coach's nudges:     cancelled ×2, sent ×6",
     "requests rejected:  0",
     "exit code 0",
 ]
+# When each of the bot's DMs came, in Dana's time (weekday, hour), at the demo's own speed:
+# the confirmation and "get some distance" at once, the reflection an hour after the interview,
+# the thank-you an hour later, the first follow-up the working morning after the date they
+# gave (a week), the check-in a week after that, the second follow-up a day after she said
+# "Keep going". The thread answers and the card reminder (she mailed it) are not among them.
+DM_TIMES = [
+    ("Tue", 0, "10:00"),
+    ("Tue", 0, "10:00"),
+    ("Tue", 0, "11:00"),
+    ("Tue", 0, "12:00"),
+    ("Wed", 8, "10:00"),
+    ("Wed", 15, "10:00"),
+    ("Thu", 16, "10:00"),
+]
+DM_STAMP = re.compile(r"^(\w{3}) (\d{1,2}) (\w{3}) (\d\d:\d\d) +Interview Coach sends you a direct")
 
 
 def _assert_in_order(text: str, needles: list[str]) -> None:
@@ -93,12 +158,56 @@ def no_speedup_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- the whole demo --------------------------------------------------------------------------------
 
 
+def _on_time(out: str) -> bool:
+    """Each DM came on the day and hour expected, within a few minutes of it: the dispatch
+    job ticks every 20 ms, about a second of the bot's time, a little more on a busy machine."""
+    found = _dm_times(out)
+    return len(found) == len(DM_TIMES) and all(
+        (day, days, hour[:3]) == (want_day, want_days, want[:3]) and hour[3:] <= "04"
+        for (day, days, hour), (want_day, want_days, want) in zip(found, DM_TIMES, strict=True)
+    )
+
+
+def _dm_times(out: str) -> list[tuple[str, int, str]]:
+    """Each DM's local weekday, days after the first DM, and time, from its stamp."""
+    stamps = [m.groups() for m in map(DM_STAMP.match, out.splitlines()) if m]
+    first = None
+    found = []
+    for weekday, day, month, hour in stamps:
+        when = story_date(int(day), month)
+        first = first or when
+        found.append((weekday, (when - first).days, hour))
+    return found
+
+
+def story_date(day: int, month: str) -> date:
+    """The date a stamp's day and month name, in the coming weeks (the demo's story)."""
+    today = datetime.now(LA).date()
+    for year in (today.year, today.year + 1):
+        candidate = datetime.strptime(f"{day} {month} {year}", "%d %b %Y").date()
+        if candidate >= today:
+            return candidate
+    raise AssertionError(f"{day} {month} is not in the coming weeks")
+
+
+def _distance_dm_came_before_the_home_tab(out: str) -> None:
+    # Due the moment she saved: it races the confirmation DM, as it would in Slack.
+    saved = out.index("you change the form:")
+    home = out.index("you open the Interview Coach app's Home tab")
+    assert saved < out.index("*Get some distance first.*") < home, out
+    assert saved < out.index("Logged: Acme Corp") < home, out
+
+
 @pytest.mark.usefixtures("no_speedup_from_env")
 def test_demo_plays_the_flow_and_prints_what_dana_sees(capsys: pytest.CaptureFixture) -> None:
     assert run_demo() == 0
 
     out, err = capsys.readouterr()
     _assert_in_order(out, KEY_MOMENTS)
+    _distance_dm_came_before_the_home_tab(out)
+    assert _on_time(out), _dm_times(out)
+    # After the offer, nothing: the last DM is the second follow-up.
+    assert out.count("Interview Coach sends you a direct message:") == len(DM_TIMES)
     assert out.rstrip().endswith("exit code 0")
     # Slack's markup is rendered, never shown raw.
     assert "<!date^" not in out
@@ -114,6 +223,10 @@ def test_demo_with_a_fast_clock_still_plays_every_step(capsys: pytest.CaptureFix
     assert run_demo(speedup=3600) == 0
     out, _ = capsys.readouterr()
     _assert_in_order(out, KEY_MOMENTS)
+    # A minute a millisecond: the dispatcher's 20 ms tick is about a minute of the bot's time.
+    assert [(day, days) for day, days, _ in _dm_times(out)] == [
+        (day, days) for day, days, _ in DM_TIMES
+    ]
 
 
 def _demo_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -129,10 +242,14 @@ def _demo_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def test_interview_bot_demo_command_exits_0_and_prints_the_transcript() -> None:
     env = {k: v for k, v in os.environ.items() if k != "CLOCK_SPEEDUP"}
+    started = time.monotonic()
     result = _demo_process(env)
 
     assert result.returncode == 0, result.stderr
+    # Five weeks of the bot's time, well under a minute of ours.
+    assert time.monotonic() - started < 30
     _assert_in_order(result.stdout, KEY_MOMENTS)
+    assert _on_time(result.stdout), _dm_times(result.stdout)
     # Logs stay quiet: nothing at INFO, no tracebacks interleaved with the transcript.
     assert "Traceback" not in result.stderr
     assert "INFO" not in result.stderr
@@ -152,7 +269,8 @@ def test_a_dm_slack_refuses_fails_the_demo_saying_which_step(
 ) -> None:
     out = io.StringIO()
     with stage() as on_stage:
-        on_stage.standin.fail_next("chat.postMessage", "account_inactive")
+        # Twice: the confirmation and the "get some distance" DM race for the first post.
+        on_stage.standin.fail_next("chat.postMessage", "account_inactive", times=2)
         code = play(on_stage, STEPS, out, wait_seconds=0.5)
 
     assert code == 1
@@ -173,6 +291,44 @@ def test_requests_signed_with_the_wrong_secret_are_rejected_and_fail_the_demo(
 
     assert code == 1
     assert "rejected /interview help with HTTP 401" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_speedup_from_env")
+def test_the_stage_runs_the_real_dispatch_job_on_a_scaled_clock() -> None:
+    with stage() as on_stage:
+        clock = on_stage.bot.services.clock
+        assert isinstance(clock, ScaledClock)
+        assert clock.speedup == on_stage.bot.settings.clock_speedup == DEMO_SPEEDUP
+        # The story starts on a Tuesday at 10:00, Dana's time, and stands still until she
+        # waits for the coach.
+        start = clock.now()
+        assert f"{start.astimezone(LA):%a %H:%M}" == "Tue 10:00"
+        assert on_stage.ticks.wait(2)  # the production scheduler's dispatch job runs
+        assert clock.now() == start
+        with on_stage.time.running():
+            on_stage.time.skip(timedelta(days=3))
+        assert timedelta(days=3) <= clock.now() - start < timedelta(days=3, minutes=5)
+
+
+def test_skipping_time_stands_still_jumps_and_remembers_past_readings() -> None:
+    real = [100.0]
+    source = SkippingTime(speedup=60, source=lambda: real[0])
+    real[0] = 101.0
+    assert source() == 101.0  # runs at real pace: the ScaledClock multiplies
+    source.hold()
+    real[0] = 105.0
+    assert source() == 101.0
+    source.skip(timedelta(minutes=2))  # two of the bot's minutes: two real seconds at 60x
+    assert source() == 103.0
+    source.run()
+    real[0] = 106.0
+    assert source() == 104.0
+    # A call stamped at real 102 (while held) read 101; at 100.5, before any change, 100.5.
+    assert source.reading_at(102.0) == 101.0
+    assert source.reading_at(100.5) == 100.5
+    assert source.reading_at(105.5) == 103.5
+    source.skip(timedelta(seconds=-5))  # never backwards
+    assert source() == 104.0
 
 
 def test_the_stage_is_taken_down_even_when_the_demo_breaks() -> None:
@@ -199,10 +355,13 @@ def test_summary_counts_calls_by_method_and_names_problems() -> None:
     assert "Slack API calls:    3 (auth.test ×1, chat.postMessage ×2)" in lines
     assert "requests rejected:  0" in lines
 
-    broken = Summary(0, Counter(), Counter({"chat.postMessage: ratelimited": 1}), 2)
+    broken = Summary(
+        0, Counter(), Counter({"chat.postMessage: ratelimited": 1}), 2, Counter({"pending": 2})
+    )
     assert broken.problems() == [
         "no interview was stored",
         "the bot rejected 2 request(s)",
+        "2 nudge(s) still planned after the interview closed",
         "Slack refused 1 call(s): chat.postMessage: ratelimited ×1",
     ]
     assert "requests rejected:  3 (by the bot 2, by Slack 1)" in "\n".join(broken.lines())

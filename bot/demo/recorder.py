@@ -7,13 +7,13 @@ shows up here without the script knowing about it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.demo.time_source import SkippingTime
 from bot.demo.transcript import (
     COACH,
     SLACK,
@@ -35,14 +35,25 @@ Entry = tuple[str, Body]  # (headline, body) said by the coach
 
 class Recorder:
     def __init__(
-        self, standin: SlackStandIn, clock: Clock, speedup: float, tz: ZoneInfo, out: TextIO
+        self,
+        standin: SlackStandIn,
+        clock: Clock,
+        speedup: float,
+        tz: ZoneInfo,
+        out: TextIO,
+        time_source: SkippingTime | None = None,
     ) -> None:
         self._standin = standin
         self._clock = clock
         self._speedup = speedup
         self._tz = tz
         self._out = out
+        # What the clock reads; it may skip ahead, so a call's stamp is mapped through it.
+        self._time = time_source or SkippingTime(speedup)
         self._seen = 0  # how many of the stand-in's calls are already in the transcript
+        self._last_day: date | None = None  # a new day starts after a blank line
+        # What each message the bot posted shows (by ts), and when it was posted.
+        self._shown: dict[str, tuple[datetime, list[str]]] = {}
         self._renderers: dict[str, Callable[[RecordedCall], Entry | None]] = {
             "chat.postMessage": self._posted,
             "chat.update": self._updated,
@@ -60,7 +71,12 @@ class Recorder:
     def entry(
         self, speaker: str, headline: str, body: Body = (), at: datetime | None = None
     ) -> None:
-        when = stamp(at or self._clock.now(), self._tz)
+        instant = at or self._clock.now()
+        day = instant.astimezone(self._tz).date()
+        if self._last_day is not None and day != self._last_day:
+            print(file=self._out)
+        self._last_day = day
+        when = stamp(instant, self._tz)
         for line in format_entry(when, speaker, headline, body):
             print(line, file=self._out, flush=True)
 
@@ -113,17 +129,38 @@ class Recorder:
             self.entry(COACH, headline, body, at=at)
 
     def _when(self, call: RecordedCall) -> datetime:
-        # Calls carry a monotonic stamp; the bot's clock may run faster, so scale the gap.
-        ago = (time.monotonic() - call.at) * self._speedup
+        # Calls carry a real monotonic stamp; the bot's clock runs faster and may have skipped
+        # ahead since, so the gap is measured on the clock's own source, then scaled.
+        ago = (self._time() - self._time.reading_at(call.at)) * self._speedup
         return self._clock.now() - timedelta(seconds=max(ago, 0.0))
 
     def _posted(self, call: RecordedCall) -> Entry:
         channel = str(call.params.get("channel", ""))
-        where = "sends you a direct message:" if channel.startswith("D") else f"posts in {channel}:"
-        return where, render_message(call.params, self._tz)
+        if call.params.get("thread_ts"):
+            where = "answers in the thread:"
+        elif channel.startswith("D"):
+            where = "sends you a direct message:"
+        else:
+            where = f"posts in {channel}:"
+        lines = render_message(call.params, self._tz)
+        ts = (call.response or {}).get("ts")
+        if ts:
+            self._shown[str(ts)] = (self._when(call), lines)
+        return where, lines
 
     def _updated(self, call: RecordedCall) -> Entry:
-        return "edits one of its messages; it now reads:", render_message(call.params, self._tz)
+        """An edit shows only what changed: a button press adds a line and changes the buttons."""
+        lines = render_message(call.params, self._tz)
+        ts = str(call.params.get("ts", ""))
+        earlier = self._shown.get(ts)
+        self._shown[ts] = (earlier[0] if earlier else self._when(call), lines)
+        if earlier is None:
+            return "edits one of its messages; it now reads:", lines
+        posted_at, before = earlier
+        added = [line for line in lines if line not in before]
+        if any(_is_controls(line) for line in before) and not any(map(_is_controls, lines)):
+            added.append("(no buttons left)")
+        return f"edits its message of {stamp(posted_at, self._tz).strip()}:", added or ["(same)"]
 
     def _ephemeral(self, call: RecordedCall) -> Entry:
         return "answers, only visible to you:", render_message(call.params, self._tz)
@@ -150,3 +187,8 @@ class Recorder:
 
     def _home(self, call: RecordedCall) -> Body:
         return render_home(call.params.get("view") or {}, self._tz)
+
+
+def _is_controls(line: str) -> bool:
+    """A rendered actions block: its buttons and menus, each in brackets."""
+    return line.startswith("[") and line.endswith("]")

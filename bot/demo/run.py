@@ -32,10 +32,16 @@ def quiet_logging() -> Iterator[None]:
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(logging.WARNING)
+    # The demo's dispatch job runs every few milliseconds; a run skipped because the one
+    # before is still busy is expected there, not news.
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    scheduler_level = scheduler_log.level
+    scheduler_log.setLevel(logging.ERROR)
     try:
         yield
     finally:
         root.setLevel(level)
+        scheduler_log.setLevel(scheduler_level)
         if handler is not None:
             root.removeHandler(handler)
 
@@ -61,11 +67,14 @@ def play(
         on_stage.bot.settings.clock_speedup,
         on_stage.tz,
         out,
+        on_stage.time,
     )
     recorder.line(TITLE)
     recorder.line(f"Dana ({on_stage.person.user_id}) is in {on_stage.tz.key}; times are hers.")
     recorder.line()
     scene = Scene(on_stage, recorder, wait_seconds=wait_seconds)
+    # Time stands still while Dana acts; it passes only while she waits for the coach.
+    on_stage.time.hold()
     for step in steps:
         try:
             recorder.catch_up()  # whatever the bot sent on its own since the last step

@@ -1,25 +1,35 @@
 """The person's hands: what they do in Slack becomes signed requests, narrated as they go.
 
 Waiting is always on the bot's own signals (its listener pool going idle, the stand-in
-receiving a call), never on a sleep, so the demo is as fast as the bot and no flakier.
+receiving a call, the dispatch job finishing a run), never on a sleep, so the demo is as fast
+as the bot and no flakier. Waiting for the coach's next DM skips the clock over the quiet
+stretch before it (see time_source.py).
 """
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.demo import outbox
 from bot.demo.recorder import Recorder
 from bot.demo.stage import Stage
-from bot.demo.transcript import YOU, plain, render_inputs
+from bot.demo.transcript import YOU, plain, render_inputs, render_message
+from bot.domain import NudgeStatus
 from bot.slack_standin import RecordedCall
 from bot.slack_standin.slack_requests import SlackReply, fill_view_state
 
 # Generous next to the bot's own budget (an ack within 3 s), yet a stuck demo still ends.
 WAIT_SECONDS = 10.0
+# A skip ahead stops this long (real seconds) before the next nudge is due: the last stretch
+# runs at CLOCK_SPEEDUP, and the dispatch job finds the nudge due on its own.
+RUN_UP_SECONDS = 0.25
 _VIEW_METHODS = ("views.open", "views.push", "views.update")
+_message_ts = itertools.count(1)
 
 
 class DemoFailed(Exception):
@@ -34,6 +44,7 @@ class Scene:
         self.recorder = recorder
         self.wait_seconds = wait_seconds
         self.rejected = 0  # requests the bot answered with anything but 200
+        self._read = 0  # the bot's posts Dana has read: how many of them, from the first
 
     @property
     def tz(self) -> ZoneInfo:
@@ -120,6 +131,139 @@ class Scene:
         self.recorder.catch_up()
         return calls[after]
 
+    def expect_post(self, *, after: int, containing: str, because: str) -> RecordedCall:
+        """The first message posted after the first `after` whose text shows `containing`.
+
+        Others may come in between: a nudge due at once and the bot's answer to a request
+        race each other, as they would in Slack.
+        """
+        seen = after
+        while True:
+            try:
+                calls = self.stage.standin.wait_for(
+                    "chat.postMessage", seen + 1, timeout=self.wait_seconds
+                )
+            except AssertionError:
+                raise DemoFailed(f"{because} (no message showing {containing!r})") from None
+            for index, call in enumerate(calls[seen:], start=seen):
+                if containing in "\n".join(render_message(call.params, self.tz)):
+                    self._read = max(self._read, index + 1)
+                    self.recorder.catch_up()
+                    return call
+            seen = len(calls)
+
+    def next_dm(self, containing: str, because: str) -> RecordedCall:
+        """The coach's next DM showing `containing`: already there, or waited for while the
+        clock skips the quiet time before the next nudge and then runs up to it."""
+        self.settle()
+        posted = self.stage.standin.calls_to("chat.postMessage")
+        found = None
+        for index, call in enumerate(posted[self._read :], start=self._read):
+            if containing in "\n".join(render_message(call.params, self.tz)):
+                self._read, found = index + 1, call
+                break
+        if found is None:
+            with self.stage.time.running():
+                self._skip_to_next_nudge(because)
+                found = self.expect_post(after=len(posted), containing=containing, because=because)
+        # Posted is not yet recorded: until the dispatcher notes the message's ts, a reply in
+        # its thread (or a press) would not find it. A person is never that quick; Dana is.
+        if not self._quiet(self.stage.bot.services.db):
+            raise DemoFailed(f"{because} (the DM was never recorded as sent)")
+        return found
+
+    def _skip_to_next_nudge(self, because: str) -> None:
+        db = self.stage.bot.services.db
+        # A nudge still being sent is marked sent with the clock's time: let it land first.
+        if not self._quiet(db):
+            raise DemoFailed(f"{because} (a nudge stayed in flight)")
+        due = outbox.next_due(db)
+        if due is None:
+            raise DemoFailed(f"{because} (nothing more is planned)")
+        run_up = timedelta(seconds=RUN_UP_SECONDS * self.stage.bot.settings.clock_speedup)
+        self.stage.time.skip(due - run_up - self.now())
+
+    def _quiet(self, db: Any) -> bool:
+        deadline = time.monotonic() + self.wait_seconds
+        while outbox.count(db, NudgeStatus.CLAIMED):
+            if time.monotonic() > deadline or not self.stage.ticks.wait(1, self.wait_seconds):
+                return False
+        return True
+
+    def nothing_more_for(self, span: timedelta) -> int:
+        """Let `span` pass at once and give the dispatcher two runs; how many DMs came."""
+        self.settle()
+        before = self.mark("chat.postMessage")
+        with self.stage.time.running():
+            self.stage.time.skip(span)
+            if not self.stage.ticks.wait(2, self.wait_seconds):
+                raise DemoFailed(f"the dispatch job did not run within {self.wait_seconds:g}s")
+        self.recorder.catch_up()
+        return self.mark("chat.postMessage") - before
+
+    def write_dm(self, text: str, *, thread_ts: str | None = None) -> RecordedCall:
+        """Write to the coach in the DM (in a message's thread, given its ts); its answer."""
+        where = "in the thread" if thread_ts else "in your DM with the coach"
+        self.recorder.entry(YOU, f"write {where}:", [text])
+        before = self.mark("chat.postMessage")
+        ts = f"{int(time.time())}.{next(_message_ts):06d}"
+        person = self.stage.person
+        event: dict[str, Any] = {
+            "type": "message",
+            # Slack escapes these three in message text: the person never typed them.
+            "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+            "user": person.user_id,
+            "ts": ts,
+            "team": person.team_id,
+            "channel": self.dm_channel(),
+            "event_ts": ts,
+            "channel_type": "im",
+        }
+        if thread_ts is not None:
+            event["thread_ts"] = thread_ts
+        self._accepted(self.stage.slack.event(event, person), "the message event")
+        self.settle()
+        return self.expect("chat.postMessage", after=before, because="the coach did not answer")
+
+    def shown(self, posted: RecordedCall) -> dict[str, Any]:
+        """A message the bot posted, as Slack shows it now (after any edits)."""
+        channel = str(posted.params.get("channel", ""))
+        ts = str((posted.response or {}).get("ts", ""))
+        for message in self.stage.standin.messages(self.dm_channel()) + (
+            self.stage.standin.messages(channel) if channel != self.dm_channel() else []
+        ):
+            if message.get("ts") == ts:
+                return message
+        raise DemoFailed(f"the message {ts} is not in the DM")
+
+    def press(self, posted: RecordedCall, label: str, option: str | None = None) -> RecordedCall:
+        """Press the control `label` on a message (choosing `option` in a menu); the edit."""
+        message = self.shown(posted)
+        block, element = _control(message, label)
+        action: dict[str, Any] = {"action_id": element["action_id"], "block_id": block["block_id"]}
+        if element.get("type") == "button":
+            action |= {"type": "button", "text": element["text"], "value": element.get("value")}
+            self.recorder.entry(YOU, f"› press [{label}]")
+        else:
+            chosen = next((o for o in element.get("options", []) if o["value"] == option), None)
+            if chosen is None:
+                raise DemoFailed(f"the {label!r} menu has no option {option!r}")
+            action |= {"type": element["type"], "selected_option": chosen}
+            self.recorder.entry(YOU, f"› choose [{label} ▾] {plain(chosen.get('text'))}")
+        container = {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": self.dm_channel(),
+            "is_ephemeral": False,
+        }
+        before = self.mark("chat.update")
+        reply = self.stage.slack.block_action(
+            action, person=self.stage.person, container=container, message=message
+        )
+        self._accepted(reply, f"the press on [{label}]")
+        self.settle()
+        return self.expect("chat.update", after=before, because=f"[{label}] changed nothing")
+
     def current_form(self) -> dict[str, Any]:
         """The modal Slack shows now: the last one the bot opened or updated, as Slack keeps it."""
         opened = [c for c in self.stage.standin.calls if c.method in _VIEW_METHODS and not c.failed]
@@ -142,3 +286,15 @@ class Scene:
             self.rejected += 1
             raise DemoFailed(f"the bot rejected {what} with HTTP {reply.status}: {reply.body!r}")
         return reply
+
+
+def _control(message: Mapping[str, Any], label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The actions block and element showing `label` (a button's text or a menu's placeholder)."""
+    for block in message.get("blocks") or []:
+        if block.get("type") != "actions":
+            continue
+        for element in block.get("elements") or []:
+            shown = element.get("text") or element.get("placeholder") or {}
+            if shown.get("text") == label:
+                return dict(block), dict(element)
+    raise DemoFailed(f"the message has no [{label}] control")

@@ -1,7 +1,10 @@
 """Dana's part: what she does in Slack, step by step, and what each step must show her.
 
-To play more of the coaching flow, add steps to `STEPS`: whatever the bot sends meanwhile
-(reminders from the scheduler, answers to buttons) reaches the transcript by itself.
+She logs a face-to-face interview at a traditional organization, gets the coach's DMs as
+they fall due (sent by the bot's own scheduler), answers the reflection prompts in the
+thread, sends her thank-you email and card, follows up, keeps going after the check-in, and
+hears back with an offer; after that the coach is silent. Whatever the bot sends meanwhile
+reaches the transcript by itself.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from typing import Any
 from bot.demo.scene import DemoFailed, Scene
 from bot.demo.transcript import render_home, render_message
 from bot.domain import InterviewFormat
+from bot.slack_standin import RecordedCall
 from bot.ui.log_modal import BLOCK_IDS, TRADITIONAL
+from bot.zones import UTC_ZONE
 
 COMPANY = "Acme Corp"
 ROLE = "Data Analyst"
@@ -100,10 +105,13 @@ def correct_and_save(scene: Scene) -> None:
     )
     if (answer or {}).get("response_action"):
         raise DemoFailed(f"the bot did not accept the corrected form: {answer!r}")
-    dm = scene.expect("chat.postMessage", after=before, because="no confirmation DM arrived")
-    shown = "\n".join(render_message(dm.params, scene.tz))
-    if f"Logged: {COMPANY}" not in shown:
-        raise DemoFailed(f"the confirmation DM does not say it logged {COMPANY}:\n{shown}")
+    scene.expect_post(
+        after=before, containing=f"Logged: {COMPANY}", because="no confirmation DM arrived"
+    )
+    # Due as soon as she logged it: the dispatcher sends it on its next run.
+    scene.expect_post(
+        after=before, containing=DISTANCE_MARK, because="no 'get some distance' DM arrived"
+    )
 
 
 def open_home_tab(scene: Scene) -> None:
@@ -120,6 +128,76 @@ def list_interviews(scene: Scene) -> None:
         raise DemoFailed(f"`/interview list` does not list {COMPANY}: {answer!r}")
 
 
+# What each of the coach's DMs shows, to know it when it comes.
+DISTANCE_MARK = "Get some distance first."
+REFLECTION_MARK = "What did I say well"
+THANK_YOU_MARK = "thank-you card by mail"
+FOLLOW_UP_MARK = "Time to follow up."
+CHECK_IN_MARK = "Heard back yet?"
+SAID_WELL = "Walking them through the churn model; Priya asked two follow-up questions."
+TO_CLARIFY = "My answer on SQL window functions was vague: I'd show the query I wrote."
+QUIET_AFTERWARDS = timedelta(weeks=8)
+
+
+def _text_of(call: RecordedCall) -> str:
+    return "\n".join(render_message(call.params, UTC_ZONE))
+
+
+def answer_the_reflection(scene: Scene) -> None:
+    prompt = scene.next_dm(REFLECTION_MARK, "the reflection prompt never came")
+    thread = str((prompt.response or {}).get("ts", ""))
+    first = scene.write_dm(SAID_WELL, thread_ts=thread)
+    if first.params.get("thread_ts") != thread or "Next:" not in _text_of(first):
+        raise DemoFailed(f"the first answer got no next question in the thread: {first.params}")
+    second = scene.write_dm(TO_CLARIFY, thread_ts=thread)
+    if second.params.get("thread_ts") != thread:
+        raise DemoFailed(f"the second answer was not acknowledged in the thread: {second.params}")
+
+
+def send_thanks(scene: Scene) -> None:
+    thank_you = scene.next_dm(THANK_YOU_MARK, "the thank-you DM (with the card) never came")
+    if "SQL window functions" not in _text_of(thank_you):
+        raise DemoFailed("the thank-you DM does not remind her of what she wanted to clarify")
+    edited = scene.press(thank_you, "Email sent")
+    if "Email sent" not in _text_of(edited):
+        raise DemoFailed("the thank-you DM does not show the email as sent")
+    edited = scene.press(thank_you, "Card mailed")
+    if "Card mailed" not in _text_of(edited) or "Email sent" not in _text_of(edited):
+        raise DemoFailed("the thank-you DM does not show both the email and the card")
+
+
+def follow_up(scene: Scene) -> None:
+    message = scene.next_dm(FOLLOW_UP_MARK, "the first follow-up never came")
+    edited = scene.press(message, "Follow-up sent")
+    if "Follow-up sent" not in _text_of(edited):
+        raise DemoFailed("the follow-up DM does not show the follow-up as sent")
+
+
+def keep_going(scene: Scene) -> None:
+    message = scene.next_dm(CHECK_IN_MARK, "the check-in a week after the follow-up never came")
+    edited = scene.press(message, "Keep going")
+    if "Keep going" not in _text_of(edited):
+        raise DemoFailed("the check-in does not show that she chose to keep going")
+
+
+def hear_back(scene: Scene) -> None:
+    message = scene.next_dm(FOLLOW_UP_MARK, "the second follow-up never came")
+    if "Follow-up 2" not in _text_of(message):
+        raise DemoFailed("the second follow-up does not say it is the second")
+    edited = scene.press(message, "Heard back", option="offer")
+    if "offer" not in _text_of(edited).lower():
+        raise DemoFailed("the follow-up does not show the offer")
+
+
+def hear_nothing_more(scene: Scene) -> None:
+    came = scene.nothing_more_for(QUIET_AFTERWARDS)
+    if came:
+        raise DemoFailed(f"{came} DM(s) came after she heard back")
+    scene.recorder.entry(
+        "…", f"{QUIET_AFTERWARDS.days // 7} weeks later: no more messages about {COMPANY}"
+    )
+
+
 STEPS: tuple[Step, ...] = (
     Step("asks for help", ask_for_help),
     Step("logs an interview", open_the_form),
@@ -127,4 +205,10 @@ STEPS: tuple[Step, ...] = (
     Step("corrects the date and saves", correct_and_save),
     Step("opens the Home tab", open_home_tab),
     Step("lists her interviews", list_interviews),
+    Step("answers the reflection prompts in the thread", answer_the_reflection),
+    Step("sends her thank-you email and card", send_thanks),
+    Step("follows up", follow_up),
+    Step("keeps going after the check-in", keep_going),
+    Step("hears back with an offer", hear_back),
+    Step("waits to see that nothing more comes", hear_nothing_more),
 )

@@ -1,7 +1,9 @@
-"""The demo's stage: the real bot served over HTTP, a Slack stand-in, SQLite in a temp dir.
+"""The demo's stage: the real bot served over HTTP with its scheduler, a Slack stand-in,
+SQLite in a temp dir.
 
-Nothing here is a test double of the bot: signature checks, waitress, Bolt, the WebClient and
-the migrations are the production ones. Only Slack itself is replaced by the local stand-in.
+Nothing here is a test double of the bot: signature checks, waitress, Bolt, the WebClients,
+the migrations and the APScheduler dispatch job are the production ones. Only Slack itself is
+replaced by the local stand-in, and the clock runs at CLOCK_SPEEDUP, skipping quiet stretches.
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import BotApp, create_app
+from bot.clock import ScaledClock
+from bot.coach.calendar import at_local
 from bot.config import Settings, load_settings
+from bot.demo.ticks import Ticks
+from bot.demo.time_source import SkippingTime
+from bot.runner import build_scheduler
 from bot.server import HttpServer
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.slack_requests import SignedSlackSender, SlackPerson
@@ -26,6 +34,13 @@ from bot.web import EVENTS_PATH, create_wsgi_app
 
 DANA = SlackPerson(user_id="U0456EFGH", team_id="T0123ABCD", name="dana")
 DANA_TZ = "America/Los_Angeles"
+# Without CLOCK_SPEEDUP (or --speedup): a minute a second while Dana is at her keyboard.
+DEMO_SPEEDUP = 60.0
+# The dispatcher looks for due DMs this often (real seconds): a DM goes out within
+# DISPATCH_INTERVAL x speedup of its due time (a second of the bot's time by default).
+DISPATCH_INTERVAL = 0.02
+# The story starts on a Tuesday at 10:00, Dana's time: the interview has just ended.
+START_WEEKDAY, START_HOUR = 1, 10
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,8 @@ class Stage:
     slack: SignedSlackSender  # plays Slack's side: signed requests to the bot's URL
     person: SlackPerson
     tz: ZoneInfo
+    time: SkippingTime  # what the bot's ScaledClock reads; the demo skips it ahead
+    ticks: Ticks  # the dispatch job's runs
 
 
 def demo_settings(standin: SlackStandIn, database_url: str, speedup: float | None) -> Settings:
@@ -50,9 +67,20 @@ def demo_settings(standin: SlackStandIn, database_url: str, speedup: float | Non
         database_url=database_url,
         host="127.0.0.1",
         log_level="WARNING",
+        dispatch_interval_seconds=DISPATCH_INTERVAL,
+        playbook_path=None,  # the built-in advice, whatever the environment says
         # A string from the environment is validated (and explained) by Settings like any other.
-        clock_speedup=speedup if speedup is not None else os.environ.get("CLOCK_SPEEDUP") or 1,
+        clock_speedup=(
+            speedup if speedup is not None else os.environ.get("CLOCK_SPEEDUP") or DEMO_SPEEDUP
+        ),
     )
+
+
+def story_start(now: datetime, tz: ZoneInfo) -> datetime:
+    """The next Tuesday at 10:00 in `tz` after `now` (UTC): every run tells the same week."""
+    day = now.astimezone(tz).date() + timedelta(days=1)
+    day += timedelta(days=(START_WEEKDAY - day.weekday()) % 7)
+    return at_local(day, START_HOUR, tz)
 
 
 @contextmanager
@@ -68,15 +96,28 @@ def stage(speedup: float | None = None) -> Iterator[Stage]:
         cleanup.callback(db.dispose)
         migrate.upgrade(db.engine)
 
-        bot = create_app(settings, db=db)
+        tz = ZoneInfo(DANA_TZ)
+        time_source = SkippingTime(settings.clock_speedup)
+        clock = ScaledClock(
+            settings.clock_speedup,
+            start=story_start(datetime.now(UTC), tz),
+            monotonic=time_source,
+        )
+        time_source.hold()  # setting up takes none of the story's time
+        bot = create_app(settings, clock=clock, db=db)
         # Unwound before db.dispose: listener work already accepted finishes first.
         cleanup.callback(bot.listener_executor.shutdown, wait=True)
         server = HttpServer(create_wsgi_app(bot), "127.0.0.1", 0).start()
         cleanup.callback(server.stop)
+        # The production scheduler: the dispatch job (and housekeeping), in real time.
+        scheduler = build_scheduler(bot)
+        ticks = Ticks(scheduler)
+        scheduler.start()
+        cleanup.callback(scheduler.shutdown, wait=True)
 
         sender = SignedSlackSender(
             server.url + EVENTS_PATH,
             settings.slack_signing_secret.get_secret_value(),
             response_url=standin.response_url("command"),
         )
-        yield Stage(standin, bot, server, sender, DANA, ZoneInfo(DANA_TZ))
+        yield Stage(standin, bot, server, sender, DANA, tz, time_source, ticks)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from bot.slack_standin import RecordedCall
 from bot.slack_standin.server import RESPONSE_URL
 from bot.store.db import Database
-from bot.store.models import Interview
+from bot.store.models import Interview, Nudge
 
 SUMMARY_WIDTH = 100
 _LABEL_COLUMN = "  Slack API calls:    "  # values line up after the labels
@@ -24,11 +24,21 @@ class Summary:
     api_calls: Counter[str]  # successful Web API calls by method
     refused: Counter[str]  # calls the stand-in refused, by error
     rejected: int  # the person's requests the bot did not answer with 200
+    # The coach's outbox at the end, by status ("sent", "cancelled", "pending", ...).
+    nudges: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def collect(cls, db: Database, calls: Iterable[RecordedCall], rejected: int) -> Summary:
         with db.transaction() as session:
             interviews = session.scalar(select(func.count()).select_from(Interview)) or 0
+            nudges: Counter[str] = Counter(
+                {
+                    str(status): int(n)
+                    for status, n in session.execute(
+                        select(Nudge.status, func.count()).group_by(Nudge.status)
+                    )
+                }
+            )
         api_calls: Counter[str] = Counter()
         refused: Counter[str] = Counter()
         for call in calls:
@@ -36,7 +46,7 @@ class Summary:
                 refused[f"{call.method}: {call.error}"] += 1
             elif call.method != RESPONSE_URL:
                 api_calls[call.method] += 1
-        return cls(interviews, api_calls, refused, rejected)
+        return cls(interviews, api_calls, refused, rejected, nudges)
 
     def problems(self) -> list[str]:
         """Why this run does not count as a clean one; empty when it does."""
@@ -45,6 +55,11 @@ class Summary:
             found.append("no interview was stored")
         if self.rejected:
             found.append(f"the bot rejected {self.rejected} request(s)")
+        if self.nudges["pending"] or self.nudges["claimed"]:
+            found.append(
+                f"{self.nudges['pending'] + self.nudges['claimed']} nudge(s) still planned "
+                "after the interview closed"
+            )
         if self.refused:
             found.append(
                 f"Slack refused {sum(self.refused.values())} call(s): {_tally(self.refused)}"
@@ -58,6 +73,7 @@ class Summary:
             "Summary",
             f"  interviews stored:  {self.interviews}",
             f"  messages sent:      {self.api_calls['chat.postMessage']}",
+            f"  coach's nudges:     {_tally(self.nudges)}",
             *textwrap.wrap(calls, SUMMARY_WIDTH, subsequent_indent=" " * len(_LABEL_COLUMN)),
             f"  requests rejected:  {self.rejected + sum(self.refused.values())} "
             f"(by the bot {self.rejected}, by Slack {sum(self.refused.values())})",
