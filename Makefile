@@ -42,6 +42,7 @@ manifest: install
 
 bench: install
 	$(BIN)/python bench/ack_latency.py
+	$(BIN)/python bench/dispatch_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
