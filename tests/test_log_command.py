@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.store.models import Interview, SlackUser
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID
 from tests.harness import DANA, RunningBot
+from tests.test_log_submission import submit
 
 
 def _input(view: dict, field: str) -> dict:
@@ -163,3 +164,14 @@ def test_ack_payload_is_json_for_usage(running: RunningBot) -> None:
     reply = running.slack.slash_command("help", DANA)
     assert reply.headers.get("Content-Type", "").startswith("application/json")
     json.loads(reply.body)
+
+
+def test_list_says_what_the_coach_sends_next_about_each_interview(running: RunningBot) -> None:
+    view = running.open_log_modal("logged Acme Corp")
+    submit(running, view, happened_at=int(running.clock.now().timestamp()) - 3 * 3600 - 60)
+
+    text = running.slack.slash_command("list", DANA).json()["text"]
+
+    # Logged over three hours on, "get some distance" is past: the reflection comes next.
+    assert "Acme Corp" in text
+    assert "next from me: two questions on how it went" in text

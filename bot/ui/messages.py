@@ -87,8 +87,9 @@ def logged_confirmation(interview: InterviewSummary) -> Message:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Next: get some distance. Leave the building, walk a few blocks, "
-                    "and only then go over how it went."
+                    # The "get some distance" DM follows at once; this says what comes after.
+                    text="I'll message you here at each step: some distance first, then two "
+                    "questions on how it went, the thank-you note, and well-paced follow-ups."
                 )
             ]
         ),
@@ -102,10 +103,16 @@ def interview_list(interviews: list[InterviewSummary]) -> str:
     lines = [f"*Your interviews in progress ({len(interviews)}):*"]
     for interview in interviews[:20]:
         tz = known_zone(interview.owner_tz)
-        lines.append(
+        line = (
             f"• {interview_title(interview)}: {interview.format.label.lower()}, "
             f"{slack_date(interview.happened_at, tz)}"
         )
+        if interview.next_kind is not None and interview.next_due is not None:
+            line += (
+                f" · next from me: {NEXT_LABELS[interview.next_kind]}, "
+                f"{slack_date(interview.next_due, tz)}"
+            )
+        lines.append(line)
     if len(interviews) > 20:
         lines.append(f"…and {len(interviews) - 20} more on the Home tab.")
     return "\n".join(lines)
