@@ -8,19 +8,16 @@ test waits for its ticks (an event), never for the clock.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
-from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.dispatch.job import JOB_ID
+from bot.demo.ticks import Ticks
 from bot.domain import InterviewStatus, NudgeKind, NudgeStatus, Outcome, ReflectionQuestion
 from bot.runner import build_scheduler
 from bot.slack_standin import SlackStandIn
@@ -32,29 +29,6 @@ from tests.test_reflection_answers import write
 
 LA = ZoneInfo("America/Los_Angeles")
 DM = "D0456EFGH"
-
-
-class Ticks:
-    """Counts the dispatch job's runs, so a test can wait for a whole tick after it moves
-    the clock."""
-
-    def __init__(self, scheduler: BackgroundScheduler) -> None:
-        self._runs = 0
-        self._changed = threading.Condition()
-        scheduler.add_listener(self._ran, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-
-    def _ran(self, event: JobExecutionEvent) -> None:
-        if event.job_id != JOB_ID:
-            return
-        with self._changed:
-            self._runs += 1
-            self._changed.notify_all()
-
-    def wait(self, runs: int = 2) -> None:
-        # Two runs: the first may have begun before the clock moved.
-        with self._changed:
-            target = self._runs + runs
-            assert self._changed.wait_for(lambda: self._runs >= target, timeout=10)
 
 
 @pytest.fixture
@@ -94,10 +68,10 @@ def delivered(running: RunningBot, nudge_id: int) -> tuple[NudgeKind, datetime, 
 
 def arrive(running: RunningBot, ticks: Ticks) -> tuple[NudgeKind, datetime, dict[str, Any]]:
     """Jump to the next nudge's due time; the scheduler delivers it."""
-    ticks.wait()  # whatever is due already goes first
+    assert ticks.wait(), "the dispatch job stopped running"  # whatever is due already goes first
     nudge = next_due(running)
     running.clock.set(nudge.due_at)
-    ticks.wait()
+    assert ticks.wait(), "the dispatch job stopped running"
     return delivered(running, nudge.id)
 
 
@@ -118,7 +92,7 @@ def test_the_whole_flow_from_logging_to_an_offer(coached: tuple[RunningBot, Tick
         return kind, message
 
     # Right after logging, without the clock moving: get some distance.
-    ticks.wait()
+    assert ticks.wait(), "the dispatch job stopped running"
     [distance] = [n for n in rows(running) if n.kind is NudgeKind.DISTANCE]
     kind, local, message = delivered(running, distance.id)
     arrived.append((kind, f"{local:%a %d %b %H:%M}"))
@@ -191,5 +165,5 @@ def test_the_whole_flow_from_logging_to_an_offer(coached: tuple[RunningBot, Tick
     posted = len(running.standin.calls_to("chat.postMessage"))
     for _ in range(6):
         running.clock.advance(timedelta(weeks=1))
-        ticks.wait()
+        assert ticks.wait(), "the dispatch job stopped running"
     assert len(running.standin.calls_to("chat.postMessage")) == posted

@@ -3,8 +3,6 @@ Answer modal, over signed HTTP as Slack delivers them."""
 
 from __future__ import annotations
 
-import itertools
-import time
 from typing import Any
 
 from sqlalchemy import select
@@ -37,7 +35,6 @@ DM = "D0456EFGH"
 PLAYBOOK = default_playbook()
 Q1, Q2 = PLAYBOOK.questions.said_well, PLAYBOOK.questions.to_clarify
 SAID_WELL, TO_CLARIFY = ReflectionQuestion.SAID_WELL, ReflectionQuestion.TO_CLARIFY
-_ts = itertools.count(1)
 
 
 def _prompt(running: RunningBot) -> dict[str, Any]:
@@ -57,21 +54,7 @@ def write(
 ) -> dict[str, Any]:
     """The person writes in their DM with the bot; returns the bot's one reply's params."""
     before = len(running.standin.calls_to("chat.postMessage"))
-    ts = f"{int(time.time())}.{next(_ts):06d}"
-    event: dict[str, Any] = {
-        "type": "message",
-        # Slack escapes these three in message text, as the person never typed them.
-        "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
-        "user": person.user_id,
-        "ts": ts,
-        "team": person.team_id,
-        "channel": channel,
-        "event_ts": ts,
-        "channel_type": "im",
-    }
-    if thread_ts is not None:
-        event |= {"thread_ts": thread_ts, "parent_user_id": "U0BOT5678"}
-    reply = running.slack.event(event, person)
+    reply = running.slack.direct_message(text, person, channel, thread_ts=thread_ts)
     running.idle()
     assert reply.status == 200
     posts = running.standin.calls_to("chat.postMessage")[before:]

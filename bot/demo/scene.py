@@ -8,7 +8,6 @@ stretch before it (see time_source.py).
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -29,7 +28,6 @@ WAIT_SECONDS = 10.0
 # runs at CLOCK_SPEEDUP, and the dispatch job finds the nudge due on its own.
 RUN_UP_SECONDS = 0.25
 _VIEW_METHODS = ("views.open", "views.push", "views.update")
-_message_ts = itertools.count(1)
 
 
 class DemoFailed(Exception):
@@ -206,22 +204,11 @@ class Scene:
         where = "in the thread" if thread_ts else "in your DM with the coach"
         self.recorder.entry(YOU, f"write {where}:", [text])
         before = self.mark("chat.postMessage")
-        ts = f"{int(time.time())}.{next(_message_ts):06d}"
         person = self.stage.person
-        event: dict[str, Any] = {
-            "type": "message",
-            # Slack escapes these three in message text: the person never typed them.
-            "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
-            "user": person.user_id,
-            "ts": ts,
-            "team": person.team_id,
-            "channel": self.dm_channel(),
-            "event_ts": ts,
-            "channel_type": "im",
-        }
-        if thread_ts is not None:
-            event["thread_ts"] = thread_ts
-        self._accepted(self.stage.slack.event(event, person), "the message event")
+        reply = self.stage.slack.direct_message(
+            text, person, self.dm_channel(), thread_ts=thread_ts
+        )
+        self._accepted(reply, "the message event")
         self.settle()
         return self.expect("chat.postMessage", after=before, because="the coach did not answer")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _counter = itertools.count(1)
+_message_counter = itertools.count(1)  # message ts suffixes: unique within the process
 
 
 def sign(signing_secret: str, timestamp: int, body: str) -> str:
@@ -179,6 +180,32 @@ class SignedSlackSender:
         if view is not None:
             payload["view"] = view
         return self.interaction(payload, **kwargs)
+
+    def direct_message(
+        self,
+        text: str,
+        person: SlackPerson,
+        channel: str,
+        *,
+        thread_ts: str | None = None,
+        **kwargs: Any,
+    ) -> SlackReply:
+        """The person writes `text` in their DM with the bot (in a thread, given its ts)."""
+        ts = f"{int(time.time())}.{next(_message_counter):06d}"
+        event: dict[str, Any] = {
+            "type": "message",
+            # Slack escapes these three in message text: the person never typed them.
+            "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+            "user": person.user_id,
+            "ts": ts,
+            "team": person.team_id,
+            "channel": channel,
+            "event_ts": ts,
+            "channel_type": "im",
+        }
+        if thread_ts is not None:
+            event |= {"thread_ts": thread_ts, "parent_user_id": "U0BOT5678"}
+        return self.event(event, person, **kwargs)
 
     def event(
         self,
