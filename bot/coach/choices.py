@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.coach.deliveries import view_of
+from bot.coach.deliveries import follow_up_number, view_of
 from bot.coach.playbook import card_advised
 from bot.coach.playbook_rules import Playbook
 from bot.coach.schedule import lock_interview, reconcile
@@ -68,15 +68,17 @@ def record_choice(
         owner = interview.owner
         if owner.user_id != user_id or owner.team_id != team_id:
             return ChoiceResult(ChoiceStatus.NOT_OWNER, choice)
-        view = view_of(session, nudge, playbook)
         press = _validate(session, nudge, interview, choice, option, now, playbook)
         if press is None:
-            return ChoiceResult(ChoiceStatus.INVALID, choice, view)
+            return ChoiceResult(ChoiceStatus.INVALID, choice, view_of(session, nudge, playbook))
         if interview.status is not InterviewStatus.ACTIVE:
             same = press.closes_with is not None and press.closes_with == interview.outcome
-            status = ChoiceStatus.ALREADY_RECORDED if same else ChoiceStatus.CLOSED
             return ChoiceResult(
-                status, choice, view, recorded_at=interview.closed_at, outcome=interview.outcome
+                ChoiceStatus.ALREADY_RECORDED if same else ChoiceStatus.CLOSED,
+                choice,
+                view_of(session, nudge, playbook),
+                recorded_at=interview.closed_at,
+                outcome=interview.outcome,
             )
         recorded_at, until, fresh = now, press.until, True
         if press.contact is not None:
@@ -132,7 +134,7 @@ def _validate(
         if outcome is None:
             return None
         return _Press(ContactKind.HEARD_BACK, key, closes_with=outcome)
-    number = view_of(session, nudge, playbook).follow_up_number
+    number = follow_up_number(nudge.kind, nudge.sequence)
     if choice is Choice.FOLLOW_UP_SENT:
         return _Press(ContactKind.FOLLOW_UP, f"{key}:{number}")
     # SNOOZE: only the latest follow-up, once it has reached the person, may be snoozed.

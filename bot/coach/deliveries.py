@@ -15,11 +15,16 @@ from bot.coach.playbook import card_advised, reminded_follow_up
 from bot.coach.playbook_rules import Playbook
 from bot.coach.schedule import cancel_pending_for, is_coached, lock_interview, reconcile
 from bot.coach.views import NudgeView
-from bot.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
+from bot.domain import (
+    ERROR_MAX,
+    ContactKind,
+    InterviewStatus,
+    NudgeKind,
+    NudgeStatus,
+    ReflectionQuestion,
+)
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge, Reflection, SlackUser
-
-ERROR_MAX = 200  # nudge.last_error's width
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,16 @@ def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | N
         return Delivery(recipient, view_of(session, nudge, playbook))
 
 
+def follow_up_number(kind: NudgeKind, sequence: int) -> int:
+    """Which follow-up a nudge is about: its own number, the one a reminder brings back,
+    or 0 for the one-off kinds."""
+    if kind is NudgeKind.FOLLOW_UP:
+        return sequence
+    if kind is NudgeKind.REMINDER:
+        return reminded_follow_up(sequence)
+    return 0
+
+
 def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
     interview = session.get_one(Interview, nudge.interview_id)
     answers = session.scalars(
@@ -79,16 +94,10 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
             ContactLog.interview_id == interview.id, ContactLog.kind == ContactKind.KEPT_GOING
         )
     )
-    if nudge.kind is NudgeKind.FOLLOW_UP:
-        number = nudge.sequence
-    elif nudge.kind is NudgeKind.REMINDER:
-        number = reminded_follow_up(nudge.sequence)
-    else:
-        number = 0
     return NudgeView(
         nudge_id=nudge.id,
         kind=nudge.kind,
-        follow_up_number=number,
+        follow_up_number=follow_up_number(nudge.kind, nudge.sequence),
         interview=InterviewSummary.of(interview, interview.owner),
         answers={ReflectionQuestion(a.question_key): a.answer for a in answers},
         card_advised=card_advised(interview.format, interview.traditional_org),

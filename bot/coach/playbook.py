@@ -8,7 +8,6 @@ one after it depends on what the person does in between.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -346,7 +345,3 @@ def reminder_sequence(follow_up: int, number: int) -> int:
 def reminded_follow_up(sequence: int) -> int:
     """Which follow-up a reminder's sequence brings back."""
     return sequence // (MAX_REMINDERS + 1)
-
-
-def follow_up_count(planned: Iterable[PlannedNudge]) -> int:
-    return sum(1 for p in planned if p.kind is NudgeKind.FOLLOW_UP)

@@ -160,19 +160,6 @@ def replan(db: Database, interview_id: int, now: datetime, playbook: Playbook) -
         return reconcile(session, interview, now, playbook)
 
 
-def replan_person(
-    db: Database, team_id: str, user_id: str, now: datetime, playbook: Playbook
-) -> int:
-    """Reconcile each of a person's interviews (after a pause, stop, or return)."""
-    with db.transaction() as session:
-        ids = session.scalars(
-            select(Interview.id)
-            .join(SlackUser, Interview.owner_id == SlackUser.id)
-            .where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-        ).all()
-    return sum(replan(db, interview_id, now, playbook).changed for interview_id in ids)
-
-
 def cancel_pending_for(session: Session, people: Select[tuple[int]]) -> int:
     """Cancel every pending nudge of the people `people` selects (their slack_user ids)."""
     result = session.execute(

@@ -13,12 +13,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.domain import NudgeKind, NudgeStatus
+from bot.domain import ERROR_MAX, NudgeKind, NudgeStatus
 from bot.store.db import Database
 from bot.store.models import Nudge
-
-# The column is sized for a last error; Slack's messages for unexpected bodies run longer.
-ERROR_MAX = 200
 
 
 @dataclass(frozen=True)

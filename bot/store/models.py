@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain import (
     COMPANY_MAX,
+    ERROR_MAX,
     INTERVIEWERS_MAX,
     PERSON_MAX,
     ROLE_MAX,
@@ -154,7 +155,7 @@ class Nudge(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    last_error: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
