@@ -12,7 +12,7 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum, auto
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk import WebClient
@@ -71,12 +71,14 @@ class DispatchReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-class _Outcome(Enum):
-    SENT = auto()
-    RESCHEDULED = auto()
-    FAILED = auto()
-    DROPPED_LATE = auto()
-    STOPPED = auto()
+class _Outcome(StrEnum):
+    """How one claimed nudge ended; each value names the DispatchReport field it counts in."""
+
+    SENT = "sent"
+    RESCHEDULED = "rescheduled"
+    FAILED = "failed"
+    DROPPED_LATE = "dropped_late"
+    STOPPED = "stopped"
 
 
 class _RateLimited(Exception):
@@ -361,14 +363,4 @@ class Dispatcher:
 
 
 def _count(report: DispatchReport, outcome: _Outcome) -> None:
-    match outcome:
-        case _Outcome.SENT:
-            report.sent += 1
-        case _Outcome.RESCHEDULED:
-            report.rescheduled += 1
-        case _Outcome.FAILED:
-            report.failed += 1
-        case _Outcome.DROPPED_LATE:
-            report.dropped_late += 1
-        case _Outcome.STOPPED:
-            report.stopped += 1
+    setattr(report, outcome.value, getattr(report, outcome.value) + 1)
