@@ -47,6 +47,14 @@ NEXT_LABELS = {
 }
 
 
+def next_from_me(interview: InterviewSummary) -> str | None:
+    """The coach's next message about the interview and when, if one is planned."""
+    if interview.next_kind is None or interview.next_due is None:
+        return None
+    when = slack_date(interview.next_due, known_zone(interview.owner_tz))
+    return f"{NEXT_LABELS[interview.next_kind]}, {when}"
+
+
 def interview_facts(interview: InterviewSummary) -> str:
     tz = known_zone(interview.owner_tz)
     kind = interview.format.label
@@ -63,11 +71,8 @@ def interview_facts(interview: InterviewSummary) -> str:
         lines.append("*Timeline:* none given")
     if interview.direct_contact_ok:
         lines.append("*Direct follow-up with the hiring manager:* OK")
-    if interview.next_kind is not None and interview.next_due is not None:
-        lines.append(
-            f"*Next from me:* {NEXT_LABELS[interview.next_kind]}, "
-            f"{slack_date(interview.next_due, tz)}"
-        )
+    if upcoming := next_from_me(interview):
+        lines.append(f"*Next from me:* {upcoming}")
     return "\n".join(lines)
 
 
@@ -107,11 +112,8 @@ def interview_list(interviews: list[InterviewSummary]) -> str:
             f"• {interview_title(interview)}: {interview.format.label.lower()}, "
             f"{slack_date(interview.happened_at, tz)}"
         )
-        if interview.next_kind is not None and interview.next_due is not None:
-            line += (
-                f" · next from me: {NEXT_LABELS[interview.next_kind]}, "
-                f"{slack_date(interview.next_due, tz)}"
-            )
+        if upcoming := next_from_me(interview):
+            line += f" · next from me: {upcoming}"
         lines.append(line)
     if len(interviews) > 20:
         lines.append(f"…and {len(interviews) - 20} more on the Home tab.")
