@@ -45,9 +45,8 @@ def answer_by_message(
 ) -> AnswerResult:
     """Store a DM as the answer to the open reflection prompt it belongs to.
 
-    In a prompt's thread it answers that prompt; at the top level, the latest prompt that
-    still has an unanswered question (or, numbered, the latest prompt). Unnumbered, it
-    answers the first unanswered question.
+    See _prompt_for for which prompt a message belongs to. Unnumbered, it answers the
+    first unanswered question.
     """
     question, answer = pick_question(text)
     with db.transaction(immediate=True) as session:
@@ -156,28 +155,33 @@ def _owned_prompt(
 def _prompt_for(
     session: Session, person: SlackUser, channel_id: str, thread_ts: str | None, *, explicit: bool
 ) -> Nudge | None:
-    sent_prompts = (
+    """The reflection prompt a DM answers, if any.
+
+    In a prompt's thread: that prompt (anyone's, so a stranger is refused). At the top level:
+    a numbered reply answers the latest prompt; an unnumbered one only while a prompt with
+    a question still open is the last thing the coach sent, so a "thanks!" written after
+    the thank-you note is not stored as an answer.
+    """
+    sent = (
         select(Nudge)
         .join(Interview, Nudge.interview_id == Interview.id)
         .where(
-            Nudge.kind == NudgeKind.REFLECTION,
             Nudge.status == NudgeStatus.SENT,
             Nudge.channel_id == channel_id,
             Interview.status == InterviewStatus.ACTIVE,
         )
     )
+    prompts = sent.where(Nudge.kind == NudgeKind.REFLECTION)
     if thread_ts is not None:
-        # In a thread: only that prompt's thread counts (anyone's, so a stranger is refused).
-        return session.scalars(sent_prompts.where(Nudge.message_ts == thread_ts)).first()
-    latest_first = session.scalars(
-        sent_prompts.where(Interview.owner_id == person.id).order_by(
-            Nudge.sent_at.desc(), Nudge.id.desc()
-        )
-    ).all()
-    for prompt in latest_first:
-        if explicit or len(_answers(session, prompt.interview_id)) < len(QUESTIONS):
-            return prompt
-    return None
+        return session.scalars(prompts.where(Nudge.message_ts == thread_ts)).first()
+    latest_first = (Nudge.sent_at.desc(), Nudge.id.desc())
+    mine = Interview.owner_id == person.id
+    if explicit:
+        return session.scalars(prompts.where(mine).order_by(*latest_first)).first()
+    last = session.scalars(sent.where(mine).order_by(*latest_first)).first()
+    if last is None or last.kind is not NudgeKind.REFLECTION:
+        return None
+    return last if len(_answers(session, last.interview_id)) < len(QUESTIONS) else None
 
 
 def _answers(session: Session, interview_id: int) -> dict[ReflectionQuestion, str]:
