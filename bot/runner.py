@@ -16,7 +16,6 @@ from slack_sdk.errors import SlackApiError
 from bot.app import BotApp, unreachable_slack
 from bot.coach.event_receipts import forget_old_receipts
 from bot.config import FIX_HINTS, ConfigError, Settings
-from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.job import add_dispatch_job, build_dispatcher
 from bot.listener_executor import TrackingExecutor
 from bot.server import HttpServer
@@ -34,10 +33,10 @@ HOUSEKEEPING_INTERVAL_SECONDS = 3600
 DRAIN_SECONDS = 10.0
 
 
-def build_scheduler(bot: BotApp, dispatcher: Dispatcher | None = None) -> BackgroundScheduler:
+def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     """The in-memory scheduler; its jobs keep their state in the database, not in APScheduler.
 
-    `dispatcher` defaults to one with its own retry-less client and a new worker id.
+    The dispatch job gets its own retry-less client and a new worker id.
     """
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"max_instances": 1, "coalesce": True}
@@ -50,8 +49,7 @@ def build_scheduler(bot: BotApp, dispatcher: Dispatcher | None = None) -> Backgr
     scheduler.add_job(
         housekeeping, "interval", seconds=HOUSEKEEPING_INTERVAL_SECONDS, id="housekeeping"
     )
-    if dispatcher is None:
-        dispatcher = build_dispatcher(bot.services, dispatch_client(bot.settings))
+    dispatcher = build_dispatcher(bot.services, dispatch_client(bot.settings))
     add_dispatch_job(scheduler, dispatcher, bot.settings.dispatch_interval_seconds)
     return scheduler
 

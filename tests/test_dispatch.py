@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import random
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -508,3 +508,31 @@ def test_a_tick_survives_an_unreachable_database(
 
     assert "database unavailable" in caplog.text
     gone.dispose()
+
+
+class _SlowSlackClock(FixedClock):
+    """Each look at the clock finds another minute gone, as when every Slack call is slow."""
+
+    def now(self) -> datetime:
+        return self.advance(timedelta(minutes=1))
+
+
+def test_a_batch_that_runs_long_hands_the_rest_back_before_its_lease_runs_out(
+    db: Database, clock: FixedClock, standin: SlackStandIn, client: WebClient
+) -> None:
+    for number in range(4):
+        log(db, clock.now(), view_id=f"V{number}", user_id=f"U0PERSON{number}")
+    slow = _SlowSlackClock(clock.now())
+    dispatcher = make_dispatcher(db, slow, client, lease=timedelta(minutes=5))
+
+    report = dispatcher.run_once()
+
+    assert report.claimed == 4
+    assert 1 <= report.sent < 4
+    assert report.sent + report.rescheduled == 4
+    with db.transaction() as session:
+        rows = session.scalars(select(Nudge).where(Nudge.kind == NudgeKind.DISTANCE)).all()
+        handed_back = [n for n in rows if n.status is NudgeStatus.PENDING]
+        assert len(handed_back) == report.rescheduled
+        assert all(n.claimed_by is None and n.attempts == 0 for n in handed_back)
+    assert len(posts(standin)) == report.sent

@@ -51,6 +51,9 @@ BACKOFF_CAP = timedelta(hours=1)
 BACKOFF_JITTER = 0.2  # ±20%, so nudges that failed together do not all retry together
 # What a Slack call can raise: Slack's answer, or no answer at all.
 SLACK_CALL_ERRORS = (SlackApiError, OSError, http.client.HTTPException)
+# A batch stops taking its next nudge once this share of the lease is gone (a nudge's two
+# Slack calls can take up to twice the client's timeout).
+LEASE_SHARE_FOR_BATCH = 0.5
 # A post already made must be recorded; each try already waits out SQLite's busy timeout.
 RECORD_TRIES = 3
 
@@ -135,6 +138,15 @@ class Dispatcher:
         )
         report.claimed = len(claims)
         for index, claim in enumerate(claims):
+            if self.clock.now() >= claim.lease_until - self.lease * LEASE_SHARE_FOR_BATCH:
+                # Slack is slow: hand the rest back while the lease still fences them, so no
+                # other worker takes one over while this one is still about to post it.
+                rest = claims[index:]
+                for waiting in rest:
+                    self._release(waiting, due_at=waiting.due_at, count_attempt=False, error=None)
+                logger.warning("batch ran long: handed %d nudge(s) back", len(rest))
+                report.rescheduled += len(rest)
+                break
             try:
                 outcome = self._settle_safely(claim)
             except _RateLimited as limit:
