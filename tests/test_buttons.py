@@ -204,6 +204,61 @@ def test_card_mailed_after_email_sent_keeps_both_lines(running: RunningBot) -> N
     )
 
 
+def test_two_presses_racing_on_one_message_both_stay_on_it(running: RunningBot) -> None:
+    log_interview(running)
+    channel, message = deliver(running, NudgeKind.THANK_YOU)
+
+    # Both payloads carry the message as it was before either press.
+    press(running, channel, message, "Email sent")
+    press(running, channel, message, "Card mailed")
+
+    after = current(running, channel, message["ts"])
+    assert "✓ Email sent: recorded" in shown_text(after)
+    assert "✓ Card mailed: recorded" in shown_text(after)
+    assert labels(after) == []
+    assert "Card mailed: recorded" in after["text"]
+
+
+def test_a_recorded_press_whose_message_cannot_be_updated_is_confirmed_to_the_presser(
+    running: RunningBot,
+) -> None:
+    log_interview(running)
+    channel, message = deliver(running, NudgeKind.THANK_YOU)
+    running.standin.fail_next("chat.update", "message_not_found")
+
+    press(running, channel, message, "Email sent")
+
+    assert len(contacts(running, ContactKind.THANK_YOU_EMAIL)) == 1
+    [told] = ephemerals(running)
+    assert told["text"].startswith("✓ Email sent: recorded <!date^")
+    assert local_time_fallback(running.clock.now(), LA) in told["text"]
+    assert current(running, channel, message["ts"]) == message
+
+
+def test_a_recorded_press_from_a_payload_without_its_message_is_confirmed_to_the_presser(
+    running: RunningBot,
+) -> None:
+    log_interview(running)
+    _, message = deliver(running, NudgeKind.THANK_YOU)
+    block, button = find_control(message, "Email sent")
+    action = {
+        "action_id": button["action_id"],
+        "block_id": block["block_id"],
+        "type": "button",
+        "value": button["value"],
+    }
+
+    reply = running.slack.block_action(action, person=DANA, container={"type": "message"})
+    running.idle()
+
+    assert reply.status == 200
+    assert len(contacts(running, ContactKind.THANK_YOU_EMAIL)) == 1
+    assert [e["text"][: len("✓ Email sent: recorded")] for e in ephemerals(running)] == [
+        "✓ Email sent: recorded"
+    ]
+    assert running.standin.calls_to("chat.update") == []
+
+
 def test_a_video_interview_gets_no_card_button(running: RunningBot) -> None:
     log_interview(running, format="video", flags=[])
     _, message = deliver(running, NudgeKind.THANK_YOU)
@@ -269,7 +324,7 @@ def test_a_forged_nudge_id_gets_an_explanation(running: RunningBot) -> None:
 # -- follow-ups -------------------------------------------------------------------------------
 
 
-def _follow_up(running: RunningBot, **changes: Any) -> tuple[str, dict[str, Any]]:
+def delivered_follow_up(running: RunningBot, **changes: Any) -> tuple[str, dict[str, Any]]:
     log_interview(running, **changes)
     channel, message = deliver(running, NudgeKind.THANK_YOU)
     press(running, channel, message, "Email sent")
@@ -277,7 +332,7 @@ def _follow_up(running: RunningBot, **changes: Any) -> tuple[str, dict[str, Any]
 
 
 def test_the_follow_up_arrives_with_its_questions_and_controls(running: RunningBot) -> None:
-    _, message = _follow_up(running)
+    _, message = delivered_follow_up(running)
     playbook = default_playbook()
     for question in playbook.questions.call_questions:
         assert question in shown_text(message)
@@ -287,7 +342,7 @@ def test_the_follow_up_arrives_with_its_questions_and_controls(running: RunningB
 
 
 def test_follow_up_sent_is_recorded_and_plans_nothing_more_eager(running: RunningBot) -> None:
-    channel, message = _follow_up(running)
+    channel, message = delivered_follow_up(running)
 
     press(running, channel, message, "Follow-up sent")
 
@@ -300,7 +355,7 @@ def test_follow_up_sent_is_recorded_and_plans_nothing_more_eager(running: Runnin
 def test_heard_back_offer_closes_the_interview_and_cancels_pending_nudges(
     running: RunningBot,
 ) -> None:
-    channel, message = _follow_up(running, flags=["traditional", "direct_contact_ok"])
+    channel, message = delivered_follow_up(running, flags=["traditional", "direct_contact_ok"])
     pending = [n for n in nudges(running) if n.status is NudgeStatus.PENDING]
     assert pending, "a weekly follow-up should be waiting"
 
@@ -320,7 +375,7 @@ def test_heard_back_offer_closes_the_interview_and_cancels_pending_nudges(
 
 
 def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: RunningBot) -> None:
-    channel, message = _follow_up(running)
+    channel, message = delivered_follow_up(running)
     pressed_at = running.clock.now()
 
     press(running, channel, message, "Snooze", option="1")
@@ -347,7 +402,7 @@ def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: Runni
 
 
 def test_stop_reminders_ends_the_interview_for_good(running: RunningBot) -> None:
-    channel, message = _follow_up(running, flags=["traditional", "direct_contact_ok"])
+    channel, message = delivered_follow_up(running, flags=["traditional", "direct_contact_ok"])
     _, stop = find_control(message, "Stop reminders")
     assert stop["confirm"]["confirm"]["text"] == "Stop reminders"
 
@@ -364,13 +419,37 @@ def test_stop_reminders_ends_the_interview_for_good(running: RunningBot) -> None
     # A press on the old message afterwards says it is closed, and changes nothing.
     press(running, channel, message, "Follow-up sent")
     assert contacts(running, ContactKind.FOLLOW_UP) == []
-    assert "This interview is closed (reminders stopped)" in shown_text(
-        current(running, channel, message["ts"])
+    [closed] = ephemerals(running)
+    assert (
+        closed["text"] == "This interview is closed (reminders stopped): no more reminders for it."
     )
+    again = current(running, channel, message["ts"])
+    assert "Reminders stopped for this interview." in shown_text(again)
+    assert "✓ Follow-up sent" not in shown_text(again)
+    assert labels(again) == []
+
+
+def test_a_press_on_an_older_message_of_a_closed_interview_says_it_is_closed(
+    running: RunningBot,
+) -> None:
+    channel, follow_up = delivered_follow_up(running)
+    thank_you_channel, thank_you = sent_message(running, NudgeKind.THANK_YOU)
+    press(running, channel, follow_up, "Stop reminders")
+
+    press(running, thank_you_channel, thank_you, "Card mailed")
+
+    assert contacts(running, ContactKind.THANK_YOU_CARD) == []
+    after = current(running, thank_you_channel, thank_you["ts"])
+    # The thank-you message offers no "Stop": it shows what it recorded, then why it is over.
+    assert shown_text(after).endswith(
+        "This interview is closed (reminders stopped): no more reminders for it."
+    )
+    assert "✓ Email sent: recorded" in shown_text(after)
+    assert labels(after) == []
 
 
 def test_keep_going_on_the_check_in_brings_weekly_follow_ups(running: RunningBot) -> None:
-    channel, message = _follow_up(running)
+    channel, message = delivered_follow_up(running)
     press(running, channel, message, "Follow-up sent")
     channel, check_in = deliver(running, NudgeKind.CHECK_IN)
     assert labels(check_in) == ["Heard back", "Keep going", "Stop reminders"]

@@ -10,11 +10,20 @@ from bot.coach.choices import record_choice
 from bot.coach.deliveries import delivery_of, mark_failed, stop_person, stop_workspace
 from bot.coach.people import note_profile
 from bot.coach.playbook_rules import default_playbook
+from bot.coach.press_keys import press_key
 from bot.coach.reflections import answer_by_message, answer_by_modal, reflection_prompt
 from bot.coach.schedule import replan
-from bot.coach.views import AnswerStatus, Choice, ChoiceStatus
-from bot.domain import InterviewStatus, NudgeKind, NudgeStatus, Outcome, ReflectionQuestion
+from bot.coach.views import AnswerStatus, Choice, ChoiceStatus, Done
+from bot.domain import (
+    ContactKind,
+    InterviewStatus,
+    NudgeKind,
+    NudgeStatus,
+    Outcome,
+    ReflectionQuestion,
+)
 from bot.store.db import Database
+from bot.store.models import ContactLog
 from tests.coach_helpers import (
     DANA,
     DANA_DM,
@@ -78,11 +87,13 @@ def test_a_second_press_records_nothing_more(db: Database, clock: FixedClock) ->
     interview_id = log(db, clock.now()).interview.id
     thank_you = deliver_kind(db, interview_id, NudgeKind.THANK_YOU, clock.now(), "1.1")
     first = press(db, clock, thank_you, Choice.EMAIL_SENT)
+    pressed_at = clock.now()
     clock.advance(timedelta(seconds=1))
     again = press(db, clock, thank_you, Choice.EMAIL_SENT)
     assert first.status is ChoiceStatus.RECORDED
     assert again.status is ChoiceStatus.ALREADY_RECORDED
-    assert again.recorded_at == first.recorded_at
+    assert first.view is not None and again.view is not None
+    assert first.view.done == again.view.done == (Done(Choice.EMAIL_SENT, pressed_at),)
 
 
 def test_only_the_owner_may_press(db: Database, clock: FixedClock) -> None:
@@ -111,9 +122,10 @@ def test_heard_back_closes_the_interview_and_cancels_what_was_pending(
     follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "2.2")
     result = press(db, clock, follow_up, Choice.HEARD_BACK, "offer")
     assert result.status is ChoiceStatus.RECORDED
-    assert result.outcome is Outcome.OFFER
     assert result.view is not None
     assert result.view.interview.status is InterviewStatus.CLOSED
+    assert result.view.interview.outcome is Outcome.OFFER
+    assert result.view.done == (Done(Choice.HEARD_BACK, clock.now(), outcome=Outcome.OFFER),)
     assert pending(db, interview_id) == []
     again = press(db, clock, follow_up, Choice.HEARD_BACK, "offer")
     assert again.status is ChoiceStatus.ALREADY_RECORDED
@@ -128,12 +140,78 @@ def test_snooze_brings_the_follow_up_back_as_a_reminder(db: Database, clock: Fix
     follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "3.3")
     result = press(db, clock, follow_up, Choice.SNOOZE, "3")
     assert result.status is ChoiceStatus.RECORDED
-    assert result.snoozed_until == clock.now() + timedelta(days=3)
+    assert result.view is not None
+    assert result.view.done == (
+        Done(Choice.SNOOZE, clock.now(), until=clock.now() + timedelta(days=3)),
+    )
     reminders = [p for p in pending(db, interview_id) if p[0] is NudgeKind.REMINDER]
     assert len(reminders) == 1
     assert reminders[0][2] >= clock.now() + timedelta(days=3)
     assert not [p for p in pending(db, interview_id) if p[0] is NudgeKind.FOLLOW_UP]
     assert press(db, clock, follow_up, Choice.SNOOZE, "2").status is ChoiceStatus.INVALID
+
+
+def test_a_message_shows_its_own_snooze_and_its_follow_ups_sent_in_the_order_offered(
+    db: Database, clock: FixedClock
+) -> None:
+    interview_id = log(db, clock.now()).interview.id
+    clock.advance(timedelta(days=8))
+    follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "3.3")
+    snoozed_at = clock.now()
+    press(db, clock, follow_up, Choice.SNOOZE, "1")
+    clock.advance(timedelta(days=1))
+    reminder = deliver_kind(db, interview_id, NudgeKind.REMINDER, clock.now(), "3.4")
+    # The snooze belongs to the message it was pressed on, not to the reminder.
+    brought_back = delivery_of(db, reminder, PLAYBOOK)
+    assert brought_back is not None and brought_back.view.done == ()
+    clock.advance(timedelta(hours=2))
+
+    sent = press(db, clock, reminder, Choice.FOLLOW_UP_SENT)
+
+    assert sent.view is not None
+    assert sent.view.done == (Done(Choice.FOLLOW_UP_SENT, clock.now()),)
+    # Sending follow-up 1 shows on every message about follow-up 1, the original too.
+    original = delivery_of(db, follow_up, PLAYBOOK)
+    assert original is not None
+    assert original.view.done == (
+        Done(Choice.FOLLOW_UP_SENT, clock.now()),
+        Done(Choice.SNOOZE, snoozed_at, until=snoozed_at + timedelta(days=1)),
+    )
+
+
+def test_press_keys_keep_the_shape_stored_rows_have(db: Database, clock: FixedClock) -> None:
+    def key(choice: Choice) -> str | None:
+        return press_key(choice, interview_id=7, nudge_id=42, follow_up_number=3)
+
+    assert [key(choice) for choice in Choice] == [
+        "email_sent:7",
+        "card_mailed:7",
+        "skip_thank_you:7",
+        "follow_up_sent:7:3",
+        "snooze:42",
+        "heard_back:7",
+        "keep_going:7",
+        None,
+    ]
+    # A press logged by an earlier version is the same press, and shows on the message.
+    interview_id = log(db, clock.now()).interview.id
+    clock.advance(timedelta(days=8))
+    follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "3.3")
+    earlier = clock.now() - timedelta(hours=1)
+    with db.transaction() as session:
+        session.add(
+            ContactLog(
+                interview_id=interview_id,
+                kind=ContactKind.FOLLOW_UP,
+                channel="slack",
+                occurred_at=earlier,
+                source_key=f"follow_up_sent:{interview_id}:1",
+            )
+        )
+    again = press(db, clock, follow_up, Choice.FOLLOW_UP_SENT)
+    assert again.status is ChoiceStatus.ALREADY_RECORDED
+    assert again.view is not None
+    assert again.view.done == (Done(Choice.FOLLOW_UP_SENT, earlier),)
 
 
 def test_follow_up_sent_plans_the_next_a_week_later(db: Database, clock: FixedClock) -> None:

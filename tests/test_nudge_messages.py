@@ -12,8 +12,8 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.coach.interviews import InterviewSummary
-from bot.coach.playbook_rules import default_playbook
-from bot.coach.views import Choice, ChoiceResult, ChoiceStatus, NudgeView
+from bot.coach.playbook_rules import Playbook, default_playbook
+from bot.coach.views import CONTROLS, Choice, Done, NudgeView
 from bot.domain import (
     ANSWER_MAX,
     COMPANY_MAX,
@@ -26,12 +26,10 @@ from bot.domain import (
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.slack_requests import fill_view_state
 from bot.ui import nudges
-from bot.ui.nudges import earlier_records, parse_press, render_nudge, render_recorded
+from bot.ui.nudges import parse_id, parse_press, pressed_line, render_nudge
 from bot.ui.reflection_modal import (
     BLOCK_IDS,
-    BOTH_EMPTY,
     CALLBACK_ID,
-    answer_errors,
     build_reflection_modal,
     nudge_id_of,
     read_answers,
@@ -224,9 +222,9 @@ def test_follow_up_with_direct_contact_ok_says_how_often() -> None:
 
 def test_a_reminder_says_it_was_asked_for_then_follows_up() -> None:
     text, blocks = render_nudge(nudge(NudgeKind.REMINDER, follow_up_number=1), PLAYBOOK)
-    first = mrkdwn_texts(blocks)[0]
-    assert first.startswith(PLAYBOOK.texts.reminder)
-    assert PLAYBOOK.texts.follow_up in first
+    first, second = mrkdwn_texts(blocks)[:2]
+    assert first == PLAYBOOK.texts.reminder
+    assert second == PLAYBOOK.texts.follow_up
     assert text.startswith("Reminder:")
     assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders"]
 
@@ -269,9 +267,9 @@ def test_worst_case_messages_are_accepted_by_slacks_limits(standin: SlackStandIn
         assert all(len(t) <= 3000 for t in mrkdwn_texts(blocks))
         posted = client.chat_postMessage(channel="D0456EFGH", text=text, blocks=blocks)
         assert posted["ok"], view.kind
-        for choice in (Choice.EMAIL_SENT, Choice.SNOOZE, Choice.HEARD_BACK):
-            pressed = result(view, choice, snoozed_until=AT, outcome=Outcome.OFFER)
-            text, blocks = render_recorded(pressed, PLAYBOOK)
+        for choice in CONTROLS[view.kind]:
+            pressed = replace(view, done=(Done(choice, AT, until=AT, outcome=Outcome.OFFER),))
+            text, blocks = render_nudge(pressed, PLAYBOOK)
             updated = client.chat_update(
                 channel="D0456EFGH", ts=posted["ts"], text=text, blocks=blocks
             )
@@ -287,18 +285,63 @@ def test_worst_case_messages_are_accepted_by_slacks_limits(standin: SlackStandIn
     assert opened["ok"]
 
 
+def _longest_playbook() -> Playbook:
+    """A valid playbook with every text and question as long as the file may make it."""
+    data = default_playbook().model_dump(mode="json")
+    data["texts"] = {name: ("<&> *x*" * 400)[:2000] for name in data["texts"]}
+    data["questions"] = {
+        "said_well": "w" * 150,
+        "to_clarify": "c" * 150,
+        "call_questions": ["q" * 250] * 8,
+    }
+    return Playbook.model_validate(data)
+
+
+def _every_choice_done(view: NudgeView) -> NudgeView:
+    done = tuple(Done(c, AT, until=AT, outcome=Outcome.OFFER) for c in CONTROLS[view.kind])
+    return replace(view, done=done)
+
+
+def test_every_section_stays_within_slacks_limit_with_the_longest_playbook(
+    standin: SlackStandIn,
+) -> None:
+    longest = _longest_playbook()
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    company = ("<&>" * 34)[:COMPANY_MAX]
+    interview = summary(company=company, role=company, direct_contact_ok=True)
+    answers = {q: ("<&>" * 1000)[:ANSWER_MAX] for q in ReflectionQuestion}
+    for kind in NudgeKind:
+        view = nudge(kind, interview=interview, answers=answers, card_advised=True)
+        closed = replace(view, interview=replace(interview, status=InterviewStatus.CLOSED))
+        for shown in (view, _every_choice_done(view), closed):
+            text, blocks = render_nudge(shown, longest)
+            sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+            assert sections, kind
+            assert max(len(t) for t in sections) <= 3000, kind
+            # The stand-in refuses what Slack would: a section over 3000 characters among it.
+            assert client.chat_postMessage(channel="D0456EFGH", text=text, blocks=blocks)["ok"]
+
+
+def test_the_playbook_refuses_call_questions_that_would_not_fit_one_section() -> None:
+    data = default_playbook().model_dump(mode="json")
+    for questions in (["q" * 250] * 9, ["q" * 251]):
+        data["questions"] = {**data["questions"], "call_questions": questions}
+        with pytest.raises(ValueError, match="call_questions"):
+            Playbook.model_validate(data)
+
+
 # -- reading presses back ---------------------------------------------------------------------
 
 
-def _press(element: dict, block_id: str, option: str | None = None) -> tuple[dict, str]:
-    """The action Slack sends for a press on `element`, and its block's id."""
+def _press(element: dict, block_id: str, option: str | None = None) -> dict:
+    """The action Slack sends for a press on `element` in the block `block_id`."""
     action: dict[str, Any] = {"action_id": element["action_id"], "block_id": block_id}
     if element["type"] == "button":
         action |= {"type": "button", "value": element["value"], "text": element["text"]}
     else:
         chosen = next(o for o in element["options"] if o["value"] == option)
         action |= {"type": "static_select", "selected_option": chosen}
-    return action, block_id
+    return action
 
 
 def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
@@ -306,10 +349,10 @@ def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
     [actions] = [b for b in blocks if b["type"] == "actions"]
     sent, snooze, heard, stop = actions["elements"]
     block_id = actions["block_id"]
-    assert parse_press(*_press(sent, block_id)) == (Choice.FOLLOW_UP_SENT, 42, None)
-    assert parse_press(*_press(snooze, block_id, "3")) == (Choice.SNOOZE, 42, "3")
-    assert parse_press(*_press(heard, block_id, "offer")) == (Choice.HEARD_BACK, 42, "offer")
-    assert parse_press(*_press(stop, block_id)) == (Choice.STOP, 42, None)
+    assert parse_press(_press(sent, block_id)) == (Choice.FOLLOW_UP_SENT, 42, None)
+    assert parse_press(_press(snooze, block_id, "3")) == (Choice.SNOOZE, 42, "3")
+    assert parse_press(_press(heard, block_id, "offer")) == (Choice.HEARD_BACK, 42, "offer")
+    assert parse_press(_press(stop, block_id)) == (Choice.STOP, 42, None)
 
 
 @pytest.mark.parametrize(
@@ -322,21 +365,34 @@ def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
     ],
 )
 def test_an_unreadable_press_reads_as_none(action: dict) -> None:
-    assert parse_press(action, action.get("block_id")) is None
+    assert parse_press(action) is None
 
 
-# -- after a press ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("42", 42), ("0", 0), ("", None), ("-1", None), ("4.2", None), ("1" * 19, None)],
+)
+def test_ids_read_back_only_as_plain_digits_that_fit_a_column(
+    text: str, expected: int | None
+) -> None:
+    assert parse_id(text) == expected
 
 
-def result(
-    view: NudgeView, choice: Choice, status: ChoiceStatus = ChoiceStatus.RECORDED, **kw: Any
-) -> ChoiceResult:
-    return ChoiceResult(status, choice, view, recorded_at=kw.pop("recorded_at", AT), **kw)
+# -- what was recorded ------------------------------------------------------------------------
+
+
+def done(view: NudgeView, *recorded: Done) -> NudgeView:
+    return replace(view, done=recorded)
+
+
+def closed(view: NudgeView, outcome: Outcome) -> NudgeView:
+    interview = replace(view.interview, status=InterviewStatus.CLOSED, outcome=outcome)
+    return replace(view, interview=interview)
 
 
 def test_email_sent_is_recorded_with_its_local_time_and_card_mailed_stays() -> None:
-    view = nudge(NudgeKind.THANK_YOU, card_advised=True)
-    text, blocks = render_recorded(result(view, Choice.EMAIL_SENT), PLAYBOOK)
+    view = done(nudge(NudgeKind.THANK_YOU, card_advised=True), Done(Choice.EMAIL_SENT, AT))
+    text, blocks = render_nudge(view, PLAYBOOK)
     assert PLAYBOOK.texts.thank_you_email in mrkdwn_texts(blocks)
     line = next(t for t in mrkdwn_texts(blocks) if t.startswith("✓ Email sent: recorded"))
     assert f"<!date^{int(AT.timestamp())}^" in line
@@ -345,33 +401,32 @@ def test_email_sent_is_recorded_with_its_local_time_and_card_mailed_stays() -> N
     assert "Email sent: recorded Thu 26 Nov 2026 at 10:20 PST" in text
 
 
-def test_a_second_press_on_the_same_message_keeps_the_first_line() -> None:
-    view = nudge(NudgeKind.THANK_YOU, card_advised=True)
-    _, first = render_recorded(result(view, Choice.EMAIL_SENT), PLAYBOOK)
+def test_every_choice_recorded_on_a_message_shows_in_the_order_offered() -> None:
     later = AT + timedelta(hours=3)
-    _, second = render_recorded(
-        result(view, Choice.CARD_MAILED, recorded_at=later), PLAYBOOK, earlier_records(first)
+    view = done(
+        nudge(NudgeKind.THANK_YOU, card_advised=True),
+        Done(Choice.EMAIL_SENT, later),
+        Done(Choice.CARD_MAILED, AT),
     )
-    shown = mrkdwn_texts(second)
-    assert any(t.startswith("✓ Email sent: recorded") for t in shown)
-    assert any(t.startswith("✓ Card mailed: recorded") for t in shown)
-    assert controls(second) == []
+    text, blocks = render_nudge(view, PLAYBOOK)
+    shown = [t for t in mrkdwn_texts(blocks) if t.startswith("✓")]
+    assert [t.split(":")[0] for t in shown] == ["✓ Email sent", "✓ Card mailed"]
+    assert controls(blocks) == []
+    # The notification names the latest press.
+    assert text.endswith("✓ Email sent: recorded Thu 26 Nov 2026 at 13:20 PST")
 
 
-def test_already_recorded_renders_as_recorded() -> None:
-    view = nudge(NudgeKind.FOLLOW_UP)
-    once = render_recorded(result(view, Choice.FOLLOW_UP_SENT), PLAYBOOK)
-    again = render_recorded(
-        result(view, Choice.FOLLOW_UP_SENT, ChoiceStatus.ALREADY_RECORDED), PLAYBOOK
-    )
-    assert once == again
-    assert labels(once[1]) == ["Heard back", "Stop reminders"]
+def test_follow_up_sent_leaves_heard_back_and_stop() -> None:
+    view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.FOLLOW_UP_SENT, AT))
+    text, blocks = render_nudge(view, PLAYBOOK)
+    assert "✓ Follow-up sent: recorded" in text
+    assert labels(blocks) == ["Heard back", "Stop reminders"]
 
 
 def test_snooze_says_when_it_comes_back() -> None:
     until = AT + timedelta(days=3)
-    view = nudge(NudgeKind.FOLLOW_UP)
-    _, blocks = render_recorded(result(view, Choice.SNOOZE, snoozed_until=until), PLAYBOOK)
+    view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.SNOOZE, AT, until=until))
+    _, blocks = render_nudge(view, PLAYBOOK)
     line = next(t for t in mrkdwn_texts(blocks) if t.startswith("Snoozed:"))
     assert line.startswith(f"Snoozed: I'll bring it back <!date^{int(until.timestamp())}^")
     assert "Sun 29 Nov 2026 at 10:20 PST" in line
@@ -387,28 +442,56 @@ def test_snooze_says_when_it_comes_back() -> None:
     ],
 )
 def test_heard_back_ends_the_controls(outcome: Outcome, words: str) -> None:
-    view = nudge(NudgeKind.CHECK_IN)
-    _, blocks = render_recorded(result(view, Choice.HEARD_BACK, outcome=outcome), PLAYBOOK)
+    view = closed(nudge(NudgeKind.CHECK_IN), outcome)
+    view = done(view, Done(Choice.HEARD_BACK, AT, outcome=outcome))
+    _, blocks = render_nudge(view, PLAYBOOK)
     assert any(t.startswith(words) for t in mrkdwn_texts(blocks))
+    assert not any(t.startswith("This interview is closed") for t in mrkdwn_texts(blocks))
     assert controls(blocks) == []
 
 
 def test_stop_and_a_closed_interview_end_the_controls() -> None:
-    view = nudge(NudgeKind.FOLLOW_UP)
-    _, stopped = render_recorded(result(view, Choice.STOP, outcome=Outcome.STOPPED), PLAYBOOK)
+    view = closed(nudge(NudgeKind.FOLLOW_UP), Outcome.STOPPED)
+    _, stopped = render_nudge(done(view, Done(Choice.STOP, AT, outcome=Outcome.STOPPED)), PLAYBOOK)
     assert "Reminders stopped for this interview." in mrkdwn_texts(stopped)
+    assert not any(t.startswith("This interview is closed") for t in mrkdwn_texts(stopped))
     assert controls(stopped) == []
-    closed = result(view, Choice.FOLLOW_UP_SENT, ChoiceStatus.CLOSED, outcome=Outcome.OFFER)
-    _, blocks = render_recorded(closed, PLAYBOOK)
-    assert "This interview is closed (offer): no more reminders for it." in mrkdwn_texts(blocks)
+    # A message that offers neither "Heard back" nor "Stop" says why it is over.
+    thank_you = closed(nudge(NudgeKind.THANK_YOU), Outcome.OFFER)
+    text, blocks = render_nudge(done(thank_you, Done(Choice.EMAIL_SENT, AT)), PLAYBOOK)
+    shown = mrkdwn_texts(blocks)
+    assert shown[-1] == "This interview is closed (offer): no more reminders for it."
+    assert any(t.startswith("✓ Email sent: recorded") for t in shown)
     assert controls(blocks) == []
+    assert text.endswith("This interview is closed (offer): no more reminders for it.")
 
 
 def test_keep_going_leaves_heard_back_and_stop() -> None:
-    view = nudge(NudgeKind.CHECK_IN)
-    _, blocks = render_recorded(result(view, Choice.KEEP_GOING), PLAYBOOK)
+    view = done(nudge(NudgeKind.CHECK_IN), Done(Choice.KEEP_GOING, AT))
+    _, blocks = render_nudge(view, PLAYBOOK)
     assert any(t.startswith("✓ Keep going: I'll remind you weekly") for t in mrkdwn_texts(blocks))
     assert labels(blocks) == ["Heard back", "Stop reminders"]
+
+
+def test_skip_ends_the_thank_you_controls() -> None:
+    view = done(nudge(NudgeKind.THANK_YOU, card_advised=True), Done(Choice.SKIP_THANK_YOU, AT))
+    _, blocks = render_nudge(view, PLAYBOOK)
+    assert "Skipped: no more thank-you reminders for this interview." in mrkdwn_texts(blocks)
+    assert controls(blocks) == []
+
+
+def test_what_a_press_left_is_said_back_to_the_presser() -> None:
+    view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.FOLLOW_UP_SENT, AT))
+    assert pressed_line(view, Choice.FOLLOW_UP_SENT).startswith("✓ Follow-up sent: recorded")
+    stopped = done(
+        closed(nudge(NudgeKind.FOLLOW_UP), Outcome.STOPPED),
+        Done(Choice.STOP, AT, outcome=Outcome.STOPPED),
+    )
+    assert pressed_line(stopped, Choice.STOP) == "Reminders stopped for this interview."
+    assert (
+        pressed_line(stopped, Choice.FOLLOW_UP_SENT)
+        == "This interview is closed (reminders stopped): no more reminders for it."
+    )
 
 
 # -- the Answer modal -------------------------------------------------------------------------
@@ -439,13 +522,12 @@ def test_the_answer_modal_is_prefilled_and_reads_back() -> None:
     submitted = {**modal, "state": {"values": filled}}
     answers = read_answers(submitted)
     assert answers == {ReflectionQuestion.SAID_WELL: "the project, better"}
-    assert answer_errors(answers) == {}
     assert nudge_id_of(submitted) == 42
+    assert nudge_id_of({**submitted, "private_metadata": "forged"}) is None
 
 
-def test_an_answer_modal_left_empty_gets_a_field_error() -> None:
+def test_an_answer_modal_left_empty_reads_back_as_no_answers() -> None:
     modal = build_reflection_modal(nudge(NudgeKind.REFLECTION), PLAYBOOK)
     submitted = {**modal, "state": {"values": fill_view_state(modal, {})}}
-    assert answer_errors(read_answers(submitted)) == {
-        BLOCK_IDS[ReflectionQuestion.SAID_WELL]: BOTH_EMPTY
-    }
+    # The coach refuses it (EMPTY); test_reflection_answers checks the field error.
+    assert read_answers(submitted) == {}

@@ -13,21 +13,26 @@ from bot.slack_standin.slack_requests import SlackPerson, SlackReply, fill_view_
 from bot.store.models import Reflection
 from bot.ui.messages import (
     ALREADY_ANSWERED,
+    ANSWER_MODAL_FAILED,
     ANSWER_TOO_LONG,
     ANSWER_UNCHANGED,
     BOTH_ANSWERED,
     DM_HELP,
     NOT_YOURS,
+    PROMPT_CLOSED,
+    UNKNOWN_NUDGE,
 )
-from bot.ui.reflection_modal import BLOCK_IDS, BOTH_EMPTY, CALLBACK_ID
+from bot.ui.reflection_modal import BLOCK_IDS, BOTH_EMPTY, CALLBACK_ID, TOO_LONG
 from tests.harness import DANA, SAM, RunningBot
 from tests.test_buttons import (
     current,
     deliver,
+    delivered_follow_up,
     ephemerals,
     labels,
     log_interview,
     press,
+    sent_message,
     shown_text,
 )
 
@@ -224,6 +229,77 @@ def test_an_empty_modal_gets_a_field_error_and_stores_nothing(running: RunningBo
         "errors": {BLOCK_IDS[SAID_WELL]: BOTH_EMPTY},
     }
     assert answers(running) == {}
+
+
+def test_an_overlong_modal_answer_gets_a_field_error_and_stores_nothing(
+    running: RunningBot,
+) -> None:
+    prompt = _prompt(running)
+    view = _open_modal(running, prompt)
+
+    reply = _submit(running, view, said_well="x" * (ANSWER_MAX + 1), to_clarify="fine")
+
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {BLOCK_IDS[SAID_WELL]: TOO_LONG},
+    }
+    assert answers(running) == {}
+
+
+def test_an_overlong_second_answer_keeps_the_first_from_being_saved_alone(
+    running: RunningBot,
+) -> None:
+    prompt = _prompt(running)
+    view = _open_modal(running, prompt)
+
+    reply = _submit(running, view, said_well="the demo", to_clarify="x" * (ANSWER_MAX + 1))
+
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {BLOCK_IDS[TO_CLARIFY]: TOO_LONG},
+    }
+    # The modal stays open with the error: nothing of it may be stored yet.
+    assert answers(running) == {}
+
+
+def test_an_answer_press_slack_cannot_open_the_modal_for_is_explained(
+    running: RunningBot,
+) -> None:
+    prompt = _prompt(running)
+    running.standin.fail_next("views.open", "expired_trigger_id")
+
+    press(running, DM, prompt, "Answer")
+
+    assert [e["text"] for e in ephemerals(running)] == [
+        ANSWER_MODAL_FAILED.format(error="expired_trigger_id")
+    ]
+
+
+def test_an_answer_press_for_no_such_prompt_says_so(
+    running: RunningBot,
+) -> None:
+    prompt = _prompt(running)
+    opened = len(running.standin.calls_to("views.open"))
+
+    press(running, DM, prompt, "Answer", value="not-a-number")
+    press(running, DM, prompt, "Answer", value="987654")
+
+    assert [e["text"] for e in ephemerals(running)] == [UNKNOWN_NUDGE, UNKNOWN_NUDGE]
+    assert len(running.standin.calls_to("views.open")) == opened
+
+
+def test_an_answer_press_after_the_interview_closed_says_it_is_closed(
+    running: RunningBot,
+) -> None:
+    channel, follow_up = delivered_follow_up(running)
+    _, prompt = sent_message(running, NudgeKind.REFLECTION)
+    press(running, channel, follow_up, "Stop reminders")
+    opened = len(running.standin.calls_to("views.open"))
+
+    press(running, DM, prompt, labels(prompt)[0])
+
+    assert [e["text"] for e in ephemerals(running)] == [PROMPT_CLOSED]
+    assert len(running.standin.calls_to("views.open")) == opened
 
 
 def test_someone_elses_answer_press_is_refused(running: RunningBot) -> None:

@@ -11,26 +11,13 @@ from sqlalchemy.orm import Session
 from bot.coach.deliveries import follow_up_number, view_of
 from bot.coach.playbook import card_advised
 from bot.coach.playbook_rules import Playbook
+from bot.coach.press_keys import CONTACT_OF, press_key
 from bot.coach.schedule import lock_interview, reconcile
-from bot.coach.views import Choice, ChoiceResult, ChoiceStatus
+from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, ChoiceResult, ChoiceStatus
 from bot.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge
 from bot.store.upsert import insert_ignoring_conflicts
-
-# Which buttons each message carries; a press of any other (a forged payload) is refused.
-OFFERED: dict[NudgeKind, frozenset[Choice]] = {
-    NudgeKind.THANK_YOU: frozenset({Choice.EMAIL_SENT, Choice.CARD_MAILED, Choice.SKIP_THANK_YOU}),
-    NudgeKind.CARD: frozenset({Choice.CARD_MAILED, Choice.SKIP_THANK_YOU}),
-    NudgeKind.FOLLOW_UP: frozenset(
-        {Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP}
-    ),
-    NudgeKind.REMINDER: frozenset(
-        {Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP}
-    ),
-    NudgeKind.CHECK_IN: frozenset({Choice.HEARD_BACK, Choice.KEEP_GOING, Choice.STOP}),
-}
-HEARD_BACK_OUTCOMES = frozenset({Outcome.OFFER, Outcome.NEXT_ROUND, Outcome.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -77,17 +64,10 @@ def record_choice(
                 ChoiceStatus.ALREADY_RECORDED if same else ChoiceStatus.CLOSED,
                 choice,
                 view_of(session, nudge, playbook),
-                recorded_at=interview.closed_at,
-                outcome=interview.outcome,
             )
-        recorded_at, until, fresh = now, press.until, True
+        fresh = True
         if press.contact is not None:
             fresh = _log_contact(session, interview.id, press, now)
-            if not fresh:
-                earlier = session.scalars(
-                    select(ContactLog).where(ContactLog.source_key == press.source_key)
-                ).one()
-                recorded_at, until = earlier.occurred_at, earlier.until
         if press.closes_with is not None:
             interview.status = InterviewStatus.CLOSED
             interview.outcome = press.closes_with
@@ -99,9 +79,6 @@ def record_choice(
             ChoiceStatus.RECORDED if fresh else ChoiceStatus.ALREADY_RECORDED,
             choice,
             view_of(session, nudge, playbook),
-            recorded_at=recorded_at,
-            snoozed_until=until,
-            outcome=press.closes_with,
         )
 
 
@@ -114,29 +91,23 @@ def _validate(
     now: datetime,
     playbook: Playbook,
 ) -> _Press | None:
-    if choice not in OFFERED.get(nudge.kind, frozenset()):
+    if choice not in CONTROLS[nudge.kind]:
         return None
-    key = f"{choice.value}:{interview.id}"
-    if choice is Choice.EMAIL_SENT:
-        return _Press(ContactKind.THANK_YOU_EMAIL, key)
-    if choice is Choice.CARD_MAILED:
-        if not card_advised(interview.format, interview.traditional_org):
-            return None
-        return _Press(ContactKind.THANK_YOU_CARD, key)
-    if choice is Choice.SKIP_THANK_YOU:
-        return _Press(ContactKind.THANK_YOU_SKIPPED, key)
-    if choice is Choice.KEEP_GOING:
-        return _Press(ContactKind.KEPT_GOING, key)
+    number = follow_up_number(nudge.kind, nudge.sequence)
+    key = press_key(choice, interview_id=interview.id, nudge_id=nudge.id, follow_up_number=number)
+    contact = CONTACT_OF.get(choice)
+    advised = card_advised(interview.format, interview.traditional_org)
+    if choice is Choice.CARD_MAILED and not advised:
+        return None
     if choice is Choice.STOP:
-        return _Press(None, None, closes_with=Outcome.STOPPED)
+        return _Press(contact, key, closes_with=Outcome.STOPPED)
     if choice is Choice.HEARD_BACK:
-        outcome = Outcome(option) if option in set(HEARD_BACK_OUTCOMES) else None
+        outcome = next((o for o in HEARD_BACK_OUTCOMES if o.value == option), None)
         if outcome is None:
             return None
-        return _Press(ContactKind.HEARD_BACK, key, closes_with=outcome)
-    number = follow_up_number(nudge.kind, nudge.sequence)
-    if choice is Choice.FOLLOW_UP_SENT:
-        return _Press(ContactKind.FOLLOW_UP, f"{key}:{number}")
+        return _Press(contact, key, closes_with=outcome)
+    if choice is not Choice.SNOOZE:
+        return _Press(contact, key)
     # SNOOZE: only the latest follow-up, once it has reached the person, may be snoozed.
     days = _snooze_days(option, playbook)
     later = session.scalar(
@@ -149,7 +120,7 @@ def _validate(
     )
     if days is None or later is not None or nudge.status is not NudgeStatus.SENT:
         return None
-    return _Press(ContactKind.SNOOZED, f"snooze:{nudge.id}", until=now + timedelta(days=days))
+    return _Press(contact, key, until=now + timedelta(days=days))
 
 
 def _snooze_days(option: str | None, playbook: Playbook) -> int | None:

@@ -4,6 +4,7 @@ ended. Every write is fenced on the claim, so a worker whose lease ran out chang
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,14 +14,16 @@ from sqlalchemy.orm import Session
 from bot.coach.interviews import InterviewSummary
 from bot.coach.playbook import card_advised, reminded_follow_up
 from bot.coach.playbook_rules import Playbook
+from bot.coach.press_keys import CONTACT_OF, PER_MESSAGE, press_key
 from bot.coach.schedule import cancel_pending_for, is_coached, lock_interview, reconcile
-from bot.coach.views import NudgeView
+from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
 from bot.domain import (
     ERROR_MAX,
     ContactKind,
     InterviewStatus,
     NudgeKind,
     NudgeStatus,
+    Outcome,
     ReflectionQuestion,
 )
 from bot.store.db import Database
@@ -89,11 +92,12 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
     answers = session.scalars(
         select(Reflection).where(Reflection.interview_id == interview.id)
     ).all()
-    kept_going = session.scalar(
-        select(ContactLog.id).where(
-            ContactLog.interview_id == interview.id, ContactLog.kind == ContactKind.KEPT_GOING
-        )
-    )
+    contacts = session.scalars(
+        select(ContactLog)
+        .where(ContactLog.interview_id == interview.id)
+        .order_by(ContactLog.occurred_at, ContactLog.id)
+    ).all()
+    kept_going = any(c.kind is ContactKind.KEPT_GOING for c in contacts)
     return NudgeView(
         nudge_id=nudge.id,
         kind=nudge.kind,
@@ -102,8 +106,40 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
         answers={ReflectionQuestion(a.question_key): a.answer for a in answers},
         card_advised=card_advised(interview.format, interview.traditional_org),
         follow_ups_max=playbook.timing.max_follow_ups,
-        weekly=interview.direct_contact_ok or kept_going is not None,
+        weekly=interview.direct_contact_ok or kept_going,
+        done=_done(nudge, interview, contacts),
     )
+
+
+# The choices that close the interview, and the outcomes each closes it with.
+_CLOSING: dict[Choice, tuple[Outcome, ...]] = {
+    Choice.HEARD_BACK: HEARD_BACK_OUTCOMES,
+    Choice.STOP: (Outcome.STOPPED,),
+}
+
+
+def _done(nudge: Nudge, interview: Interview, contacts: Sequence[ContactLog]) -> tuple[Done, ...]:
+    """What was recorded of the choices this nudge's message offers, in the order offered."""
+    number = follow_up_number(nudge.kind, nudge.sequence)
+    found: list[Done] = []
+    for choice in CONTROLS[nudge.kind]:
+        closes_with = _CLOSING.get(choice)
+        if closes_with is not None:
+            # The interview's outcome says it, whichever message closed it.
+            if interview.outcome in closes_with:
+                at = interview.closed_at or interview.updated_at
+                found.append(Done(choice, at, outcome=interview.outcome))
+            continue
+        if choice in PER_MESSAGE:
+            key = press_key(
+                choice, interview_id=interview.id, nudge_id=nudge.id, follow_up_number=number
+            )
+            row = next((c for c in contacts if c.source_key == key), None)
+        else:
+            row = next((c for c in contacts if c.kind is CONTACT_OF[choice]), None)
+        if row is not None:
+            found.append(Done(choice, row.occurred_at, until=row.until))
+    return tuple(found)
 
 
 def nudge_view(db: Database, nudge_id: int, playbook: Playbook) -> NudgeView | None:

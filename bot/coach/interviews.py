@@ -18,7 +18,7 @@ from bot.coach.interview_form import (
 from bot.coach.people import ensure_person, zone_of
 from bot.coach.playbook_rules import Playbook, default_playbook
 from bot.coach.schedule import reconcile
-from bot.domain import InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.domain import InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus, Outcome
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, SlackUser
 
@@ -39,6 +39,8 @@ class InterviewSummary:
     direct_contact_ok: bool
     status: InterviewStatus
     owner_tz: str
+    # How it closed (HEARD_BACK's outcome, or STOPPED); None while it is active.
+    outcome: Outcome | None = None
     # The coach's next message about it, where a listing shows it.
     next_kind: NudgeKind | None = None
     next_due: datetime | None = None
@@ -58,6 +60,7 @@ class InterviewSummary:
             direct_contact_ok=interview.direct_contact_ok,
             status=interview.status,
             owner_tz=owner.tz,
+            outcome=interview.outcome,
         )
 
 

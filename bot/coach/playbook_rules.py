@@ -93,9 +93,10 @@ class Texts(_Strict):
 class Questions(_Strict):
     said_well: Annotated[str, Strict(), Field(min_length=1, max_length=150)]
     to_clarify: Annotated[str, Strict(), Field(min_length=1, max_length=150)]
+    # Shown as one bulleted section: 8 x 250 characters keeps it under Slack's 3000.
     call_questions: Annotated[
-        tuple[Annotated[str, Strict(), Field(min_length=1, max_length=300)], ...],
-        Field(min_length=1, max_length=10),
+        tuple[Annotated[str, Strict(), Field(min_length=1, max_length=250)], ...],
+        Field(min_length=1, max_length=8),
     ]
 
     def reflection(self, question: ReflectionQuestion) -> str:

@@ -103,12 +103,12 @@ def answer_by_modal(
         given = {q: a.strip() for q, a in answers.items() if a and a.strip()}
         if not given:
             return AnswerResult(AnswerStatus.EMPTY, summary)
-        statuses = []
+        # Every answer is checked before any is stored: a refused modal saves nothing.
         for question, answer in given.items():
             problem = _check(answer)
             if problem is not None:
                 return AnswerResult(problem, summary, question)
-            statuses.append(_store(session, interview, question, answer, now))
+        statuses = [_store(session, interview, q, a, now) for q, a in given.items()]
         answered = _answers(session, interview.id)
         return AnswerResult(
             _overall(statuses),
@@ -143,7 +143,7 @@ def _owned_prompt(
 ) -> Nudge | AnswerStatus:
     nudge = session.get(Nudge, nudge_id)
     if nudge is None or nudge.kind is not NudgeKind.REFLECTION:
-        return AnswerStatus.NO_OPEN_PROMPT
+        return AnswerStatus.UNKNOWN
     interview = session.get_one(Interview, nudge.interview_id)
     if (interview.owner.team_id, interview.owner.user_id) != (team_id, user_id):
         return AnswerStatus.NOT_OWNER

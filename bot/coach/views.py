@@ -11,6 +11,44 @@ from bot.coach.interviews import InterviewSummary
 from bot.domain import NudgeKind, Outcome, ReflectionQuestion
 
 
+class Choice(StrEnum):
+    """The buttons on the coach's messages."""
+
+    EMAIL_SENT = "email_sent"
+    CARD_MAILED = "card_mailed"
+    SKIP_THANK_YOU = "skip_thank_you"
+    FOLLOW_UP_SENT = "follow_up_sent"
+    SNOOZE = "snooze"  # option: days, as a string ("1", "3")
+    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected)
+    KEEP_GOING = "keep_going"
+    STOP = "stop"
+
+
+# The controls each kind of message carries, in the order shown; a press of any other (a
+# forged payload) is refused, and a message shows what was recorded for these only.
+CONTROLS: dict[NudgeKind, tuple[Choice, ...]] = {
+    NudgeKind.DISTANCE: (),
+    NudgeKind.REFLECTION: (),
+    NudgeKind.THANK_YOU: (Choice.EMAIL_SENT, Choice.CARD_MAILED, Choice.SKIP_THANK_YOU),
+    NudgeKind.CARD: (Choice.CARD_MAILED, Choice.SKIP_THANK_YOU),
+    NudgeKind.FOLLOW_UP: (Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP),
+    NudgeKind.REMINDER: (Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP),
+    NudgeKind.CHECK_IN: (Choice.HEARD_BACK, Choice.KEEP_GOING, Choice.STOP),
+}
+# What "Heard back" offers, in the order shown.
+HEARD_BACK_OUTCOMES: tuple[Outcome, ...] = (Outcome.OFFER, Outcome.NEXT_ROUND, Outcome.REJECTED)
+
+
+@dataclass(frozen=True)
+class Done:
+    """A choice the person made that a message shows: when, and what it set."""
+
+    choice: Choice
+    at: datetime
+    until: datetime | None = None  # SNOOZE: when the follow-up comes back
+    outcome: Outcome | None = None  # HEARD_BACK and STOP: how the interview closed
+
+
 @dataclass(frozen=True)
 class NudgeView:
     """One nudge's message: what it is about and what the person has said so far."""
@@ -27,19 +65,8 @@ class NudgeView:
     follow_ups_max: int
     # Whether weekly follow-ups go on without asking (direct permission, or "keep going").
     weekly: bool
-
-
-class Choice(StrEnum):
-    """The buttons on the coach's messages."""
-
-    EMAIL_SENT = "email_sent"
-    CARD_MAILED = "card_mailed"
-    SKIP_THANK_YOU = "skip_thank_you"
-    FOLLOW_UP_SENT = "follow_up_sent"
-    SNOOZE = "snooze"  # option: days, as a string ("1", "3")
-    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected)
-    KEEP_GOING = "keep_going"
-    STOP = "stop"
+    # What was recorded of this message's controls, in CONTROLS order.
+    done: tuple[Done, ...] = ()
 
 
 class ChoiceStatus(StrEnum):
@@ -55,12 +82,9 @@ class ChoiceStatus(StrEnum):
 class ChoiceResult:
     status: ChoiceStatus
     choice: Choice
-    # For re-rendering the message in place; None when status is UNKNOWN or NOT_OWNER.
+    # The message as it now stands, for re-rendering it in place (what was recorded is in
+    # its `done`); None when status is UNKNOWN or NOT_OWNER.
     view: NudgeView | None = None
-    # When it was recorded (the first time, for ALREADY_RECORDED).
-    recorded_at: datetime | None = None
-    snoozed_until: datetime | None = None  # SNOOZE: when the reminder is due
-    outcome: Outcome | None = None  # HEARD_BACK, STOP, or the outcome of a CLOSED interview
 
 
 class AnswerStatus(StrEnum):
@@ -68,6 +92,7 @@ class AnswerStatus(StrEnum):
     REVISED = "revised"  # replaced an earlier answer
     UNCHANGED = "unchanged"  # the same text again: nothing changed
     NO_OPEN_PROMPT = "no_open_prompt"  # the message belongs to no open reflection prompt
+    UNKNOWN = "unknown"  # no such reflection prompt (deleted, or a forged id)
     NOT_OWNER = "not_owner"
     TOO_LONG = "too_long"
     EMPTY = "empty"

@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.coach.choices import record_choice
 from bot.coach.errors import StoreUnavailable
@@ -15,7 +14,8 @@ from bot.coach.reflections import reflection_prompt
 from bot.coach.views import AnswerStatus, ChoiceStatus
 from bot.listeners.slack_io import (
     open_log_modal,
-    slack_error,
+    open_modal,
+    pressed_message,
     tell_ephemeral,
     update_message,
 )
@@ -33,10 +33,10 @@ from bot.ui.messages import (
 from bot.ui.nudges import (
     ACTION_IDS,
     ANSWER,
-    earlier_records,
     nudge_id_of,
     parse_press,
-    render_recorded,
+    pressed_line,
+    render_nudge,
 )
 from bot.ui.reflection_modal import build_reflection_modal
 
@@ -48,14 +48,12 @@ _REFUSALS = {
     ChoiceStatus.UNKNOWN: UNKNOWN_NUDGE,
     ChoiceStatus.INVALID: INVALID_CHOICE,
 }
-
-
-def pressed_message(body: dict[str, Any]) -> tuple[str, str] | None:
-    """The channel and ts of the message whose control was pressed."""
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    return (str(channel), str(ts)) if channel and ts else None
+# Why the Answer modal does not open.
+_PROMPT_REFUSALS = {
+    AnswerStatus.NOT_OWNER: NOT_YOURS,
+    AnswerStatus.NO_OPEN_PROMPT: PROMPT_CLOSED,
+    AnswerStatus.UNKNOWN: UNKNOWN_NUDGE,
+}
 
 
 def register(app: App, services: Services) -> None:
@@ -74,7 +72,7 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        press = parse_press(action, action.get("block_id"))
+        press = parse_press(action)
         if press is None:
             tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
             return
@@ -95,13 +93,20 @@ def register(app: App, services: Services) -> None:
             tell_ephemeral(client, body, PRESS_FAILED, respond)
             return
         refusal = _REFUSALS.get(result.status)
-        where = pressed_message(body)
-        if refusal is not None or result.view is None or where is None:
+        if refusal is not None or result.view is None:
             tell_ephemeral(client, body, refusal or UNKNOWN_NUDGE, respond)
             return
-        earlier = earlier_records((body.get("message") or {}).get("blocks") or [])
-        text, blocks = render_recorded(result, services.playbook, earlier)
-        update_message(client, channel=where[0], ts=where[1], text=text, blocks=blocks)
+        # Rendered from what the database holds, so presses racing on one message each
+        # leave every recorded line, whatever copy of the message their payload carried.
+        text, blocks = render_nudge(result.view, services.playbook)
+        where = pressed_message(body)
+        updated = where is not None and update_message(
+            client, channel=where[0], ts=where[1], text=text, blocks=blocks
+        )
+        if not updated or result.status is ChoiceStatus.CLOSED:
+            # Say what the press did when the message cannot show it (it was recorded all the
+            # same), or when it did nothing because the interview had closed.
+            tell_ephemeral(client, body, pressed_line(result.view, choice), respond)
 
     for action_id in ACTION_IDS.values():
         app.action(action_id)(nudge_pressed)
@@ -111,36 +116,30 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        nudge_id = nudge_id_of(action, action.get("block_id"))
+        nudge_id = nudge_id_of(action)
+        if nudge_id is None:
+            tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
+            return
         try:
-            prompt = (
-                reflection_prompt(
-                    services.db,
-                    nudge_id=nudge_id,
-                    team_id=team_of(body),
-                    user_id=body["user"]["id"],
-                    playbook=services.playbook,
-                )
-                if nudge_id is not None
-                else AnswerStatus.NO_OPEN_PROMPT
+            prompt = reflection_prompt(
+                services.db,
+                nudge_id=nudge_id,
+                team_id=team_of(body),
+                user_id=body["user"]["id"],
+                playbook=services.playbook,
             )
         except StoreUnavailable as exc:
             logger.error("could not read reflection prompt %s: %s", nudge_id, exc)
             tell_ephemeral(client, body, PRESS_FAILED, respond)
             return
-        if prompt is AnswerStatus.NOT_OWNER:
-            tell_ephemeral(client, body, NOT_YOURS, respond)
-            return
         if isinstance(prompt, AnswerStatus):
-            tell_ephemeral(client, body, PROMPT_CLOSED, respond)
+            tell_ephemeral(client, body, _PROMPT_REFUSALS.get(prompt, UNKNOWN_NUDGE), respond)
             return
-        try:
-            client.views_open(
-                trigger_id=body["trigger_id"],
-                view=build_reflection_modal(prompt, services.playbook),
-            )
-        except SlackApiError as exc:
-            logger.warning("views.open failed for %s: %s", body["user"]["id"], slack_error(exc))
-            tell_ephemeral(
-                client, body, ANSWER_MODAL_FAILED.format(error=slack_error(exc)), respond
-            )
+        open_modal(
+            client,
+            trigger_id=body["trigger_id"],
+            view=build_reflection_modal(prompt, services.playbook),
+            user_id=body["user"]["id"],
+            tell_person=lambda text: tell_ephemeral(client, body, text, respond),
+            failed_text=ANSWER_MODAL_FAILED,
+        )

@@ -19,7 +19,7 @@ from bot.coach.people import deactivate_workspace
 from bot.coach.reflections import answer_by_message
 from bot.listeners.slack_io import publish_home, reply_in_thread, show_answer
 from bot.services import Services
-from bot.ui.messages import ANSWER_SAVE_FAILED, answer_reply
+from bot.ui.messages import ANSWER_SAVE_FAILED
 from bot.ui.text import unescape_slack_text
 
 logger = logging.getLogger(__name__)
@@ -72,16 +72,9 @@ def register(app: App, services: Services) -> None:
             logger.error("could not store a DM answer from %s: %s", event["user"], exc)
             reply_in_thread(client, channel=channel, thread_ts=thread_ts, text=ANSWER_SAVE_FAILED)
             return
-        if result.prompt_channel and result.prompt_ts:
-            # Answers are kept together under the question they belong to.
-            show_answer(client, services, result)
-            return
-        reply_in_thread(
-            client,
-            channel=channel,
-            thread_ts=thread_ts,
-            text=answer_reply(result, services.playbook),
-        )
+        # Answers are kept together under the prompt they belong to; anything else is
+        # answered where it was written.
+        show_answer(client, services, result, channel=channel, thread_ts=thread_ts)
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:

@@ -1,4 +1,4 @@
-"""The Web API round trips several listeners share: profile, DM, log modal, Home tab."""
+"""The Web API round trips several listeners share: profile, DM, modals, Home tab, replies."""
 
 from __future__ import annotations
 
@@ -27,6 +27,27 @@ def slack_error(exc: SlackApiError) -> str:
     return str(exc.response.get("error") or exc.response.status_code)
 
 
+def open_modal(
+    client: WebClient,
+    *,
+    trigger_id: str,
+    view: dict[str, Any],
+    user_id: str,
+    tell_person: Callable[[str], Any] | None,
+    failed_text: str,
+) -> bool:
+    """Open a modal; when Slack refuses, log it and tell the person `failed_text` (its
+    {error} filled in with Slack's reason)."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        logger.warning("views.open failed for %s: %s", user_id, slack_error(exc))
+        if tell_person is not None:
+            tell_person(failed_text.format(error=slack_error(exc)))
+        return False
+    return True
+
+
 def open_log_modal(
     client: WebClient,
     services: Services,
@@ -42,15 +63,17 @@ def open_log_modal(
     view = build_log_modal(
         now=services.clock.now(), company=prefill[:COMPANY_MAX] if prefill else None
     )
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        logger.warning("views.open failed for %s: %s", user_id, slack_error(exc))
-        if tell_person is not None:
-            tell_person(MODAL_FAILED.format(error=slack_error(exc)))
-        return False
-    refresh_profile(client, services, team_id=team_id, user_id=user_id)
-    return True
+    opened = open_modal(
+        client,
+        trigger_id=trigger_id,
+        view=view,
+        user_id=user_id,
+        tell_person=tell_person,
+        failed_text=MODAL_FAILED,
+    )
+    if opened:
+        refresh_profile(client, services, team_id=team_id, user_id=user_id)
+    return opened
 
 
 def refresh_profile(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
@@ -123,34 +146,59 @@ def reply_in_thread(client: WebClient, *, channel: str, thread_ts: str | None, t
         logger.warning("reply in %s failed: %s", channel, slack_error(exc))
 
 
+def pressed_message(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The channel and ts of the message whose control was pressed."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    return (str(channel), str(ts)) if channel and ts else None
+
+
 def tell_ephemeral(
     client: WebClient, body: dict[str, Any], text: str, respond: Callable[..., Any] | None = None
 ) -> None:
     """Answer a press with a message only the presser sees; the pressed message stays as is."""
+    user_id = body["user"]["id"]
     try:
         if respond is not None and body.get("response_url"):
             respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        channel = (body.get("container") or {}).get("channel_id") or (
-            body.get("channel") or {}
-        ).get("id")
-        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=text)
+        where = pressed_message(body)
+        if where is None:
+            logger.warning("no channel to answer %s's press in", user_id)
+            return
+        client.chat_postEphemeral(channel=where[0], user=user_id, text=text)
     except (SlackApiError, OSError) as exc:
-        logger.warning("ephemeral answer to %s failed: %s", body["user"]["id"], exc)
+        logger.warning("ephemeral answer to %s failed: %s", user_id, exc)
 
 
-def show_answer(client: WebClient, services: Services, result: AnswerResult) -> None:
-    """After an answer: the prompt message shows the answers, and its thread says so."""
-    if result.prompt_channel is None or result.prompt_ts is None:
+# Answers that change what the prompt's message shows.
+_CHANGED = frozenset({AnswerStatus.SAVED, AnswerStatus.REVISED})
+
+
+def show_answer(
+    client: WebClient,
+    services: Services,
+    result: AnswerResult,
+    *,
+    channel: str | None = None,
+    thread_ts: str | None = None,
+) -> None:
+    """Reply to a reflection answer. One that belongs to a prompt shows on the prompt's message,
+    and the reply goes into the prompt's thread; any other reply goes where the person wrote
+    (`channel`, in `thread_ts` if that was a thread), or nowhere without one (a modal)."""
+    if result.prompt_channel is not None and result.prompt_ts is not None:
+        if result.prompt is not None and result.status in _CHANGED:
+            text, blocks = render_nudge(result.prompt, services.playbook)
+            update_message(
+                client, channel=result.prompt_channel, ts=result.prompt_ts, text=text, blocks=blocks
+            )
+        channel, thread_ts = result.prompt_channel, result.prompt_ts
+    if channel is None:
         return
-    if result.prompt is not None and result.status in (AnswerStatus.SAVED, AnswerStatus.REVISED):
-        text, blocks = render_nudge(result.prompt, services.playbook)
-        update_message(
-            client, channel=result.prompt_channel, ts=result.prompt_ts, text=text, blocks=blocks
-        )
     reply_in_thread(
         client,
-        channel=result.prompt_channel,
-        thread_ts=result.prompt_ts,
+        channel=channel,
+        thread_ts=thread_ts,
         text=answer_reply(result, services.playbook),
     )

@@ -21,6 +21,7 @@ from bot.ui.messages import (
     ANSWER_SAVE_FAILED,
     NOT_YOUR_PROMPT,
     PROMPT_CLOSED,
+    PROMPT_GONE,
     SAVE_FAILED,
     logged_confirmation,
 )
@@ -70,11 +71,9 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
         team_id, user_id = team_of(body), body["user"]["id"]
-        answers = reflection_modal.read_answers(view)
-        errors = reflection_modal.answer_errors(answers)
         nudge_id = reflection_modal.nudge_id_of(view)
-        if errors or nudge_id is None:
-            ack(response_action="errors", errors=errors or {_FIRST_ANSWER: PROMPT_CLOSED})
+        if nudge_id is None:
+            ack(response_action="errors", errors={_FIRST_ANSWER: PROMPT_GONE})
             return
         try:
             result = answer_by_modal(
@@ -82,7 +81,7 @@ def register(app: App, services: Services) -> None:
                 nudge_id=nudge_id,
                 team_id=team_id,
                 user_id=user_id,
-                answers=answers,
+                answers=reflection_modal.read_answers(view),
                 now=services.clock.now(),
                 playbook=services.playbook,
             )
@@ -101,7 +100,10 @@ def register(app: App, services: Services) -> None:
 
 
 def _refusal(result: AnswerResult) -> dict[str, str] | None:
-    """The modal's field errors for an answer that was not stored, or None when it was."""
+    """The modal's field errors for an answer that was not stored, or None when it was.
+
+    The coach's check is the one that counts: the inputs' max_length is only a courtesy.
+    """
     if result.status is AnswerStatus.EMPTY:
         return {_FIRST_ANSWER: reflection_modal.BOTH_EMPTY}
     if result.status is AnswerStatus.TOO_LONG:
@@ -111,4 +113,6 @@ def _refusal(result: AnswerResult) -> dict[str, str] | None:
         return {_FIRST_ANSWER: NOT_YOUR_PROMPT}
     if result.status is AnswerStatus.NO_OPEN_PROMPT:
         return {_FIRST_ANSWER: PROMPT_CLOSED}
+    if result.status is AnswerStatus.UNKNOWN:
+        return {_FIRST_ANSWER: PROMPT_GONE}
     return None

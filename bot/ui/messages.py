@@ -137,6 +137,7 @@ UNKNOWN_NUDGE = (
 INVALID_CHOICE = "That choice doesn't apply to this reminder any more, so nothing changed."
 PRESS_FAILED = "I couldn't record that just now. Please press it again in a minute."
 PROMPT_CLOSED = "This interview is closed, so its reflection can't be changed any more."
+PROMPT_GONE = "I can't find that reflection any more, so nothing was saved."
 
 # -- reflection answers ------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""The coach's nudge messages, and the same messages once the person has pressed a button.
+"""The coach's nudge messages: their advice, what the person has recorded on them, and the
+controls that still make sense.
 
-Pure: a NudgeView (plus what the person chose) in, (fallback text, blocks) out. Every control
-of a message sits in one actions block whose block_id names the nudge; a button's value names
-it too, while a select's value is the option picked.
+Pure: a NudgeView in, (fallback text, blocks) out; a press re-renders the message from the
+view the coach read back from the database, so no line depends on the message Slack sent
+with the press. Every control of a message sits in one actions block whose block_id names
+the nudge; a button's value names it too, while a select's value is the option picked.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.coach.playbook_rules import Playbook
-from bot.coach.views import Choice, ChoiceResult, ChoiceStatus, NudgeView
-from bot.domain import NudgeKind, Outcome, ReflectionQuestion
+from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
+from bot.domain import InterviewStatus, NudgeKind, Outcome, ReflectionQuestion
 from bot.ui.messages import Message, interview_title, plain_title
 from bot.ui.text import escape_mrkdwn, slack_date, truncate
 from bot.zones import known_zone
@@ -54,16 +56,15 @@ ACTION_IDS: dict[Choice, str] = {
 CHOICE_OF_ACTION: dict[str, Choice] = {action: choice for choice, action in ACTION_IDS.items()}
 
 CONTROLS_PREFIX = "nudge:"  # the actions block: f"nudge:{nudge_id}"
-RECORDED_PREFIX = "done:"  # a context line saying what was recorded: f"done:{choice}"
 
 # Slack refuses a section text over 3000 characters.
 SECTION_MAX = 3000
 
-HEARD_BACK_OPTIONS: tuple[tuple[Outcome, str], ...] = (
-    (Outcome.OFFER, "Offer"),
-    (Outcome.NEXT_ROUND, "Next round"),
-    (Outcome.REJECTED, "Rejected"),
-)
+HEARD_BACK_LABELS: dict[Outcome, str] = {
+    Outcome.OFFER: "Offer",
+    Outcome.NEXT_ROUND: "Next round",
+    Outcome.REJECTED: "Rejected",
+}
 OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.OFFER: "offer",
     Outcome.NEXT_ROUND: "next round",
@@ -72,18 +73,10 @@ OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.STOPPED: "reminders stopped",
 }
 
-# The controls each kind of message starts with, in the order shown.
-_CONTROLS: dict[NudgeKind, tuple[Choice, ...]] = {
-    NudgeKind.DISTANCE: (),
-    NudgeKind.REFLECTION: (),
-    NudgeKind.THANK_YOU: (Choice.EMAIL_SENT, Choice.CARD_MAILED, Choice.SKIP_THANK_YOU),
-    NudgeKind.CARD: (Choice.CARD_MAILED, Choice.SKIP_THANK_YOU),
-    NudgeKind.FOLLOW_UP: (Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP),
-    NudgeKind.REMINDER: (Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP),
-    NudgeKind.CHECK_IN: (Choice.HEARD_BACK, Choice.KEEP_GOING, Choice.STOP),
-}
-# After one of these the interview's reminders are over: no control makes sense any more.
+# After one of these the message has done its job: no control makes sense on it any more.
 _FINAL = frozenset({Choice.HEARD_BACK, Choice.STOP, Choice.SKIP_THANK_YOU})
+# These say for themselves that the interview is closed.
+_CLOSING = frozenset({Choice.HEARD_BACK, Choice.STOP})
 # A control that makes no sense once another choice was made on the same message.
 _SUPERSEDED_BY: dict[Choice, frozenset[Choice]] = {
     Choice.SKIP_THANK_YOU: frozenset({Choice.EMAIL_SENT, Choice.CARD_MAILED}),
@@ -91,16 +84,45 @@ _SUPERSEDED_BY: dict[Choice, frozenset[Choice]] = {
 }
 
 
-# -- the message as first sent ------------------------------------------------------------------
+# -- the message ------------------------------------------------------------------------------
 
 
 def render_nudge(view: NudgeView, playbook: Playbook) -> Message:
-    """The nudge's DM: its advice, the interview it is about, and its controls."""
+    """The nudge's DM: its advice, the interview it is about, what the person recorded on it,
+    and the controls that still make sense (none once the interview is closed)."""
     blocks = _content(view, playbook)
-    controls = _controls(view, playbook, _CONTROLS[view.kind])
-    if controls is not None:
-        blocks.append(controls)
-    return escape_mrkdwn(_fallback(view)), [block.to_dict() for block in blocks]
+    closed = closed_line(view)
+    lines = [recorded_line(done, view) for done in view.done] + ([closed] if closed else [])
+    blocks += [_context(line) for line in lines]
+    if view.interview.status is InterviewStatus.ACTIVE:
+        controls = _controls(view, playbook, _remaining(view))
+        if controls is not None:
+            blocks.append(controls)
+    fallback = _fallback(view)
+    if latest := closed or _newest_recorded(view):
+        fallback += f" {_plain(latest)}"
+    return escape_mrkdwn(fallback), [block.to_dict() for block in blocks]
+
+
+def _remaining(view: NudgeView) -> tuple[Choice, ...]:
+    """The controls still worth offering once the person has recorded what `view.done` says."""
+    done = {d.choice for d in view.done}
+    if done & _FINAL:
+        return ()
+    return tuple(
+        choice
+        for choice in CONTROLS[view.kind]
+        if choice not in done and not done & _SUPERSEDED_BY.get(choice, frozenset())
+    )
+
+
+def _newest_recorded(view: NudgeView) -> str | None:
+    """The line of the latest choice recorded on the message, for the notification text."""
+    if not view.done:
+        return None
+    # max() keeps the first of equal times: on a tie, the later control's line wins.
+    newest = max(reversed(view.done), key=lambda done: done.at)
+    return recorded_line(newest, view)
 
 
 def _fallback(view: NudgeView) -> str:
@@ -131,8 +153,8 @@ def _section(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 
-def _context(text: str, block_id: str | None = None) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=text)], block_id=block_id)
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
 def _about(view: NudgeView, extra: str = "") -> ContextBlock:
@@ -198,10 +220,10 @@ def _content(view: NudgeView, playbook: Playbook) -> list[Block]:
             blocks.append(_section(texts.card_reminder))
             blocks.append(_about(view))
         case NudgeKind.FOLLOW_UP | NudgeKind.REMINDER:
-            lead = texts.follow_up
+            # Each in its own section: together they could pass Slack's 3000 characters.
             if view.kind is NudgeKind.REMINDER:
-                lead = f"{texts.reminder}\n\n{lead}"
-            blocks.append(_section(lead))
+                blocks.append(_section(texts.reminder))
+            blocks.append(_section(texts.follow_up))
             blocks.append(_section("\n".join(f"• {q}" for q in playbook.questions.call_questions)))
             if view.interview.direct_contact_ok:
                 blocks.append(_section(texts.follow_up_direct))
@@ -253,7 +275,9 @@ def _element(choice: Choice, view: NudgeView, playbook: Playbook) -> Any:
             days = playbook.timing.snooze_days
             return _select(choice, "Snooze", [(str(d), _snooze_label(d)) for d in days])
         case Choice.HEARD_BACK:
-            options = [(outcome.value, label) for outcome, label in HEARD_BACK_OPTIONS]
+            options = [
+                (outcome.value, HEARD_BACK_LABELS[outcome]) for outcome in HEARD_BACK_OUTCOMES
+            ]
             return _select(choice, "Heard back", options)
         case Choice.KEEP_GOING:
             return _button(choice, "Keep going", nudge_id, "primary")
@@ -297,21 +321,25 @@ def _controls(view: NudgeView, playbook: Playbook, choices: Sequence[Choice]) ->
 # -- reading a press back -----------------------------------------------------------------------
 
 
-def nudge_id_of(action: Mapping[str, Any], block_id: str | None = None) -> int | None:
+def parse_id(text: str) -> int | None:
+    """A database id written as text (a button's value, a modal's metadata); None otherwise.
+
+    Under 19 digits, so a forged value cannot overflow a 64-bit column.
+    """
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def nudge_id_of(action: Mapping[str, Any]) -> int | None:
     """The nudge a press is about: a button's value, else the controls block's id."""
     if action.get("type") == "button" or "value" in action:
-        value = str(action.get("value") or "")
-    else:
-        value = str(block_id or action.get("block_id") or "").removeprefix(CONTROLS_PREFIX)
-    return int(value) if value.isdigit() and len(value) < 19 else None
+        return parse_id(str(action.get("value") or ""))
+    return parse_id(str(action.get("block_id") or "").removeprefix(CONTROLS_PREFIX))
 
 
-def parse_press(
-    action: Mapping[str, Any], block_id: str | None = None
-) -> tuple[Choice, int, str | None] | None:
+def parse_press(action: Mapping[str, Any]) -> tuple[Choice, int, str | None] | None:
     """(the choice, its nudge id, the option picked) from a block action; None if unreadable."""
     choice = CHOICE_OF_ACTION.get(str(action.get("action_id", "")))
-    nudge_id = nudge_id_of(action, block_id)
+    nudge_id = nudge_id_of(action)
     if choice is None or nudge_id is None:
         return None
     option = None
@@ -321,34 +349,14 @@ def parse_press(
     return choice, nudge_id, option
 
 
-def earlier_records(blocks: Sequence[Mapping[str, Any]]) -> dict[Choice, str]:
-    """The "recorded" lines a message already shows, so a second press keeps the first's."""
-    found: dict[Choice, str] = {}
-    for block in blocks:
-        block_id = str(block.get("block_id") or "")
-        if not block_id.startswith(RECORDED_PREFIX) or block.get("type") != "context":
-            continue
-        try:
-            choice = Choice(block_id.removeprefix(RECORDED_PREFIX))
-        except ValueError:
-            continue
-        elements = block.get("elements") or [{}]
-        found[choice] = str(elements[0].get("text", ""))
-    return found
+# -- what was recorded --------------------------------------------------------------------------
 
 
-# -- the message after a press ------------------------------------------------------------------
-
-
-def recorded_line(result: ChoiceResult) -> str:
+def recorded_line(done: Done, view: NudgeView) -> str:
     """What was recorded, said once, with when in the person's own time."""
-    assert result.view is not None
-    tz = known_zone(result.view.interview.owner_tz)
-    when = f"recorded {slack_date(result.recorded_at, tz)}" if result.recorded_at else "recorded"
-    if result.status is ChoiceStatus.CLOSED:
-        outcome = f" ({OUTCOME_WORDS[result.outcome]})" if result.outcome else ""
-        return f"This interview is closed{outcome}: no more reminders for it."
-    match result.choice:
+    tz = known_zone(view.interview.owner_tz)
+    when = f"recorded {slack_date(done.at, tz)}"
+    match done.choice:
         case Choice.EMAIL_SENT:
             return f"✓ Email sent: {when}"
         case Choice.CARD_MAILED:
@@ -358,15 +366,15 @@ def recorded_line(result: ChoiceResult) -> str:
         case Choice.FOLLOW_UP_SENT:
             return f"✓ Follow-up sent: {when}"
         case Choice.SNOOZE:
-            if result.snoozed_until is None:
+            if done.until is None:
                 return "Snoozed."
-            return f"Snoozed: I'll bring it back {slack_date(result.snoozed_until, tz)}"
+            return f"Snoozed: I'll bring it back {slack_date(done.until, tz)}"
         case Choice.HEARD_BACK:
-            return _heard_back(result.outcome)
+            return _heard_back(done.outcome)
         case Choice.KEEP_GOING:
             return (
                 f"✓ Keep going: I'll remind you weekly, up to "
-                f"{result.view.follow_ups_max} follow-ups in all."
+                f"{view.follow_ups_max} follow-ups in all."
             )
         case Choice.STOP:
             return "Reminders stopped for this interview."
@@ -387,37 +395,30 @@ def _heard_back(outcome: Outcome | None) -> str:
     return "Heard back: no more reminders for this interview."
 
 
-def render_recorded(
-    result: ChoiceResult,
-    playbook: Playbook,
-    earlier: Mapping[Choice, str] | None = None,
-) -> Message:
-    """The pressed message again: its controls replaced by what was recorded.
+def _closed_sentence(view: NudgeView) -> str:
+    outcome = view.interview.outcome
+    words = f" ({OUTCOME_WORDS[outcome]})" if outcome else ""
+    return f"This interview is closed{words}: no more reminders for it."
 
-    `earlier` holds the lines an earlier press left on the same message (earlier_records);
-    they stay, and so do the controls that still make sense.
-    """
-    view = result.view
-    if view is None:
-        raise ValueError(f"nothing to render for a {result.status} press")
-    lines = dict(earlier or {})
-    lines.pop(result.choice, None)
-    lines[result.choice] = recorded_line(result)
-    done = set(lines)
-    blocks = _content(view, playbook)
-    for choice, line in lines.items():
-        blocks.append(_context(line, f"{RECORDED_PREFIX}{choice.value}"))
-    if result.status is not ChoiceStatus.CLOSED and not done & _FINAL:
-        remaining = [
-            choice
-            for choice in _CONTROLS[view.kind]
-            if choice not in done and not done & _SUPERSEDED_BY.get(choice, frozenset())
-        ]
-        controls = _controls(view, playbook, remaining) if remaining else None
-        if controls is not None:
-            blocks.append(controls)
-    fallback = f"{_fallback(view)} {_plain(lines[result.choice])}"
-    return escape_mrkdwn(fallback), [block.to_dict() for block in blocks]
+
+def closed_line(view: NudgeView) -> str | None:
+    """That the interview is closed, unless a recorded line on the message already says so."""
+    if view.interview.status is InterviewStatus.ACTIVE:
+        return None
+    if any(done.choice in _CLOSING for done in view.done):
+        return None
+    return _closed_sentence(view)
+
+
+def pressed_line(view: NudgeView, choice: Choice) -> str:
+    """What a press of `choice` left on the message (mrkdwn), for telling the presser directly
+    when the message itself cannot be updated."""
+    done = next((d for d in view.done if d.choice is choice), None)
+    if done is not None:
+        return recorded_line(done, view)
+    if view.interview.status is not InterviewStatus.ACTIVE:
+        return _closed_sentence(view)
+    return escape_mrkdwn(_fallback(view))
 
 
 def _plain(line: str) -> str:

@@ -17,6 +17,7 @@ from bot.coach.playbook_rules import Playbook
 from bot.coach.views import NudgeView
 from bot.domain import ANSWER_MAX, ReflectionQuestion
 from bot.ui.messages import interview_title
+from bot.ui.nudges import parse_id
 
 CALLBACK_ID = "reflection_answers"
 ACTION_ID = "answer"
@@ -68,8 +69,8 @@ def build_reflection_modal(view: NudgeView, playbook: Playbook) -> dict[str, Any
 
 
 def nudge_id_of(view: dict[str, Any]) -> int | None:
-    value = str(view.get("private_metadata") or "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    """The reflection prompt a submitted modal answers, from its private_metadata."""
+    return parse_id(str(view.get("private_metadata") or ""))
 
 
 def read_answers(view: dict[str, Any]) -> dict[ReflectionQuestion, str]:
@@ -82,10 +83,3 @@ def read_answers(view: dict[str, Any]) -> dict[ReflectionQuestion, str]:
         if text:
             answers[question] = text
     return answers
-
-
-def answer_errors(answers: dict[ReflectionQuestion, str]) -> dict[str, str]:
-    """Field errors for a submission, keyed by block id; empty when it can be saved."""
-    if not answers:
-        return {BLOCK_IDS[ReflectionQuestion.SAID_WELL]: BOTH_EMPTY}
-    return {BLOCK_IDS[q]: TOO_LONG for q, text in answers.items() if len(text) > ANSWER_MAX}
