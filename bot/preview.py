@@ -1,8 +1,9 @@
 """`interview-bot preview`: the DMs a sample interview would get, and when, in local time.
 
 No Slack and no database: the pure `plan` runs against an outbox kept in memory, reconciled
-the way the bot's reconciler does it, and a dispatcher that sends every nudge the moment it
-is due. The tests of the rules drive the same `Simulation` with scripted button presses.
+with the bot's own decisions (bot.coach.schedule.reconcile_changes), and a dispatcher that
+sends every nudge the moment it is due. The tests of the rules drive the same `Simulation`
+with scripted button presses.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import FixedClock
-from bot.coach.calendar import PersonHours, at_local
+from bot.coach.calendar import PersonHours, at_local, is_working_day
+from bot.coach.deliveries import follow_up_number
+from bot.coach.interview_form import MAX_AGE
 from bot.coach.playbook import (
     Contact,
     History,
@@ -30,7 +33,17 @@ from bot.coach.playbook import (
     reminded_follow_up,
 )
 from bot.coach.playbook_rules import Playbook, PlaybookError, load_playbook
-from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.coach.press_keys import CONTACT_OF, press_key
+from bot.coach.schedule import ChangeKind, Key, reconcile_changes
+from bot.domain import (
+    ContactKind,
+    InterviewFormat,
+    InterviewStatus,
+    NudgeKind,
+    NudgeStatus,
+    ReflectionQuestion,
+)
+from bot.zones import UTC_ZONE
 
 DEFAULT_TZ = "America/New_York"
 DEFAULT_HOUR = 10
@@ -38,8 +51,9 @@ DEFAULT_HOUR = 10
 # gets here is a bug in the rules, not a long schedule.
 MAX_DELIVERIES = 200
 
-Key = tuple[NudgeKind, int]
 Press = Callable[["Simulation"], None]
+# The button each contact is logged by, to key a press the way bot.coach.choices keys it.
+_CHOICE_OF = {contact: choice for choice, contact in CONTACT_OF.items()}
 
 
 class PreviewError(Exception):
@@ -54,14 +68,21 @@ class Delivered:
     sequence: int
     at: datetime
 
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.sequence)
+
 
 class Simulation:
     """One interview's outbox in memory, on a FixedClock that jumps from nudge to nudge.
 
-    Reconciling follows bot.coach.schedule.reconcile: insert what is planned and missing,
-    move pending rows, revive cancelled ones, cancel pending rows no longer planned; sent
-    rows are history. Each delivery is claimed, reconciled, marked sent, reconciled again,
-    as the dispatcher and mark_sent do it.
+    Reconciling applies bot.coach.schedule.reconcile_changes, as the bot's reconciler does:
+    insert what is planned and missing, move pending rows, revive cancelled ones, cancel
+    pending rows no longer planned; sent rows are history. A delivery is claimed, then
+    marked sent and reconciled, as the dispatcher and mark_sent do it. In between it is
+    reconciled once more, on purpose: the dispatcher takes no such step, but a press landing
+    while the DM is in flight does, and must leave the claimed nudge as it is (the property
+    tests check every plan made, this one included).
     """
 
     def __init__(
@@ -79,6 +100,7 @@ class Simulation:
         self.rows: dict[Key, NudgeRecord] = {}
         self.contacts: list[Contact] = []
         self.delivered: list[Delivered] = []
+        self._pressed: set[str] = set()  # the presses' once-only keys, as choices.py keeps them
         self._presses: list[tuple[datetime, int, Press]] = []  # a heap: (when, order, press)
         self._order = itertools.count()  # scheduled earlier goes first among equal times
         self.reconcile()
@@ -96,16 +118,10 @@ class Simulation:
 
     def reconcile(self) -> tuple[PlannedNudge, ...]:
         planned = self.plan()
-        for nudge in planned:
-            row = self.rows.get(nudge.key)
-            if row is None or row.status in (NudgeStatus.PENDING, NudgeStatus.CANCELLED):
-                self.rows[nudge.key] = NudgeRecord(
-                    nudge.kind, nudge.sequence, NudgeStatus.PENDING, nudge.due_at
-                )
-        wanted = {nudge.key for nudge in planned}
-        for key, row in self.rows.items():
-            if row.status is NudgeStatus.PENDING and key not in wanted:
-                self.rows[key] = dataclasses.replace(row, status=NudgeStatus.CANCELLED)
+        for change in reconcile_changes(self.rows, planned):
+            cancel = change.kind is ChangeKind.CANCEL
+            status = NudgeStatus.CANCELLED if cancel else NudgeStatus.PENDING
+            self.rows[change.key] = NudgeRecord(*change.key, status, change.due_at)
         return planned
 
     def pending(self) -> list[NudgeRecord]:
@@ -124,7 +140,7 @@ class Simulation:
         self.clock.set(at)
         key = (row.kind, row.sequence)
         self.rows[key] = dataclasses.replace(row, status=NudgeStatus.CLAIMED)
-        self.reconcile()
+        self.reconcile()  # the in-flight probe (see the class's docstring)
         self.rows[key] = dataclasses.replace(row, status=NudgeStatus.SENT, sent_at=at)
         self.reconcile()
         delivered = Delivered(row.kind, row.sequence, at)
@@ -172,16 +188,42 @@ class Simulation:
 
     # -- the person's buttons ----------------------------------------------------------------
 
-    def press(self, kind: ContactKind, *, until: datetime | None = None) -> None:
+    def press(
+        self, kind: ContactKind, *, on: Key | None = None, until: datetime | None = None
+    ) -> bool:
+        """Press the button that logs `kind` on the DM `on` (by default the latest one the
+        person got); False when that press was already recorded, as the bot keeps it once.
+        """
+        if not self._first_press(kind, on):
+            return False
         self.contacts.append(Contact(kind, self.clock.now(), until))
         self.reconcile()
+        return True
 
-    def snooze(self, days: int) -> None:
-        self.press(ContactKind.SNOOZED, until=self.clock.now() + timedelta(days=days))
+    def snooze(self, days: int, *, on: Key | None = None) -> bool:
+        until = self.clock.now() + timedelta(days=days)
+        return self.press(ContactKind.SNOOZED, on=on, until=until)
+
+    def _first_press(self, kind: ContactKind, on: Key | None) -> bool:
+        """Whether this press is new, by bot.coach.press_keys' key: once per interview,
+        "Follow-up sent" once per follow-up, "Snooze" once per message."""
+        if on is None and self.delivered:
+            on = self.delivered[-1].key
+        key = press_key(
+            _CHOICE_OF[kind],
+            interview_id=0,  # one interview
+            nudge_id=list(self.rows).index(on) if on in self.rows else -1,
+            follow_up_number=follow_up_number(*on) if on else 0,
+        )
+        if key in self._pressed:
+            return False
+        if key is not None:
+            self._pressed.add(key)
+        return True
 
     def close(self, *, heard_back: bool) -> None:
         """Heard back (any outcome) or Stop reminders: the interview closes."""
-        if heard_back:
+        if heard_back and self._first_press(ContactKind.HEARD_BACK, None):
             self.contacts.append(Contact(ContactKind.HEARD_BACK, self.clock.now()))
         self.facts = dataclasses.replace(self.facts, status=InterviewStatus.CLOSED)
         self.reconcile()
@@ -219,11 +261,17 @@ def parse_zone(name: str) -> ZoneInfo:
 
 def parse_local_time(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text.strip().replace(" ", "T", 1)).replace(tzinfo=None)
+        parsed = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
     except ValueError:
         raise PreviewError(
             f"--at {text!r} is not a local date and time like 2026-12-01T10:00"
         ) from None
+    if parsed.tzinfo is not None:
+        raise PreviewError(
+            f"--at {text!r} has a UTC offset or zone: give the local time alone, "
+            "and the zone with --tz"
+        )
+    return parsed
 
 
 def parse_timeline(text: str) -> date | None:
@@ -237,11 +285,23 @@ def parse_timeline(text: str) -> date | None:
 
 def parse_waking(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", text)
-    if match:
-        start, end = int(match[1]), int(match[2])
-        if 0 <= start < end <= 24:
-            return start, end
-    raise PreviewError(f"--waking {text!r} is not a range of hours like 8-20 (0 to 24)")
+    try:
+        hours = PersonHours(UTC_ZONE, int(match[1]), int(match[2])) if match else None
+    except ValueError:  # PersonHours checks the range
+        hours = None
+    if hours is None:
+        raise PreviewError(f"--waking {text!r} is not a range of hours like 8-20 (0 to 24)")
+    return hours.waking_start_hour, hours.waking_end_hour
+
+
+def parse_logged_after(minutes: int) -> timedelta:
+    """As the log form allows: an interview logged at most MAX_AGE after it happened."""
+    most = int(MAX_AGE.total_seconds()) // 60
+    if not 0 <= minutes <= most:
+        raise PreviewError(
+            f"--logged-after {minutes} is not 0 to {most} minutes ({MAX_AGE.days} days)"
+        )
+    return timedelta(minutes=minutes)
 
 
 def parse_playbook_path(path: str) -> Playbook:
@@ -251,20 +311,24 @@ def parse_playbook_path(path: str) -> Playbook:
         raise PreviewError(f"--playbook {exc}") from None
 
 
-def next_weekday_at(now: datetime, tz: ZoneInfo, hour: int = DEFAULT_HOUR) -> datetime:
-    """The first Monday-to-Friday `hour`:00 in `tz` after `now`, as local wall time."""
+def next_working_day_at(
+    now: datetime, tz: ZoneInfo, hour: int = DEFAULT_HOUR, *, weekday: int | None = None
+) -> datetime:
+    """The first `hour`:00 in `tz` after `now` on a working day (on that `weekday`, Monday
+    being 0, when given), as a UTC instant."""
     day = now.astimezone(tz).date()
     while True:
         candidate = at_local(day, hour, tz)
-        if candidate > now and day.weekday() < 5:
-            return candidate.astimezone(tz).replace(tzinfo=None)
+        wanted = is_working_day(day) and weekday in (None, day.weekday())
+        if candidate > now and wanted:
+            return candidate
         day += timedelta(days=1)
 
 
 def simulate(options: PreviewOptions, now: datetime) -> tuple[Simulation, datetime]:
     """Play the options' interview to its end; also returns when the interview was (UTC)."""
     tz = options.tz
-    local = options.at or next_weekday_at(now, tz)
+    local = options.at or next_working_day_at(now, tz).astimezone(tz).replace(tzinfo=None)
     # Through the zone's rules (fold=0), as the log form does with a wall time.
     happened = local.replace(tzinfo=tz).astimezone(UTC)
     if options.timeline is not None and options.timeline < local.date():
@@ -291,11 +355,9 @@ def _person_pressing(options: PreviewOptions) -> Callable[[Simulation, Delivered
         kind = delivered.kind
         if kind is NudgeKind.THANK_YOU and options.emails_sent:
             simulation.press(ContactKind.THANK_YOU_EMAIL)
-        facts = simulation.facts
-        card_open = card_advised(facts.format, facts.traditional_org) and not (
-            simulation.history.has(ContactKind.THANK_YOU_CARD)
-        )
-        if kind in (NudgeKind.THANK_YOU, NudgeKind.CARD) and options.cards_mailed and card_open:
+        # The button is there only where a card is advised; pressed once, it stays pressed.
+        card = card_advised(simulation.facts.format, simulation.facts.traditional_org)
+        if kind in (NudgeKind.THANK_YOU, NudgeKind.CARD) and options.cards_mailed and card:
             simulation.press(ContactKind.THANK_YOU_CARD)
         if kind in (NudgeKind.FOLLOW_UP, NudgeKind.REMINDER) and options.follow_ups_sent:
             simulation.press(ContactKind.FOLLOW_UP)
@@ -361,7 +423,8 @@ def summary(delivered: Delivered, facts: InterviewFacts, playbook: Playbook) -> 
     if kind is NudgeKind.DISTANCE:
         return first_sentence(texts.distance)
     if kind is NudgeKind.REFLECTION:
-        return f"{first_sentence(texts.reflection_intro)} Asks the 2 reflection questions."
+        asks = f"Asks the {len(ReflectionQuestion)} reflection questions."
+        return f"{first_sentence(texts.reflection_intro)} {asks}"
     if kind is NudgeKind.THANK_YOU:
         card = card_advised(facts.format, facts.traditional_org)
         extra = " Also a thank-you card by mail." if card else ""

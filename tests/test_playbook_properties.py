@@ -32,7 +32,7 @@ from bot.coach.playbook import (
 from bot.coach.playbook_rules import Playbook, default_playbook
 from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 from bot.preview import Delivered, Simulation
-from tests.test_playbook_table import PRESSES
+from tests.test_playbook_table import PRESSES, pressing
 
 ZONES = [
     "America/Los_Angeles",
@@ -309,7 +309,7 @@ def test_rules_hold_whatever_the_person_presses(case: Case, data: st.DataObject)
         ),
         label="random presses (minutes after logging, button)",
     ):
-        simulation.schedule(start + timedelta(minutes=offset), PRESSES[name])
+        simulation.schedule(start + timedelta(minutes=offset), pressing(name))
 
     def respond(sim: Simulation, delivered: Delivered) -> None:
         buttons = BUTTONS[delivered.kind]
@@ -319,7 +319,7 @@ def test_rules_hold_whatever_the_person_presses(case: Case, data: st.DataObject)
             st.lists(st.tuples(a_while, st.sampled_from(buttons)), max_size=2),
             label=f"presses on {delivered.kind.value} {delivered.sequence}",
         ):
-            sim.schedule(delivered.at + delay, PRESSES[name])
+            sim.schedule(delivered.at + delay, pressing(name, delivered))
 
     simulation.run(respond)
 
@@ -408,7 +408,8 @@ def test_weekly_follow_ups_keep_their_weekday(zone: str, data: st.DataObject, la
         local = delivered.at.astimezone(tz)
         midnight = at_local(local.date() + timedelta(days=1), 0, tz)
         share = data.draw(st.floats(0, 0.999), label=f"press after follow-up {delivered.sequence}")
-        sim.schedule(delivered.at + (midnight - delivered.at) * share, PRESSES["follow-up sent"])
+        pressed_at = delivered.at + (midnight - delivered.at) * share
+        sim.schedule(pressed_at, pressing("follow-up sent", delivered))
 
     simulation.run(respond)
 

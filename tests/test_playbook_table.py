@@ -20,8 +20,16 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.coach.calendar import PersonHours, is_waking, next_waking
-from bot.coach.playbook import History, InterviewFacts, plan, reminded_follow_up
+from bot.coach.playbook import (
+    History,
+    InterviewFacts,
+    NudgeRecord,
+    PlannedNudge,
+    plan,
+    reminded_follow_up,
+)
 from bot.coach.playbook_rules import default_playbook
+from bot.coach.schedule import Change, ChangeKind, Key, reconcile_changes
 from bot.domain import ContactKind, InterviewFormat, NudgeKind, NudgeStatus
 from bot.preview import Delivered, Simulation
 
@@ -31,23 +39,24 @@ PHONE, VIDEO, IN_PERSON = (
     InterviewFormat.VIDEO,
     InterviewFormat.IN_PERSON,
 )
-Press = Callable[[Simulation], None]
+# A button pressed on a DM (its key; None: the latest DM the person got).
+Button = Callable[[Simulation, Key | None], object]
 
 
-def _press(kind: ContactKind) -> Press:
-    return lambda simulation: simulation.press(kind)
+def _press(kind: ContactKind) -> Button:
+    return lambda simulation, on: simulation.press(kind, on=on)
 
 
-def _snooze(days: int) -> Press:
-    return lambda simulation: simulation.snooze(days)
+def _snooze(days: int) -> Button:
+    return lambda simulation, on: simulation.snooze(days, on=on)
 
 
-def _close(heard_back: bool) -> Press:
-    return lambda simulation: simulation.close(heard_back=heard_back)
+def _close(heard_back: bool) -> Button:
+    return lambda simulation, _on: simulation.close(heard_back=heard_back)
 
 
 # The buttons, as the coach records them (bot.coach.choices does the same with real rows).
-PRESSES: dict[str, Press] = {
+PRESSES: dict[str, Button] = {
     "email sent": _press(ContactKind.THANK_YOU_EMAIL),
     "card mailed": _press(ContactKind.THANK_YOU_CARD),
     "skip": _press(ContactKind.THANK_YOU_SKIPPED),
@@ -58,6 +67,11 @@ PRESSES: dict[str, Press] = {
     "heard back": _close(heard_back=True),
     "stop reminders": _close(heard_back=False),
 }
+
+
+def pressing(button: str, on: Delivered | None = None) -> Callable[[Simulation], None]:
+    """The person pressing `button` on the DM `on` (None: the latest they got)."""
+    return lambda simulation: PRESSES[button](simulation, on.key if on else None)
 
 
 def label(delivered: Delivered) -> str:
@@ -475,7 +489,7 @@ def play(row: Row) -> Simulation:
 
     def respond(sim: Simulation, delivered: Delivered) -> None:
         for delay, button in row.presses.get(label(delivered), ()):
-            sim.schedule(delivered.at + delay, PRESSES[button])
+            sim.schedule(delivered.at + delay, pressing(button, delivered))
 
     simulation.run(respond)
     return simulation
@@ -553,6 +567,45 @@ def test_only_the_next_follow_up_is_planned_ahead() -> None:
         (NudgeKind.FOLLOW_UP, 1): NudgeStatus.SENT,
         (NudgeKind.FOLLOW_UP, 2): NudgeStatus.PENDING,
     }
+
+
+def test_reconcile_changes_leaves_history_and_keeps_a_retry_wait() -> None:
+    """The decisions the database reconciler and the Simulation share."""
+    at = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    hours = [at + timedelta(hours=n) for n in range(6)]
+    kinds = NudgeKind
+    rows = {
+        (kinds.DISTANCE, 0): NudgeRecord(kinds.DISTANCE, 0, NudgeStatus.SENT, hours[0]),
+        (kinds.REFLECTION, 0): NudgeRecord(kinds.REFLECTION, 0, NudgeStatus.PENDING, hours[0]),
+        (kinds.THANK_YOU, 0): NudgeRecord(kinds.THANK_YOU, 0, NudgeStatus.PENDING, hours[3]),
+        (kinds.REMINDER, 101): NudgeRecord(kinds.REMINDER, 101, NudgeStatus.PENDING, hours[0]),
+        (kinds.CARD, 0): NudgeRecord(kinds.CARD, 0, NudgeStatus.CANCELLED, hours[0]),
+        (kinds.FOLLOW_UP, 1): NudgeRecord(kinds.FOLLOW_UP, 1, NudgeStatus.CLAIMED, hours[0]),
+        (kinds.CHECK_IN, 0): NudgeRecord(kinds.CHECK_IN, 0, NudgeStatus.PENDING, hours[0]),
+    }
+    planned = [
+        PlannedNudge(hours[1], kinds.DISTANCE, 0),  # sent: history stays as it was
+        PlannedNudge(hours[1], kinds.REFLECTION, 0),  # pending: moved
+        PlannedNudge(hours[2], kinds.THANK_YOU, 0),  # put off to 3h: keeps its wait
+        PlannedNudge(hours[5], kinds.REMINDER, 101),  # put off to 0h: moved later
+        PlannedNudge(hours[4], kinds.CARD, 0),  # cancelled, planned again: revived
+        PlannedNudge(hours[5], kinds.FOLLOW_UP, 2),  # no row: inserted
+    ]  # the claimed follow-up 1 is not planned, yet left be; the check-in is cancelled
+
+    put_off = {(kinds.THANK_YOU, 0), (kinds.REMINDER, 101)}
+    changes = reconcile_changes(rows, planned, put_off=put_off)
+
+    assert changes == [
+        Change(ChangeKind.MOVE, (kinds.REFLECTION, 0), hours[1]),
+        Change(ChangeKind.MOVE, (kinds.REMINDER, 101), hours[5]),
+        Change(ChangeKind.REVIVE, (kinds.CARD, 0), hours[4]),
+        Change(ChangeKind.INSERT, (kinds.FOLLOW_UP, 2), hours[5]),
+        Change(ChangeKind.CANCEL, (kinds.CHECK_IN, 0), hours[0]),
+    ]
+    # Without the dispatcher's wait, the thank-you moves to its planned time.
+    assert Change(ChangeKind.MOVE, (kinds.THANK_YOU, 0), hours[2]) in reconcile_changes(
+        rows, planned
+    )
 
 
 def test_a_nudge_whose_window_passed_before_it_was_planned_is_left_out() -> None:

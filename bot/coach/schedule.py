@@ -3,12 +3,18 @@
 It runs after every change to an interview, inside the change's own transaction. It inserts
 the missing nudges, moves or cancels pending ones, and revives nudges it cancelled earlier.
 Nudges already sent, failed or in flight stay as they are. Running it twice changes nothing.
+What to change is decided by the pure `reconcile_changes`, which bot.preview's in-memory
+outbox applies as well.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
@@ -16,10 +22,68 @@ from sqlalchemy.orm import Session
 from bot.coach.calendar import PersonHours
 from bot.coach.playbook import Contact, History, InterviewFacts, NudgeRecord, PlannedNudge, plan
 from bot.coach.playbook_rules import Playbook
-from bot.domain import NudgeStatus
+from bot.domain import NudgeKind, NudgeStatus
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge, SlackUser
 from bot.zones import known_zone
+
+Key = tuple[NudgeKind, int]  # a nudge's kind and sequence: one row per interview and key
+
+
+class ChangeKind(StrEnum):
+    INSERT = "insert"  # planned, and no row yet
+    MOVE = "move"  # pending, now due at another time
+    REVIVE = "revive"  # cancelled earlier, planned again
+    CANCEL = "cancel"  # pending, no longer planned
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    key: Key
+    due_at: datetime  # when the row is due from now on (CANCEL: as it was)
+
+
+class RowState(Protocol):
+    """What the decisions read of a nudge row: a NudgeRecord, or the stored Nudge."""
+
+    @property
+    def status(self) -> NudgeStatus: ...
+
+    @property
+    def due_at(self) -> datetime: ...
+
+
+def reconcile_changes(
+    rows: Mapping[Key, RowState],
+    planned: Iterable[PlannedNudge],
+    *,
+    put_off: Collection[Key] = (),
+) -> list[Change]:
+    """What makes `rows` match `planned`; sent, failed and claimed rows are never changed.
+
+    `put_off` names pending rows the dispatcher put off after a failed try (a 429's
+    Retry-After, a 5xx's backoff): they keep their later due time rather than move earlier.
+    """
+    planned = tuple(planned)
+    changes = []
+    for nudge in planned:
+        row = rows.get(nudge.key)
+        if row is None:
+            changes.append(Change(ChangeKind.INSERT, nudge.key, nudge.due_at))
+        elif row.status is NudgeStatus.PENDING:
+            due_at = max(row.due_at, nudge.due_at) if nudge.key in put_off else nudge.due_at
+            if due_at != row.due_at:
+                changes.append(Change(ChangeKind.MOVE, nudge.key, due_at))
+        elif row.status is NudgeStatus.CANCELLED:
+            changes.append(Change(ChangeKind.REVIVE, nudge.key, nudge.due_at))
+    wanted = {nudge.key for nudge in planned}
+    changes.extend(
+        Change(ChangeKind.CANCEL, key, row.due_at)
+        for key, row in rows.items()
+        if row.status is NudgeStatus.PENDING and key not in wanted
+    )
+    return changes
 
 
 @dataclass(frozen=True)
@@ -97,44 +161,39 @@ def reconcile(
     """
     rows, planned = planned_for(session, interview, now, playbook)
     by_key = {(row.kind, row.sequence): row for row in rows}
-    inserted = moved = revived = cancelled = 0
-    for nudge in planned:
-        row = by_key.get(nudge.key)
-        if row is None:
+    # The dispatcher records why it put a pending nudge off in last_error.
+    put_off = {key for key, row in by_key.items() if row.last_error is not None}
+    changes = reconcile_changes(by_key, planned, put_off=put_off)
+    for change in changes:
+        if change.kind is ChangeKind.INSERT:
+            kind, sequence = change.key
             session.add(
                 Nudge(
                     interview_id=interview.id,
-                    kind=nudge.kind,
-                    sequence=nudge.sequence,
-                    due_at=nudge.due_at,
+                    kind=kind,
+                    sequence=sequence,
+                    due_at=change.due_at,
                     status=NudgeStatus.PENDING,
                     attempts=0,
                     created_at=now,
                 )
             )
-            inserted += 1
-        elif row.status is NudgeStatus.PENDING and row.due_at != _due_at(row, nudge):
-            row.due_at = _due_at(row, nudge)
-            moved += 1
-        elif row.status is NudgeStatus.CANCELLED:
-            _rearm(row, nudge.due_at)
-            revived += 1
-    wanted = {nudge.key for nudge in planned}
-    for row in rows:
-        if row.status is NudgeStatus.PENDING and (row.kind, row.sequence) not in wanted:
+        elif change.kind is ChangeKind.MOVE:
+            by_key[change.key].due_at = change.due_at
+        elif change.kind is ChangeKind.REVIVE:
+            _rearm(by_key[change.key], change.due_at)
+        else:
+            row = by_key[change.key]
             row.status = NudgeStatus.CANCELLED
             row.lease_until = None
-            cancelled += 1
     session.flush()
-    return ReconcileReport(inserted=inserted, moved=moved, cancelled=cancelled, revived=revived)
-
-
-def _due_at(row: Nudge, nudge: PlannedNudge) -> datetime:
-    """As planned, but never earlier than the dispatcher put it off to after a failed try
-    (it records why in last_error): a 429's Retry-After, or a 5xx's backoff."""
-    if row.last_error is not None and row.due_at > nudge.due_at:
-        return row.due_at
-    return nudge.due_at
+    counts = Counter(change.kind for change in changes)
+    return ReconcileReport(
+        inserted=counts[ChangeKind.INSERT],
+        moved=counts[ChangeKind.MOVE],
+        cancelled=counts[ChangeKind.CANCEL],
+        revived=counts[ChangeKind.REVIVE],
+    )
 
 
 def _rearm(row: Nudge, due_at: datetime) -> None:
