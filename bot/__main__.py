@@ -7,11 +7,16 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError
 from bot.store.db import Database
+
+if TYPE_CHECKING:
+    from bot.coach.playbook_rules import Playbook
 
 
 def _fail(message: str) -> int:
@@ -72,26 +77,38 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _database_url_from_env() -> str | None:
-    from pydantic import ValidationError
+    from bot.config import Settings
+
+    url = _setting_from_env("DATABASE_URL")
+    if url is not None:
+        try:
+            Settings._database_url_parses(url)
+        except ValueError as exc:
+            raise ConfigError(f"DATABASE_URL is not valid: {exc}") from None
+    return url
+
+
+def _setting_from_env(name: str) -> str | None:
+    """One setting from the environment or .env, where Settings reads it, without needing
+    the others (a fresh machine has no Slack tokens yet); empty or blank is unset, as
+    Settings takes PLAYBOOK_PATH."""
+    from pydantic import create_model
     from pydantic_settings import BaseSettings, SettingsConfigDict
 
-    from bot.config import ENV_FILE, Settings, unreadable_env_file
+    from bot.config import ENV_FILE, unreadable_env_file
 
-    class DatabaseOnly(BaseSettings):
+    class Environment(BaseSettings):
         model_config = SettingsConfigDict(
-            env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore"
+            env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
         )
-        database_url: str | None = None
 
+    field = name.lower()
+    one = create_model(f"Only{name}", __base__=Environment, **{field: (str | None, None)})
     try:
-        url = DatabaseOnly().database_url
-        if url is not None:
-            Settings._database_url_parses(url)
-    except (UnicodeDecodeError, OSError) as exc:  # before ValueError: the file is the problem
+        value = getattr(one(), field)
+    except (UnicodeDecodeError, OSError) as exc:
         raise ConfigError(unreadable_env_file(exc, ENV_FILE)) from None
-    except (ValidationError, ValueError) as exc:
-        raise ConfigError(f"DATABASE_URL is not valid: {exc}") from None
-    return url
+    return value if value and value.strip() else None
 
 
 def _redacted(url: str) -> str:
@@ -120,7 +137,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         PreviewError,
         PreviewOptions,
         parse_local_time,
-        parse_playbook_path,
+        parse_logged_after,
         parse_timeline,
         parse_waking,
         parse_zone,
@@ -128,7 +145,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
     )
 
     try:
-        playbook_path = args.playbook or _playbook_path_from_env()
         options = PreviewOptions(
             format=InterviewFormat(args.format),
             traditional=args.traditional,
@@ -136,9 +152,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
             direct=args.direct,
             tz=parse_zone(args.tz),
             at=parse_local_time(args.at) if args.at else None,
-            logged_after=_minutes(args.logged_after),
+            logged_after=parse_logged_after(args.logged_after),
             waking=parse_waking(args.waking),
-            playbook=parse_playbook_path(playbook_path) if playbook_path else None,
+            playbook=_preview_playbook(args.playbook),
             emails_sent=args.emails_sent,
             cards_mailed=args.cards_mailed,
             follow_ups_sent=args.follow_ups_sent,
@@ -151,30 +167,22 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
-def _minutes(value: int) -> timedelta:
-    from bot.preview import PreviewError
+def _preview_playbook(flag: str | None) -> Playbook | None:
+    """--playbook's playbook; else PLAYBOOK_PATH's, a bad one reported as `run` reports it;
+    else None, the built-in one."""
+    from bot.preview import parse_playbook_path
 
-    if not 0 <= value <= 90 * 24 * 60:
-        raise PreviewError(f"--logged-after {value} is not 0 to 129600 minutes (90 days)")
-    return timedelta(minutes=value)
+    if flag:
+        return parse_playbook_path(flag)
+    path = _setting_from_env("PLAYBOOK_PATH")
+    if path is None:
+        return None
+    from bot.app import configured_playbook
+    from bot.config import Settings
 
-
-def _playbook_path_from_env() -> str | None:
-    """PLAYBOOK_PATH from the environment or .env, without needing the Slack tokens."""
-    from pydantic_settings import BaseSettings, SettingsConfigDict
-
-    from bot.config import ENV_FILE, unreadable_env_file
-
-    class PlaybookOnly(BaseSettings):
-        model_config = SettingsConfigDict(
-            env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore"
-        )
-        playbook_path: str | None = None
-
-    try:
-        return (PlaybookOnly().playbook_path or "").strip() or None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise ConfigError(unreadable_env_file(exc, ENV_FILE)) from None
+    # Settings without validation: configured_playbook reads only the path, and the preview
+    # needs no Slack tokens.
+    return configured_playbook(Settings.model_construct(playbook_path=Path(path)))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,15 +208,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--speedup", type=float, default=None, help="overrides CLOCK_SPEEDUP")
     demo.set_defaults(func=cmd_demo)
 
+    _add_preview(sub)
+    return parser
+
+
+def _add_preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.domain import InterviewFormat
+    from bot.preview import PreviewOptions
+
+    defaults = PreviewOptions()  # in DEFAULT_TZ
     preview = sub.add_parser(
         "preview",
         help="print the DMs a sample interview would get, in local time (no Slack, no database)",
     )
     preview.add_argument(
         "--format",
-        choices=["phone_screen", "video", "in_person"],
-        default="video",
-        help="the interview's format (default: video)",
+        choices=[f.value for f in InterviewFormat],
+        default=defaults.format.value,
+        help="the interview's format (default: %(default)s)",
     )
     preview.add_argument(
         "--traditional", action="store_true", help="a more traditional organization"
@@ -223,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--direct", action="store_true", help="OK to follow up with the hiring manager directly"
     )
     preview.add_argument(
-        "--tz", default="America/New_York", help="IANA time zone (default: America/New_York)"
+        "--tz", default=defaults.tz.key, help="IANA time zone (default: %(default)s)"
     )
     preview.add_argument(
         "--at",
@@ -233,12 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument(
         "--logged-after",
         type=int,
-        default=0,
+        default=defaults.logged_after // timedelta(minutes=1),
         metavar="MINUTES",
-        help="how long after the interview it is logged (default: 0)",
+        help="how long after the interview it is logged (default: %(default)s)",
     )
+    start, end = defaults.waking
     preview.add_argument(
-        "--waking", default="8-20", metavar="START-END", help="waking hours (default: 8-20)"
+        "--waking",
+        default=f"{start}-{end}",
+        metavar="START-END",
+        help="waking hours (default: %(default)s)",
     )
     preview.add_argument(
         "--playbook", metavar="PATH", help="a playbook file (default: PLAYBOOK_PATH, or built-in)"
@@ -256,7 +277,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-going", action="store_true", help='press "Keep going" at the check-in'
     )
     preview.set_defaults(func=cmd_preview)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url_empty_is_default(cls, value: Any) -> Any:
+        # `DATABASE_URL=` left blank means "the default", as migrate reads it too.
+        return DEFAULT_DATABASE_URL if isinstance(value, str) and not value.strip() else value
+
     @field_validator("database_url")
     @classmethod
     def _database_url_parses(cls, value: str) -> str:

@@ -278,3 +278,13 @@ def test_env_example_values_are_valid_settings() -> None:
     settings = load_settings(_env_file=example)
     assert settings.socket_mode is False
     assert settings.port == 3000
+
+
+def test_a_blank_database_url_means_the_default_sqlite_file() -> None:
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-1",
+        slack_signing_secret="s",
+        database_url="  ",
+    )
+    assert settings.database_url == DEFAULT_DATABASE_URL

@@ -7,18 +7,24 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import FixedClock
+from bot.coach.calendar import PersonHours
+from bot.coach.playbook import InterviewFacts
 from bot.coach.playbook_rules import DEFAULT_PLAYBOOK, default_playbook
-from bot.domain import InterviewFormat
+from bot.domain import ContactKind, InterviewFormat, NudgeKind
 from bot.preview import (
     PreviewError,
     PreviewOptions,
+    Simulation,
     first_sentence,
-    next_weekday_at,
+    next_working_day_at,
     parse_local_time,
+    parse_logged_after,
     parse_playbook_path,
     parse_timeline,
     parse_waking,
@@ -180,7 +186,13 @@ def test_waking_hours_and_a_replacement_playbook(tmp_path: Path) -> None:
 def test_the_default_interview_is_the_next_weekday_at_ten(
     now: datetime, expected: datetime
 ) -> None:
-    assert next_weekday_at(now, LA) == expected
+    assert next_working_day_at(now, LA) == expected.replace(tzinfo=LA).astimezone(UTC)
+
+
+def test_the_next_working_day_can_be_a_given_weekday() -> None:
+    # Thursday 10:00 in Los Angeles: the next Tuesday 10:00 is five days on.
+    tuesday = next_working_day_at(NOW, LA, 10, weekday=1)
+    assert tuesday == datetime(2026, 12, 1, 10, 0, tzinfo=LA).astimezone(UTC)
 
 
 def test_without_at_the_interview_is_the_next_weekday_at_ten() -> None:
@@ -198,10 +210,16 @@ def test_without_at_the_interview_is_the_next_weekday_at_ten() -> None:
         (parse_timeline, "next week", "--timeline 'next week' is not a date"),
         (parse_waking, "20-8", "--waking '20-8' is not a range of hours"),
         (parse_waking, "8-25", "--waking '8-25' is not a range of hours"),
+        (parse_waking, "8 to 20", "--waking '8 to 20' is not a range of hours"),
+        (parse_logged_after, -1, "--logged-after -1 is not 0 to 129600 minutes (90 days)"),
+        (parse_logged_after, 129601, "--logged-after 129601 is not 0 to 129600 minutes"),
+        # An offset or zone would be silently dropped: the zone is --tz's alone.
+        (parse_local_time, "2026-12-01T10:00+02:00", "--at '2026-12-01T10:00+02:00' has a UTC"),
+        (parse_local_time, "2026-12-01T18:00Z", "--at '2026-12-01T18:00Z' has a UTC offset"),
     ],
 )
 def test_bad_options_are_one_line_naming_the_option(
-    parse: Callable[[str], object], text: str, message: str
+    parse: Callable[[Any], object], text: object, message: str
 ) -> None:
     with pytest.raises(PreviewError) as caught:
         parse(text)
@@ -221,6 +239,8 @@ def test_parsers_accept_what_they_document() -> None:
     assert parse_local_time("2026-12-01 10:00") == TUESDAY_10
     assert parse_local_time("2026-12-01T10:00") == TUESDAY_10
     assert parse_waking("0-24") == (0, 24)
+    assert parse_waking(" 8 - 20 ") == (8, 20)
+    assert parse_logged_after(129600) == timedelta(days=90)
     assert parse_zone("Pacific/Chatham").key == "Pacific/Chatham"
 
 
@@ -235,6 +255,56 @@ def test_summaries_are_the_first_sentence_without_markup() -> None:
         first_sentence(texts.reminder)
         == "You asked me to bring this back: time for that follow-up."
     )
+
+
+def direct_simulation() -> Simulation:
+    happened = TUESDAY_10.replace(tzinfo=LA).astimezone(UTC)
+    facts = InterviewFacts(
+        format=InterviewFormat.IN_PERSON,
+        traditional_org=True,
+        happened_at=happened,
+        logged_at=happened,
+        employer_timeline=None,
+        direct_contact_ok=True,
+    )
+    return Simulation(facts, PersonHours(LA), default_playbook(), FixedClock(happened))
+
+
+def test_presses_are_kept_once_as_the_bot_keeps_them() -> None:
+    simulation = direct_simulation()
+    thank_you = (NudgeKind.THANK_YOU, 0)
+    simulation.run_until(datetime(2026, 12, 1, 21, 0, tzinfo=UTC))  # 13:00: thank-you sent
+
+    # Once per interview, whichever message it is pressed on.
+    assert simulation.press(ContactKind.THANK_YOU_CARD, on=thank_you)
+    assert not simulation.press(ContactKind.THANK_YOU_CARD, on=(NudgeKind.CARD, 0))
+    assert simulation.press(ContactKind.THANK_YOU_EMAIL)  # on the latest DM: the thank-you
+    assert not simulation.press(ContactKind.THANK_YOU_EMAIL, on=thank_you)
+
+    # "Follow-up sent" once per follow-up; "Snooze" once per message.
+    simulation.run_until(datetime(2026, 12, 16, 18, 0, tzinfo=UTC))  # follow-ups 1 and 2 sent
+    first, second = (NudgeKind.FOLLOW_UP, 1), (NudgeKind.FOLLOW_UP, 2)
+    assert {d.key for d in simulation.delivered} >= {thank_you, first, second}
+    assert simulation.press(ContactKind.FOLLOW_UP, on=first)
+    assert not simulation.press(ContactKind.FOLLOW_UP, on=first)
+    assert simulation.press(ContactKind.FOLLOW_UP, on=second)
+    assert simulation.snooze(1, on=second)
+    assert not simulation.snooze(3, on=second)
+
+    kinds = [contact.kind for contact in simulation.contacts]
+    assert kinds.count(ContactKind.THANK_YOU_CARD) == 1
+    assert kinds.count(ContactKind.THANK_YOU_EMAIL) == 1
+    assert kinds.count(ContactKind.FOLLOW_UP) == 2
+    assert kinds.count(ContactKind.SNOOZED) == 1
+
+
+def test_heard_back_is_kept_once() -> None:
+    simulation = direct_simulation()
+    simulation.close(heard_back=True)
+    simulation.close(heard_back=True)
+
+    assert [c.kind for c in simulation.contacts] == [ContactKind.HEARD_BACK]
+    assert simulation.closed
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -289,6 +359,10 @@ def test_the_command_defaults_to_new_york(tmp_path: Path) -> None:
         (["--at", "noon"], "interview-bot: preview: --at 'noon' is not a local date and time"),
         (["--waking", "9"], "interview-bot: preview: --waking '9' is not a range of hours"),
         (["--logged-after", "-5"], "interview-bot: preview: --logged-after -5 is not 0 to"),
+        (
+            ["--at", "2026-12-01T10:00+02:00"],
+            "interview-bot: preview: --at '2026-12-01T10:00+02:00' has a UTC offset or zone",
+        ),
     ],
 )
 def test_a_bad_option_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
@@ -322,3 +396,40 @@ def test_the_command_follows_playbook_path_from_the_environment(tmp_path: Path) 
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("5 DMs, 2 of them follow-ups")
+
+
+@pytest.mark.parametrize("where", ["environment", ".env"])
+def test_a_bad_playbook_path_setting_is_named_as_the_setting(tmp_path: Path, where: str) -> None:
+    missing = tmp_path / "nope.toml"
+    if where == ".env":
+        (tmp_path / ".env").write_text(f"PLAYBOOK_PATH={missing}\n", "utf-8")
+        result = preview(cwd=tmp_path)
+    else:
+        result = preview(cwd=tmp_path, PLAYBOOK_PATH=str(missing))
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    # As `interview-bot run` words it: no --playbook flag was given.
+    assert "--playbook" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "interview-bot: configuration problem:",
+        f"  PLAYBOOK_PATH {missing} could not be read (No such file or directory). Fix: give "
+        "the path of a playbook TOML file (start from a copy of "
+        "bot/coach/default_playbook.toml), or leave it unset for the built-in playbook.",
+    ]
+
+
+def test_the_playbook_flag_wins_over_playbook_path_and_a_blank_one_is_unset(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "two.toml"
+    path.write_text(DEFAULT_TEXT.replace("max_follow_ups = 5", "max_follow_ups = 2"), "utf-8")
+    args = ("--direct", "--at", "2026-12-01T10:00")
+
+    flag = preview(*args, "--playbook", str(path), cwd=tmp_path, PLAYBOOK_PATH="/nope")
+    blank = preview(*args, cwd=tmp_path, PLAYBOOK_PATH="  ")
+
+    assert flag.returncode == 0, flag.stderr
+    assert flag.stdout.splitlines()[-1].startswith("5 DMs, 2 of them follow-ups")
+    assert blank.returncode == 0, blank.stderr
+    assert blank.stdout.splitlines()[-1].startswith("8 DMs, 5 of them follow-ups")
