@@ -22,8 +22,10 @@ from sqlalchemy.engine import make_url
 from bot.clock import ScaledClock
 from bot.coach.interviews import InterviewSummary
 from bot.demo import run_demo
+from bot.demo.recorder import Recorder
 from bot.demo.run import TITLE, play
-from bot.demo.script import STEPS
+from bot.demo.scene import Scene
+from bot.demo.script import DISTANCE_MARK, REFLECTION_MARK, STEPS, THANK_YOU_MARK
 from bot.demo.stage import DEMO_SPEEDUP, stage
 from bot.demo.summary import Summary
 from bot.demo.time_source import SkippingTime
@@ -158,16 +160,6 @@ def no_speedup_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- the whole demo --------------------------------------------------------------------------------
 
 
-def _on_time(out: str) -> bool:
-    """Each DM came on the day and hour expected, within a few minutes of it: the dispatch
-    job ticks every 20 ms, about a second of the bot's time, a little more on a busy machine."""
-    found = _dm_times(out)
-    return len(found) == len(DM_TIMES) and all(
-        (day, days, hour[:3]) == (want_day, want_days, want[:3]) and hour[3:] <= "04"
-        for (day, days, hour), (want_day, want_days, want) in zip(found, DM_TIMES, strict=True)
-    )
-
-
 def _dm_times(out: str) -> list[tuple[str, int, str]]:
     """Each DM's local weekday, days after the first DM, and time, from its stamp."""
     stamps = [m.groups() for m in map(DM_STAMP.match, out.splitlines()) if m]
@@ -205,7 +197,8 @@ def test_demo_plays_the_flow_and_prints_what_dana_sees(capsys: pytest.CaptureFix
     out, err = capsys.readouterr()
     _assert_in_order(out, KEY_MOMENTS)
     _distance_dm_came_before_the_home_tab(out)
-    assert _on_time(out), _dm_times(out)
+    # To the minute: the clock stands still at each DM's due time until it is sent.
+    assert _dm_times(out) == DM_TIMES
     # After the offer, nothing: the last DM is the second follow-up.
     assert out.count("Interview Coach sends you a direct message:") == len(DM_TIMES)
     assert out.rstrip().endswith("exit code 0")
@@ -218,15 +211,16 @@ def test_demo_plays_the_flow_and_prints_what_dana_sees(capsys: pytest.CaptureFix
     assert "FAILED" not in err
 
 
-@pytest.mark.usefixtures("no_speedup_from_env")
-def test_demo_with_a_fast_clock_still_plays_every_step(capsys: pytest.CaptureFixture) -> None:
-    assert run_demo(speedup=3600) == 0
-    out, _ = capsys.readouterr()
+def test_demo_at_the_highest_speedup_still_plays_every_step_in_order(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    # Had the clock run while Dana waited, the dispatcher's 20 ms tick would be two days of
+    # the bot's time: the thank-you would go out before she answered the reflection.
+    assert run_demo(speedup=10_000_000) == 0
+    out, err = capsys.readouterr()
     _assert_in_order(out, KEY_MOMENTS)
-    # A minute a millisecond: the dispatcher's 20 ms tick is about a minute of the bot's time.
-    assert [(day, days) for day, days, _ in _dm_times(out)] == [
-        (day, days) for day, days, _ in DM_TIMES
-    ]
+    assert _dm_times(out) == DM_TIMES
+    assert "FAILED" not in err
 
 
 def _demo_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -249,7 +243,7 @@ def test_interview_bot_demo_command_exits_0_and_prints_the_transcript() -> None:
     # Five weeks of the bot's time, well under a minute of ours.
     assert time.monotonic() - started < 30
     _assert_in_order(result.stdout, KEY_MOMENTS)
-    assert _on_time(result.stdout), _dm_times(result.stdout)
+    assert _dm_times(result.stdout) == DM_TIMES
     # Logs stay quiet: nothing at INFO, no tracebacks interleaved with the transcript.
     assert "Traceback" not in result.stderr
     assert "INFO" not in result.stderr
@@ -293,6 +287,52 @@ def test_requests_signed_with_the_wrong_secret_are_rejected_and_fail_the_demo(
     assert "rejected /interview help with HTTP 401" in capsys.readouterr().err
 
 
+def test_waiting_for_a_dm_passes_by_the_others_and_stops_the_clock_at_its_due_time() -> None:
+    with stage(speedup=10_000_000) as on_stage:
+        out = io.StringIO()
+        clock = on_stage.bot.services.clock
+        recorder = Recorder(on_stage.standin, clock, clock.speedup, on_stage.tz, out, on_stage.time)
+        scene = Scene(on_stage, recorder)
+        for step in STEPS[1:4]:  # she logs the interview, correcting the date
+            step.act(scene)
+
+        # She does not answer the reflection prompt: the wait skips to it, then to the
+        # thank-you, one nudge at a time.
+        scene.next_dm(THANK_YOU_MARK, "the thank-you never came")
+
+        marks = ["Logged:", DISTANCE_MARK, REFLECTION_MARK, THANK_YOU_MARK]
+        shown = [
+            next(mark for mark in marks if mark in "\n".join(render_message(call.params, LA)))
+            for call in on_stage.standin.calls_to("chat.postMessage")
+        ]
+        # The confirmation and "get some distance" race; the rest come in their order.
+        assert sorted(shown[:2]) == sorted(marks[:2])
+        assert shown[2:] == [REFLECTION_MARK, THANK_YOU_MARK]
+        assert f"{clock.now().astimezone(LA):%a %H:%M:%S}" == "Tue 12:00:00"
+        assert Summary.collect(on_stage.bot.services.db, [], 0).nudges["sent"] == 3
+
+
+def test_nothing_more_is_not_checked_while_a_nudge_is_still_planned(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    # Jumping eight weeks over a pending nudge would have the dispatcher drop it as too late
+    # (failed, not sent): the silence afterwards would prove nothing.
+    out = io.StringIO()
+    steps = (*STEPS[:4], STEPS[-1])  # she logs the interview, then only waits
+    with stage() as on_stage:
+        code = play(on_stage, steps, out, wait_seconds=2)
+        nudges = Summary.collect(on_stage.bot.services.db, [], 0).nudges
+
+    assert code == 1
+    err = capsys.readouterr().err
+    assert (
+        "FAILED while Dana waits to see that nothing more comes: a nudge is still planned, "
+        "due Tue 1 Dec 11:00" in err
+    )
+    assert nudges["failed"] == 0  # the clock was not moved
+    assert "weeks later" not in out.getvalue()
+
+
 @pytest.mark.usefixtures("no_speedup_from_env")
 def test_the_stage_runs_the_real_dispatch_job_on_a_scaled_clock() -> None:
     with stage() as on_stage:
@@ -305,9 +345,12 @@ def test_the_stage_runs_the_real_dispatch_job_on_a_scaled_clock() -> None:
         assert f"{start.astimezone(LA):%a %H:%M}" == "Tue 10:00"
         assert on_stage.ticks.wait(2)  # the production scheduler's dispatch job runs
         assert clock.now() == start
-        with on_stage.time.running():
-            on_stage.time.skip(timedelta(days=3))
-        assert timedelta(days=3) <= clock.now() - start < timedelta(days=3, minutes=5)
+        on_stage.time.skip(timedelta(days=3))
+        assert abs(clock.now() - start - timedelta(days=3)) < timedelta(milliseconds=1)
+        on_stage.time.run()  # and it can run, at CLOCK_SPEEDUP
+        assert on_stage.ticks.wait(2)
+        on_stage.time.hold()
+        assert clock.now() - start > timedelta(days=3)
 
 
 def test_skipping_time_stands_still_jumps_and_remembers_past_readings() -> None:
@@ -364,6 +407,8 @@ def test_summary_counts_calls_by_method_and_names_problems() -> None:
         "2 nudge(s) still planned after the interview closed",
         "Slack refused 1 call(s): chat.postMessage: ratelimited ×1",
     ]
+    dropped = Summary(1, Counter(), Counter(), 0, Counter({"sent": 5, "failed": 1}))
+    assert dropped.problems() == ["1 nudge(s) failed instead of being sent"]
     assert "requests rejected:  3 (by the bot 2, by Slack 1)" in "\n".join(broken.lines())
 
 

@@ -1,5 +1,5 @@
 """What the demo reads from the bot's outbox (the nudge table): when the next nudge is due,
-and whether one is being sent. Read only: the bot alone writes it."""
+and whether one is due or being sent now. Read only: the bot alone writes it."""
 
 from __future__ import annotations
 
@@ -20,9 +20,15 @@ def next_due(db: Database) -> datetime | None:
         )
 
 
-def count(db: Database, status: NudgeStatus) -> int:
+def due_or_in_flight(db: Database, now: datetime) -> bool:
+    """Whether a nudge is due at `now` and not yet sent, or being sent."""
     with db.transaction() as session:
         found = session.scalar(
-            select(func.count()).select_from(Nudge).where(Nudge.status == status)
+            select(Nudge.id)
+            .where(
+                (Nudge.status == NudgeStatus.CLAIMED)
+                | ((Nudge.status == NudgeStatus.PENDING) & (Nudge.due_at <= now))
+            )
+            .limit(1)
         )
-        return int(found or 0)
+        return found is not None

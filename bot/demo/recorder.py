@@ -41,7 +41,7 @@ class Recorder:
         speedup: float,
         tz: ZoneInfo,
         out: TextIO,
-        time_source: SkippingTime | None = None,
+        time_source: SkippingTime,
     ) -> None:
         self._standin = standin
         self._clock = clock
@@ -49,7 +49,7 @@ class Recorder:
         self._tz = tz
         self._out = out
         # What the clock reads; it may skip ahead, so a call's stamp is mapped through it.
-        self._time = time_source or SkippingTime(speedup)
+        self._time = time_source
         self._seen = 0  # how many of the stand-in's calls are already in the transcript
         self._last_day: date | None = None  # a new day starts after a blank line
         # What each message the bot posted shows (by ts), and when it was posted.

@@ -73,8 +73,6 @@ def play(
     recorder.line(f"Dana ({on_stage.person.user_id}) is in {on_stage.tz.key}; times are hers.")
     recorder.line()
     scene = Scene(on_stage, recorder, wait_seconds=wait_seconds)
-    # Time stands still while Dana acts; it passes only while she waits for the coach.
-    on_stage.time.hold()
     for step in steps:
         try:
             recorder.catch_up()  # whatever the bot sent on its own since the last step

@@ -2,8 +2,9 @@
 
 Waiting is always on the bot's own signals (its listener pool going idle, the stand-in
 receiving a call, the dispatch job finishing a run), never on a sleep, so the demo is as fast
-as the bot and no flakier. Waiting for the coach's next DM skips the clock over the quiet
-stretch before it (see time_source.py).
+as the bot and no flakier. The clock stands still throughout; waiting for the coach's next DM
+skips it to the next nudge's due time, where the dispatch job finds that nudge due on its own
+(see time_source.py).
 """
 
 from __future__ import annotations
@@ -17,16 +18,12 @@ from zoneinfo import ZoneInfo
 from bot.demo import outbox
 from bot.demo.recorder import Recorder
 from bot.demo.stage import Stage
-from bot.demo.transcript import YOU, plain, render_inputs, render_message
-from bot.domain import NudgeStatus
+from bot.demo.transcript import YOU, plain, render_inputs, render_message, stamp
 from bot.slack_standin import RecordedCall
 from bot.slack_standin.slack_requests import SlackReply, fill_view_state
 
 # Generous next to the bot's own budget (an ack within 3 s), yet a stuck demo still ends.
 WAIT_SECONDS = 10.0
-# A skip ahead stops this long (real seconds) before the next nudge is due: the last stretch
-# runs at CLOCK_SPEEDUP, and the dispatch job finds the nudge due on its own.
-RUN_UP_SECONDS = 0.25
 _VIEW_METHODS = ("views.open", "views.push", "views.update")
 
 
@@ -130,74 +127,94 @@ class Scene:
         return calls[after]
 
     def expect_post(self, *, after: int, containing: str, because: str) -> RecordedCall:
-        """The first message posted after the first `after` whose text shows `containing`.
+        """The first message posted after the first `after` whose text shows `containing`,
+        waited for up to `wait_seconds` in all.
 
         Others may come in between: a nudge due at once and the bot's answer to a request
         race each other, as they would in Slack.
         """
+        deadline = time.monotonic() + self.wait_seconds
         seen = after
         while True:
+            left = max(deadline - time.monotonic(), 0.0)
             try:
-                calls = self.stage.standin.wait_for(
-                    "chat.postMessage", seen + 1, timeout=self.wait_seconds
-                )
+                calls = self.stage.standin.wait_for("chat.postMessage", seen + 1, timeout=left)
             except AssertionError:
                 raise DemoFailed(f"{because} (no message showing {containing!r})") from None
-            for index, call in enumerate(calls[seen:], start=seen):
-                if containing in "\n".join(render_message(call.params, self.tz)):
-                    self._read = max(self._read, index + 1)
-                    self.recorder.catch_up()
-                    return call
+            found = self._first_showing(containing, calls, seen)
+            if found is not None:
+                return found
             seen = len(calls)
 
     def next_dm(self, containing: str, because: str) -> RecordedCall:
-        """The coach's next DM showing `containing`: already there, or waited for while the
-        clock skips the quiet time before the next nudge and then runs up to it."""
+        """The coach's next DM showing `containing`: already there, or a nudge still to come.
+
+        Until it shows, the clock skips to the earliest pending nudge's due time and stays
+        there while the dispatch job finds that nudge due and sends it. A nudge that is not
+        the one asked for (a card reminder, say) is passed by, as Dana would scroll past it.
+        """
         self.settle()
-        posted = self.stage.standin.calls_to("chat.postMessage")
-        found = None
-        for index, call in enumerate(posted[self._read :], start=self._read):
-            if containing in "\n".join(render_message(call.params, self.tz)):
-                self._read, found = index + 1, call
-                break
-        if found is None:
-            with self.stage.time.running():
-                self._skip_to_next_nudge(because)
-                found = self.expect_post(after=len(posted), containing=containing, because=because)
-        # Posted is not yet recorded: until the dispatcher notes the message's ts, a reply in
-        # its thread (or a press) would not find it. A person is never that quick; Dana is.
-        if not self._quiet(self.stage.bot.services.db):
-            raise DemoFailed(f"{because} (the DM was never recorded as sent)")
-        return found
-
-    def _skip_to_next_nudge(self, because: str) -> None:
-        db = self.stage.bot.services.db
-        # A nudge still being sent is marked sent with the clock's time: let it land first.
-        if not self._quiet(db):
-            raise DemoFailed(f"{because} (a nudge stayed in flight)")
-        due = outbox.next_due(db)
-        if due is None:
-            raise DemoFailed(f"{because} (nothing more is planned)")
-        run_up = timedelta(seconds=RUN_UP_SECONDS * self.stage.bot.settings.clock_speedup)
-        self.stage.time.skip(due - run_up - self.now())
-
-    def _quiet(self, db: Any) -> bool:
         deadline = time.monotonic() + self.wait_seconds
-        while outbox.count(db, NudgeStatus.CLAIMED):
-            if time.monotonic() > deadline or not self.stage.ticks.wait(1, self.wait_seconds):
-                return False
-        return True
+        db = self.stage.bot.services.db
+        while True:
+            # Also waits until each post is recorded as sent: until the dispatcher notes a
+            # message's ts, a reply in its thread (or a press) would not find it. A person is
+            # never that quick; Dana is.
+            self._wait_for_dispatch(deadline, because)
+            posted = self.stage.standin.calls_to("chat.postMessage")
+            found = self._first_showing(containing, posted, self._read)
+            if found is not None:
+                return found
+            due = outbox.next_due(db)
+            if due is None:
+                raise DemoFailed(f"{because} (nothing more is planned)")
+            self._skip_to(due)
 
     def nothing_more_for(self, span: timedelta) -> int:
-        """Let `span` pass at once and give the dispatcher two runs; how many DMs came."""
+        """Let `span` pass at once and give the dispatcher two runs; how many DMs came.
+
+        Only once nothing is planned: jumped over in one step, a nudge still pending would be
+        dropped as too late instead of sent, and the silence would prove nothing.
+        """
         self.settle()
+        deadline = time.monotonic() + self.wait_seconds
+        self._wait_for_dispatch(deadline, "the last DM was never recorded as sent")
+        due = outbox.next_due(self.stage.bot.services.db)
+        if due is not None:
+            raise DemoFailed(f"a nudge is still planned, due {stamp(due, self.tz).strip()}")
         before = self.mark("chat.postMessage")
-        with self.stage.time.running():
-            self.stage.time.skip(span)
-            if not self.stage.ticks.wait(2, self.wait_seconds):
-                raise DemoFailed(f"the dispatch job did not run within {self.wait_seconds:g}s")
+        self._skip_to(self.now() + span)
+        if not self.stage.ticks.wait(2, self.wait_seconds):
+            raise DemoFailed(f"the dispatch job did not run within {self.wait_seconds:g}s")
         self.recorder.catch_up()
         return self.mark("chat.postMessage") - before
+
+    def _first_showing(
+        self, containing: str, posted: list[RecordedCall], start: int
+    ) -> RecordedCall | None:
+        """The first of `posted[start:]` whose text shows `containing`; read up to it."""
+        for index, call in enumerate(posted[start:], start=start):
+            if containing in "\n".join(render_message(call.params, self.tz)):
+                self._read = max(self._read, index + 1)
+                self.recorder.catch_up()
+                return call
+        return None
+
+    def _wait_for_dispatch(self, deadline: float, because: str) -> None:
+        """Wait, on the dispatch job's runs, until no nudge is due now or being sent."""
+        db = self.stage.bot.services.db
+        while outbox.due_or_in_flight(db, self.now()):
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.stage.ticks.wait(1, left):
+                raise DemoFailed(f"{because} (a due nudge was not sent in time)")
+
+    def _skip_to(self, instant: datetime) -> None:
+        """Move the standing clock to `instant`: exactly, or as little past it as floating
+        point allows, so the dispatcher finds due what is due then."""
+        least = timedelta(microseconds=1)
+        while (gap := instant - self.now()) > timedelta(0):
+            self.stage.time.skip(max(gap, least))
+            least *= 2  # until a skip is big enough to change the clock's reading at all
 
     def write_dm(self, text: str, *, thread_ts: str | None = None) -> RecordedCall:
         """Write to the coach in the DM (in a message's thread, given its ts); its answer."""

@@ -3,7 +3,8 @@ SQLite in a temp dir.
 
 Nothing here is a test double of the bot: signature checks, waitress, Bolt, the WebClients,
 the migrations and the APScheduler dispatch job are the production ones. Only Slack itself is
-replaced by the local stand-in, and the clock runs at CLOCK_SPEEDUP, skipping quiet stretches.
+replaced by the local stand-in, and the bot's clock (a ScaledClock at CLOCK_SPEEDUP) stands
+still but for the demo's skips ahead to each DM's due time.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import BotApp, create_app
 from bot.clock import ScaledClock
-from bot.coach.calendar import at_local
 from bot.config import Settings, load_settings
 from bot.demo.ticks import Ticks
 from bot.demo.time_source import SkippingTime
+from bot.preview import next_working_day_at
 from bot.runner import build_scheduler
 from bot.server import HttpServer
 from bot.slack_standin import SlackStandIn
@@ -34,10 +35,11 @@ from bot.web import EVENTS_PATH, create_wsgi_app
 
 DANA = SlackPerson(user_id="U0456EFGH", team_id="T0123ABCD", name="dana")
 DANA_TZ = "America/Los_Angeles"
-# Without CLOCK_SPEEDUP (or --speedup): a minute a second while Dana is at her keyboard.
+# Without CLOCK_SPEEDUP (or --speedup). The clock is held and skipped, never left to run,
+# so any speed plays the same story in the same real time.
 DEMO_SPEEDUP = 60.0
-# The dispatcher looks for due DMs this often (real seconds): a DM goes out within
-# DISPATCH_INTERVAL x speedup of its due time (a second of the bot's time by default).
+# The dispatcher looks for due DMs this often (real seconds): a DM goes out at its due time,
+# within this long after the demo skipped the clock there.
 DISPATCH_INTERVAL = 0.02
 # The story starts on a Tuesday at 10:00, Dana's time: the interview has just ended.
 START_WEEKDAY, START_HOUR = 1, 10
@@ -51,7 +53,7 @@ class Stage:
     slack: SignedSlackSender  # plays Slack's side: signed requests to the bot's URL
     person: SlackPerson
     tz: ZoneInfo
-    time: SkippingTime  # what the bot's ScaledClock reads; the demo skips it ahead
+    time: SkippingTime  # what the bot's ScaledClock reads: held, and skipped ahead
     ticks: Ticks  # the dispatch job's runs
 
 
@@ -76,13 +78,6 @@ def demo_settings(standin: SlackStandIn, database_url: str, speedup: float | Non
     )
 
 
-def story_start(now: datetime, tz: ZoneInfo) -> datetime:
-    """The next Tuesday at 10:00 in `tz` after `now` (UTC): every run tells the same week."""
-    day = now.astimezone(tz).date() + timedelta(days=1)
-    day += timedelta(days=(START_WEEKDAY - day.weekday()) % 7)
-    return at_local(day, START_HOUR, tz)
-
-
 @contextmanager
 def stage(speedup: float | None = None) -> Iterator[Stage]:
     """Set everything up, and take it all down again however the demo ends."""
@@ -98,12 +93,15 @@ def stage(speedup: float | None = None) -> Iterator[Stage]:
 
         tz = ZoneInfo(DANA_TZ)
         time_source = SkippingTime(settings.clock_speedup)
+        # Before the clock reads it: setting up takes none of the story's time, and Dana
+        # acts in none either. The clock only ever skips ahead to the coach's next DM.
+        time_source.hold()
         clock = ScaledClock(
             settings.clock_speedup,
-            start=story_start(datetime.now(UTC), tz),
+            # Every run tells the same week.
+            start=next_working_day_at(datetime.now(UTC), tz, START_HOUR, weekday=START_WEEKDAY),
             monotonic=time_source,
         )
-        time_source.hold()  # setting up takes none of the story's time
         bot = create_app(settings, clock=clock, db=db)
         # Unwound before db.dispose: listener work already accepted finishes first.
         cleanup.callback(bot.listener_executor.shutdown, wait=True)

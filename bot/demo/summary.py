@@ -55,6 +55,9 @@ class Summary:
             found.append("no interview was stored")
         if self.rejected:
             found.append(f"the bot rejected {self.rejected} request(s)")
+        if self.nudges["failed"]:
+            # Dropped as too late, or refused: a DM the coach meant for her never came.
+            found.append(f"{self.nudges['failed']} nudge(s) failed instead of being sent")
         if self.nudges["pending"] or self.nudges["claimed"]:
             found.append(
                 f"{self.nudges['pending'] + self.nudges['claimed']} nudge(s) still planned "

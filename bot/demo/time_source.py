@@ -3,10 +3,10 @@ that the demo controls.
 
 Weeks pass between one follow-up and the next. At a speed that keeps a person's minutes
 readable they would take hours; at a speed that plays weeks in seconds, the dispatcher's tick
-would be hours wide and a DM could overtake the person's typing. So the source stands still
-while Dana acts (she answers at once), skips over quiet stretches, and runs at CLOCK_SPEEDUP
-for the last stretch before each DM, which the real APScheduler job then sends when it falls
-due, as in production.
+would be hours or days wide and a DM could overtake the person's typing, or go out before
+she answered the one before. So the source stands still (Dana answers at once) and skips
+straight to each nudge's due time, where the real APScheduler job finds the nudge due and
+sends it, as in production; the clock never runs on by itself meanwhile, whatever the speed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
 
@@ -55,15 +54,6 @@ class SkippingTime:
     def run(self) -> None:
         """Go on at real-time pace (which the ScaledClock multiplies by its speedup)."""
         self._change(rate=1.0)
-
-    @contextmanager
-    def running(self) -> Iterator[None]:
-        """Run for the duration, then stand still again."""
-        self.run()
-        try:
-            yield
-        finally:
-            self.hold()
 
     def _reading(self, real: float) -> float:
         index = max(bisect.bisect_right(self._reals, real) - 1, 0)
