@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
 from bot.coach.calendar import PersonHours, at_local, is_working_day
@@ -43,7 +43,7 @@ from bot.domain import (
     NudgeStatus,
     ReflectionQuestion,
 )
-from bot.zones import UTC_ZONE
+from bot.zones import UTC_ZONE, find_zone
 
 DEFAULT_TZ = "America/New_York"
 DEFAULT_HOUR = 10
@@ -250,13 +250,13 @@ class PreviewOptions:
 
 
 def parse_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = find_zone(name)
+    if zone is None:
         raise PreviewError(
             f"--tz {name!r} is not a time zone this machine knows "
             "(use an IANA name such as America/New_York or Europe/Berlin)"
-        ) from None
+        )
+    return zone
 
 
 def parse_local_time(text: str) -> datetime:

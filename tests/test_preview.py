@@ -206,6 +206,7 @@ def test_without_at_the_interview_is_the_next_weekday_at_ten() -> None:
     [
         (parse_zone, "Mars/Olympus_Mons", "--tz 'Mars/Olympus_Mons' is not a time zone"),
         (parse_zone, "../etc/passwd", "--tz '../etc/passwd' is not a time zone"),
+        (parse_zone, "America", "--tz 'America' is not a time zone"),
         (parse_local_time, "tomorrow", "--at 'tomorrow' is not a local date and time"),
         (parse_timeline, "next week", "--timeline 'next week' is not a date"),
         (parse_waking, "20-8", "--waking '20-8' is not a range of hours"),
