@@ -6,11 +6,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bot.clock import FixedClock
 from bot.coach.deliveries import mark_sent
 from bot.coach.interview_form import InterviewForm
 from bot.coach.interviews import LogResult, submit_interview
 from bot.coach.people import note_profile
 from bot.coach.playbook_rules import default_playbook
+from bot.coach.reflections import answer_by_message
+from bot.coach.views import AnswerResult
 from bot.domain import NudgeKind, NudgeStatus
 from bot.store.db import Database
 from bot.store.models import Nudge
@@ -82,3 +85,17 @@ def deliver_kind(db: Database, interview_id: int, kind: NudgeKind, now: datetime
     )
     deliver(db, row.id, now, ts)
     return row.id
+
+
+def dm(db: Database, clock: FixedClock, text: str, thread_ts: str | None) -> AnswerResult:
+    """Dana writes `text` in her DM with the coach (in a message's thread, given its ts)."""
+    return answer_by_message(
+        db,
+        team_id=TEAM,
+        user_id=DANA,
+        channel_id=DANA_DM,
+        thread_ts=thread_ts,
+        text=text,
+        now=clock.now(),
+        playbook=default_playbook(),
+    )

@@ -11,7 +11,7 @@ from bot.coach.deliveries import delivery_of, mark_failed, stop_person, stop_wor
 from bot.coach.people import note_profile
 from bot.coach.playbook_rules import default_playbook
 from bot.coach.press_keys import press_key
-from bot.coach.reflections import answer_by_message, answer_by_modal, reflection_prompt
+from bot.coach.reflections import answer_by_modal, reflection_prompt
 from bot.coach.schedule import replan
 from bot.coach.views import AnswerStatus, Choice, ChoiceStatus, Done
 from bot.domain import (
@@ -31,6 +31,7 @@ from tests.coach_helpers import (
     WORKER,
     deliver,
     deliver_kind,
+    dm,
     log,
     nudges,
     pending,
@@ -266,16 +267,7 @@ def test_replies_answer_the_open_prompt_in_order_and_can_revise(
     deliver_kind(db, interview_id, NudgeKind.REFLECTION, clock.now(), "5.5")
 
     def reply(text, thread_ts="5.5"):
-        return answer_by_message(
-            db,
-            team_id=TEAM,
-            user_id=DANA,
-            channel_id=DANA_DM,
-            thread_ts=thread_ts,
-            text=text,
-            now=clock.now(),
-            playbook=PLAYBOOK,
-        )
+        return dm(db, clock, text, thread_ts)
 
     first = reply("Explained the migration project; they nodded along")
     assert (first.status, first.question) == (AnswerStatus.SAVED, ReflectionQuestion.SAID_WELL)

@@ -7,26 +7,12 @@ from datetime import timedelta
 
 from bot.clock import FixedClock
 from bot.coach.playbook_rules import default_playbook
-from bot.coach.reflections import answer_by_message
-from bot.coach.views import AnswerResult, AnswerStatus
+from bot.coach.views import AnswerStatus
 from bot.domain import NudgeKind, ReflectionQuestion
 from bot.store.db import Database
-from tests.coach_helpers import DANA, DANA_DM, TEAM, deliver_kind, log
+from tests.coach_helpers import deliver_kind, dm, log
 
 PLAYBOOK = default_playbook()
-
-
-def _write(db: Database, clock: FixedClock, text: str, thread_ts: str | None) -> AnswerResult:
-    return answer_by_message(
-        db,
-        team_id=TEAM,
-        user_id=DANA,
-        channel_id=DANA_DM,
-        thread_ts=thread_ts,
-        text=text,
-        now=clock.now(),
-        playbook=PLAYBOOK,
-    )
 
 
 def test_after_the_next_nudge_a_top_level_dm_is_no_longer_taken_as_an_answer(
@@ -38,9 +24,9 @@ def test_after_the_next_nudge_a_top_level_dm_is_no_longer_taken_as_an_answer(
     clock.advance(timedelta(hours=1))
     deliver_kind(db, interview_id, NudgeKind.THANK_YOU, clock.now(), "6.6")
 
-    thanks = _write(db, clock, "thanks!", thread_ts=None)
-    numbered = _write(db, clock, "2: the on-call question", thread_ts=None)
-    in_thread = _write(db, clock, "the migration story", thread_ts="5.5")
+    thanks = dm(db, clock, "thanks!", thread_ts=None)
+    numbered = dm(db, clock, "2: the on-call question", thread_ts=None)
+    in_thread = dm(db, clock, "the migration story", thread_ts="5.5")
 
     assert thanks.status is AnswerStatus.NO_OPEN_PROMPT
     assert (numbered.status, numbered.question) == (
@@ -60,6 +46,6 @@ def test_while_the_prompt_is_the_latest_message_a_top_level_dm_answers_it(
     clock.advance(timedelta(hours=1))
     deliver_kind(db, interview_id, NudgeKind.REFLECTION, clock.now(), "5.5")
 
-    reply = _write(db, clock, "the migration story", thread_ts=None)
+    reply = dm(db, clock, "the migration story", thread_ts=None)
 
     assert (reply.status, reply.prompt_ts) == (AnswerStatus.SAVED, "5.5")
