@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
 from bot.coach.choices import record_choice
-from bot.coach.deliveries import delivery_of, mark_failed, stop_person, stop_workspace
-from bot.coach.people import note_profile
+from bot.coach.deliveries import delivery_of, mark_failed
+from bot.coach.people import deactivate_person, deactivate_workspace, note_profile
 from bot.coach.playbook_rules import default_playbook
 from bot.coach.press_keys import press_key
 from bot.coach.reflections import answer_by_modal, reflection_prompt
@@ -243,7 +243,7 @@ def test_a_fenced_mark_refuses_a_worker_that_lost_its_claim(
 
 def test_stopping_a_person_cancels_their_nudges(db: Database, clock: FixedClock) -> None:
     interview_id = log(db, clock.now()).interview.id
-    assert stop_person(db, TEAM, DANA, clock.now()) == 5
+    assert deactivate_person(db, TEAM, DANA, clock.now()).nudges == 5
     assert pending(db, interview_id) == []
     delivery = delivery_of(db, nudges(db, interview_id)[0].id, PLAYBOOK)
     assert delivery is not None
@@ -255,7 +255,7 @@ def test_stopping_a_person_cancels_their_nudges(db: Database, clock: FixedClock)
 def test_losing_the_workspace_cancels_everyones_nudges(db: Database, clock: FixedClock) -> None:
     dana = log(db, clock.now()).interview.id
     sam = log(db, clock.now(), user_id="U0SAM0001", tz="Europe/Berlin", view_id="V2").interview.id
-    assert stop_workspace(db, TEAM, clock.now()) == 10
+    assert deactivate_workspace(db, TEAM, clock.now()).nudges == 10
     assert pending(db, dana) == pending(db, sam) == []
 
 
@@ -320,7 +320,7 @@ def test_the_modal_stores_both_answers_for_the_owner_only(db: Database, clock: F
 def test_a_person_who_returns_gets_their_nudges_back(db: Database, clock: FixedClock) -> None:
     interview_id = log(db, clock.now()).interview.id
     before = pending(db, interview_id)
-    stop_person(db, TEAM, DANA, clock.now())
+    deactivate_person(db, TEAM, DANA, clock.now())
     assert pending(db, interview_id) == []
     note_profile(db, TEAM, DANA, clock.now(), dm_channel_id=DANA_DM, playbook=PLAYBOOK)
     assert pending(db, interview_id) == before

@@ -15,7 +15,7 @@ from bot.coach.interviews import InterviewSummary
 from bot.coach.playbook import card_advised, reminded_follow_up
 from bot.coach.playbook_rules import Playbook
 from bot.coach.press_keys import CONTACT_OF, PER_MESSAGE, press_key
-from bot.coach.schedule import cancel_pending_for, is_coached, lock_interview, reconcile
+from bot.coach.schedule import is_coached, lock_interview, reconcile
 from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
 from bot.domain import (
     ERROR_MAX,
@@ -216,32 +216,3 @@ def mark_failed(
         status=NudgeStatus.FAILED,
         last_error=error[:ERROR_MAX],
     )
-
-
-def stop_person(db: Database, team_id: str, user_id: str, now: datetime) -> int:
-    """Slack says this person cannot be reached: stop their nudges. Returns how many were
-    cancelled. Hearing from them again reactivates them."""
-    with db.transaction(immediate=True) as session:
-        people = select(SlackUser.id).where(
-            SlackUser.team_id == team_id, SlackUser.user_id == user_id
-        )
-        session.execute(
-            update(SlackUser)
-            .where(SlackUser.id.in_(people), SlackUser.deactivated_at.is_(None))
-            .values(deactivated_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return cancel_pending_for(session, people)
-
-
-def stop_workspace(db: Database, team_id: str, now: datetime) -> int:
-    """The app lost its access to a workspace: stop everyone's nudges there."""
-    with db.transaction(immediate=True) as session:
-        people = select(SlackUser.id).where(SlackUser.team_id == team_id)
-        session.execute(
-            update(SlackUser)
-            .where(SlackUser.team_id == team_id, SlackUser.deactivated_at.is_(None))
-            .values(deactivated_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return cancel_pending_for(session, people)

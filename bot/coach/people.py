@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.playbook_rules import Playbook, default_playbook
@@ -93,14 +94,33 @@ def forget_dm_channel(db: Database, team_id: str, user_id: str, now: datetime) -
         )
 
 
-def deactivate_workspace(db: Database, team_id: str, now: datetime) -> int:
-    """Stop coaching everyone in a workspace that removed the app, pending nudges included;
-    returns how many people."""
+@dataclass(frozen=True)
+class Deactivated:
+    people: int  # newly deactivated
+    nudges: int  # pending nudges cancelled
+
+
+def deactivate_person(db: Database, team_id: str, user_id: str, now: datetime) -> Deactivated:
+    """Slack says this person cannot be reached: stop coaching them, pending nudges included.
+    Hearing from them again reactivates them (note_profile)."""
+    return _deactivate(
+        db,
+        select(SlackUser.id).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id),
+        now,
+    )
+
+
+def deactivate_workspace(db: Database, team_id: str, now: datetime) -> Deactivated:
+    """The workspace removed the app or revoked its token: stop coaching everyone there."""
+    return _deactivate(db, select(SlackUser.id).where(SlackUser.team_id == team_id), now)
+
+
+def _deactivate(db: Database, people: Select[tuple[int]], now: datetime) -> Deactivated:
     with db.transaction(immediate=True) as session:
         result = session.execute(
             update(SlackUser)
-            .where(SlackUser.team_id == team_id, SlackUser.deactivated_at.is_(None))
+            .where(SlackUser.id.in_(people), SlackUser.deactivated_at.is_(None))
             .values(deactivated_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
-        cancel_pending_for(session, select(SlackUser.id).where(SlackUser.team_id == team_id))
-        return result.rowcount
+        return Deactivated(people=result.rowcount, nudges=cancel_pending_for(session, people))

@@ -24,10 +24,8 @@ from bot.coach.deliveries import (
     delivery_of,
     mark_failed,
     mark_sent,
-    stop_person,
-    stop_workspace,
 )
-from bot.coach.people import note_profile
+from bot.coach.people import deactivate_person, deactivate_workspace, note_profile
 from bot.coach.playbook_rules import Playbook
 from bot.dispatch.claims import Claim, claim_due, release
 from bot.dispatch.slack_errors import (
@@ -260,7 +258,9 @@ class Dispatcher:
             case Transient(reason=reason):
                 return self._retry_later(claim, reason)
             case PersonGone(reason=reason):
-                cancelled = stop_person(self.db, recipient.team_id, recipient.user_id, now)
+                cancelled = deactivate_person(
+                    self.db, recipient.team_id, recipient.user_id, now
+                ).nudges
                 logger.warning(
                     "%s cannot be reached (%s): stopped, %d pending nudge(s) cancelled",
                     recipient.user_id,
@@ -270,7 +270,7 @@ class Dispatcher:
                 self._record_failed(claim, reason)
                 return _Outcome.STOPPED
             case WorkspaceGone(reason=reason):
-                cancelled = stop_workspace(self.db, recipient.team_id, now)
+                cancelled = deactivate_workspace(self.db, recipient.team_id, now).nudges
                 logger.warning(
                     "workspace %s lost the app (%s): stopped, %d pending nudge(s) cancelled",
                     recipient.team_id,

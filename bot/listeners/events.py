@@ -86,7 +86,10 @@ def register(app: App, services: Services) -> None:
     def app_uninstalled(body: dict[str, Any]) -> None:
         stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
         logger.warning(
-            "app uninstalled from %s; stopped coaching %d people", body["team_id"], stopped
+            "app uninstalled from %s; stopped coaching %d people, %d pending nudge(s)",
+            body["team_id"],
+            stopped.people,
+            stopped.nudges,
         )
 
     @app.event("tokens_revoked")
@@ -95,5 +98,8 @@ def register(app: App, services: Services) -> None:
             return  # only user tokens went, and the bot uses none
         stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
         logger.warning(
-            "bot token revoked in %s; stopped coaching %d people", body["team_id"], stopped
+            "bot token revoked in %s; stopped coaching %d people, %d pending nudge(s)",
+            body["team_id"],
+            stopped.people,
+            stopped.nudges,
         )
