@@ -22,14 +22,14 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.coach.deliveries import nudge_view
-from bot.coach.interview_form import InterviewForm
 from bot.coach.interviews import LogResult, submit_interview
 from bot.coach.people import note_profile
-from bot.coach.playbook_rules import default_playbook
 from bot.config import load_settings
 from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.job import dispatch_until_idle, new_worker_id
-from bot.domain import NudgeStatus
+from bot.rules.domain import NudgeStatus
+from bot.rules.interview_form import InterviewForm
+from bot.rules.playbook import default_playbook
 from bot.slack_client import dispatch_client
 from bot.slack_standin import SlackStandIn
 from bot.store import migrate

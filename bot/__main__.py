@@ -16,7 +16,7 @@ from bot.config import ConfigError
 from bot.store.db import Database
 
 if TYPE_CHECKING:
-    from bot.coach.playbook_rules import Playbook
+    from bot.rules.playbook import Playbook
 
 
 def _fail(message: str) -> int:
@@ -132,7 +132,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
-    from bot.domain import InterviewFormat
     from bot.preview import (
         PreviewError,
         PreviewOptions,
@@ -143,6 +142,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         parse_zone,
         preview_lines,
     )
+    from bot.rules.domain import InterviewFormat
 
     try:
         options = PreviewOptions(
@@ -213,8 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.domain import InterviewFormat
     from bot.preview import PreviewOptions
+    from bot.rules.domain import InterviewFormat
 
     defaults = PreviewOptions()  # in DEFAULT_TZ
     preview = sub.add_parser(

@@ -11,10 +11,10 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, clock_for_speedup
-from bot.coach.playbook_rules import Playbook, PlaybookError, load_playbook
 from bot.config import DEFAULT_SLACK_API_URL, FIX_HINTS, ConfigError, Settings
 from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
+from bot.rules.playbook import Playbook, PlaybookError, load_playbook
 from bot.services import Services
 from bot.slack_client import interactive_client
 from bot.store.db import Database

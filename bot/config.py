@@ -34,7 +34,7 @@ FIX_HINTS: dict[str, str] = {
     "DISPATCH_INTERVAL_SECONDS": "give a positive number of seconds; fractions such as 0.5 work",
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
     "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
-    "bot/coach/default_playbook.toml), or leave it unset for the built-in playbook",
+    "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook",
 }
 
 

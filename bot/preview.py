@@ -1,7 +1,7 @@
 """`interview-bot preview`: the DMs a sample interview would get, and when, in local time.
 
 No Slack and no database: the pure `plan` runs against an outbox kept in memory, reconciled
-with the bot's own decisions (bot.coach.schedule.reconcile_changes), and a dispatcher that
+with the bot's own decisions (bot.coach.reconciler.reconcile_changes), and a dispatcher that
 sends every nudge the moment it is due. The tests of the rules drive the same `Simulation`
 with scripted button presses.
 """
@@ -19,23 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
-from bot.coach.calendar import PersonHours, at_local, is_working_day
-from bot.coach.deliveries import follow_up_number
-from bot.coach.interview_form import MAX_AGE
-from bot.coach.playbook import (
-    Contact,
-    History,
-    InterviewFacts,
-    NudgeRecord,
-    PlannedNudge,
-    card_advised,
-    plan,
-    reminded_follow_up,
-)
-from bot.coach.playbook_rules import Playbook, PlaybookError, load_playbook
-from bot.coach.press_keys import CONTACT_OF, press_key
-from bot.coach.schedule import ChangeKind, Key, reconcile_changes
-from bot.domain import (
+from bot.rules.calendar import PersonHours, at_local, is_working_day
+from bot.rules.domain import (
     ContactKind,
     InterviewFormat,
     InterviewStatus,
@@ -43,7 +28,22 @@ from bot.domain import (
     NudgeStatus,
     ReflectionQuestion,
 )
-from bot.zones import UTC_ZONE, find_zone
+from bot.rules.interview_form import MAX_AGE
+from bot.rules.planning import (
+    Contact,
+    History,
+    InterviewFacts,
+    NudgeRecord,
+    PlannedNudge,
+    card_advised,
+    follow_up_number,
+    plan,
+    reminded_follow_up,
+)
+from bot.rules.playbook import Playbook, PlaybookError, load_playbook
+from bot.rules.press_keys import CONTACT_OF, press_key
+from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
+from bot.rules.zones import UTC_ZONE, find_zone
 
 DEFAULT_TZ = "America/New_York"
 DEFAULT_HOUR = 10
@@ -76,7 +76,7 @@ class Delivered:
 class Simulation:
     """One interview's outbox in memory, on a FixedClock that jumps from nudge to nudge.
 
-    Reconciling applies bot.coach.schedule.reconcile_changes, as the bot's reconciler does:
+    Reconciling applies bot.coach.reconciler.reconcile_changes, as the bot's reconciler does:
     insert what is planned and missing, move pending rows, revive cancelled ones, cancel
     pending rows no longer planned; sent rows are history. A delivery is claimed, then
     marked sent and reconciled, as the dispatcher and mark_sent do it. In between it is
@@ -205,7 +205,7 @@ class Simulation:
         return self.press(ContactKind.SNOOZED, on=on, until=until)
 
     def _first_press(self, kind: ContactKind, on: Key | None) -> bool:
-        """Whether this press is new, by bot.coach.press_keys' key: once per interview,
+        """Whether this press is new, by bot.rules.press_keys' key: once per interview,
         "Follow-up sent" once per follow-up, "Snooze" once per message."""
         if on is None and self.delivered:
             on = self.delivered[-1].key

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
-from bot.coach.playbook_rules import Playbook, default_playbook
+from bot.rules.playbook import Playbook, default_playbook
 from bot.store.db import Database
 
 

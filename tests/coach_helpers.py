@@ -8,13 +8,13 @@ from sqlalchemy import select, update
 
 from bot.clock import FixedClock
 from bot.coach.deliveries import mark_sent
-from bot.coach.interview_form import InterviewForm
 from bot.coach.interviews import LogResult, submit_interview
 from bot.coach.people import note_profile
-from bot.coach.playbook_rules import default_playbook
 from bot.coach.reflections import answer_by_message
-from bot.coach.views import AnswerResult
-from bot.domain import NudgeKind, NudgeStatus
+from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.rules.interview_form import InterviewForm
+from bot.rules.playbook import default_playbook
+from bot.rules.view_models import AnswerResult
 from bot.store.db import Database
 from bot.store.models import Nudge
 

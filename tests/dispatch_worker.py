@@ -18,10 +18,10 @@ from dataclasses import asdict
 from datetime import datetime
 
 from bot.clock import FixedClock
-from bot.coach.playbook_rules import default_playbook
 from bot.config import load_settings
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.dispatch.job import dispatch_tick, new_worker_id
+from bot.rules.playbook import default_playbook
 from bot.slack_client import dispatch_client
 from bot.store.db import Database
 

@@ -17,7 +17,7 @@ from bot.slack_standin.slack_requests import SignedSlackSender, SlackPerson
 from bot.store.db import Database
 from bot.web import create_wsgi_app
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "slack-fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
 SIGNING_SECRET = "test-signing-secret"
 DANA = SlackPerson(user_id="U0456EFGH", team_id="T0123ABCD", name="dana")
 SAM = SlackPerson(user_id="U0SAM0001", team_id="T0123ABCD", name="sam")

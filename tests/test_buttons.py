@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.coach.playbook_rules import default_playbook
 from bot.dispatch.dispatcher import Dispatcher
-from bot.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.rules.playbook import default_playbook
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.slack_requests import SlackPerson, SlackReply
 from bot.store.db import Database

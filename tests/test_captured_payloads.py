@@ -1,4 +1,4 @@
-"""The coach fed Slack's own captured payloads (shared/slack-fixtures), with only the ids
+"""The coach fed Slack's own captured payloads (tests/fixtures/slack), with only the ids
 of our messages filled in: a reply in a prompt's thread, and a button press."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.coach.people import note_profile
-from bot.domain import ContactKind, NudgeKind, ReflectionQuestion
+from bot.rules.domain import ContactKind, NudgeKind, ReflectionQuestion
 from bot.store.models import Reflection
 from tests.harness import DANA, RunningBot, fixture_json
 from tests.test_buttons import (

@@ -137,7 +137,7 @@ def settings_for_run(standin: SlackStandIn, tmp_path: Path, **more: str) -> dict
 def test_run_with_a_bad_playbook_names_file_and_key_before_slack_or_the_database(
     tmp_path: Path,
 ) -> None:
-    default = (REPO_ROOT / "bot" / "coach" / "default_playbook.toml").read_text("utf-8")
+    default = (REPO_ROOT / "bot" / "rules" / "default_playbook.toml").read_text("utf-8")
     playbook = tmp_path / "playbook.toml"
     playbook.write_text(
         default.replace("follow_up_interval_days = 7", "follow_up_interval_days = 3"), "utf-8"

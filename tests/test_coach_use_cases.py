@@ -9,12 +9,9 @@ from bot.clock import FixedClock
 from bot.coach.choices import record_choice
 from bot.coach.deliveries import delivery_of, mark_failed
 from bot.coach.people import deactivate_person, deactivate_workspace, note_profile
-from bot.coach.playbook_rules import default_playbook
-from bot.coach.press_keys import press_key
+from bot.coach.reconciler import replan
 from bot.coach.reflections import answer_by_modal, reflection_prompt
-from bot.coach.schedule import replan
-from bot.coach.views import AnswerStatus, Choice, ChoiceStatus, Done
-from bot.domain import (
+from bot.rules.domain import (
     ContactKind,
     InterviewStatus,
     NudgeKind,
@@ -22,6 +19,9 @@ from bot.domain import (
     Outcome,
     ReflectionQuestion,
 )
+from bot.rules.playbook import default_playbook
+from bot.rules.press_keys import press_key
+from bot.rules.view_models import AnswerStatus, Choice, ChoiceStatus, Done
 from bot.store.db import Database
 from bot.store.models import ContactLog
 from tests.coach_helpers import (

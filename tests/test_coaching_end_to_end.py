@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.demo.ticks import Ticks
-from bot.domain import InterviewStatus, NudgeKind, NudgeStatus, Outcome, ReflectionQuestion
+from bot.rules.domain import InterviewStatus, NudgeKind, NudgeStatus, Outcome, ReflectionQuestion
 from bot.runner import build_scheduler
 from bot.slack_standin import SlackStandIn
 from bot.store.db import Database

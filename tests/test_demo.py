@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.clock import ScaledClock
-from bot.coach.interviews import InterviewSummary
 from bot.demo import run_demo
 from bot.demo.recorder import Recorder
 from bot.demo.run import TITLE, play
@@ -42,7 +41,8 @@ from bot.demo.transcript import (
     render_mrkdwn,
     stamp,
 )
-from bot.domain import InterviewFormat, InterviewStatus
+from bot.rules.domain import InterviewFormat, InterviewStatus
+from bot.rules.view_models import InterviewSummary
 from bot.slack_standin.slack_requests import SignedSlackSender, fill_view_state
 from bot.ui.home import home_view
 from bot.ui.log_modal import BLOCK_IDS, build_log_modal

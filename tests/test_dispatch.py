@@ -17,9 +17,7 @@ from bot.clock import FixedClock
 from bot.coach.choices import record_choice
 from bot.coach.deliveries import nudge_view
 from bot.coach.people import dm_channel_of, forget_dm_channel, note_profile
-from bot.coach.playbook_rules import default_playbook
-from bot.coach.schedule import replan
-from bot.coach.views import Choice, ChoiceStatus
+from bot.coach.reconciler import replan
 from bot.dispatch.claims import claim_due
 from bot.dispatch.dispatcher import (
     BACKOFF_CAP,
@@ -28,7 +26,9 @@ from bot.dispatch.dispatcher import (
     backoff_delay,
 )
 from bot.dispatch.job import JOB_ID, dispatch_tick, dispatch_until_idle
-from bot.domain import NudgeKind, NudgeStatus
+from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.rules.playbook import default_playbook
+from bot.rules.view_models import Choice, ChoiceStatus
 from bot.runner import build_scheduler
 from bot.slack_client import dispatch_client
 from bot.slack_standin import SlackStandIn

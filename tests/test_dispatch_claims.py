@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.coach.deliveries import mark_sent
-from bot.coach.playbook_rules import default_playbook
 from bot.dispatch.claims import Claim, claim_due, release, requeue_expired
-from bot.domain import NudgeKind, NudgeStatus
+from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.rules.playbook import default_playbook
 from bot.store.db import Database
 from bot.store.models import Nudge
 from tests.coach_helpers import log

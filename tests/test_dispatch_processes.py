@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.coach.people import forget_dm_channel
-from bot.coach.playbook_rules import default_playbook
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.dispatch.job import dispatch_tick
-from bot.domain import NudgeKind, NudgeStatus
+from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.rules.playbook import default_playbook
 from bot.slack_client import dispatch_client
 from bot.slack_standin import SlackStandIn
 from bot.store.db import Database

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.domain import NudgeStatus
+from bot.rules.domain import NudgeStatus
 from bot.slack_standin.slack_requests import SlackPerson, SlackReply, fill_view_state
 from bot.store.models import EventReceipt, Interview, Nudge, SlackUser
 from bot.ui.home import OPEN_LOG_MODAL

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.coach.interview_form import (
+from bot.rules.domain import InterviewFormat
+from bot.rules.interview_form import (
     InterviewDraft,
     InterviewForm,
     clean_text,
     validate_interview_form,
 )
-from bot.domain import InterviewFormat
 from bot.ui.command_text import Subcommand, parse_command
 from bot.ui.text import escape_mrkdwn
 

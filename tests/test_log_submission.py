@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import LogResult, submit_interview
-from bot.domain import InterviewFormat, InterviewStatus
+from bot.rules.domain import InterviewFormat, InterviewStatus
 from bot.slack_standin.slack_requests import fill_view_state
 from bot.store.db import Database
 from bot.store.models import Interview, SlackUser

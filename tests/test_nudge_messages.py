@@ -11,10 +11,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.coach.interviews import InterviewSummary
-from bot.coach.playbook_rules import Playbook, default_playbook
-from bot.coach.views import CONTROLS, Choice, Done, NudgeView
-from bot.domain import (
+from bot.rules.domain import (
     ANSWER_MAX,
     COMPANY_MAX,
     InterviewFormat,
@@ -23,6 +20,8 @@ from bot.domain import (
     Outcome,
     ReflectionQuestion,
 )
+from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.view_models import CONTROLS, Choice, Done, InterviewSummary, NudgeView
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.slack_requests import fill_view_state
 from bot.ui import nudges

@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FixedClock
-from bot.coach.calendar import PersonHours, at_local
-from bot.coach.playbook import (
+from bot.preview import Delivered, Simulation
+from bot.rules.calendar import PersonHours, at_local
+from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.rules.planning import (
     SLOT_TOLERANCE,
     History,
     InterviewFacts,
@@ -29,9 +31,7 @@ from bot.coach.playbook import (
     plan,
     reminded_follow_up,
 )
-from bot.coach.playbook_rules import Playbook, default_playbook
-from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
-from bot.preview import Delivered, Simulation
+from bot.rules.playbook import Playbook, default_playbook
 from tests.test_playbook_table import PRESSES, pressing
 
 ZONES = [

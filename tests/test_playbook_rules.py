@@ -11,7 +11,9 @@ import pytest
 
 from bot.app import configured_playbook, create_app
 from bot.clock import FixedClock
-from bot.coach.playbook_rules import (
+from bot.config import ConfigError, load_settings
+from bot.rules.domain import NudgeKind, ReflectionQuestion
+from bot.rules.playbook import (
     DEFAULT_PLAYBOOK,
     Playbook,
     PlaybookError,
@@ -19,13 +21,11 @@ from bot.coach.playbook_rules import (
     load_playbook,
     parse_playbook,
 )
-from bot.config import ConfigError, load_settings
-from bot.domain import NudgeKind, ReflectionQuestion
 from bot.slack_standin import SlackStandIn
 from bot.store.db import Database
 from tests.harness import test_settings
 
-DEFAULT_TEXT = resources.files("bot.coach").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
+DEFAULT_TEXT = resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
 GOOD = {"slack_bot_token": "xoxb-1111-2222-abcdef", "slack_signing_secret": "8f742231b10e8888"}
 
 

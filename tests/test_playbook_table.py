@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FixedClock
-from bot.coach.calendar import PersonHours, is_waking, next_waking
-from bot.coach.playbook import (
+from bot.preview import Delivered, Simulation
+from bot.rules.calendar import PersonHours, is_waking, next_waking
+from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind, NudgeStatus
+from bot.rules.planning import (
     History,
     InterviewFacts,
     NudgeRecord,
@@ -28,10 +30,8 @@ from bot.coach.playbook import (
     plan,
     reminded_follow_up,
 )
-from bot.coach.playbook_rules import default_playbook
-from bot.coach.schedule import Change, ChangeKind, Key, reconcile_changes
-from bot.domain import ContactKind, InterviewFormat, NudgeKind, NudgeStatus
-from bot.preview import Delivered, Simulation
+from bot.rules.playbook import default_playbook
+from bot.rules.reconciling import Change, ChangeKind, Key, reconcile_changes
 
 LA = "America/Los_Angeles"
 PHONE, VIDEO, IN_PERSON = (

@@ -13,10 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FixedClock
-from bot.coach.calendar import PersonHours
-from bot.coach.playbook import InterviewFacts
-from bot.coach.playbook_rules import DEFAULT_PLAYBOOK, default_playbook
-from bot.domain import ContactKind, InterviewFormat, NudgeKind
 from bot.preview import (
     PreviewError,
     PreviewOptions,
@@ -31,12 +27,16 @@ from bot.preview import (
     parse_zone,
     preview_lines,
 )
+from bot.rules.calendar import PersonHours
+from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind
+from bot.rules.planning import InterviewFacts
+from bot.rules.playbook import DEFAULT_PLAYBOOK, default_playbook
 from tests.processes import clean_env, interview_bot_command
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)  # Thu 10:00 in Los Angeles
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0)  # local wall time
-DEFAULT_TEXT = (Path(__file__).resolve().parents[1] / "bot" / "coach" / DEFAULT_PLAYBOOK).read_text(
+DEFAULT_TEXT = (Path(__file__).resolve().parents[1] / "bot" / "rules" / DEFAULT_PLAYBOOK).read_text(
     encoding="utf-8"
 )
 
@@ -416,7 +416,7 @@ def test_a_bad_playbook_path_setting_is_named_as_the_setting(tmp_path: Path, whe
         "interview-bot: configuration problem:",
         f"  PLAYBOOK_PATH {missing} could not be read (No such file or directory). Fix: give "
         "the path of a playbook TOML file (start from a copy of "
-        "bot/coach/default_playbook.toml), or leave it unset for the built-in playbook.",
+        "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook.",
     ]
 
 

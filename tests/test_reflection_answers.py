@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.coach.playbook_rules import default_playbook
-from bot.domain import ANSWER_MAX, NudgeKind, ReflectionQuestion
+from bot.rules.domain import ANSWER_MAX, NudgeKind, ReflectionQuestion
+from bot.rules.playbook import default_playbook
 from bot.slack_standin.slack_requests import SlackPerson, SlackReply, fill_view_state
 from bot.store.models import Reflection
 from bot.ui.messages import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FixedClock
-from bot.coach.playbook_rules import default_playbook
-from bot.coach.views import AnswerStatus
-from bot.domain import NudgeKind, ReflectionQuestion
+from bot.rules.domain import NudgeKind, ReflectionQuestion
+from bot.rules.playbook import default_playbook
+from bot.rules.view_models import AnswerStatus
 from bot.store.db import Database
 from tests.coach_helpers import deliver_kind, dm, log
 

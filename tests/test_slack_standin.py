@@ -19,7 +19,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.slack_standin import RecordedCall, SlackStandIn
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "slack-fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
 USER = "U0456EFGH"
 DM = "D0456EFGH"
 TS = re.compile(r"^\d{10}\.\d{6}$")

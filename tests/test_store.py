@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from bot.clock import FixedClock
 from bot.coach.event_receipts import first_delivery
 from bot.coach.people import ensure_person
-from bot.domain import InterviewFormat, NudgeKind
+from bot.rules.domain import InterviewFormat, NudgeKind
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from bot.store.models import EventReceipt, Interview, Nudge, SlackUser
 from bot.store.upsert import insert_ignoring_conflicts

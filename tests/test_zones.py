@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.zones import UTC_ZONE, find_zone, known_zone
+from bot.rules.zones import UTC_ZONE, find_zone, known_zone
 
 
 @pytest.mark.parametrize("name", ["America", "Nowhere/City", "../../etc/passwd", "", "UTC+2"])

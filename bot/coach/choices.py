@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.coach.deliveries import follow_up_number, view_of
-from bot.coach.playbook import card_advised
-from bot.coach.playbook_rules import Playbook
-from bot.coach.press_keys import CONTACT_OF, press_key
-from bot.coach.schedule import lock_interview, reconcile
-from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, ChoiceResult, ChoiceStatus
-from bot.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.coach.deliveries import view_of
+from bot.coach.reconciler import lock_interview, reconcile
+from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.rules.planning import card_advised, follow_up_number
+from bot.rules.playbook import Playbook
+from bot.rules.press_keys import CONTACT_OF, press_key
+from bot.rules.view_models import CONTROLS, HEARD_BACK_OUTCOMES, Choice, ChoiceResult, ChoiceStatus
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge
 from bot.store.upsert import insert_ignoring_conflicts

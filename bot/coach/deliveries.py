@@ -11,13 +11,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.coach.interviews import InterviewSummary
-from bot.coach.playbook import card_advised, reminded_follow_up
-from bot.coach.playbook_rules import Playbook
-from bot.coach.press_keys import CONTACT_OF, PER_MESSAGE, press_key
-from bot.coach.schedule import is_coached, lock_interview, reconcile
-from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
-from bot.domain import (
+from bot.coach.mappers import is_coached, summary_of
+from bot.coach.reconciler import lock_interview, reconcile
+from bot.rules.domain import (
     ERROR_MAX,
     ContactKind,
     InterviewStatus,
@@ -26,6 +22,10 @@ from bot.domain import (
     Outcome,
     ReflectionQuestion,
 )
+from bot.rules.planning import card_advised, follow_up_number
+from bot.rules.playbook import Playbook
+from bot.rules.press_keys import CONTACT_OF, PER_MESSAGE, press_key
+from bot.rules.view_models import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge, Reflection, SlackUser
 
@@ -77,16 +77,6 @@ def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | N
         return Delivery(recipient, view_of(session, nudge, playbook))
 
 
-def follow_up_number(kind: NudgeKind, sequence: int) -> int:
-    """Which follow-up a nudge is about: its own number, the one a reminder brings back,
-    or 0 for the one-off kinds."""
-    if kind is NudgeKind.FOLLOW_UP:
-        return sequence
-    if kind is NudgeKind.REMINDER:
-        return reminded_follow_up(sequence)
-    return 0
-
-
 def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
     interview = session.get_one(Interview, nudge.interview_id)
     answers = session.scalars(
@@ -102,7 +92,7 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
         nudge_id=nudge.id,
         kind=nudge.kind,
         follow_up_number=follow_up_number(nudge.kind, nudge.sequence),
-        interview=InterviewSummary.of(interview, interview.owner),
+        interview=summary_of(interview, interview.owner),
         answers={ReflectionQuestion(a.question_key): a.answer for a in answers},
         card_advised=card_advised(interview.format, interview.traditional_org),
         follow_ups_max=playbook.timing.max_follow_ups,

@@ -3,65 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.coach.interview_form import (
+from bot.coach.mappers import summary_of
+from bot.coach.people import ensure_person, zone_of
+from bot.coach.reconciler import reconcile
+from bot.rules.domain import InterviewStatus, NudgeStatus
+from bot.rules.interview_form import (
     FieldErrors,
     InterviewDraft,
     InterviewForm,
     validate_interview_form,
 )
-from bot.coach.people import ensure_person, zone_of
-from bot.coach.playbook_rules import Playbook, default_playbook
-from bot.coach.schedule import reconcile
-from bot.domain import InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.view_models import InterviewSummary
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, SlackUser
-
-
-@dataclass(frozen=True)
-class InterviewSummary:
-    """What the UI needs to show an interview; no ORM object leaves the coach."""
-
-    id: int
-    company: str
-    role: str | None
-    format: InterviewFormat
-    traditional_org: bool
-    happened_at: datetime
-    interviewers: str | None
-    hiring_manager: str | None
-    employer_timeline: date | None
-    direct_contact_ok: bool
-    status: InterviewStatus
-    owner_tz: str
-    # How it closed (HEARD_BACK's outcome, or STOPPED); None while it is active.
-    outcome: Outcome | None = None
-    # The coach's next message about it, where a listing shows it.
-    next_kind: NudgeKind | None = None
-    next_due: datetime | None = None
-
-    @classmethod
-    def of(cls, interview: Interview, owner: SlackUser) -> InterviewSummary:
-        return cls(
-            id=interview.id,
-            company=interview.company,
-            role=interview.role,
-            format=interview.format,
-            traditional_org=interview.traditional_org,
-            happened_at=interview.happened_at,
-            interviewers=interview.interviewers,
-            hiring_manager=interview.hiring_manager,
-            employer_timeline=interview.employer_timeline,
-            direct_contact_ok=interview.direct_contact_ok,
-            status=interview.status,
-            owner_tz=owner.tz,
-            outcome=interview.outcome,
-        )
 
 
 @dataclass(frozen=True)
@@ -140,7 +101,7 @@ def log_interview(
             raise
         return earlier
     reconcile(session, interview, now, playbook or default_playbook())
-    return LogResult(InterviewSummary.of(interview, owner), created=True)
+    return LogResult(summary_of(interview, owner), created=True)
 
 
 def _already_logged(session: Session, source_view_id: str) -> LogResult | None:
@@ -149,7 +110,7 @@ def _already_logged(session: Session, source_view_id: str) -> LogResult | None:
     ).one_or_none()
     if existing is None:
         return None
-    return LogResult(InterviewSummary.of(existing, existing.owner), created=False)
+    return LogResult(summary_of(existing, existing.owner), created=False)
 
 
 def active_interviews(db: Database, team_id: str, user_id: str) -> list[InterviewSummary]:
@@ -166,7 +127,7 @@ def active_interviews(db: Database, team_id: str, user_id: str) -> list[Intervie
         ).all()
         upcoming = _next_nudges(session, [interview.id for interview, _ in rows])
         return [
-            replace(InterviewSummary.of(interview, owner), **upcoming.get(interview.id, {}))
+            replace(summary_of(interview, owner), **upcoming.get(interview.id, {}))
             for interview, owner in rows
         ]
 

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from bot.coach.playbook_rules import Playbook, default_playbook
-from bot.coach.schedule import cancel_pending_for, reconcile
-from bot.domain import InterviewStatus
+from bot.coach.reconciler import cancel_pending_for, reconcile
+from bot.rules.domain import InterviewStatus
+from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.zones import known_zone
 from bot.store.db import Database
 from bot.store.models import SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
-from bot.zones import known_zone
 
 
 def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -> SlackUser:

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import view_of
-from bot.coach.interviews import InterviewSummary
-from bot.coach.playbook_rules import Playbook
-from bot.coach.schedule import lock_interview
-from bot.coach.views import AnswerResult, AnswerStatus, NudgeView
-from bot.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
+from bot.coach.mappers import summary_of
+from bot.coach.reconciler import lock_interview
+from bot.rules.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
+from bot.rules.playbook import Playbook
+from bot.rules.view_models import AnswerResult, AnswerStatus, NudgeView
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, Reflection, SlackUser
 
@@ -57,7 +57,7 @@ def answer_by_message(
         if prompt is None:
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
         interview = session.get_one(Interview, prompt.interview_id)
-        summary = InterviewSummary.of(interview, interview.owner)
+        summary = summary_of(interview, interview.owner)
         if interview.owner_id != person.id:
             return AnswerResult(AnswerStatus.NOT_OWNER, summary)
         answered = _answers(session, interview.id)
@@ -99,7 +99,7 @@ def answer_by_modal(
         if isinstance(prompt, AnswerStatus):
             return AnswerResult(prompt)
         interview = session.get_one(Interview, prompt.interview_id)
-        summary = InterviewSummary.of(interview, interview.owner)
+        summary = summary_of(interview, interview.owner)
         given = {q: a.strip() for q, a in answers.items() if a and a.strip()}
         if not given:
             return AnswerResult(AnswerStatus.EMPTY, summary)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bot.domain import NudgeStatus
+from bot.rules.domain import NudgeStatus
 from bot.store.db import Database
 from bot.store.models import Nudge
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from bot.demo.scene import DemoFailed, Scene
 from bot.demo.transcript import render_home, render_message
-from bot.domain import InterviewFormat
+from bot.rules.domain import InterviewFormat
+from bot.rules.zones import UTC_ZONE
 from bot.slack_standin import RecordedCall
 from bot.ui.log_modal import BLOCK_IDS, TRADITIONAL
-from bot.zones import UTC_ZONE
 
 COMPANY = "Acme Corp"
 ROLE = "Data Analyst"

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.domain import ERROR_MAX, NudgeKind, NudgeStatus
+from bot.rules.domain import ERROR_MAX, NudgeKind, NudgeStatus
 from bot.store.db import Database
 from bot.store.models import Nudge
 

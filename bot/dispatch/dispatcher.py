@@ -26,7 +26,6 @@ from bot.coach.deliveries import (
     mark_sent,
 )
 from bot.coach.people import deactivate_person, deactivate_workspace, note_profile
-from bot.coach.playbook_rules import Playbook
 from bot.dispatch.claims import Claim, claim_due, release
 from bot.dispatch.slack_errors import (
     Permanent,
@@ -37,6 +36,7 @@ from bot.dispatch.slack_errors import (
     classify,
     error_code,
 )
+from bot.rules.playbook import Playbook
 from bot.store.db import Database, StoreUnavailable
 from bot.ui.nudges import render_nudge
 

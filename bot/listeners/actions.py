@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 from bot.coach.choices import record_choice
 from bot.coach.errors import StoreUnavailable
 from bot.coach.reflections import reflection_prompt
-from bot.coach.views import AnswerStatus, ChoiceStatus
 from bot.listeners.slack_io import (
     open_log_modal,
     open_modal,
@@ -20,6 +19,7 @@ from bot.listeners.slack_io import (
     update_message,
 )
 from bot.listeners.views import team_of
+from bot.rules.view_models import AnswerStatus, ChoiceStatus
 from bot.services import Services
 from bot.ui.home import OPEN_LOG_MODAL
 from bot.ui.messages import (

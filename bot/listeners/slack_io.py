@@ -9,11 +9,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.coach.interview_form import clean_text
 from bot.coach.interviews import active_interviews
 from bot.coach.people import dm_channel_of, forget_dm_channel, note_profile
-from bot.coach.views import AnswerResult, AnswerStatus
-from bot.domain import COMPANY_MAX
+from bot.rules.domain import COMPANY_MAX
+from bot.rules.interview_form import clean_text
+from bot.rules.view_models import AnswerResult, AnswerStatus
 from bot.services import Services
 from bot.ui.home import home_view
 from bot.ui.log_modal import build_log_modal

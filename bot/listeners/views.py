@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import submit_interview
 from bot.coach.reflections import answer_by_modal
-from bot.coach.views import AnswerResult, AnswerStatus
-from bot.domain import ReflectionQuestion
 from bot.listeners.slack_io import publish_home, send_dm, show_answer
+from bot.rules.domain import ReflectionQuestion
+from bot.rules.view_models import AnswerResult, AnswerStatus
 from bot.services import Services
 from bot.ui import reflection_modal
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID, block_errors, read_submission

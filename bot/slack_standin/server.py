@@ -2,7 +2,7 @@
 
 The bot's real ``slack_sdk.WebClient(base_url=standin.api_url)`` and Bolt's ``respond()`` talk to
 it unchanged, so tests run the same HTTP, JSON and error-handling code as production does. Answer
-shapes mirror the captured fixtures in ``shared/slack-fixtures/api_*.json``.
+shapes mirror the captured fixtures in the captured fixtures (tests/fixtures/slack/api_*.json).
 """
 
 from __future__ import annotations

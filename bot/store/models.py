@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.domain import (
+from bot.rules.domain import (
     COMPANY_MAX,
     ERROR_MAX,
     INTERVIEWERS_MAX,

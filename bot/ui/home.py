@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.coach.interviews import InterviewSummary
+from bot.rules.view_models import InterviewSummary
 from bot.ui.messages import interview_facts, plain_title
 from bot.ui.text import truncate
 

@@ -19,8 +19,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.coach.interview_form import FieldErrors, InterviewForm
-from bot.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
+from bot.rules.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
+from bot.rules.interview_form import FieldErrors, InterviewForm
 
 CALLBACK_ID = "log_interview"
 

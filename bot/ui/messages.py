@@ -12,12 +12,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.coach.interviews import InterviewSummary
-from bot.coach.playbook_rules import Playbook
-from bot.coach.views import AnswerResult, AnswerStatus
-from bot.domain import ANSWER_MAX, NudgeKind, ReflectionQuestion
+from bot.rules.domain import ANSWER_MAX, NudgeKind, ReflectionQuestion
+from bot.rules.playbook import Playbook
+from bot.rules.view_models import AnswerResult, AnswerStatus, InterviewSummary
+from bot.rules.zones import known_zone
 from bot.ui.text import day_label, escape_mrkdwn, local_time_fallback, slack_date, truncate
-from bot.zones import known_zone
 
 Message = tuple[str, list[dict[str, Any]]]
 

@@ -25,12 +25,12 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.coach.playbook_rules import Playbook
-from bot.coach.views import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
-from bot.domain import InterviewStatus, NudgeKind, Outcome, ReflectionQuestion
+from bot.rules.domain import InterviewStatus, NudgeKind, Outcome, ReflectionQuestion
+from bot.rules.playbook import Playbook
+from bot.rules.view_models import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
+from bot.rules.zones import known_zone
 from bot.ui.messages import Message, interview_title, plain_title
 from bot.ui.text import escape_mrkdwn, slack_date, truncate
-from bot.zones import known_zone
 
 # One action id per choice, plus the button that opens the reflection modal.
 EMAIL_SENT = "nudge_email_sent"

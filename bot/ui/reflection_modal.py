@@ -13,9 +13,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.coach.playbook_rules import Playbook
-from bot.coach.views import NudgeView
-from bot.domain import ANSWER_MAX, ReflectionQuestion
+from bot.rules.domain import ANSWER_MAX, ReflectionQuestion
+from bot.rules.playbook import Playbook
+from bot.rules.view_models import NudgeView
 from bot.ui.messages import interview_title
 from bot.ui.nudges import parse_id
 

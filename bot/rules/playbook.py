@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from bot.domain import NudgeKind, ReflectionQuestion
+from bot.rules.domain import NudgeKind, ReflectionQuestion
 
 DEFAULT_PLAYBOOK = "default_playbook.toml"
 
@@ -150,5 +150,5 @@ def load_playbook(path: Path | None = None) -> Playbook:
 
 @cache
 def default_playbook() -> Playbook:
-    content = resources.files("bot.coach").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
+    content = resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
     return parse_playbook(content, f"the built-in {DEFAULT_PLAYBOOK}")

@@ -1,4 +1,4 @@
-"""The reconciler: makes the nudge rows match what the playbook says should exist.
+"""The database reconciler: makes the nudge rows match what the playbook says should exist.
 
 It runs after every change to an interview, inside the change's own transaction. It inserts
 the missing nudges, moves or cancels pending ones, and revives nudges it cancelled earlier.
@@ -10,80 +10,19 @@ outbox applies as well.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Protocol
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from bot.coach.calendar import PersonHours
-from bot.coach.playbook import Contact, History, InterviewFacts, NudgeRecord, PlannedNudge, plan
-from bot.coach.playbook_rules import Playbook
-from bot.domain import NudgeKind, NudgeStatus
+from bot.coach.mappers import facts_of, history_of, hours_of, is_coached
+from bot.rules.domain import NudgeStatus
+from bot.rules.planning import PlannedNudge, plan
+from bot.rules.playbook import Playbook
+from bot.rules.reconciling import ChangeKind, reconcile_changes
 from bot.store.db import Database
-from bot.store.models import ContactLog, Interview, Nudge, SlackUser
-from bot.zones import known_zone
-
-Key = tuple[NudgeKind, int]  # a nudge's kind and sequence: one row per interview and key
-
-
-class ChangeKind(StrEnum):
-    INSERT = "insert"  # planned, and no row yet
-    MOVE = "move"  # pending, now due at another time
-    REVIVE = "revive"  # cancelled earlier, planned again
-    CANCEL = "cancel"  # pending, no longer planned
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: ChangeKind
-    key: Key
-    due_at: datetime  # when the row is due from now on (CANCEL: as it was)
-
-
-class RowState(Protocol):
-    """What the decisions read of a nudge row: a NudgeRecord, or the stored Nudge."""
-
-    @property
-    def status(self) -> NudgeStatus: ...
-
-    @property
-    def due_at(self) -> datetime: ...
-
-
-def reconcile_changes(
-    rows: Mapping[Key, RowState],
-    planned: Iterable[PlannedNudge],
-    *,
-    put_off: Collection[Key] = (),
-) -> list[Change]:
-    """What makes `rows` match `planned`; sent, failed and claimed rows are never changed.
-
-    `put_off` names pending rows the dispatcher put off after a failed try (a 429's
-    Retry-After, a 5xx's backoff): they keep their later due time rather than move earlier.
-    """
-    planned = tuple(planned)
-    changes = []
-    for nudge in planned:
-        row = rows.get(nudge.key)
-        if row is None:
-            changes.append(Change(ChangeKind.INSERT, nudge.key, nudge.due_at))
-        elif row.status is NudgeStatus.PENDING:
-            due_at = max(row.due_at, nudge.due_at) if nudge.key in put_off else nudge.due_at
-            if due_at != row.due_at:
-                changes.append(Change(ChangeKind.MOVE, nudge.key, due_at))
-        elif row.status is NudgeStatus.CANCELLED:
-            changes.append(Change(ChangeKind.REVIVE, nudge.key, nudge.due_at))
-    wanted = {nudge.key for nudge in planned}
-    changes.extend(
-        Change(ChangeKind.CANCEL, key, row.due_at)
-        for key, row in rows.items()
-        if row.status is NudgeStatus.PENDING and key not in wanted
-    )
-    return changes
+from bot.store.models import Interview, Nudge
 
 
 @dataclass(frozen=True)
@@ -96,43 +35,6 @@ class ReconcileReport:
     @property
     def changed(self) -> bool:
         return bool(self.inserted or self.moved or self.cancelled or self.revived)
-
-
-def facts_of(interview: Interview) -> InterviewFacts:
-    return InterviewFacts(
-        format=interview.format,
-        traditional_org=interview.traditional_org,
-        happened_at=interview.happened_at,
-        logged_at=interview.created_at,
-        employer_timeline=interview.employer_timeline,
-        direct_contact_ok=interview.direct_contact_ok,
-        status=interview.status,
-    )
-
-
-def hours_of(person: SlackUser) -> PersonHours:
-    return PersonHours(
-        tz=known_zone(person.tz),
-        waking_start_hour=person.waking_start_hour,
-        waking_end_hour=person.waking_end_hour,
-    )
-
-
-def is_coached(person: SlackUser) -> bool:
-    """False when the person paused the coach or their workspace removed the app."""
-    return not person.paused and person.deactivated_at is None
-
-
-def history_of(session: Session, interview_id: int, nudges: list[Nudge]) -> History:
-    contacts = session.scalars(
-        select(ContactLog).where(ContactLog.interview_id == interview_id)
-    ).all()
-    return History(
-        contacts=tuple(Contact(c.kind, c.occurred_at, c.until) for c in contacts),
-        nudges=tuple(
-            NudgeRecord(n.kind, n.sequence, n.status, n.due_at, n.sent_at) for n in nudges
-        ),
-    )
 
 
 def planned_for(

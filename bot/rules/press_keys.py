@@ -6,8 +6,8 @@ written by an earlier version has to keep matching the same press.
 
 from __future__ import annotations
 
-from bot.coach.views import Choice
-from bot.domain import ContactKind
+from bot.rules.domain import ContactKind
+from bot.rules.view_models import Choice
 
 # The contact each press logs; STOP logs none (it only closes the interview).
 CONTACT_OF: dict[Choice, ContactKind] = {

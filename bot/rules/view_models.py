@@ -4,11 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from bot.coach.interviews import InterviewSummary
-from bot.domain import NudgeKind, Outcome, ReflectionQuestion
+from bot.rules.domain import (
+    InterviewFormat,
+    InterviewStatus,
+    NudgeKind,
+    Outcome,
+    ReflectionQuestion,
+)
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """What the UI needs to show an interview; no ORM object leaves the coach."""
+
+    id: int
+    company: str
+    role: str | None
+    format: InterviewFormat
+    traditional_org: bool
+    happened_at: datetime
+    interviewers: str | None
+    hiring_manager: str | None
+    employer_timeline: date | None
+    direct_contact_ok: bool
+    status: InterviewStatus
+    owner_tz: str
+    # How it closed (HEARD_BACK's outcome, or STOPPED); None while it is active.
+    outcome: Outcome | None = None
+    # The coach's next message about it, where a listing shows it.
+    next_kind: NudgeKind | None = None
+    next_due: datetime | None = None
 
 
 class Choice(StrEnum):

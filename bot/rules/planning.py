@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.coach.calendar import (
+from bot.rules.calendar import (
     PersonHours,
     at_local,
     is_waking,
@@ -19,8 +19,8 @@ from bot.coach.calendar import (
     local_date,
     next_waking,
 )
-from bot.coach.playbook_rules import Playbook
-from bot.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.rules.playbook import Playbook
 
 # One-off nudges use sequence 0; follow-ups count from 1.
 ONCE = 0
@@ -345,3 +345,13 @@ def reminder_sequence(follow_up: int, number: int) -> int:
 def reminded_follow_up(sequence: int) -> int:
     """Which follow-up a reminder's sequence brings back."""
     return sequence // (MAX_REMINDERS + 1)
+
+
+def follow_up_number(kind: NudgeKind, sequence: int) -> int:
+    """Which follow-up a nudge is about: its own number, the one a reminder brings back,
+    or 0 for the one-off kinds."""
+    if kind is NudgeKind.FOLLOW_UP:
+        return sequence
+    if kind is NudgeKind.REMINDER:
+        return reminded_follow_up(sequence)
+    return 0
