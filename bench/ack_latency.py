@@ -19,12 +19,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from coach_devkit.slack_standin import SlackStandIn
+from coach_devkit.slack_standin.slack_requests import SignedSlackSender, SlackPerson
+
 from bot.app import create_app
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.server import HttpServer
-from bot.slack_standin import SlackStandIn
-from bot.slack_standin.slack_requests import SignedSlackSender, SlackPerson
 from bot.store import migrate
 from bot.store.db import Database
 from bot.web import create_wsgi_app

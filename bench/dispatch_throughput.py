@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from coach_devkit.slack_standin import SlackStandIn
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
@@ -31,7 +32,6 @@ from bot.rules.domain import NudgeStatus
 from bot.rules.interview_form import InterviewForm
 from bot.rules.playbook import default_playbook
 from bot.slack_client import dispatch_client
-from bot.slack_standin import SlackStandIn
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Nudge

@@ -125,8 +125,18 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
-
+    # The demo plays against the Slack stand-in, which is a development tool: it lives in
+    # the separate interview-coach-devkit distribution, never in the runtime install.
+    try:
+        from coach_devkit.demo import run_demo
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("coach_devkit"):
+            raise
+        raise ConfigError(
+            "demo needs the development kit, which this install does not have. Fix: install "
+            "the interview-coach-devkit package (pip install 'interview-coach[demo]'), or run "
+            "`make demo` from a clone."
+        ) from None
     return run_demo(speedup=args.speedup)
 
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from coach_devkit.slack_standin import SlackStandIn
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
-from bot.slack_standin import SlackStandIn
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base

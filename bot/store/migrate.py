@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import resources
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The top-level migrations/ folder, shipped inside the wheel as bot.migrations (setup.py).
+MIGRATIONS_DIR = resources.files("bot.migrations")
 # Any constant works; replicas starting together must agree on it.
 MIGRATION_LOCK_ID = 7_412_503_311
 

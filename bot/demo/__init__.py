@@ -1,5 +1,0 @@
-"""`interview-bot demo`: a scripted person against the real bot and a local Slack stand-in."""
-
-from bot.demo.run import run_demo
-
-__all__ = ["run_demo"]

@@ -1,6 +1,0 @@
-"""A local stand-in for the Slack Web API, for tests and the demo; see `server`."""
-
-from bot.slack_standin.server import RecordedCall, SlackStandIn
-from bot.slack_standin.socket_mode import SocketModeStandIn
-
-__all__ = ["RecordedCall", "SlackStandIn", "SocketModeStandIn"]

@@ -1,0 +1,290 @@
+"""Settings: defaults, validation with one plain line per bad setting, `.env` and environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_SLACK_API_URL,
+    FIX_HINTS,
+    ConfigError,
+    Settings,
+    load_settings,
+)
+
+GOOD = {"slack_bot_token": "xoxb-1111-2222-abcdef", "slack_signing_secret": "8f742231b10e8888"}
+SETTING_NAMES = [*FIX_HINTS, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting leaks in from the developer's shell or a `.env` in the working directory."""
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def config_error(**settings: object) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, **settings)
+    return str(caught.value)
+
+
+def test_defaults() -> None:
+    settings = load_settings(_env_file=None, **GOOD)
+
+    assert settings.slack_api_url == DEFAULT_SLACK_API_URL == "https://slack.com/api/"
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.port == 3000
+    assert settings.clock_speedup == 1
+    assert settings.slack_app_token is None
+    assert settings.socket_mode is False
+    assert settings.playbook_path is None  # the built-in playbook
+    assert settings.slack_bot_token.get_secret_value() == GOOD["slack_bot_token"]
+
+
+def test_missing_tokens_name_both_settings_one_line_each() -> None:
+    message = config_error()
+
+    lines = message.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("SLACK_BOT_TOKEN is missing")
+    assert lines[1].startswith("SLACK_SIGNING_SECRET is missing")
+    assert "OAuth & Permissions" in lines[0]
+    assert "Basic Information" in lines[1]
+    assert all("Fix:" in line for line in lines)
+
+
+@pytest.mark.parametrize("missing", ["slack_bot_token", "slack_signing_secret"])
+def test_each_missing_secret_is_reported_alone(missing: str) -> None:
+    settings = {k: v for k, v in GOOD.items() if k != missing}
+
+    message = config_error(**settings)
+
+    assert message.splitlines() == [message]
+    assert message.startswith(f"{missing.upper()} is missing. Fix: {FIX_HINTS[missing.upper()]}")
+
+
+BAD_SETTINGS = [
+    ("SLACK_BOT_TOKEN", "xoxp-user-token-not-bot", "must start with xoxb-"),
+    ("SLACK_APP_TOKEN", "xoxb-wrong-kind-of-token", "must start with xapp-"),
+    ("SLACK_SIGNING_SECRET", "   ", "is empty"),
+    ("SLACK_API_URL", "slack.com/api", "must be an http(s) URL"),
+    ("DATABASE_URL", "mysql://coach@db.internal/coach", "must be a sqlite or postgresql URL"),
+    ("DATABASE_URL", "not a url at all", "is not a database URL"),
+    ("PORT", "0", "greater than or equal to 1"),
+    ("PORT", "70000", "less than or equal to 65535"),
+    ("PORT", "abc", "valid integer"),
+    ("DISPATCH_INTERVAL_SECONDS", "0", "greater than 0"),
+    ("DISPATCH_INTERVAL_SECONDS", "abc", "valid number"),
+    ("CLOCK_SPEEDUP", "0.5", "greater than or equal to 1"),
+    ("LOG_LEVEL", "chatty", "DEBUG"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), BAD_SETTINGS)
+def test_a_bad_setting_is_one_line_naming_it_and_how_to_fix_it(
+    name: str, value: str, problem: str
+) -> None:
+    message = config_error(**{**GOOD, name.lower(): value})
+
+    assert message.splitlines() == [message], "exactly one line for one bad setting"
+    assert message.startswith(f"{name} is not valid")
+    assert problem in message
+    assert f"Fix: {FIX_HINTS[name]}" in message
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), BAD_SETTINGS)
+def test_bad_settings_from_the_environment_read_the_same(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", GOOD["slack_bot_token"])
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", GOOD["slack_signing_secret"])
+    monkeypatch.setenv(name, value)
+
+    message = config_error()
+
+    assert message.splitlines() == [message]
+    assert message.startswith(f"{name} is not valid")
+    assert problem in message
+
+
+def test_several_bad_settings_give_one_line_each_in_upper_case() -> None:
+    message = config_error(
+        slack_bot_token="xoxa-legacy",
+        slack_api_url="ftp://slack.example",
+        database_url="mysql://db/coach",
+        port="abc",
+        dispatch_interval_seconds=0,
+        clock_speedup=0.5,
+    )
+
+    names = [line.split(" ", 1)[0] for line in message.splitlines()]
+    assert sorted(names) == sorted(
+        [
+            "SLACK_SIGNING_SECRET",
+            "SLACK_BOT_TOKEN",
+            "SLACK_API_URL",
+            "DATABASE_URL",
+            "PORT",
+            "DISPATCH_INTERVAL_SECONDS",
+            "CLOCK_SPEEDUP",
+        ]
+    )
+    assert all(" Fix: " in line for line in message.splitlines())
+
+
+def test_secrets_are_never_echoed() -> None:
+    message = config_error(
+        slack_bot_token="xoxp-TOPSECRET-bot",
+        slack_signing_secret="",
+        slack_app_token="xoxb-TOPSECRET-app",
+        database_url="mysql://coach:TOPSECRET-db@db.internal/coach",
+    )
+
+    assert "TOPSECRET" not in message
+    assert len(message.splitlines()) == 4
+    # The non-secret parts of a bad URL still help the reader find it.
+    assert "db.internal/coach" in message
+
+
+def test_accepted_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPATCH_INTERVAL_SECONDS", "0.25")
+    monkeypatch.setenv("PORT", "65535")
+    monkeypatch.setenv("CLOCK_SPEEDUP", "100")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://coach@db.internal/coach")
+
+    settings = load_settings(_env_file=None, **GOOD)
+
+    assert settings.dispatch_interval_seconds == 0.25
+    assert settings.port == 65535
+    assert settings.clock_speedup == 100
+    assert settings.log_level == "DEBUG"
+    assert settings.database_url == "postgresql+psycopg://coach@db.internal/coach"
+
+
+def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-env")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret-from-env")
+    monkeypatch.setenv("PORT", "8080")
+
+    settings = load_settings(_env_file=None)
+
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-env"
+    assert settings.slack_signing_secret.get_secret_value() == "secret-from-env"
+    assert settings.port == 8080
+
+
+def test_env_file_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / "coach.env"
+    env_file.write_text(
+        "SLACK_BOT_TOKEN=xoxb-from-file\n"
+        "SLACK_SIGNING_SECRET=secret-from-file\n"
+        "SLACK_API_URL=http://127.0.0.1:9999/api\n"
+        "PORT=4000\n"
+        "DATABASE_URL=sqlite:///from-file.db\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PORT", "5000")
+
+    settings = load_settings(_env_file=env_file)
+
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-file"
+    assert settings.slack_signing_secret.get_secret_value() == "secret-from-file"
+    assert settings.slack_api_url == "http://127.0.0.1:9999/api/"
+    assert settings.database_url == "sqlite:///from-file.db"
+    assert settings.port == 5000
+
+
+def test_bad_setting_in_env_file_is_reported(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_SIGNING_SECRET=s\nPORT=99999\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=env_file)
+
+    lines = str(caught.value).splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["SLACK_BOT_TOKEN", "PORT"]
+
+
+def test_env_file_not_in_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes("SLACK_SIGNING_SECRET=s\nSLACK_BOT_TOKEN=xoxb-café\n".encode("cp1252"))
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=env_file)
+
+    message = str(caught.value)
+    assert message.splitlines() == [message]
+    assert message.startswith(f".env file {env_file.resolve()} has byte 0xe9 on line 2")
+    assert "Fix: save it as UTF-8" in message
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("https://slack-gov.com/api", "https://slack-gov.com/api/"),
+        ("https://slack.com/api/", "https://slack.com/api/"),
+        ("http://127.0.0.1:8765/api", "http://127.0.0.1:8765/api/"),
+    ],
+)
+def test_slack_api_url_gains_a_trailing_slash(given: str, stored: str) -> None:
+    assert load_settings(_env_file=None, slack_api_url=given, **GOOD).slack_api_url == stored
+
+
+@pytest.mark.parametrize(
+    ("app_token", "socket_mode"),
+    [(None, False), ("", False), ("xapp-1-A0789IJKL-123-abc", True)],
+)
+def test_socket_mode_follows_the_app_token(app_token: str | None, socket_mode: bool) -> None:
+    settings = load_settings(_env_file=None, slack_app_token=app_token, **GOOD)
+
+    assert settings.socket_mode is socket_mode
+    assert isinstance(settings, Settings)
+    if socket_mode:
+        assert settings.slack_app_token is not None
+        assert settings.slack_app_token.get_secret_value() == app_token
+
+
+def test_secrets_are_hidden_in_repr() -> None:
+    settings = load_settings(_env_file=None, slack_app_token="xapp-1-hidden-value", **GOOD)
+
+    shown = repr(settings) + str(settings)
+    assert GOOD["slack_bot_token"] not in shown
+    assert GOOD["slack_signing_secret"] not in shown
+    assert "xapp-1-hidden-value" not in shown
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    keys = {
+        line.split("=", 1)[0].strip()
+        for line in example.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    assert keys == {name.upper() for name in Settings.model_fields}
+
+
+def test_env_example_values_are_valid_settings() -> None:
+    # Copying .env.example to .env must give a bot that starts (placeholders included).
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    settings = load_settings(_env_file=example)
+    assert settings.socket_mode is False
+    assert settings.port == 3000
+
+
+def test_a_blank_database_url_means_the_default_sqlite_file() -> None:
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-1",
+        slack_signing_secret="s",
+        database_url="  ",
+    )
+    assert settings.database_url == DEFAULT_DATABASE_URL

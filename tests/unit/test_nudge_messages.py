@@ -1,0 +1,532 @@
+"""The nudge messages and the Answer modal as pure renderings: what each kind says and offers,
+how a press reads back, and Slack's limits (checked by posting to the stand-in)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from coach_devkit.slack_standin import SlackStandIn
+from coach_devkit.slack_standin.slack_requests import fill_view_state
+from slack_sdk import WebClient
+
+from bot.rules.domain import (
+    ANSWER_MAX,
+    COMPANY_MAX,
+    InterviewFormat,
+    InterviewStatus,
+    NudgeKind,
+    Outcome,
+    ReflectionQuestion,
+)
+from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.view_models import CONTROLS, Choice, Done, InterviewSummary, NudgeView
+from bot.ui import nudges
+from bot.ui.nudges import parse_id, parse_press, pressed_line, render_nudge
+from bot.ui.reflection_modal import (
+    BLOCK_IDS,
+    CALLBACK_ID,
+    build_reflection_modal,
+    nudge_id_of,
+    read_answers,
+)
+
+PLAYBOOK = default_playbook()
+AT = datetime(2026, 11, 26, 18, 20, tzinfo=UTC)  # 10:20 in Los Angeles
+HOSTILE = "<!channel> & <@U0ADMIN>"
+
+
+def summary(**changes: Any) -> InterviewSummary:
+    base = InterviewSummary(
+        id=7,
+        company="Acme Corp",
+        role="Data Analyst",
+        format=InterviewFormat.VIDEO,
+        traditional_org=False,
+        happened_at=AT - timedelta(hours=2),
+        interviewers=None,
+        hiring_manager=None,
+        employer_timeline=None,
+        direct_contact_ok=False,
+        status=InterviewStatus.ACTIVE,
+        owner_tz="America/Los_Angeles",
+    )
+    return replace(base, **changes)
+
+
+def nudge(kind: NudgeKind, **changes: Any) -> NudgeView:
+    interview = changes.pop("interview", summary())
+    base = NudgeView(
+        nudge_id=42,
+        kind=kind,
+        follow_up_number=1 if kind in (NudgeKind.FOLLOW_UP, NudgeKind.REMINDER) else 0,
+        interview=interview,
+        answers={},
+        card_advised=False,
+        follow_ups_max=5,
+        weekly=False,
+    )
+    return replace(base, **changes)
+
+
+def all_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def mrkdwn_texts(blocks: list[dict]) -> list[str]:
+    """Every mrkdwn text in the blocks: the ones Slack parses for mentions and links."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return found
+
+
+def controls(blocks: list[dict]) -> list[dict]:
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def labels(blocks: list[dict]) -> list[str]:
+    return [e.get("text", e.get("placeholder", {})).get("text") for e in controls(blocks)]
+
+
+# -- each kind --------------------------------------------------------------------------------
+
+
+def test_distance_names_the_interview_and_offers_no_controls() -> None:
+    text, blocks = render_nudge(nudge(NudgeKind.DISTANCE), PLAYBOOK)
+    assert "Acme Corp (Data Analyst)" in text
+    assert PLAYBOOK.texts.distance in all_text(blocks)
+    assert "Acme Corp (Data Analyst)" in all_text(blocks)
+    assert controls(blocks) == []
+
+
+def test_reflection_asks_both_questions_numbered_with_an_answer_button() -> None:
+    text, blocks = render_nudge(nudge(NudgeKind.REFLECTION), PLAYBOOK)
+    assert "Acme Corp (Data Analyst)" in text
+    shown = mrkdwn_texts(blocks)
+    assert PLAYBOOK.texts.reflection_intro in shown
+    assert f"*1.* {PLAYBOOK.questions.said_well}" in shown
+    assert f"*2.* {PLAYBOOK.questions.to_clarify}" in shown
+    [button] = controls(blocks)
+    assert (button["action_id"], button["value"], button["text"]["text"]) == (
+        nudges.ANSWER,
+        "42",
+        "Answer",
+    )
+
+
+def test_reflection_shows_the_answers_given_so_far_escaped() -> None:
+    view = nudge(NudgeKind.REFLECTION, answers={ReflectionQuestion.SAID_WELL: f"I said {HOSTILE}"})
+    _, blocks = render_nudge(view, PLAYBOOK)
+    first = next(t for t in mrkdwn_texts(blocks) if t.startswith("*1.*"))
+    assert first.endswith("\n>I said &lt;!channel&gt; &amp; &lt;@U0ADMIN&gt;")
+    second = next(t for t in mrkdwn_texts(blocks) if t.startswith("*2.*"))
+    assert ">" not in second  # not answered yet
+    assert labels(blocks) == ["Revise answers"]
+
+
+def test_thank_you_without_a_card_offers_email_sent_and_skip_only() -> None:
+    text, blocks = render_nudge(nudge(NudgeKind.THANK_YOU), PLAYBOOK)
+    assert "thank-you note" in text
+    assert PLAYBOOK.texts.thank_you_email in mrkdwn_texts(blocks)
+    assert PLAYBOOK.texts.thank_you_card not in mrkdwn_texts(blocks)
+    assert labels(blocks) == ["Email sent", "Skip"]
+    assert all(e["value"] == "42" for e in controls(blocks))
+
+
+def test_thank_you_where_a_card_is_advised_says_so_and_offers_card_mailed() -> None:
+    _, blocks = render_nudge(nudge(NudgeKind.THANK_YOU, card_advised=True), PLAYBOOK)
+    assert PLAYBOOK.texts.thank_you_card in mrkdwn_texts(blocks)
+    assert labels(blocks) == ["Email sent", "Card mailed", "Skip"]
+    assert [e["action_id"] for e in controls(blocks)] == [
+        nudges.EMAIL_SENT,
+        nudges.CARD_MAILED,
+        nudges.SKIP_THANK_YOU,
+    ]
+
+
+def test_thank_you_quotes_what_the_person_wanted_to_clarify_escaped() -> None:
+    answers = {
+        ReflectionQuestion.SAID_WELL: "the project",
+        ReflectionQuestion.TO_CLARIFY: f"scaling\n{HOSTILE}",
+    }
+    _, blocks = render_nudge(nudge(NudgeKind.THANK_YOU, answers=answers), PLAYBOOK)
+    [reminder] = [t for t in mrkdwn_texts(blocks) if t.startswith(PLAYBOOK.texts.clarify_reminder)]
+    assert reminder.endswith("\n>scaling\n>&lt;!channel&gt; &amp; &lt;@U0ADMIN&gt;")
+    assert "the project" not in all_text(blocks)
+
+
+def test_no_clarify_reminder_without_that_answer() -> None:
+    answers = {ReflectionQuestion.SAID_WELL: "the project"}
+    _, blocks = render_nudge(nudge(NudgeKind.THANK_YOU, answers=answers), PLAYBOOK)
+    assert PLAYBOOK.texts.clarify_reminder not in all_text(blocks)
+
+
+def test_card_reminder_offers_card_mailed_and_skip() -> None:
+    _, blocks = render_nudge(nudge(NudgeKind.CARD, card_advised=True), PLAYBOOK)
+    assert PLAYBOOK.texts.card_reminder in mrkdwn_texts(blocks)
+    assert labels(blocks) == ["Card mailed", "Skip"]
+
+
+def test_follow_up_carries_the_call_questions_the_caution_and_its_controls() -> None:
+    text, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP, follow_up_number=2), PLAYBOOK)
+    shown = "\n".join(mrkdwn_texts(blocks))
+    assert PLAYBOOK.texts.follow_up in shown
+    assert len(PLAYBOOK.questions.call_questions) == 3
+    for question in PLAYBOOK.questions.call_questions:
+        assert f"• {question}" in shown
+    assert PLAYBOOK.texts.caution in shown
+    assert "Follow-up 2 of at most 5" in shown
+    assert "Follow-up 2 of at most 5" in text
+    assert PLAYBOOK.texts.follow_up_direct not in shown
+    assert PLAYBOOK.texts.reminder not in shown
+
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert actions["block_id"] == "nudge:42"
+    sent, snooze, heard, stop = actions["elements"]
+    assert (sent["text"]["text"], sent["value"]) == ("Follow-up sent", "42")
+    assert snooze["type"] == "static_select"
+    assert [(o["text"]["text"], o["value"]) for o in snooze["options"]] == [
+        ("1 day", "1"),
+        ("3 days", "3"),
+    ]
+    assert [(o["text"]["text"], o["value"]) for o in heard["options"]] == [
+        ("Offer", "offer"),
+        ("Next round", "next_round"),
+        ("Rejected", "rejected"),
+    ]
+    assert stop["text"]["text"] == "Stop reminders"
+    assert stop["confirm"]["title"]["text"] == "Stop reminders?"
+    assert "Acme Corp" in stop["confirm"]["text"]["text"]
+
+
+def test_follow_up_with_direct_contact_ok_says_how_often() -> None:
+    view = nudge(NudgeKind.FOLLOW_UP, interview=summary(direct_contact_ok=True), weekly=True)
+    _, blocks = render_nudge(view, PLAYBOOK)
+    assert PLAYBOOK.texts.follow_up_direct in mrkdwn_texts(blocks)
+
+
+def test_a_reminder_says_it_was_asked_for_then_follows_up() -> None:
+    text, blocks = render_nudge(nudge(NudgeKind.REMINDER, follow_up_number=1), PLAYBOOK)
+    first, second = mrkdwn_texts(blocks)[:2]
+    assert first == PLAYBOOK.texts.reminder
+    assert second == PLAYBOOK.texts.follow_up
+    assert text.startswith("Reminder:")
+    assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders"]
+
+
+def test_check_in_offers_heard_back_keep_going_and_stop() -> None:
+    _, blocks = render_nudge(nudge(NudgeKind.CHECK_IN), PLAYBOOK)
+    assert PLAYBOOK.texts.check_in in mrkdwn_texts(blocks)
+    assert labels(blocks) == ["Heard back", "Keep going", "Stop reminders"]
+
+
+# -- limits and hostile text ----------------------------------------------------------------
+
+
+def _worst_case_views() -> list[NudgeView]:
+    company = (HOSTILE + " ")[:COMPANY_MAX]
+    company = (company * 10)[:COMPANY_MAX]
+    interview = summary(
+        company=company, role=("<>&" * 40)[:100], direct_contact_ok=True, traditional_org=True
+    )
+    answer = ("<&>\n" * 1000)[:ANSWER_MAX]
+    answers = {q: answer for q in ReflectionQuestion}
+    return [
+        nudge(kind, interview=interview, answers=answers, card_advised=True) for kind in NudgeKind
+    ]
+
+
+def test_worst_case_text_escapes_every_mention() -> None:
+    for view in _worst_case_views():
+        text, blocks = render_nudge(view, PLAYBOOK)
+        for shown in [text, *mrkdwn_texts(blocks)]:
+            assert "<!channel>" not in shown
+            assert "<@U0ADMIN>" not in shown
+        assert "&lt;!channel&gt;" in text
+
+
+def test_worst_case_messages_are_accepted_by_slacks_limits(standin: SlackStandIn) -> None:
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    for view in _worst_case_views():
+        text, blocks = render_nudge(view, PLAYBOOK)
+        assert all(len(t) <= 3000 for t in mrkdwn_texts(blocks))
+        posted = client.chat_postMessage(channel="D0456EFGH", text=text, blocks=blocks)
+        assert posted["ok"], view.kind
+        for choice in CONTROLS[view.kind]:
+            pressed = replace(view, done=(Done(choice, AT, until=AT, outcome=Outcome.OFFER),))
+            text, blocks = render_nudge(pressed, PLAYBOOK)
+            updated = client.chat_update(
+                channel="D0456EFGH", ts=posted["ts"], text=text, blocks=blocks
+            )
+            assert updated["ok"], (view.kind, choice)
+    # The answers were cut to fit, not dropped: the quote is there, ending in an ellipsis.
+    reflection = next(v for v in _worst_case_views() if v.kind is NudgeKind.REFLECTION)
+    _, blocks = render_nudge(reflection, PLAYBOOK)
+    first = next(t for t in mrkdwn_texts(blocks) if t.startswith("*1.*"))
+    assert len(first) > 2500
+    assert first.endswith("…")
+    modal = build_reflection_modal(reflection, PLAYBOOK)
+    opened = client.views_open(trigger_id="1.2.x", view=modal)
+    assert opened["ok"]
+
+
+def _longest_playbook() -> Playbook:
+    """A valid playbook with every text and question as long as the file may make it."""
+    data = default_playbook().model_dump(mode="json")
+    data["texts"] = {name: ("<&> *x*" * 400)[:2000] for name in data["texts"]}
+    data["questions"] = {
+        "said_well": "w" * 150,
+        "to_clarify": "c" * 150,
+        "call_questions": ["q" * 250] * 8,
+    }
+    return Playbook.model_validate(data)
+
+
+def _every_choice_done(view: NudgeView) -> NudgeView:
+    done = tuple(Done(c, AT, until=AT, outcome=Outcome.OFFER) for c in CONTROLS[view.kind])
+    return replace(view, done=done)
+
+
+def test_every_section_stays_within_slacks_limit_with_the_longest_playbook(
+    standin: SlackStandIn,
+) -> None:
+    longest = _longest_playbook()
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    company = ("<&>" * 34)[:COMPANY_MAX]
+    interview = summary(company=company, role=company, direct_contact_ok=True)
+    answers = {q: ("<&>" * 1000)[:ANSWER_MAX] for q in ReflectionQuestion}
+    for kind in NudgeKind:
+        view = nudge(kind, interview=interview, answers=answers, card_advised=True)
+        closed = replace(view, interview=replace(interview, status=InterviewStatus.CLOSED))
+        for shown in (view, _every_choice_done(view), closed):
+            text, blocks = render_nudge(shown, longest)
+            sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+            assert sections, kind
+            assert max(len(t) for t in sections) <= 3000, kind
+            # The stand-in refuses what Slack would: a section over 3000 characters among it.
+            assert client.chat_postMessage(channel="D0456EFGH", text=text, blocks=blocks)["ok"]
+
+
+def test_the_playbook_refuses_call_questions_that_would_not_fit_one_section() -> None:
+    data = default_playbook().model_dump(mode="json")
+    for questions in (["q" * 250] * 9, ["q" * 251]):
+        data["questions"] = {**data["questions"], "call_questions": questions}
+        with pytest.raises(ValueError, match="call_questions"):
+            Playbook.model_validate(data)
+
+
+# -- reading presses back ---------------------------------------------------------------------
+
+
+def _press(element: dict, block_id: str, option: str | None = None) -> dict:
+    """The action Slack sends for a press on `element` in the block `block_id`."""
+    action: dict[str, Any] = {"action_id": element["action_id"], "block_id": block_id}
+    if element["type"] == "button":
+        action |= {"type": "button", "value": element["value"], "text": element["text"]}
+    else:
+        chosen = next(o for o in element["options"] if o["value"] == option)
+        action |= {"type": "static_select", "selected_option": chosen}
+    return action
+
+
+def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
+    _, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP), PLAYBOOK)
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    sent, snooze, heard, stop = actions["elements"]
+    block_id = actions["block_id"]
+    assert parse_press(_press(sent, block_id)) == (Choice.FOLLOW_UP_SENT, 42, None)
+    assert parse_press(_press(snooze, block_id, "3")) == (Choice.SNOOZE, 42, "3")
+    assert parse_press(_press(heard, block_id, "offer")) == (Choice.HEARD_BACK, 42, "offer")
+    assert parse_press(_press(stop, block_id)) == (Choice.STOP, 42, None)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"action_id": nudges.EMAIL_SENT, "type": "button", "value": "forty-two"},
+        {"action_id": nudges.EMAIL_SENT, "type": "button", "value": "-1"},
+        {"action_id": "not_ours", "type": "button", "value": "42"},
+        {"action_id": nudges.SNOOZE, "type": "static_select", "block_id": "elsewhere"},
+    ],
+)
+def test_an_unreadable_press_reads_as_none(action: dict) -> None:
+    assert parse_press(action) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("42", 42), ("0", 0), ("", None), ("-1", None), ("4.2", None), ("1" * 19, None)],
+)
+def test_ids_read_back_only_as_plain_digits_that_fit_a_column(
+    text: str, expected: int | None
+) -> None:
+    assert parse_id(text) == expected
+
+
+# -- what was recorded ------------------------------------------------------------------------
+
+
+def done(view: NudgeView, *recorded: Done) -> NudgeView:
+    return replace(view, done=recorded)
+
+
+def closed(view: NudgeView, outcome: Outcome) -> NudgeView:
+    interview = replace(view.interview, status=InterviewStatus.CLOSED, outcome=outcome)
+    return replace(view, interview=interview)
+
+
+def test_email_sent_is_recorded_with_its_local_time_and_card_mailed_stays() -> None:
+    view = done(nudge(NudgeKind.THANK_YOU, card_advised=True), Done(Choice.EMAIL_SENT, AT))
+    text, blocks = render_nudge(view, PLAYBOOK)
+    assert PLAYBOOK.texts.thank_you_email in mrkdwn_texts(blocks)
+    line = next(t for t in mrkdwn_texts(blocks) if t.startswith("✓ Email sent: recorded"))
+    assert f"<!date^{int(AT.timestamp())}^" in line
+    assert "Thu 26 Nov 2026 at 10:20 PST" in line
+    assert labels(blocks) == ["Card mailed"]
+    assert "Email sent: recorded Thu 26 Nov 2026 at 10:20 PST" in text
+
+
+def test_every_choice_recorded_on_a_message_shows_in_the_order_offered() -> None:
+    later = AT + timedelta(hours=3)
+    view = done(
+        nudge(NudgeKind.THANK_YOU, card_advised=True),
+        Done(Choice.EMAIL_SENT, later),
+        Done(Choice.CARD_MAILED, AT),
+    )
+    text, blocks = render_nudge(view, PLAYBOOK)
+    shown = [t for t in mrkdwn_texts(blocks) if t.startswith("✓")]
+    assert [t.split(":")[0] for t in shown] == ["✓ Email sent", "✓ Card mailed"]
+    assert controls(blocks) == []
+    # The notification names the latest press.
+    assert text.endswith("✓ Email sent: recorded Thu 26 Nov 2026 at 13:20 PST")
+
+
+def test_follow_up_sent_leaves_heard_back_and_stop() -> None:
+    view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.FOLLOW_UP_SENT, AT))
+    text, blocks = render_nudge(view, PLAYBOOK)
+    assert "✓ Follow-up sent: recorded" in text
+    assert labels(blocks) == ["Heard back", "Stop reminders"]
+
+
+def test_snooze_says_when_it_comes_back() -> None:
+    until = AT + timedelta(days=3)
+    view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.SNOOZE, AT, until=until))
+    _, blocks = render_nudge(view, PLAYBOOK)
+    line = next(t for t in mrkdwn_texts(blocks) if t.startswith("Snoozed:"))
+    assert line.startswith(f"Snoozed: I'll bring it back <!date^{int(until.timestamp())}^")
+    assert "Sun 29 Nov 2026 at 10:20 PST" in line
+    assert labels(blocks) == ["Follow-up sent", "Heard back", "Stop reminders"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [
+        (Outcome.OFFER, "Heard back: offer. Congratulations — no more reminders"),
+        (Outcome.NEXT_ROUND, "Heard back: next round."),
+        (Outcome.REJECTED, "Heard back: rejected."),
+    ],
+)
+def test_heard_back_ends_the_controls(outcome: Outcome, words: str) -> None:
+    view = closed(nudge(NudgeKind.CHECK_IN), outcome)
+    view = done(view, Done(Choice.HEARD_BACK, AT, outcome=outcome))
+    _, blocks = render_nudge(view, PLAYBOOK)
+    assert any(t.startswith(words) for t in mrkdwn_texts(blocks))
+    assert not any(t.startswith("This interview is closed") for t in mrkdwn_texts(blocks))
+    assert controls(blocks) == []
+
+
+def test_stop_and_a_closed_interview_end_the_controls() -> None:
+    view = closed(nudge(NudgeKind.FOLLOW_UP), Outcome.STOPPED)
+    _, stopped = render_nudge(done(view, Done(Choice.STOP, AT, outcome=Outcome.STOPPED)), PLAYBOOK)
+    assert "Reminders stopped for this interview." in mrkdwn_texts(stopped)
+    assert not any(t.startswith("This interview is closed") for t in mrkdwn_texts(stopped))
+    assert controls(stopped) == []
+    # A message that offers neither "Heard back" nor "Stop" says why it is over.
+    thank_you = closed(nudge(NudgeKind.THANK_YOU), Outcome.OFFER)
+    text, blocks = render_nudge(done(thank_you, Done(Choice.EMAIL_SENT, AT)), PLAYBOOK)
+    shown = mrkdwn_texts(blocks)
+    assert shown[-1] == "This interview is closed (offer): no more reminders for it."
+    assert any(t.startswith("✓ Email sent: recorded") for t in shown)
+    assert controls(blocks) == []
+    assert text.endswith("This interview is closed (offer): no more reminders for it.")
+
+
+def test_keep_going_leaves_heard_back_and_stop() -> None:
+    view = done(nudge(NudgeKind.CHECK_IN), Done(Choice.KEEP_GOING, AT))
+    _, blocks = render_nudge(view, PLAYBOOK)
+    assert any(t.startswith("✓ Keep going: I'll remind you weekly") for t in mrkdwn_texts(blocks))
+    assert labels(blocks) == ["Heard back", "Stop reminders"]
+
+
+def test_skip_ends_the_thank_you_controls() -> None:
+    view = done(nudge(NudgeKind.THANK_YOU, card_advised=True), Done(Choice.SKIP_THANK_YOU, AT))
+    _, blocks = render_nudge(view, PLAYBOOK)
+    assert "Skipped: no more thank-you reminders for this interview." in mrkdwn_texts(blocks)
+    assert controls(blocks) == []
+
+
+def test_what_a_press_left_is_said_back_to_the_presser() -> None:
+    view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.FOLLOW_UP_SENT, AT))
+    assert pressed_line(view, Choice.FOLLOW_UP_SENT).startswith("✓ Follow-up sent: recorded")
+    stopped = done(
+        closed(nudge(NudgeKind.FOLLOW_UP), Outcome.STOPPED),
+        Done(Choice.STOP, AT, outcome=Outcome.STOPPED),
+    )
+    assert pressed_line(stopped, Choice.STOP) == "Reminders stopped for this interview."
+    assert (
+        pressed_line(stopped, Choice.FOLLOW_UP_SENT)
+        == "This interview is closed (reminders stopped): no more reminders for it."
+    )
+
+
+# -- the Answer modal -------------------------------------------------------------------------
+
+
+def test_the_answer_modal_is_prefilled_and_reads_back() -> None:
+    view = nudge(NudgeKind.REFLECTION, answers={ReflectionQuestion.SAID_WELL: "the project"})
+    modal = build_reflection_modal(view, PLAYBOOK)
+    assert modal["callback_id"] == CALLBACK_ID
+    assert modal["private_metadata"] == "42"
+    inputs = [b for b in modal["blocks"] if b["type"] == "input"]
+    assert [b["label"]["text"] for b in inputs] == [
+        f"1. {PLAYBOOK.questions.said_well}",
+        f"2. {PLAYBOOK.questions.to_clarify}",
+    ]
+    assert all(b["element"]["multiline"] for b in inputs)
+    assert all(b["element"]["max_length"] == ANSWER_MAX for b in inputs)
+    assert inputs[0]["element"]["initial_value"] == "the project"
+    assert "initial_value" not in inputs[1]["element"]
+
+    filled = fill_view_state(
+        modal,
+        {
+            BLOCK_IDS[ReflectionQuestion.SAID_WELL]: "  the project, better  ",
+            BLOCK_IDS[ReflectionQuestion.TO_CLARIFY]: "   ",
+        },
+    )
+    submitted = {**modal, "state": {"values": filled}}
+    answers = read_answers(submitted)
+    assert answers == {ReflectionQuestion.SAID_WELL: "the project, better"}
+    assert nudge_id_of(submitted) == 42
+    assert nudge_id_of({**submitted, "private_metadata": "forged"}) is None
+
+
+def test_an_answer_modal_left_empty_reads_back_as_no_answers() -> None:
+    modal = build_reflection_modal(nudge(NudgeKind.REFLECTION), PLAYBOOK)
+    submitted = {**modal, "state": {"values": fill_view_state(modal, {})}}
+    # The coach refuses it (EMPTY); test_reflection_answers checks the field error.
+    assert read_answers(submitted) == {}
