@@ -20,12 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import SignedSlackSender, SlackPerson
+from coach_devkit.slack_standin.signed_sender import SignedSlackSender, SlackPerson
 
 from bot.app import create_app
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.server import HttpServer
+from bot.http_server import HttpServer
 from bot.store import migrate
 from bot.store.db import Database
 from bot.web import create_wsgi_app

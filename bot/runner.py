@@ -17,8 +17,8 @@ from bot.app import BotApp, unreachable_slack
 from bot.coach.event_receipts import forget_old_receipts
 from bot.config import FIX_HINTS, ConfigError, Settings
 from bot.dispatch.job import add_dispatch_job, build_dispatcher
+from bot.http_server import HttpServer
 from bot.listener_executor import TrackingExecutor
-from bot.server import HttpServer
 from bot.slack_client import dispatch_client
 from bot.web import create_wsgi_app
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import SignedSlackSender, SlackPerson
+from coach_devkit.slack_standin.signed_sender import SignedSlackSender, SlackPerson
 
 from bot.app import BotApp, create_app
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
-from bot.server import HttpServer
+from bot.http_server import HttpServer
 from bot.store.db import Database
 from bot.web import create_wsgi_app
 

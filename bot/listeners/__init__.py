@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, views
+from bot.listeners import actions, commands, events, view_submissions
 from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
     events.register_middleware(app, services)
     commands.register(app, services)
-    views.register(app, services)
+    view_submissions.register(app, services)
     actions.register(app, services)
     events.register(app, services)

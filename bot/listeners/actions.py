@@ -18,7 +18,7 @@ from bot.listeners.slack_io import (
     tell_ephemeral,
     update_message,
 )
-from bot.listeners.views import team_of
+from bot.listeners.view_submissions import team_of
 from bot.rules.view_models import AnswerStatus, ChoiceStatus
 from bot.services import Services
 from bot.ui.home import OPEN_LOG_MODAL

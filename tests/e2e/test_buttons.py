@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import SlackPerson, SlackReply
+from coach_devkit.slack_standin.signed_sender import SlackPerson, SlackReply
 from slack_sdk import WebClient
 from sqlalchemy import select
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import pytest
 from alembic.script import ScriptDirectory
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import SignedSlackSender, SlackPerson
+from coach_devkit.slack_standin.signed_sender import SignedSlackSender, SlackPerson
 from slack_bolt import Ack
 from sqlalchemy import inspect, select
 

@@ -38,7 +38,7 @@ from coach_devkit.demo.transcript import (
     render_mrkdwn,
     stamp,
 )
-from coach_devkit.slack_standin.slack_requests import SignedSlackSender, fill_view_state
+from coach_devkit.slack_standin.signed_sender import SignedSlackSender, fill_view_state
 from sqlalchemy.engine import make_url
 
 from bot.clock import ScaledClock

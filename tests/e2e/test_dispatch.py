@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import fill_view_state
+from coach_devkit.slack_standin.signed_sender import fill_view_state
 from slack_sdk import WebClient
 from sqlalchemy import select
 

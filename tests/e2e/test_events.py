@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from coach_devkit.slack_standin.slack_requests import SlackPerson, SlackReply, fill_view_state
+from coach_devkit.slack_standin.signed_sender import SlackPerson, SlackReply, fill_view_state
 from sqlalchemy import select
 
 from bot.rules.domain import NudgeStatus

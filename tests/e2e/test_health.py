@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.server import HttpServer
+from bot.http_server import HttpServer
 from bot.store.db import Database
 from bot.web import create_wsgi_app
 from tests.harness import RunningBot, start_bot

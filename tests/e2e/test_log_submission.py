@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from coach_devkit.slack_standin.slack_requests import fill_view_state
+from coach_devkit.slack_standin.signed_sender import fill_view_state
 from sqlalchemy import func, select
 
 from bot.coach.errors import StoreUnavailable

@@ -6,7 +6,7 @@ import json
 import time
 import urllib.parse
 
-from coach_devkit.slack_standin.slack_requests import fill_view_state, sign
+from coach_devkit.slack_standin.signed_sender import fill_view_state, sign
 from sqlalchemy import func, select
 
 from bot.store.models import EventReceipt, Interview, SlackUser

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import SignedSlackSender
+from coach_devkit.slack_standin.signed_sender import SignedSlackSender
 from coach_devkit.slack_standin.socket_mode import (
     OP_CLOSE,
     OP_PING,

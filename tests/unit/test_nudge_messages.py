@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import fill_view_state
+from coach_devkit.slack_standin.signed_sender import fill_view_state
 from slack_sdk import WebClient
 
 from bot.rules.domain import (

@@ -20,7 +20,7 @@ from coach_devkit.demo.recorder import Recorder
 from coach_devkit.demo.stage import Stage
 from coach_devkit.demo.transcript import YOU, plain, render_inputs, render_message, stamp
 from coach_devkit.slack_standin import RecordedCall
-from coach_devkit.slack_standin.slack_requests import SlackReply, fill_view_state
+from coach_devkit.slack_standin.signed_sender import SlackReply, fill_view_state
 
 # Generous next to the bot's own budget (an ack within 3 s), yet a stuck demo still ends.
 WAIT_SECONDS = 10.0

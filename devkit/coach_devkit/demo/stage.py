@@ -22,16 +22,16 @@ from zoneinfo import ZoneInfo
 from bot.app import BotApp, create_app
 from bot.clock import ScaledClock
 from bot.config import Settings, load_settings
+from bot.http_server import HttpServer
 from bot.preview import next_working_day_at
 from bot.runner import build_scheduler
-from bot.server import HttpServer
 from bot.store import migrate
 from bot.store.db import Database
 from bot.web import EVENTS_PATH, create_wsgi_app
 from coach_devkit.demo.ticks import Ticks
 from coach_devkit.demo.time_source import SkippingTime
 from coach_devkit.slack_standin import SlackStandIn
-from coach_devkit.slack_standin.slack_requests import SignedSlackSender, SlackPerson
+from coach_devkit.slack_standin.signed_sender import SignedSlackSender, SlackPerson
 
 DANA = SlackPerson(user_id="U0456EFGH", team_id="T0123ABCD", name="dana")
 DANA_TZ = "America/Los_Angeles"
