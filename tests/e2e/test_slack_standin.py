@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from coach_devkit.slack_standin import RecordedCall, SlackStandIn
+from coach_devkit.slack_standin import RESPONSE_URL, RecordedCall, SlackStandIn
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -30,6 +30,10 @@ def fixture(name: str) -> dict:
 
 def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
 
 
 def modal(title: str = "Log an interview", blocks: list | None = None, **extra: object) -> dict:
@@ -104,20 +108,11 @@ def test_auth_test(standin: SlackStandIn, client: WebClient):
         "auth.test",
         {},
         "xoxb-standin",
-        call.headers,
         failed=False,
         error=None,
         at=call.at,
         response=answer.data,
     )
-
-
-def test_auth_test_over_get_with_token_param(standin: SlackStandIn):
-    url = f"{standin.api_url}auth.test?token={standin.bot_token}"
-    with urllib.request.urlopen(url, timeout=5) as response:
-        assert json.loads(response.read())["ok"] is True
-    assert standin.calls[0].token == standin.bot_token
-    assert "token" not in standin.calls[0].params
 
 
 def test_wrong_token_is_invalid_auth(standin: SlackStandIn):
@@ -138,6 +133,13 @@ def test_missing_token_is_not_authed(standin: SlackStandIn):
 def test_unknown_method(standin: SlackStandIn, client: WebClient):
     assert api_error(client.api_call, "reactions.add").response["error"] == "unknown_method"
     assert standin.calls_to("reactions.add", include_failed=True)[0].failed
+
+
+def test_a_path_outside_the_api_and_response_urls_is_not_found(standin: SlackStandIn):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(standin.base_url + "/elsewhere/auth.test", timeout=5)
+    assert info.value.code == 404
+    assert standin.calls == []
 
 
 # -- users.info and conversations.open ----------------------------------------------------------
@@ -162,15 +164,19 @@ def test_users_info_matches_the_fixture_shape(client: WebClient):
     assert user["tz_label"] == expected_label
 
 
-def test_users_info_other_zone_and_deleted_user(standin: SlackStandIn, client: WebClient):
-    standin.add_user("U0KOLKATA", tz="Asia/Kolkata", deleted=True)
+def test_users_info_other_zones(standin: SlackStandIn, client: WebClient):
+    standin.add_user("U0KOLKATA", tz="Asia/Kolkata")
+    # São Paulo's abbreviation is only "-03", so the label falls back to the offset.
+    standin.add_user("U0SAOPAUL", tz="America/Sao_Paulo")
     user = client.users_info(user="U0KOLKATA")["user"]
     assert (user["tz_offset"], user["tz_label"], user["deleted"]) == (
         19800,
         "India Standard Time",
-        True,
+        False,
     )
     assert user["name"] == "u0kolkata"
+    user = client.users_info(user="U0SAOPAUL")["user"]
+    assert (user["tz_offset"], user["tz_label"]) == (-10800, "GMT-03:00")
 
 
 def test_users_info_unknown_user(client: WebClient):
@@ -188,6 +194,8 @@ def test_conversations_open_is_stable_and_reports_already_open(client: WebClient
     again = client.conversations_open(users=USER).data
     assert again == fixture("api_conversations_open.json") | {"channel": {"id": DM}}
     assert client.conversations_open(users="U0OTHER1")["channel"]["id"] == "D0OTHER1"
+    error = api_error(client.conversations_open, users="")
+    assert error.response["error"] == "users_list_not_supplied"
 
 
 # -- messages -----------------------------------------------------------------------------------
@@ -235,15 +243,6 @@ def test_post_message_ts_strictly_increase_across_threads(standin: SlackStandIn)
     assert len(set(stamps)) == 20
 
 
-def test_post_message_form_encoded_blocks_are_decoded(standin: SlackStandIn, client: WebClient):
-    blocks = [section("hello")]
-    client.api_call(
-        "chat.postMessage", params={"channel": DM, "text": "hi", "blocks": json.dumps(blocks)}
-    )
-    assert standin.calls_to("chat.postMessage")[0].params["blocks"] == blocks
-    assert standin.messages(DM)[0]["blocks"] == blocks
-
-
 def test_thread_reply_is_kept(standin: SlackStandIn, client: WebClient):
     parent = client.chat_postMessage(channel=DM, text="parent")["ts"]
     reply = client.chat_postMessage(channel=DM, text="reply", thread_ts=parent)
@@ -258,6 +257,16 @@ def test_post_message_needs_channel_and_content(standin: SlackStandIn, client: W
     with pytest.warns(UserWarning):
         assert api_error(client.chat_postMessage, channel=DM).response["error"] == "no_text"
     assert [c.error for c in standin.calls] == ["channel_not_found", "no_text"]
+
+
+def test_message_text_is_limited_to_40000_characters(standin: SlackStandIn, client: WebClient):
+    client.chat_postMessage(channel=DM, text="x" * 40_000)
+    error = api_error(client.chat_postMessage, channel=DM, text="x" * 40_001)
+    assert error.response["error"] == "msg_too_long"
+    ts = standin.messages(DM)[0]["ts"]
+    error = api_error(client.chat_update, channel=DM, ts=ts, text="x" * 40_001)
+    assert error.response["error"] == "msg_too_long"
+    assert len(standin.messages(DM)[0]["text"]) == 40_000
 
 
 def test_chat_update_changes_the_stored_message(standin: SlackStandIn, client: WebClient):
@@ -281,13 +290,17 @@ def test_chat_update_unknown_message(client: WebClient):
     assert error.response["error"] == "message_not_found"
 
 
-def test_post_ephemeral_and_delete(standin: SlackStandIn, client: WebClient):
+def test_post_ephemeral(standin: SlackStandIn, client: WebClient):
     answer = client.chat_postEphemeral(channel=DM, user=USER, text="only you")
     assert TS.match(answer["message_ts"])
     assert standin.messages(DM) == []  # ephemeral messages are not part of the conversation
-    ts = client.chat_postMessage(channel=DM, text="oops")["ts"]
-    assert client.chat_delete(channel=DM, ts=ts)["ok"]
-    assert standin.messages(DM) == []
+    assert standin.calls_to("chat.postEphemeral")[0].params["text"] == "only you"
+    error = api_error(client.chat_postEphemeral, channel=DM, user="", text="only you")
+    assert error.response["error"] == "user_not_found"
+    error = api_error(
+        client.chat_postEphemeral, channel=DM, user=USER, text="x", blocks=[{"text": "?"}]
+    )
+    assert error.response["error"] == "invalid_blocks"
 
 
 # -- views --------------------------------------------------------------------------------------
@@ -321,33 +334,29 @@ def test_views_open_needs_a_fresh_trigger(standin: SlackStandIn, client: WebClie
     assert error.response.data == fixture("api_error_expired_trigger_id.json")
 
 
-def test_views_update_by_id_and_external_id(standin: SlackStandIn, client: WebClient):
-    opened = client.views_open(trigger_id="t1", view=modal(external_id="ext-1"))["view"]
-    by_external = client.views_update(external_id="ext-1", view=modal("Again"))["view"]
-    assert (by_external["id"], by_external["root_view_id"]) == (opened["id"], opened["id"])
-
-    updated = client.views_update(
-        view_id=opened["id"], view=modal("Saved"), hash=by_external["hash"]
-    )
-    assert updated["view"]["id"] == opened["id"]
-    assert updated["view"]["hash"] != by_external["hash"]
-    assert standin.view(opened["id"])["title"]["text"] == "Saved"
-
-    missing = api_error(client.views_update, view_id="V404", view=modal())
-    assert missing.response["error"] == "not_found"
-    stale = api_error(client.views_update, view_id=opened["id"], view=modal(), hash="stale")
-    assert stale.response["error"] == "hash_conflict"
+def test_views_open_takes_only_modals(standin: SlackStandIn, client: WebClient):
+    home = {"type": "home", "blocks": [section("Your interviews")]}
+    error = api_error(client.views_open, trigger_id="t", view=home)
+    assert error.response["error"] == "invalid_arguments"
+    assert "'modal'" in error.response["response_metadata"]["messages"][0]
+    assert standin.calls_to("views.open") == []
 
 
 def test_views_publish_stores_the_home_tab(standin: SlackStandIn, client: WebClient):
     home = {"type": "home", "blocks": [section("Your interviews")]}
     first = client.views_publish(user_id=USER, view=home)["view"]
     assert standin.home_view(USER) == first
-    again = client.views_publish(user_id=USER, view={"type": "home", "blocks": []})["view"]
+    assert (first["type"], first["blocks"]) == ("home", home["blocks"])
+    emptied = {"type": "home", "blocks": [section("_No interviews yet._")]}
+    again = client.views_publish(user_id=USER, view=emptied)["view"]
     assert again["id"] == first["id"]  # one Home tab per user, like Slack
-    assert standin.home_view(USER)["blocks"] == []
+    assert standin.home_view(USER)["blocks"] == emptied["blocks"]
     assert standin.home_view("U0NOBODY") is None
     assert standin.view("V-nope") is None
+    error = api_error(client.views_publish, user_id="", view=home)
+    assert error.response["error"] == "invalid_arguments"
+    error = api_error(client.views_publish, user_id=USER, view=modal())
+    assert error.response["error"] == "invalid_arguments"
 
 
 TOO_MANY = [section(str(i)) for i in range(101)]
@@ -366,31 +375,96 @@ def assert_refused_as_invalid_blocks(
 @pytest.mark.parametrize(
     ("method", "kwargs", "why"),
     [
-        ("chat_postMessage", {"channel": DM, "text": "x", "blocks": TOO_MANY[:51]}, "51 blocks"),
-        ("chat_postMessage", {"channel": DM, "text": "x", "blocks": [section("a" * 3001)]}, "3001"),
-        (
+        pytest.param(
             "chat_postMessage",
-            {
-                "channel": DM,
-                "text": "x",
-                "blocks": [{"type": "header", "text": {"text": "h" * 151}}],
-            },
-            "151",
+            {"channel": DM, "text": "x", "blocks": TOO_MANY[:51]},
+            "51 blocks, more than the 50 allowed",
+            id="message-blocks",
         ),
-        ("chat_postMessage", {"channel": DM, "text": "x", "blocks": [{"text": "?"}]}, "no type"),
-        (
+        pytest.param(
+            "chat_postMessage",
+            {"channel": DM, "text": "x", "blocks": "not a list"},
+            "blocks must be a JSON array",
+            id="blocks-not-a-list",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            {"channel": DM, "text": "x", "blocks": [section("a" * 3001)]},
+            "block 0 (section): text attribute cannot exceed 3000 characters",
+            id="section-text",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            {"channel": DM, "text": "x", "blocks": [{"type": "header", "text": plain("h" * 151)}]},
+            "block 0 (header): text attribute cannot exceed 150 characters",
+            id="header-text",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            {"channel": DM, "text": "x", "blocks": [{"text": "?"}]},
+            "block 0 has no type",
+            id="no-type",
+        ),
+        pytest.param(
+            "chat_postMessage",
+            {"channel": DM, "text": "x", "blocks": [section("a"), {"type": "carousel_of_cats"}]},
+            "block 1 (carousel_of_cats): is not a block type Slack knows",
+            id="unknown-type",
+        ),
+        pytest.param(
+            "views_open",
+            {"trigger_id": "t", "view": modal(blocks=[{"type": "input", "element": {}}])},
+            "block 0 (input): is malformed",
+            id="malformed",
+        ),
+        pytest.param(
             "chat_postMessage",
             {"channel": DM, "text": "x", "blocks": [section("a") | {"block_id": "b"}] * 2},
-            "block_id",
+            "block 1 repeats block_id 'b'",
+            id="repeated-block_id",
         ),
-        ("views_open", {"trigger_id": "t", "view": modal(blocks=TOO_MANY)}, "101 blocks"),
-        ("views_open", {"trigger_id": "t", "view": modal(title="x" * 25)}, "title is 25"),
-        (
+        pytest.param(
+            "views_open",
+            {"trigger_id": "t", "view": modal(blocks=TOO_MANY)},
+            "views must contain between 1 and 100 blocks",
+            id="view-blocks",
+        ),
+        pytest.param(
+            "views_open",
+            {"trigger_id": "t", "view": modal(blocks=[])},
+            "views must contain between 1 and 100 blocks",
+            id="view-without-blocks",
+        ),
+        pytest.param(
+            "views_open",
+            {"trigger_id": "t", "view": modal(title="x" * 25)},
+            "title must be between 1 and 24 characters",
+            id="modal-title",
+        ),
+        pytest.param(
+            "views_open",
+            {"trigger_id": "t", "view": {"type": "modal", "blocks": [section("a")]}},
+            "modal has no title",
+            id="modal-without-title",
+        ),
+        pytest.param(
+            "views_open",
+            {"trigger_id": "t", "view": modal(submit=plain("s" * 25))},
+            "submit cannot exceed 24 characters",
+            id="modal-submit",
+        ),
+        pytest.param(
             "views_open",
             {"trigger_id": "t", "view": modal(private_metadata="m" * 3001)},
-            "private_metadata",
+            "private_metadata cannot exceed 3000 characters",
+            id="private_metadata",
         ),
-        ("views_publish", {"user_id": USER, "view": {"type": "home", "blocks": TOO_MANY}}, "101"),
+        pytest.param(
+            "views_publish",
+            {"user_id": USER, "view": {"type": "home", "blocks": TOO_MANY}},
+            "views must contain between 1 and 100 blocks",
+            id="home-blocks",
+        ),
     ],
 )
 def test_block_kit_limits_answer_invalid_blocks(
@@ -401,11 +475,17 @@ def test_block_kit_limits_answer_invalid_blocks(
 
 def test_limits_are_inclusive(client: WebClient):
     client.chat_postMessage(channel=DM, text="x", blocks=[section("a" * 3000)] * 50)
-    client.views_open(trigger_id="t", view=modal(title="x" * 24, blocks=TOO_MANY[:100]))
-
-
-def plain(text: str) -> dict:
-    return {"type": "plain_text", "text": text}
+    blocks = [{"type": "header", "text": plain("h" * 150)}, *TOO_MANY[:99]]
+    client.views_open(
+        trigger_id="t",
+        view=modal(
+            title="x" * 24,
+            blocks=blocks,
+            submit=plain("s" * 24),
+            close=plain("c" * 24),
+            private_metadata="m" * 3000,
+        ),
+    )
 
 
 def option(text: str = "Video call", value: str = "video", **extra: object) -> dict:
@@ -450,61 +530,61 @@ def select(options: list[dict], kind: str = "static_select", **extra: object) ->
         pytest.param(
             "views_open",
             in_modal(select([option(), option("o" * 76)])),
-            "block 0 (input) static_select option 1 text is 76 chars, over 75",
+            "block 0 (input): static_select option 1: text attribute cannot exceed 75 characters",
             id="option-text",
         ),
         pytest.param(
             "views_open",
             in_modal(select([option(description=plain("d" * 76))], "checkboxes")),
-            "checkboxes option 0 description is 76 chars, over 75",
+            "block 0 (input): checkboxes option 0: description is 76 chars, over 75",
             id="option-description",
         ),
         pytest.param(
             "views_open",
             in_modal(select([option(value="v" * 151)], "radio_buttons")),
-            "radio_buttons option 0 value is 151 chars, over 150",
+            "block 0 (input): radio_buttons option 0: value attribute cannot exceed 150 characters",
             id="option-value",
         ),
         pytest.param(
             "chat_postMessage",
             in_message(actions(button("b" * 76))),
-            "block 0 (actions) button text is 76 chars, over 75",
+            "block 0 (actions): text attribute cannot exceed 75 characters",
             id="button-text",
         ),
         pytest.param(
             "chat_postMessage",
             in_message(section("s") | {"accessory": button(value="v" * 2001)}),
-            "block 0 (section) button value is 2001 chars, over 2000",
+            "block 0 (section): value attribute cannot exceed 2000 characters",
             id="button-value",
         ),
         pytest.param(
             "views_open",
             in_modal(input_block(element("plain_text_input", action_id="a" * 256))),
-            "plain_text_input action_id is 256 chars, over 255",
+            "block 0 (input): action_id attribute cannot exceed 255 characters",
             id="action_id",
         ),
         pytest.param(
             "chat_postMessage",
             in_message(section("s") | {"block_id": "b" * 256}),
-            "block 0 (section) block_id is 256 chars, over 255",
+            "block 0 (section): block_id cannot exceed 255 characters",
             id="block_id",
         ),
         pytest.param(
             "views_open",
             in_modal(select([option()], placeholder=plain("p" * 151))),
-            "static_select placeholder is 151 chars, over 150",
+            "block 0 (input): placeholder attribute cannot exceed 150 characters",
             id="placeholder",
         ),
         pytest.param(
             "views_open",
             in_modal(input_block(element("plain_text_input"), label="l" * 2001)),
-            "block 0 (input) label is 2001 chars, over 2000",
+            "block 0 (input): label attribute cannot exceed 2000 characters",
             id="input-label",
         ),
         pytest.param(
             "views_open",
             in_modal(input_block(element("plain_text_input"), hint=plain("h" * 2001))),
-            "block 0 (input) hint is 2001 chars, over 2000",
+            "block 0 (input): hint attribute cannot exceed 2000 characters",
             id="input-hint",
         ),
         pytest.param(
@@ -512,31 +592,31 @@ def select(options: list[dict], kind: str = "static_select", **extra: object) ->
             in_modal(
                 input_block(element("plain_text_input", max_length=10, initial_value="x" * 11))
             ),
-            "plain_text_input initial_value is 11 chars, over its max_length 10",
+            "block 0 (input): plain_text_input initial_value is 11 chars, over its max_length 10",
             id="initial_value-over-max_length",
         ),
         pytest.param(
             "chat_postMessage",
             in_message(section("s"), context(11)),
-            "block 1 (context) has 11 elements, more than the 10 allowed",
+            "block 1 (context): elements attribute cannot exceed 10 elements",
             id="context-elements",
         ),
         pytest.param(
             "chat_postMessage",
             in_message(actions(*[button(action_id=f"b{i}") for i in range(26)])),
-            "block 0 (actions) has 26 elements, more than the 25 allowed",
+            "block 0 (actions): elements attribute cannot exceed 25 elements",
             id="actions-elements",
         ),
         pytest.param(
             "views_open",
             in_modal(select([option(value=str(i)) for i in range(101)])),
-            "static_select has 101 options, more than the 100 allowed",
+            "block 0 (input): options attribute cannot exceed 100 elements",
             id="static_select-options",
         ),
         pytest.param(
             "views_open",
             in_modal(select([option(value=str(i)) for i in range(11)], "checkboxes")),
-            "checkboxes has 11 options, more than the 10 allowed",
+            "block 0 (input): checkboxes has 11 options, more than the 10 allowed",
             id="checkboxes-options",
         ),
     ],
@@ -631,6 +711,45 @@ def test_reset_forgets_calls_and_failures_but_keeps_users(standin: SlackStandIn,
     assert client.users_info(user=USER)["user"]["name"] == "dana"
 
 
+# -- holds --------------------------------------------------------------------------------------
+
+
+def test_hold_keeps_calls_unanswered_until_release(standin: SlackStandIn, client: WebClient):
+    standin.hold("chat.postMessage")
+    answers: list[str] = []
+    worker = threading.Thread(
+        target=lambda: answers.append(client.chat_postMessage(channel=DM, text="held")["ts"])
+    )
+    worker.start()
+    standin.wait_until_held("chat.postMessage")
+    assert client.auth_test()["ok"]  # other methods are answered meanwhile
+    assert (answers, standin.calls_to("chat.postMessage")) == ([], [])
+    standin.release("chat.postMessage")
+    worker.join(timeout=5)
+    assert answers == [standin.messages(DM)[0]["ts"]]
+    assert client.chat_postMessage(channel=DM, text="free")["ok"]  # released for good
+
+
+def test_wait_until_held_names_what_it_waited_for(standin: SlackStandIn):
+    standin.hold("views.open")
+    with pytest.raises(AssertionError, match=r"1 held views\.open call\(s\), got 0"):
+        standin.wait_until_held("views.open", timeout=0.01)
+
+
+def test_stopping_answers_held_calls():
+    standin = SlackStandIn().start()
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    standin.hold("auth.test")
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(client.auth_test()["ok"]))
+    worker.start()
+    standin.wait_until_held("auth.test")
+    standin.stop()
+    worker.join(timeout=5)
+    assert not worker.is_alive()
+    assert outcome == [True]
+
+
 # -- wait_for -----------------------------------------------------------------------------------
 
 
@@ -662,7 +781,7 @@ def test_response_url_records_posts(standin: SlackStandIn):
         text="Saved", replace_original=True, blocks=[section("Saved")]
     )
     assert (answer.status_code, answer.body) == (200, "ok")
-    [call] = standin.wait_for("response_url")
+    [call] = standin.wait_for(RESPONSE_URL)
     assert call.params == {
         "text": "Saved",
         "replace_original": True,
@@ -675,13 +794,13 @@ def test_response_url_records_posts(standin: SlackStandIn):
 def test_bolt_respond_reaches_the_response_url(standin: SlackStandIn):
     respond = Respond(response_url=standin.response_url())
     assert respond(text="Got it", response_type="ephemeral").status_code == 200
-    assert standin.calls_to("response_url")[0].params["response_type"] == "ephemeral"
-    assert standin.calls_to("response_url")[0].params["_name"] == "default"
+    assert standin.calls_to(RESPONSE_URL)[0].params["response_type"] == "ephemeral"
+    assert standin.calls_to(RESPONSE_URL)[0].params["_name"] == "default"
 
 
 def test_response_url_failures(standin: SlackStandIn):
-    standin.fail_next("response_url")
-    standin.fail_next("response_url", "expired_url", status=404)
+    standin.fail_next(RESPONSE_URL)
+    standin.fail_next(RESPONSE_URL, "expired_url", status=404)
     webhook = WebhookClient(standin.response_url())
     limited = webhook.send(text="x")
     assert (limited.status_code, limited.headers["Retry-After"]) == (429, "3")

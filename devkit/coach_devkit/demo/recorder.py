@@ -26,8 +26,7 @@ from coach_devkit.demo.transcript import (
     stamp,
     view_title,
 )
-from coach_devkit.slack_standin import RecordedCall, SlackStandIn
-from coach_devkit.slack_standin.server import RESPONSE_URL
+from coach_devkit.slack_standin import RESPONSE_URL, RecordedCall, SlackStandIn
 
 Body = Iterable[str]
 Entry = tuple[str, Body]  # (headline, body) said by the coach

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge
-from coach_devkit.slack_standin import RecordedCall
-from coach_devkit.slack_standin.server import RESPONSE_URL
+from coach_devkit.slack_standin import RESPONSE_URL, RecordedCall
 
 SUMMARY_WIDTH = 100
 _LABEL_COLUMN = "  Slack API calls:    "  # values line up after the labels

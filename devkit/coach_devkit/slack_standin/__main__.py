@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import threading
 
-from coach_devkit.slack_standin.server import RecordedCall, SlackStandIn
+from coach_devkit.slack_standin import RecordedCall, SlackStandIn
 
 
 class _EchoingStandIn(SlackStandIn):

@@ -1,0 +1,238 @@
+"""A local stand-in for Slack's Web API, response URLs and Socket Mode, for tests and the demo.
+
+The bot's real ``slack_sdk.WebClient(base_url=standin.api_url)`` and Bolt's ``respond()`` talk
+to it unchanged, so tests run the same HTTP, JSON and error-handling code as production does.
+This module is the stand-in a test holds: start and stop it, inject faults, and look at what it
+received; `web_api` answers the methods, `limits` refuses what Slack refuses, `api_server`
+speaks HTTP.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from coach_devkit.slack_standin.api_server import ApiRequest, ApiServer, response_path
+from coach_devkit.slack_standin.background import BackgroundServer
+from coach_devkit.slack_standin.calls import CallLog, RecordedCall
+from coach_devkit.slack_standin.faults import Failure, Faults
+from coach_devkit.slack_standin.replies import Reply, json_reply, text_reply
+from coach_devkit.slack_standin.socket_mode import SocketModeStandIn
+from coach_devkit.slack_standin.users import StandInUser
+from coach_devkit.slack_standin.web_api import ApiError, WebApi
+
+
+class SlackStandIn(BackgroundServer):
+    """A Slack impersonator on a local port; see the module docstring."""
+
+    def __init__(
+        self,
+        bot_token: str = "xoxb-standin",
+        team_id: str = "T0123ABCD",
+        bot_user_id: str = "U0BOT5678",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        app_token: str = "xapp-standin",
+    ) -> None:
+        super().__init__(host, port)
+        # One condition guards all state, so waiters wake exactly when something changes.
+        self._cond = threading.Condition()
+        self._log = CallLog(self._cond)
+        self._faults = Faults(self._cond)
+        self._api = WebApi(
+            bot_token=bot_token,
+            app_token=app_token,
+            team_id=team_id,
+            bot_user_id=bot_user_id,
+            new_socket_url=lambda: self.socket_mode.new_url(),
+        )
+        self._socket_mode: SocketModeStandIn | None = None
+
+    @property
+    def bot_token(self) -> str:
+        return self._api.bot_token
+
+    @property
+    def app_token(self) -> str:
+        return self._api.app_token
+
+    @property
+    def team_id(self) -> str:
+        return self._api.team_id
+
+    @property
+    def bot_user_id(self) -> str:
+        return self._api.bot_user_id
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def _create_server(self) -> ApiServer:
+        return ApiServer((self.host, self.port), self._handle)
+
+    def _after_stop(self) -> None:
+        with self._cond:
+            self._faults.release_all_locked()  # nothing waits on a stand-in that is gone
+            socket_mode, self._socket_mode = self._socket_mode, None
+        if socket_mode is not None:
+            socket_mode.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.bound_port}"
+
+    @property
+    def api_url(self) -> str:
+        """The ``base_url`` a slack_sdk ``WebClient`` is given."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "default") -> str:
+        """A response URL; posts to it are recorded as RESPONSE_URL calls with ``_name``."""
+        return self.base_url + response_path(name)
+
+    @property
+    def socket_mode(self) -> SocketModeStandIn:
+        """The Socket Mode server apps.connections.open points at; started on first use, so
+        HTTP-only tests pay nothing for it."""
+        with self._cond:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeStandIn(host=self.host).start()
+            return self._socket_mode
+
+    # -- test controls ---------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        tz: str = "America/Los_Angeles",
+        name: str | None = None,
+        real_name: str | None = None,
+    ) -> None:
+        """Make `user_id` known to users.info, living in time zone `tz`."""
+        ZoneInfo(tz)  # fail here, in the test's setup, rather than inside a request
+        name = name or user_id.lower()
+        user = StandInUser(user_id, tz, name, real_name or name.title(), int(time.time()))
+        with self._cond:
+            self._api.users[user_id] = user
+
+    def fail_next(
+        self,
+        method: str,
+        error: str = "ratelimited",
+        *,
+        status: int | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Refuse the next `times` calls to `method` (or RESPONSE_URL) with `error`.
+
+        The default is Slack's rate limit: a 429 with Retry-After. A 502, 503 or 504 answers
+        with the HTML page Slack's edge sends.
+        """
+        self._faults.fail_next(method, Failure(error, status, retry_after), times)
+
+    def expire_trigger(self, trigger_id: str) -> None:
+        """Make views.open answer ``expired_trigger_id`` for `trigger_id`."""
+        with self._cond:
+            self._api.expired_triggers.add(trigger_id)
+
+    def hold(self, method: str) -> None:
+        """Keep every call to `method` waiting, unanswered, until `release(method)`.
+
+        A test can then act while the bot is inside the call: kill it, or move its clock.
+        """
+        self._faults.hold(method)
+
+    def release(self, method: str) -> None:
+        """Answer the calls to `method` held so far, and stop holding it."""
+        self._faults.release(method)
+
+    def wait_until_held(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Block until `count` calls to the held `method` are waiting for their answer."""
+        self._faults.wait_until_held(method, count, timeout)
+
+    def reset(self) -> None:
+        """Forget calls, queued failures, messages, views and open DMs, and release held
+        methods; keep users."""
+        with self._cond:
+            self._faults.clear_locked()
+            self._log.clear_locked()
+            self._api.forget()
+
+    # -- inspection ------------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Every request so far, in arrival order (a snapshot)."""
+        return self._log.all()
+
+    def calls_to(self, method: str, *, include_failed: bool = False) -> list[RecordedCall]:
+        """The calls to `method` so far; failed ones only when asked for."""
+        return self._log.to(method, include_failed=include_failed)
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
+        """Block until `count` successful calls to `method` exist; return all of them."""
+        return self._log.wait_for(method, count, timeout)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in `channel` as they stand now, oldest first."""
+        with self._cond:
+            return copy.deepcopy(self._api.messages.get(channel, []))
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        """The view with this id as Slack would echo it, or None."""
+        with self._cond:
+            return copy.deepcopy(self._api.views.get(view_id))
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab last published for `user_id`, or None."""
+        with self._cond:
+            return copy.deepcopy(self._api.views.get(self._api.home_views.get(user_id, "")))
+
+    # -- request handling (server threads) -------------------------------------------------------
+
+    def _handle(self, request: ApiRequest) -> Reply:
+        """Answer one request and record it."""
+        with self._cond:
+            self._faults.wait_while_held_locked(request.method)
+            failure = self._faults.next_failure_locked(request.method)
+            if failure is not None:
+                self._record(_recorded(request, error=failure.error))
+                return failure.reply(webhook=request.webhook)
+            if request.webhook:
+                self._record(_recorded(request))
+                return text_reply(200, "ok")
+            try:
+                # A copy, so state the stand-in keeps never aliases what tests read from calls.
+                params = copy.deepcopy(request.params)
+                payload = self._api.answer(request.method, params, request.token)
+            except ApiError as err:
+                self._record(_recorded(request, error=err.error, detail=err.detail))
+                return json_reply(err.body())
+            answer = {"ok": True, **payload}
+            self._record(_recorded(request, response=copy.deepcopy(answer)))
+            return json_reply(answer)
+
+    def _record(self, call: RecordedCall) -> None:
+        """Keep a call; the caller holds the condition. The CLI overrides it to echo calls."""
+        self._log.record_locked(call)
+
+
+def _recorded(
+    request: ApiRequest,
+    *,
+    error: str | None = None,
+    detail: str | None = None,
+    response: dict[str, Any] | None = None,
+) -> RecordedCall:
+    return RecordedCall(
+        request.method,
+        request.params,
+        request.token,
+        failed=error is not None,
+        error=error,
+        detail=detail,
+        response=response,
+    )

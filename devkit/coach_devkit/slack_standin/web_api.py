@@ -1,0 +1,252 @@
+"""The Web API methods the bot calls, answered the way Slack answers them, and their state.
+
+Only what the bot (and the demo driving it) calls is here: Bolt's ``auth.test`` at start-up,
+``users.info``, ``conversations.open``, ``chat.postMessage``, ``chat.update``,
+``chat.postEphemeral``, ``views.open``, ``views.publish`` and Socket Mode's
+``apps.connections.open``. Answer shapes mirror tests/fixtures/slack/api_*.json.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from coach_devkit.slack_standin import limits
+from coach_devkit.slack_standin.users import StandInUser, user_object
+
+BOT_ID = "B0BOT1234"
+APP_ID = "A0789IJKL"
+BOT_NAME = "interview-coach"
+TEAM_NAME = "Stand-in Workspace"
+TEAM_DOMAIN = "standin"
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # the only ones an xapp- token may call
+
+
+class ApiError(Exception):
+    """A Slack-level refusal: HTTP 200 with ``{"ok": false, "error": ...}``."""
+
+    def __init__(self, error: str, detail: str | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.detail = detail
+
+    def body(self) -> dict[str, Any]:
+        """The JSON Slack answers with."""
+        body: dict[str, Any] = {"ok": False, "error": self.error}
+        if self.detail:
+            # Slack explains argument and Block Kit errors the same way.
+            body["response_metadata"] = {"messages": [f"[ERROR] {self.detail}"]}
+        return body
+
+
+class WebApi:
+    """One workspace's Web API: its people, DMs, messages and views.
+
+    Not thread-safe by itself: the stand-in calls it with its condition held.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot_token: str,
+        app_token: str,
+        team_id: str,
+        bot_user_id: str,
+        new_socket_url: Callable[[], str],
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self._new_socket_url = new_socket_url
+        self.users: dict[str, StandInUser] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.views: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, str] = {}  # user id to the id of their Home tab's view
+        self.expired_triggers: set[str] = set()
+        self._open_dms: set[str] = set()
+        self._seq = 0  # survives forget() so ids stay unique for the stand-in's lifetime
+        self._last_ts_us = 0
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "conversations.open": self._conversations_open,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "views.open": self._views_open,
+            "views.publish": self._views_publish,
+            "apps.connections.open": self._apps_connections_open,
+        }
+
+    def forget(self) -> None:
+        """Forget messages, views, open DMs and expired triggers; keep the people."""
+        self.messages.clear()
+        self.views.clear()
+        self.home_views.clear()
+        self._open_dms.clear()
+        self.expired_triggers.clear()
+
+    def answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        """The fields of a successful answer (without ``ok``); raises ApiError on a refusal."""
+        if not token:
+            raise ApiError("not_authed")
+        # Slack keeps the token kinds apart: the app-level token opens sockets and nothing else.
+        expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
+        if token != expected:
+            known = token in (self.bot_token, self.app_token)
+            raise ApiError("not_allowed_token_type" if known else "invalid_auth")
+        handler = self._methods.get(method)
+        if handler is None:
+            raise ApiError("unknown_method")
+        return handler(params)
+
+    # -- ids ---------------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        # Real clock time, nudged forward by a microsecond when needed: unique and increasing.
+        self._last_ts_us = max(time.time_ns() // 1000, self._last_ts_us + 1)
+        seconds, micros = divmod(self._last_ts_us, 1_000_000)
+        return f"{seconds}.{micros:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        self._seq += 1
+        return f"{prefix}{self._seq:08d}"
+
+    # -- the methods -------------------------------------------------------------------------
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": TEAM_NAME,
+            "user": BOT_NAME,
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user", "")))
+        if user is None:
+            raise ApiError("user_not_found")
+        return {"user": user_object(user, self.team_id)}
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(params.get("users", ""))
+        if not user_id:
+            raise ApiError("users_list_not_supplied")
+        channel = {"id": "D" + user_id.removeprefix("U")}
+        if user_id in self._open_dms:
+            return {"no_op": True, "already_open": True, "channel": channel}
+        self._open_dms.add(user_id)
+        return {"channel": channel}
+
+    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = _require_channel(params)
+        _check_message_content(params)
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "bot_id": BOT_ID,
+            "type": "message",
+            "text": params.get("text", ""),
+            "user": self.bot_user_id,
+            "ts": ts,
+            "app_id": APP_ID,
+            "blocks": params.get("blocks", []),
+            "team": self.team_id,
+        }
+        if "thread_ts" in params:
+            message["thread_ts"] = params["thread_ts"]
+        self.messages.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = _require_channel(params)
+        ts = str(params.get("ts", ""))
+        message = next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
+        if message is None:
+            raise ApiError("message_not_found")
+        _check_message_content(params)
+        # Like Slack, fields the update leaves out keep their old values.
+        message.update({k: params[k] for k in ("text", "blocks") if k in params})
+        return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        _require_channel(params)
+        if not params.get("user"):
+            raise ApiError("user_not_found")
+        _check_message_content(params)
+        return {"message_ts": self._next_ts()}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        trigger_id = params.get("trigger_id")
+        if not trigger_id:
+            raise ApiError("invalid_arguments", "trigger_id is required")
+        if trigger_id in self.expired_triggers:
+            raise ApiError("expired_trigger_id")
+        view = _require_view(params, "modal")
+        return {"view": self._store_view(view, view_id=self._next_id("V"))}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(params.get("user_id", ""))
+        if not user_id:
+            raise ApiError("invalid_arguments", "user_id is required")
+        view = _require_view(params, "home")
+        # One Home tab per person, like Slack: publishing again replaces it under the same id.
+        view_id = self.home_views.get(user_id) or self._next_id("V")
+        self.home_views[user_id] = view_id
+        return {"view": self._store_view(view, view_id=view_id)}
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self._new_socket_url()}
+
+    def _store_view(self, view: dict[str, Any], *, view_id: str) -> dict[str, Any]:
+        """Keep a view the way Slack echoes it back: the sent fields plus Slack's own."""
+        stored: dict[str, Any] = {
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "previous_view_id": None,
+            **view,
+            "id": view_id,
+            "team_id": self.team_id,
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{self._next_id('')}",
+            "root_view_id": view_id,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+        }
+        self.views[view_id] = stored
+        return stored
+
+
+def _require_channel(params: dict[str, Any]) -> str:
+    channel = str(params.get("channel", ""))
+    if not channel:
+        raise ApiError("channel_not_found")
+    return channel
+
+
+def _check_message_content(params: dict[str, Any]) -> None:
+    if not any(params.get(k) for k in ("text", "blocks")):
+        raise ApiError("no_text")
+    if limits.message_text_too_long(params.get("text")):
+        raise ApiError("msg_too_long")
+    if "blocks" in params:
+        problem = limits.message_blocks_problem(params["blocks"])
+        if problem:
+            raise ApiError("invalid_blocks", problem)
+
+
+def _require_view(params: dict[str, Any], kind: str) -> dict[str, Any]:
+    view = params.get("view")
+    if not isinstance(view, dict) or view.get("type") != kind:
+        raise ApiError("invalid_arguments", f"view must be a JSON object of type {kind!r}")
+    problem = limits.view_problem(view)
+    if problem:
+        raise ApiError("invalid_blocks", problem)
+    return view
