@@ -17,6 +17,7 @@ def edited(old: str, new: str) -> str:
 
 
 def write(tmp_path: Path, content: str, name: str = "playbook.toml") -> Path:
+    """`content` as a playbook file in `tmp_path`."""
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     return path
