@@ -127,23 +127,19 @@ def _built_in_content() -> str:
     return resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
 
 
-def _text_field(key: str, built_in: dict[str, object]) -> tuple[object, object]:
-    """A text's field: required if 0.1.0 had it (or the built-in file lacks it, so that file
-    is refused naming it), else defaulting to the built-in wording."""
-    if key in TEXTS_OF_0_1_0 or key not in built_in:
-        return (TextField, ...)
-    return (TextField, built_in[key])
-
-
-# One key per text some kind shows (bot.rules.kinds), in registry order.
-Texts: type[_TextsTable] = create_model(
-    "Texts",
-    __base__=_TextsTable,
-    __module__=__name__,
-    **{
-        key: _text_field(key, tomllib.loads(_built_in_content()).get("texts", {}))
+def _text_fields() -> dict[str, tuple[object, object]]:
+    """One field per text some kind shows (bot.rules.kinds), in registry order: required if
+    0.1.0 had it, else defaulting to the built-in wording (required if even the built-in file
+    lacks it, so that file is refused naming it)."""
+    built_in = tomllib.loads(_built_in_content()).get("texts", {})
+    return {
+        key: (TextField, ... if key in TEXTS_OF_0_1_0 or key not in built_in else built_in[key])
         for key in playbook_texts()
-    },
+    }
+
+
+Texts: type[_TextsTable] = create_model(
+    "Texts", __base__=_TextsTable, __module__=__name__, **_text_fields()
 )
 
 
