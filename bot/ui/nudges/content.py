@@ -46,10 +46,12 @@ def follow_up_count(view: NudgeView) -> str:
 
 
 def section(text: str) -> SectionBlock:
+    """A mrkdwn section: the advice itself."""
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 
 def context(text: str) -> ContextBlock:
+    """A small mrkdwn line: what the message is about, what was recorded."""
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
