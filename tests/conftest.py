@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,13 @@ from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base
 from tests.harness import DANA, SAM, RunningBot, start_bot
+
+# Property tests: a few examples each while working, so `pytest tests/unit` takes seconds;
+# CI sets HYPOTHESIS_PROFILE=ci for the full 300, drawn afresh each run (not derandomized) so
+# every CI run explores new cases. A failure found either way is replayed from .hypothesis/.
+settings.register_profile("dev", max_examples=10)
+settings.register_profile("ci", max_examples=300, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # 10:00 in Los Angeles, where Dana lives.
 START = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)

@@ -22,10 +22,11 @@ from bot.rules.domain import (
     Outcome,
     ReflectionQuestion,
 )
+from bot.rules.kinds import KINDS
 from bot.rules.planning import card_advised, follow_up_number
 from bot.rules.playbook import Playbook
 from bot.rules.press_keys import CONTACT_OF, PER_MESSAGE, press_key
-from bot.rules.view_models import CONTROLS, HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
+from bot.rules.view_models import HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge, Reflection, SlackUser
 
@@ -112,7 +113,7 @@ def _done(nudge: Nudge, interview: Interview, contacts: Sequence[ContactLog]) ->
     """What was recorded of the choices this nudge's message offers, in the order offered."""
     number = follow_up_number(nudge.kind, nudge.sequence)
     found: list[Done] = []
-    for choice in CONTROLS[nudge.kind]:
+    for choice in KINDS[nudge.kind].choices:
         closes_with = _CLOSING.get(choice)
         if closes_with is not None:
             # The interview's outcome says it, whichever message closed it.

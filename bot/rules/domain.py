@@ -72,6 +72,20 @@ class ContactKind(StrEnum):
     KEPT_GOING = "kept_going"
 
 
+class Choice(StrEnum):
+    """The buttons and menus on the coach's messages; which message offers which is the
+    kinds registry's (bot.rules.kinds)."""
+
+    EMAIL_SENT = "email_sent"
+    CARD_MAILED = "card_mailed"
+    SKIP_THANK_YOU = "skip_thank_you"
+    FOLLOW_UP_SENT = "follow_up_sent"
+    SNOOZE = "snooze"  # option: days, as a string ("1", "3")
+    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected)
+    KEEP_GOING = "keep_going"
+    STOP = "stop"
+
+
 class ReflectionQuestion(StrEnum):
     """The two reflection prompts, in the order they are asked."""
 

@@ -3,6 +3,15 @@
 An operator may replace the default with PLAYBOOK_PATH. The limits that keep the coach from
 nagging (at most five follow-ups, at least a week apart) are checked here, so no file can
 loosen them.
+
+Old files stay valid. A playbook written for an earlier version must load in every later
+one, so every key added to the schema from now on has a default: a new text takes the
+built-in playbook's wording, a kind's lateness its registry value (bot.rules.kinds), any
+other new key a `Field(default=...)` here. The keys version 0.1.0 required stay required
+(lateness aside, which the registry now supplies), so a renamed or misspelt one is still
+named as missing. Unknown keys are refused, named, never ignored: a typo must not fall back
+to a default unnoticed. tests/fixtures/playbooks/ keeps released files verbatim, and
+tests/unit/test_playbook_compatibility.py loads each of them.
 """
 
 from __future__ import annotations
@@ -14,9 +23,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from bot.rules.domain import NudgeKind, ReflectionQuestion
+from bot.rules.kinds import KINDS, playbook_texts
 
 DEFAULT_PLAYBOOK = "default_playbook.toml"
 
@@ -34,7 +52,9 @@ class PlaybookError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validate_default: a default (a registry lateness, a built-in text) meets the same
+    # limits as a value from a file.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 class Timing(_Strict):
@@ -63,31 +83,64 @@ class Timing(_Strict):
         return self
 
 
-class MaxLateness(_Strict):
-    distance: Lateness
-    reflection: Lateness
-    thank_you: Lateness
-    card: Lateness
-    follow_up: Lateness
-    check_in: Lateness
-    reminder: Lateness
-
+class _LatenessTable(_Strict):
     def of(self, kind: NudgeKind) -> timedelta:
+        """How late a nudge of `kind` may still go out."""
         return timedelta(hours=getattr(self, kind.value))
 
 
-class Texts(_Strict):
-    distance: TextField
-    reflection_intro: TextField
-    thank_you_email: TextField
-    thank_you_card: TextField
-    clarify_reminder: TextField
-    card_reminder: TextField
-    follow_up: TextField
-    follow_up_direct: TextField
-    caution: TextField
-    check_in: TextField
-    reminder: TextField
+# One key per kind, named by its value; a file sets only those it changes.
+MaxLateness: type[_LatenessTable] = create_model(
+    "MaxLateness",
+    __base__=_LatenessTable,
+    __module__=__name__,
+    **{kind.value: (Lateness, spec.max_lateness_hours) for kind, spec in KINDS.items()},
+)
+
+
+class _TextsTable(_Strict):
+    def text(self, key: str) -> str:
+        """The text at `key`, one the kinds registry names."""
+        return str(getattr(self, key))
+
+
+# The texts every 0.1.0 playbook has: they stay required. Never add to this set; a text
+# added later defaults to the built-in wording (see the module docstring).
+TEXTS_OF_0_1_0 = frozenset(
+    {
+        "distance",
+        "reflection_intro",
+        "thank_you_email",
+        "thank_you_card",
+        "clarify_reminder",
+        "card_reminder",
+        "follow_up",
+        "follow_up_direct",
+        "caution",
+        "check_in",
+        "reminder",
+    }
+)
+
+
+def _built_in_content() -> str:
+    return resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
+
+
+def _text_fields() -> dict[str, tuple[object, object]]:
+    """One field per text some kind shows (bot.rules.kinds), in registry order: required if
+    0.1.0 had it, else defaulting to the built-in wording (required if even the built-in file
+    lacks it, so that file is refused naming it)."""
+    built_in = tomllib.loads(_built_in_content()).get("texts", {})
+    return {
+        key: (TextField, ... if key in TEXTS_OF_0_1_0 or key not in built_in else built_in[key])
+        for key in playbook_texts()
+    }
+
+
+Texts: type[_TextsTable] = create_model(
+    "Texts", __base__=_TextsTable, __module__=__name__, **_text_fields()
+)
 
 
 class Questions(_Strict):
@@ -105,7 +158,8 @@ class Questions(_Strict):
 
 class Playbook(_Strict):
     timing: Timing
-    max_lateness_hours: MaxLateness
+    # Every kind has a lateness in the registry: a file may leave the whole table out.
+    max_lateness_hours: MaxLateness = Field(default_factory=MaxLateness)
     texts: Texts
     questions: Questions
 
@@ -150,5 +204,5 @@ def load_playbook(path: Path | None = None) -> Playbook:
 
 @cache
 def default_playbook() -> Playbook:
-    content = resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
-    return parse_playbook(content, f"the built-in {DEFAULT_PLAYBOOK}")
+    """The built-in playbook (bot/rules/default_playbook.toml). Raises PlaybookError."""
+    return parse_playbook(_built_in_content(), f"the built-in {DEFAULT_PLAYBOOK}")

@@ -8,12 +8,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.rules.domain import (
+    Choice,
     InterviewFormat,
     InterviewStatus,
     NudgeKind,
     Outcome,
     ReflectionQuestion,
 )
+
+# Each kind's controls are the registry's; CONTROLS stays importable here for the coach.
+from bot.rules.kinds import CONTROLS as CONTROLS
 
 
 @dataclass(frozen=True)
@@ -39,30 +43,6 @@ class InterviewSummary:
     next_due: datetime | None = None
 
 
-class Choice(StrEnum):
-    """The buttons on the coach's messages."""
-
-    EMAIL_SENT = "email_sent"
-    CARD_MAILED = "card_mailed"
-    SKIP_THANK_YOU = "skip_thank_you"
-    FOLLOW_UP_SENT = "follow_up_sent"
-    SNOOZE = "snooze"  # option: days, as a string ("1", "3")
-    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected)
-    KEEP_GOING = "keep_going"
-    STOP = "stop"
-
-
-# The controls each kind of message carries, in the order shown; a press of any other (a
-# forged payload) is refused, and a message shows what was recorded for these only.
-CONTROLS: dict[NudgeKind, tuple[Choice, ...]] = {
-    NudgeKind.DISTANCE: (),
-    NudgeKind.REFLECTION: (),
-    NudgeKind.THANK_YOU: (Choice.EMAIL_SENT, Choice.CARD_MAILED, Choice.SKIP_THANK_YOU),
-    NudgeKind.CARD: (Choice.CARD_MAILED, Choice.SKIP_THANK_YOU),
-    NudgeKind.FOLLOW_UP: (Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP),
-    NudgeKind.REMINDER: (Choice.FOLLOW_UP_SENT, Choice.SNOOZE, Choice.HEARD_BACK, Choice.STOP),
-    NudgeKind.CHECK_IN: (Choice.HEARD_BACK, Choice.KEEP_GOING, Choice.STOP),
-}
 # What "Heard back" offers, in the order shown.
 HEARD_BACK_OUTCOMES: tuple[Outcome, ...] = (Outcome.OFFER, Outcome.NEXT_ROUND, Outcome.REJECTED)
 
@@ -93,7 +73,7 @@ class NudgeView:
     follow_ups_max: int
     # Whether weekly follow-ups go on without asking (direct permission, or "keep going").
     weekly: bool
-    # What was recorded of this message's controls, in CONTROLS order.
+    # What was recorded of this message's choices, in the order its kind offers them.
     done: tuple[Done, ...] = ()
 
 

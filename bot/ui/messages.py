@@ -12,7 +12,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.rules.domain import ANSWER_MAX, NudgeKind, ReflectionQuestion
+from bot.rules.domain import ANSWER_MAX, ReflectionQuestion
+from bot.rules.kinds import KINDS
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import AnswerResult, AnswerStatus, InterviewSummary
 from bot.rules.zones import known_zone
@@ -34,24 +35,12 @@ def interview_title(interview: InterviewSummary) -> str:
     return title
 
 
-# What the coach's next message about an interview is, in a listing.
-NEXT_LABELS = {
-    NudgeKind.DISTANCE: "a reminder to get some distance",
-    NudgeKind.REFLECTION: "two questions on how it went",
-    NudgeKind.THANK_YOU: "the thank-you note",
-    NudgeKind.CARD: "the thank-you card",
-    NudgeKind.FOLLOW_UP: "a follow-up",
-    NudgeKind.CHECK_IN: "a check-in: heard back yet?",
-    NudgeKind.REMINDER: "the follow-up you snoozed",
-}
-
-
 def next_from_me(interview: InterviewSummary) -> str | None:
     """The coach's next message about the interview and when, if one is planned."""
     if interview.next_kind is None or interview.next_due is None:
         return None
     when = slack_date(interview.next_due, known_zone(interview.owner_tz))
-    return f"{NEXT_LABELS[interview.next_kind]}, {when}"
+    return f"{KINDS[interview.next_kind].label}, {when}"
 
 
 def interview_facts(interview: InterviewSummary) -> str:

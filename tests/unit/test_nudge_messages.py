@@ -1,29 +1,25 @@
 """The nudge messages and the Answer modal as pure renderings: what each kind says and offers,
-how a press reads back, and Slack's limits (checked by posting to the stand-in)."""
+how a press reads back, and hostile text. That Slack's limits accept them (posting to the
+stand-in) is in tests/e2e/test_nudge_messages_in_slack.py."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import fill_view_state
-from slack_sdk import WebClient
 
 from bot.rules.domain import (
     ANSWER_MAX,
-    COMPANY_MAX,
-    InterviewFormat,
     InterviewStatus,
     NudgeKind,
     Outcome,
     ReflectionQuestion,
 )
 from bot.rules.playbook import Playbook, default_playbook
-from bot.rules.view_models import CONTROLS, Choice, Done, InterviewSummary, NudgeView
+from bot.rules.view_models import Choice, Done, NudgeView
 from bot.ui import nudges
 from bot.ui.nudges import parse_id, parse_press, pressed_line, render_nudge
 from bot.ui.reflection_modal import (
@@ -33,74 +29,18 @@ from bot.ui.reflection_modal import (
     nudge_id_of,
     read_answers,
 )
-
-PLAYBOOK = default_playbook()
-AT = datetime(2026, 11, 26, 18, 20, tzinfo=UTC)  # 10:20 in Los Angeles
-HOSTILE = "<!channel> & <@U0ADMIN>"
-
-
-def summary(**changes: Any) -> InterviewSummary:
-    base = InterviewSummary(
-        id=7,
-        company="Acme Corp",
-        role="Data Analyst",
-        format=InterviewFormat.VIDEO,
-        traditional_org=False,
-        happened_at=AT - timedelta(hours=2),
-        interviewers=None,
-        hiring_manager=None,
-        employer_timeline=None,
-        direct_contact_ok=False,
-        status=InterviewStatus.ACTIVE,
-        owner_tz="America/Los_Angeles",
-    )
-    return replace(base, **changes)
-
-
-def nudge(kind: NudgeKind, **changes: Any) -> NudgeView:
-    interview = changes.pop("interview", summary())
-    base = NudgeView(
-        nudge_id=42,
-        kind=kind,
-        follow_up_number=1 if kind in (NudgeKind.FOLLOW_UP, NudgeKind.REMINDER) else 0,
-        interview=interview,
-        answers={},
-        card_advised=False,
-        follow_ups_max=5,
-        weekly=False,
-    )
-    return replace(base, **changes)
-
-
-def all_text(blocks: list[dict]) -> str:
-    return json.dumps(blocks, ensure_ascii=False)
-
-
-def mrkdwn_texts(blocks: list[dict]) -> list[str]:
-    """Every mrkdwn text in the blocks: the ones Slack parses for mentions and links."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(blocks)
-    return found
-
-
-def controls(blocks: list[dict]) -> list[dict]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-
-
-def labels(blocks: list[dict]) -> list[str]:
-    return [e.get("text", e.get("placeholder", {})).get("text") for e in controls(blocks)]
-
+from tests.nudge_views import (
+    AT,
+    HOSTILE,
+    PLAYBOOK,
+    all_text,
+    controls,
+    labels,
+    mrkdwn_texts,
+    nudge,
+    summary,
+    worst_case_views,
+)
 
 # -- each kind --------------------------------------------------------------------------------
 
@@ -237,88 +177,13 @@ def test_check_in_offers_heard_back_keep_going_and_stop() -> None:
 # -- limits and hostile text ----------------------------------------------------------------
 
 
-def _worst_case_views() -> list[NudgeView]:
-    company = (HOSTILE + " ")[:COMPANY_MAX]
-    company = (company * 10)[:COMPANY_MAX]
-    interview = summary(
-        company=company, role=("<>&" * 40)[:100], direct_contact_ok=True, traditional_org=True
-    )
-    answer = ("<&>\n" * 1000)[:ANSWER_MAX]
-    answers = {q: answer for q in ReflectionQuestion}
-    return [
-        nudge(kind, interview=interview, answers=answers, card_advised=True) for kind in NudgeKind
-    ]
-
-
 def test_worst_case_text_escapes_every_mention() -> None:
-    for view in _worst_case_views():
+    for view in worst_case_views():
         text, blocks = render_nudge(view, PLAYBOOK)
         for shown in [text, *mrkdwn_texts(blocks)]:
             assert "<!channel>" not in shown
             assert "<@U0ADMIN>" not in shown
         assert "&lt;!channel&gt;" in text
-
-
-def test_worst_case_messages_are_accepted_by_slacks_limits(standin: SlackStandIn) -> None:
-    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
-    for view in _worst_case_views():
-        text, blocks = render_nudge(view, PLAYBOOK)
-        assert all(len(t) <= 3000 for t in mrkdwn_texts(blocks))
-        posted = client.chat_postMessage(channel="D0456EFGH", text=text, blocks=blocks)
-        assert posted["ok"], view.kind
-        for choice in CONTROLS[view.kind]:
-            pressed = replace(view, done=(Done(choice, AT, until=AT, outcome=Outcome.OFFER),))
-            text, blocks = render_nudge(pressed, PLAYBOOK)
-            updated = client.chat_update(
-                channel="D0456EFGH", ts=posted["ts"], text=text, blocks=blocks
-            )
-            assert updated["ok"], (view.kind, choice)
-    # The answers were cut to fit, not dropped: the quote is there, ending in an ellipsis.
-    reflection = next(v for v in _worst_case_views() if v.kind is NudgeKind.REFLECTION)
-    _, blocks = render_nudge(reflection, PLAYBOOK)
-    first = next(t for t in mrkdwn_texts(blocks) if t.startswith("*1.*"))
-    assert len(first) > 2500
-    assert first.endswith("…")
-    modal = build_reflection_modal(reflection, PLAYBOOK)
-    opened = client.views_open(trigger_id="1.2.x", view=modal)
-    assert opened["ok"]
-
-
-def _longest_playbook() -> Playbook:
-    """A valid playbook with every text and question as long as the file may make it."""
-    data = default_playbook().model_dump(mode="json")
-    data["texts"] = {name: ("<&> *x*" * 400)[:2000] for name in data["texts"]}
-    data["questions"] = {
-        "said_well": "w" * 150,
-        "to_clarify": "c" * 150,
-        "call_questions": ["q" * 250] * 8,
-    }
-    return Playbook.model_validate(data)
-
-
-def _every_choice_done(view: NudgeView) -> NudgeView:
-    done = tuple(Done(c, AT, until=AT, outcome=Outcome.OFFER) for c in CONTROLS[view.kind])
-    return replace(view, done=done)
-
-
-def test_every_section_stays_within_slacks_limit_with_the_longest_playbook(
-    standin: SlackStandIn,
-) -> None:
-    longest = _longest_playbook()
-    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
-    company = ("<&>" * 34)[:COMPANY_MAX]
-    interview = summary(company=company, role=company, direct_contact_ok=True)
-    answers = {q: ("<&>" * 1000)[:ANSWER_MAX] for q in ReflectionQuestion}
-    for kind in NudgeKind:
-        view = nudge(kind, interview=interview, answers=answers, card_advised=True)
-        closed = replace(view, interview=replace(interview, status=InterviewStatus.CLOSED))
-        for shown in (view, _every_choice_done(view), closed):
-            text, blocks = render_nudge(shown, longest)
-            sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
-            assert sections, kind
-            assert max(len(t) for t in sections) <= 3000, kind
-            # The stand-in refuses what Slack would: a section over 3000 characters among it.
-            assert client.chat_postMessage(channel="D0456EFGH", text=text, blocks=blocks)["ok"]
 
 
 def test_the_playbook_refuses_call_questions_that_would_not_fit_one_section() -> None:

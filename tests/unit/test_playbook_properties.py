@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import os
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -290,8 +289,8 @@ def check_deliveries(case: Case, simulation: Simulation, closed_at: datetime | N
 
 # -- the properties ------------------------------------------------------------------------
 
+# How many examples is the profile's (tests/conftest.py: HYPOTHESIS_PROFILE).
 SETTINGS = settings(
-    max_examples=int(os.environ.get("PLAYBOOK_EXAMPLES", "300")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -1,44 +1,27 @@
 """The playbook file: the built-in one loads, PLAYBOOK_PATH replaces it, and a file the bot
 cannot use is refused with a message naming the file and each bad key (in the library and
-through create_app; `interview-bot run` and `preview` are in test_cli.py and test_preview.py)."""
+at start-up; create_app's use of it is in tests/e2e/test_playbook_at_startup.py, `interview-bot
+run` and `preview` are in test_cli.py and test_preview.py)."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pytest
-from coach_devkit.slack_standin import SlackStandIn
 
-from bot.app import configured_playbook, create_app
-from bot.clock import FixedClock
+from bot.app import configured_playbook
 from bot.config import ConfigError, load_settings
 from bot.rules.domain import NudgeKind, ReflectionQuestion
 from bot.rules.playbook import (
-    DEFAULT_PLAYBOOK,
     Playbook,
     PlaybookError,
     default_playbook,
     load_playbook,
     parse_playbook,
 )
-from bot.store.db import Database
-from tests.harness import test_settings
+from tests.playbook_files import DEFAULT_TEXT, edited, write
 
-DEFAULT_TEXT = resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
 GOOD = {"slack_bot_token": "xoxb-1111-2222-abcdef", "slack_signing_secret": "8f742231b10e8888"}
-
-
-def edited(old: str, new: str) -> str:
-    """The default playbook with one edit, which must apply exactly once."""
-    assert DEFAULT_TEXT.count(old) == 1, old
-    return DEFAULT_TEXT.replace(old, new)
-
-
-def write(tmp_path: Path, content: str, name: str = "playbook.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return path
 
 
 # -- the default -----------------------------------------------------------------------------
@@ -270,25 +253,3 @@ def test_a_bad_playbook_path_is_a_configuration_error_naming_setting_file_and_ke
         "Input should be less than or equal to 5. Fix: "
     )
     assert message.splitlines() == [message]
-
-
-def test_create_app_hands_the_configured_playbook_to_every_listener(
-    tmp_path: Path, standin: SlackStandIn, clock: FixedClock, db: Database
-) -> None:
-    path = write(tmp_path, edited("max_follow_ups = 5", "max_follow_ups = 2"))
-
-    bot = create_app(test_settings(standin, db.url, playbook_path=str(path)), clock=clock, db=db)
-    default = create_app(test_settings(standin, db.url), clock=clock, db=db)
-
-    assert bot.services.playbook.timing.max_follow_ups == 2
-    assert default.services.playbook is default_playbook()
-
-
-def test_create_app_refuses_a_bad_playbook_before_asking_slack(
-    tmp_path: Path, standin: SlackStandIn, db: Database
-) -> None:
-    path = write(tmp_path, edited("max_follow_ups = 5", "max_follow_ups = 6"))
-
-    with pytest.raises(ConfigError, match=r"PLAYBOOK_PATH .* timing\.max_follow_ups"):
-        create_app(test_settings(standin, db.url, playbook_path=str(path)), db=db)
-    assert standin.calls_to("auth.test") == []

@@ -1,0 +1,252 @@
+"""The registry of nudge kinds: everything a kind of message is, declared in one place.
+
+Each NudgeKind has one KindSpec: its label in listings, its notification (fallback) text,
+what its message shows (content parts), the controls it offers, how late it may still go
+out, and so which playbook texts it needs. The UI renders the parts as Block Kit, the coach
+reads the controls, the playbook schema takes its texts and lateness defaults from here:
+none of them asks "which kind is this?" on its own.
+
+Adding a kind: a NudgeKind member and its KindSpec here, its texts in the built-in playbook
+(bot/rules/default_playbook.toml), and a migration that lets the nudge table's CHECK accept
+it. When it is sent is the planner's (bot.rules.planning). tests/unit/test_nudge_kinds.py
+fails until all of that is there.
+
+Pure data: no Slack, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from bot.rules.domain import Choice, NudgeKind, ReflectionQuestion
+
+if TYPE_CHECKING:
+    from bot.rules.view_models import NudgeView
+
+
+class Condition(StrEnum):
+    """When a part or a control is shown only for some interviews."""
+
+    CARD_ADVISED = "card_advised"  # a card by mail is advised (format and organization)
+    DIRECT_CONTACT_OK = "direct_contact_ok"  # the person may contact the hiring manager
+
+    def holds(self, view: NudgeView) -> bool:
+        """Whether the condition holds for the message `view` describes."""
+        match self:
+            case Condition.CARD_ADVISED:
+                return view.card_advised
+            case Condition.DIRECT_CONTACT_OK:
+                return view.interview.direct_contact_ok
+
+
+# -- what a message shows, top to bottom -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A playbook text (a key of its [texts]), in a section of its own."""
+
+    text: str
+    only_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class SmallPrint:
+    """A playbook text as a small context line under the advice."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ReflectionQuestions:
+    """Every reflection question, numbered, each with the answer given so far quoted."""
+
+
+@dataclass(frozen=True)
+class QuotedAnswer:
+    """A playbook text introducing the person's answer to `question`, quoted under it;
+    shown only once that question has an answer."""
+
+    text: str
+    question: ReflectionQuestion
+
+
+@dataclass(frozen=True)
+class CallQuestions:
+    """The playbook's questions to ask on a call, as one bulleted section."""
+
+
+@dataclass(frozen=True)
+class About:
+    """Which interview the message is about (company, role, format, day), prefixed with
+    "Follow-up n of at most m" where `follow_up_count` is set."""
+
+    follow_up_count: bool = False
+
+
+Part = Advice | SmallPrint | ReflectionQuestions | QuotedAnswer | CallQuestions | About
+
+
+# -- what a message offers --------------------------------------------------------------------
+
+
+class Emphasis(StrEnum):
+    """How a button stands out (Slack's button styles); a menu has none."""
+
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Control:
+    """A choice the message offers: a button, or a menu for a choice with options."""
+
+    choice: Choice
+    emphasis: Emphasis | None = None
+    only_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class AnswerButton:
+    """The button that opens the modal for the reflection questions; it records nothing."""
+
+
+# -- the registry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One kind of message, whole."""
+
+    # What the coach's next message is, in a listing ("the thank-you note").
+    label: str
+    # The notification text, plain: {title} is the interview's company (role), and
+    # {follow_up_count} says "Follow-up n of at most m".
+    fallback: str
+    content: tuple[Part, ...]
+    # In the order shown; the choices among them are the only presses the coach accepts
+    # from this kind of message.
+    controls: tuple[Control | AnswerButton, ...]
+    # How late, after downtime, it may still go out (the playbook may set another).
+    max_lateness_hours: float
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """The choices the message offers, in the order shown."""
+        return tuple(c.choice for c in self.controls if isinstance(c, Control))
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The playbook texts (keys of [texts]) the message shows, in the order shown."""
+        return tuple(
+            part.text
+            for part in self.content
+            if isinstance(part, Advice | SmallPrint | QuotedAnswer)
+        )
+
+
+def _follow_up(*, brought_back: bool) -> tuple[Part, ...]:
+    """A follow-up's content; a reminder (a snoozed follow-up) says first that it was asked for."""
+    reminder: tuple[Part, ...] = (Advice("reminder"),) if brought_back else ()
+    # Each in its own section: together they could pass Slack's 3000 characters.
+    return (
+        *reminder,
+        Advice("follow_up"),
+        CallQuestions(),
+        Advice("follow_up_direct", only_if=Condition.DIRECT_CONTACT_OK),
+        SmallPrint("caution"),
+        About(follow_up_count=True),
+    )
+
+
+_FOLLOW_UP_CONTROLS: tuple[Control, ...] = (
+    Control(Choice.FOLLOW_UP_SENT, Emphasis.PRIMARY),
+    Control(Choice.SNOOZE),
+    Control(Choice.HEARD_BACK),
+    Control(Choice.STOP, Emphasis.DANGER),
+)
+
+KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
+    {
+        NudgeKind.DISTANCE: KindSpec(
+            label="a reminder to get some distance",
+            fallback="Get some distance after your interview with {title}.",
+            content=(Advice("distance"), About()),
+            controls=(),
+            max_lateness_hours=2,
+        ),
+        NudgeKind.REFLECTION: KindSpec(
+            label="two questions on how it went",
+            fallback="How did your interview with {title} go? Two questions for you.",
+            content=(Advice("reflection_intro"), ReflectionQuestions(), About()),
+            controls=(AnswerButton(),),
+            max_lateness_hours=48,
+        ),
+        NudgeKind.THANK_YOU: KindSpec(
+            label="the thank-you note",
+            fallback="Send a thank-you note for your interview with {title} today.",
+            content=(
+                Advice("thank_you_email"),
+                Advice("thank_you_card", only_if=Condition.CARD_ADVISED),
+                QuotedAnswer("clarify_reminder", ReflectionQuestion.TO_CLARIFY),
+                About(),
+            ),
+            controls=(
+                Control(Choice.EMAIL_SENT, Emphasis.PRIMARY),
+                Control(Choice.CARD_MAILED, only_if=Condition.CARD_ADVISED),
+                Control(Choice.SKIP_THANK_YOU),
+            ),
+            max_lateness_hours=48,
+        ),
+        NudgeKind.CARD: KindSpec(
+            label="the thank-you card",
+            fallback="Did the thank-you card for {title} go out?",
+            content=(Advice("card_reminder"), About()),
+            controls=(
+                Control(Choice.CARD_MAILED, Emphasis.PRIMARY),
+                Control(Choice.SKIP_THANK_YOU),
+            ),
+            max_lateness_hours=72,
+        ),
+        NudgeKind.FOLLOW_UP: KindSpec(
+            label="a follow-up",
+            fallback="Time to follow up with {title} ({follow_up_count}).",
+            content=_follow_up(brought_back=False),
+            controls=_FOLLOW_UP_CONTROLS,
+            max_lateness_hours=72,
+        ),
+        NudgeKind.CHECK_IN: KindSpec(
+            label="a check-in: heard back yet?",
+            fallback="Heard back from {title} yet?",
+            content=(Advice("check_in"), About()),
+            controls=(
+                Control(Choice.HEARD_BACK),
+                Control(Choice.KEEP_GOING, Emphasis.PRIMARY),
+                Control(Choice.STOP, Emphasis.DANGER),
+            ),
+            max_lateness_hours=72,
+        ),
+        NudgeKind.REMINDER: KindSpec(
+            label="the follow-up you snoozed",
+            fallback="Reminder: time to follow up with {title}.",
+            content=_follow_up(brought_back=True),
+            controls=_FOLLOW_UP_CONTROLS,
+            max_lateness_hours=72,
+        ),
+    }
+)
+
+# The choices each kind of message offers, in the order shown; a press of any other (a
+# forged payload) is refused, and a message shows what was recorded for these only.
+CONTROLS: Mapping[NudgeKind, tuple[Choice, ...]] = MappingProxyType(
+    {kind: spec.choices for kind, spec in KINDS.items()}
+)
+
+
+def playbook_texts() -> tuple[str, ...]:
+    """Every playbook text some kind shows, each once, in registry order."""
+    return tuple(dict.fromkeys(key for spec in KINDS.values() for key in spec.texts))

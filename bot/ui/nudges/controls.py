@@ -1,0 +1,126 @@
+"""A nudge message's buttons and menus: its kind's controls (bot.rules.kinds) that still make
+sense once the person has recorded what they did, as one actions block.
+
+The registry says which controls a kind offers and how they stand out; this module knows
+how each choice looks (its label, its options, its confirm dialog).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ConfirmObject,
+    Option,
+    PlainTextObject,
+    StaticSelectElement,
+)
+
+from bot.rules.domain import Choice, Outcome
+from bot.rules.kinds import KINDS, AnswerButton, Control
+from bot.rules.playbook import Playbook
+from bot.rules.view_models import HEARD_BACK_OUTCOMES, NudgeView
+from bot.ui.messages import plain_title
+from bot.ui.nudges.ids import ACTION_IDS, ANSWER, controls_block_id
+from bot.ui.text import truncate
+
+# The buttons' labels; SNOOZE and HEARD_BACK are menus.
+BUTTON_LABELS: dict[Choice, str] = {
+    Choice.EMAIL_SENT: "Email sent",
+    Choice.CARD_MAILED: "Card mailed",
+    Choice.SKIP_THANK_YOU: "Skip",
+    Choice.FOLLOW_UP_SENT: "Follow-up sent",
+    Choice.KEEP_GOING: "Keep going",
+    Choice.STOP: "Stop reminders",
+}
+HEARD_BACK_LABELS: dict[Outcome, str] = {
+    Outcome.OFFER: "Offer",
+    Outcome.NEXT_ROUND: "Next round",
+    Outcome.REJECTED: "Rejected",
+}
+
+# After one of these the message has done its job: no control makes sense on it any more.
+_FINAL = frozenset({Choice.HEARD_BACK, Choice.STOP, Choice.SKIP_THANK_YOU})
+# A control that makes no sense once another choice was made on the same message.
+_SUPERSEDED_BY: dict[Choice, frozenset[Choice]] = {
+    Choice.SKIP_THANK_YOU: frozenset({Choice.EMAIL_SENT, Choice.CARD_MAILED}),
+    Choice.SNOOZE: frozenset({Choice.FOLLOW_UP_SENT}),
+}
+
+
+def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
+    """The controls the message still offers, in its kind's order; None if none is left."""
+    done = {d.choice for d in view.done}
+    elements: list[Any] = []
+    for control in KINDS[view.kind].controls:
+        if isinstance(control, AnswerButton):
+            elements.append(_answer_button(view))
+        elif _still_offered(control, view, done):
+            elements.append(_element(control, view, playbook))
+    if not elements:
+        return None
+    return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=elements)
+
+
+def _still_offered(control: Control, view: NudgeView, done: set[Choice]) -> bool:
+    if done & _FINAL or control.choice in done:
+        return False
+    if done & _SUPERSEDED_BY.get(control.choice, frozenset()):
+        return False
+    return control.only_if is None or control.only_if.holds(view)
+
+
+def _answer_button(view: NudgeView) -> ButtonElement:
+    answered = any(a.strip() for a in view.answers.values())
+    return ButtonElement(
+        text=PlainTextObject(text="Revise answers" if answered else "Answer"),
+        action_id=ANSWER,
+        value=str(view.nudge_id),
+        style=None if answered else "primary",
+    )
+
+
+def _element(control: Control, view: NudgeView, playbook: Playbook) -> Any:
+    choice = control.choice
+    match choice:
+        case Choice.SNOOZE:
+            days = playbook.timing.snooze_days
+            return _select(choice, "Snooze", [(str(d), _snooze_label(d)) for d in days])
+        case Choice.HEARD_BACK:
+            options = [
+                (outcome.value, HEARD_BACK_LABELS[outcome]) for outcome in HEARD_BACK_OUTCOMES
+            ]
+            return _select(choice, "Heard back", options)
+    button = ButtonElement(
+        text=PlainTextObject(text=BUTTON_LABELS[choice]),
+        action_id=ACTION_IDS[choice],
+        value=str(view.nudge_id),
+        style=control.emphasis.value if control.emphasis else None,
+    )
+    if choice is Choice.STOP:
+        button.confirm = ConfirmObject(
+            title=PlainTextObject(text="Stop reminders?"),
+            # Plain text: a confirm dialog holds 300 characters, escaped names can be longer.
+            text=PlainTextObject(
+                text=truncate(f"No more follow-ups for {plain_title(view.interview)}.", 300)
+            ),
+            confirm=PlainTextObject(text="Stop reminders"),
+            deny=PlainTextObject(text="Keep them"),
+            style="danger",
+        )
+    return button
+
+
+def _select(choice: Choice, placeholder: str, options: Sequence[tuple[str, str]]) -> Any:
+    return StaticSelectElement(
+        action_id=ACTION_IDS[choice],
+        placeholder=PlainTextObject(text=placeholder),
+        options=[Option(value=value, text=PlainTextObject(text=label)) for value, label in options],
+    )
+
+
+def _snooze_label(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
