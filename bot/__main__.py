@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
@@ -142,34 +141,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
-    from bot.preview import (
-        PreviewError,
-        PreviewOptions,
-        parse_local_time,
-        parse_logged_after,
-        parse_timeline,
-        parse_waking,
-        parse_zone,
-        preview_lines,
-    )
-    from bot.rules.domain import InterviewFormat
+    from bot.preview.options import PreviewError, options_from_args
+    from bot.preview.report import preview_lines
 
     try:
-        options = PreviewOptions(
-            format=InterviewFormat(args.format),
-            traditional=args.traditional,
-            timeline=parse_timeline(args.timeline),
-            direct=args.direct,
-            tz=parse_zone(args.tz),
-            at=parse_local_time(args.at) if args.at else None,
-            logged_after=parse_logged_after(args.logged_after),
-            waking=parse_waking(args.waking),
-            playbook=_preview_playbook(args.playbook),
-            emails_sent=args.emails_sent,
-            cards_mailed=args.cards_mailed,
-            follow_ups_sent=args.follow_ups_sent,
-            keep_going=args.keep_going,
-        )
+        options = options_from_args(args)
+        if options.playbook is None:
+            options = dataclasses.replace(options, playbook=_playbook_from_settings())
         lines = preview_lines(options, SystemClock().now())
     except PreviewError as exc:
         return _fail(f"preview: {exc}")
@@ -177,25 +155,23 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
-def _preview_playbook(flag: str | None) -> Playbook | None:
-    """--playbook's playbook; else PLAYBOOK_PATH's, a bad one reported as `run` reports it;
-    else None, the built-in one."""
-    from bot.preview import parse_playbook_path
+def _playbook_from_settings() -> Playbook | None:
+    """PLAYBOOK_PATH's playbook, a bad one reported as `run` reports it; None, the built-in
+    one, when it is unset."""
+    from bot.config import PlaybookSettings, read_settings
 
-    if flag:
-        return parse_playbook_path(flag)
-    path = _setting_from_env("PLAYBOOK_PATH")
-    if path is None:
+    settings = read_settings(PlaybookSettings)
+    if settings.playbook_path is None:
         return None
-    from bot.app import configured_playbook
-    from bot.config import Settings
+    from bot.app import configured_playbook  # only now: it brings Slack's libraries
 
-    # Settings without validation: configured_playbook reads only the path, and the preview
-    # needs no Slack tokens.
-    return configured_playbook(Settings.model_construct(playbook_path=Path(path)))
+    return configured_playbook(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and its options; each subcommand's `func` runs it."""
+    from bot.preview.options import add_preview_arguments
+
     parser = argparse.ArgumentParser(
         prog="interview-bot", description="Interview Coach, a Slack bot for after the interview."
     )
@@ -218,75 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--speedup", type=float, default=None, help="overrides CLOCK_SPEEDUP")
     demo.set_defaults(func=cmd_demo)
 
-    _add_preview(sub)
-    return parser
-
-
-def _add_preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.preview import PreviewOptions
-    from bot.rules.domain import InterviewFormat
-
-    defaults = PreviewOptions()  # in DEFAULT_TZ
     preview = sub.add_parser(
         "preview",
         help="print the DMs a sample interview would get, in local time (no Slack, no database)",
     )
-    preview.add_argument(
-        "--format",
-        choices=[f.value for f in InterviewFormat],
-        default=defaults.format.value,
-        help="the interview's format (default: %(default)s)",
-    )
-    preview.add_argument(
-        "--traditional", action="store_true", help="a more traditional organization"
-    )
-    preview.add_argument(
-        "--timeline",
-        default="none",
-        metavar="YYYY-MM-DD",
-        help="when the employer said you'd hear back (default: none)",
-    )
-    preview.add_argument(
-        "--direct", action="store_true", help="OK to follow up with the hiring manager directly"
-    )
-    preview.add_argument(
-        "--tz", default=defaults.tz.key, help="IANA time zone (default: %(default)s)"
-    )
-    preview.add_argument(
-        "--at",
-        metavar="YYYY-MM-DDTHH:MM",
-        help="the interview, local time (default: the next weekday at 10:00)",
-    )
-    preview.add_argument(
-        "--logged-after",
-        type=int,
-        default=defaults.logged_after // timedelta(minutes=1),
-        metavar="MINUTES",
-        help="how long after the interview it is logged (default: %(default)s)",
-    )
-    start, end = defaults.waking
-    preview.add_argument(
-        "--waking",
-        default=f"{start}-{end}",
-        metavar="START-END",
-        help="waking hours (default: %(default)s)",
-    )
-    preview.add_argument(
-        "--playbook", metavar="PATH", help="a playbook file (default: PLAYBOOK_PATH, or built-in)"
-    )
-    preview.add_argument(
-        "--emails-sent", action="store_true", help='press "Email sent" at the thank-you'
-    )
-    preview.add_argument(
-        "--cards-mailed", action="store_true", help='press "Card mailed" at the thank-you'
-    )
-    preview.add_argument(
-        "--follow-ups-sent", action="store_true", help='press "Follow-up sent" at each follow-up'
-    )
-    preview.add_argument(
-        "--keep-going", action="store_true", help='press "Keep going" at the check-in'
-    )
+    add_preview_arguments(preview)
     preview.set_defaults(func=cmd_preview)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
