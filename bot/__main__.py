@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import OperationalError
-
 from bot.config import ConfigError
-from bot.store.db import Database
 
 if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
     from bot.rules.playbook import Playbook
+    from bot.store.db import Database
+
+# What a shell reports for a command whose reader went away, as for `seq 1000000 | head -1`:
+# 128 + SIGPIPE (13). Not 0: the output was cut short.
+READER_GONE_EXIT = 141
+
+
+class _ReaderGone(Exception):
+    """stdout is a pipe whose reader has closed it (`interview-bot preview | head -1`)."""
 
 
 def _fail(message: str) -> int:
@@ -24,17 +32,44 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _upgrade_or_explain(db: Database) -> None:
-    from bot.store import migrate
+def _output(text: str) -> None:
+    """Print a command's result; a reader that stopped listening ends the command quietly."""
+    try:
+        print(text, flush=True)  # flushed now, so a closed pipe shows here and not at exit
+    except BrokenPipeError:
+        raise _ReaderGone from None
+
+
+def _unusable_database(exc: DBAPIError) -> ConfigError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return ConfigError(
+        f"DATABASE_URL could not be opened ({reason}). Fix: check the URL and that the "
+        "database server is running; a sqlite URL must name an SQLite database file, or a "
+        "path where a new one can be made."
+    )
+
+
+def _open_or_explain(db: Database) -> None:
+    """Connect once, so that a database that cannot be used at all is a ConfigError."""
+    from sqlalchemy.exc import DBAPIError
 
     try:
+        with db.engine.connect():
+            pass
+    except DBAPIError as exc:  # no server, no such file, a file that is no database…
+        raise _unusable_database(exc) from None
+
+
+def _upgrade_or_explain(db: Database) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.store import migrate
+
+    _open_or_explain(db)
+    try:
         migrate.upgrade(db.engine)
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise ConfigError(
-            f"DATABASE_URL could not be opened ({reason}). Fix: check the URL and that the "
-            "database server is running."
-        ) from None
+    except OperationalError as exc:  # the server went away, the file stayed locked
+        raise _unusable_database(exc) from None
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -42,6 +77,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from bot.logging_setup import configure_logging
     from bot.runner import serve
+    from bot.store.db import Database
 
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -58,57 +94,62 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from bot.config import DEFAULT_DATABASE_URL
+    from bot.config import DatabaseSettings, read_settings
     from bot.store import migrate
+    from bot.store.db import Database
 
-    # Only the database matters here; tokens may not exist yet on a fresh machine.
-    url = args.database_url or _database_url_from_env() or DEFAULT_DATABASE_URL
+    if args.database_url is None:
+        # Only the database matters here; tokens may not exist yet on a fresh machine.
+        url = read_settings(DatabaseSettings).database_url
+    else:
+        url = args.database_url
+        problem = _database_url_flag_problem(url)
+        if problem is not None:
+            return _fail(f"migrate: {problem}")
     db = Database(url)
     try:
         if args.downgrade:
-            migrate.downgrade(db.engine, args.downgrade)
+            _open_or_explain(db)
+            problem = _downgrade(db, args.downgrade)
+            if problem is not None:
+                return _fail(f"migrate: {problem}")
         else:
             _upgrade_or_explain(db)
         revision = migrate.current_revision(db.engine) or "base (empty)"
     finally:
         db.dispose()
-    print(f"database at {_redacted(url)} is at revision {revision}")
+    _output(f"database at {_redacted(url)} is at revision {revision}")
     return 0
 
 
-def _database_url_from_env() -> str | None:
-    from bot.config import Settings
+def _database_url_flag_problem(url: str) -> str | None:
+    from bot.config import FIX_HINTS, check_database_url, hide_password
 
-    url = _setting_from_env("DATABASE_URL")
-    if url is not None:
-        try:
-            Settings._database_url_parses(url)
-        except ValueError as exc:
-            raise ConfigError(f"DATABASE_URL is not valid: {exc}") from None
-    return url
-
-
-def _setting_from_env(name: str) -> str | None:
-    """One setting from the environment or .env, where Settings reads it, without needing
-    the others (a fresh machine has no Slack tokens yet); empty or blank is unset, as
-    Settings takes PLAYBOOK_PATH."""
-    from pydantic import create_model
-    from pydantic_settings import BaseSettings, SettingsConfigDict
-
-    from bot.config import ENV_FILE, unreadable_env_file
-
-    class Environment(BaseSettings):
-        model_config = SettingsConfigDict(
-            env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-        )
-
-    field = name.lower()
-    one = create_model(f"Only{name}", __base__=Environment, **{field: (str | None, None)})
     try:
-        value = getattr(one(), field)
-    except (UnicodeDecodeError, OSError) as exc:
-        raise ConfigError(unreadable_env_file(exc, ENV_FILE)) from None
-    return value if value and value.strip() else None
+        check_database_url(url)
+    except ValueError as exc:
+        given = hide_password(url)
+        return f"--database-url {given!r} {exc}. Fix: {FIX_HINTS['DATABASE_URL']}."
+    return None
+
+
+def _downgrade(db: Database, revision: str) -> str | None:
+    """Go back to `revision`; None, or why not in one line, naming the revisions there are."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    from bot.store import migrate
+
+    try:
+        migrate.downgrade(db.engine, revision)
+    except CommandError as exc:  # no such revision, or not behind the current one
+        script = ScriptDirectory(str(migrate.MIGRATIONS_DIR))
+        known = ", ".join(["base", *(r.revision for r in reversed(list(script.walk_revisions())))])
+        return (
+            f"--downgrade {revision!r} is not a revision to go back to ({exc}). "
+            f"Fix: give one of {known} (oldest first)."
+        )
+    return None
 
 
 def _redacted(url: str) -> str:
@@ -118,9 +159,13 @@ def _redacted(url: str) -> str:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from bot.manifest import build_manifest
+    from bot.manifest import ManifestError, build_manifest
 
-    print(json.dumps(build_manifest(args.base_url, args.name), indent=2))
+    try:
+        manifest = build_manifest(args.base_url, args.name)
+    except ManifestError as exc:
+        return _fail(f"manifest: {exc}")
+    _output(json.dumps(manifest, indent=2))
     return 0
 
 
@@ -142,60 +187,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
-    from bot.preview import (
-        PreviewError,
-        PreviewOptions,
-        parse_local_time,
-        parse_logged_after,
-        parse_timeline,
-        parse_waking,
-        parse_zone,
-        preview_lines,
-    )
-    from bot.rules.domain import InterviewFormat
+    from bot.preview.options import PreviewError, options_from_args
+    from bot.preview.report import preview_lines
 
     try:
-        options = PreviewOptions(
-            format=InterviewFormat(args.format),
-            traditional=args.traditional,
-            timeline=parse_timeline(args.timeline),
-            direct=args.direct,
-            tz=parse_zone(args.tz),
-            at=parse_local_time(args.at) if args.at else None,
-            logged_after=parse_logged_after(args.logged_after),
-            waking=parse_waking(args.waking),
-            playbook=_preview_playbook(args.playbook),
-            emails_sent=args.emails_sent,
-            cards_mailed=args.cards_mailed,
-            follow_ups_sent=args.follow_ups_sent,
-            keep_going=args.keep_going,
-        )
+        options = options_from_args(args)
+        if options.playbook is None:
+            options = dataclasses.replace(options, playbook=_playbook_from_settings())
         lines = preview_lines(options, SystemClock().now())
     except PreviewError as exc:
         return _fail(f"preview: {exc}")
-    print("\n".join(lines))
+    _output("\n".join(lines))
     return 0
 
 
-def _preview_playbook(flag: str | None) -> Playbook | None:
-    """--playbook's playbook; else PLAYBOOK_PATH's, a bad one reported as `run` reports it;
-    else None, the built-in one."""
-    from bot.preview import parse_playbook_path
+def _playbook_from_settings() -> Playbook | None:
+    """PLAYBOOK_PATH's playbook, a bad one reported as `run` reports it; None, the built-in
+    one, when it is unset."""
+    from bot.config import PlaybookSettings, read_settings
 
-    if flag:
-        return parse_playbook_path(flag)
-    path = _setting_from_env("PLAYBOOK_PATH")
-    if path is None:
+    settings = read_settings(PlaybookSettings)
+    if settings.playbook_path is None:
         return None
-    from bot.app import configured_playbook
-    from bot.config import Settings
+    from bot.app import configured_playbook  # only now: it brings Slack's libraries
 
-    # Settings without validation: configured_playbook reads only the path, and the preview
-    # needs no Slack tokens.
-    return configured_playbook(Settings.model_construct(playbook_path=Path(path)))
+    return configured_playbook(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and its options; each subcommand's `func` runs it."""
+    from bot.preview.options import add_preview_arguments
+
     parser = argparse.ArgumentParser(
         prog="interview-bot", description="Interview Coach, a Slack bot for after the interview."
     )
@@ -218,83 +240,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--speedup", type=float, default=None, help="overrides CLOCK_SPEEDUP")
     demo.set_defaults(func=cmd_demo)
 
-    _add_preview(sub)
-    return parser
-
-
-def _add_preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from bot.preview import PreviewOptions
-    from bot.rules.domain import InterviewFormat
-
-    defaults = PreviewOptions()  # in DEFAULT_TZ
     preview = sub.add_parser(
         "preview",
         help="print the DMs a sample interview would get, in local time (no Slack, no database)",
     )
-    preview.add_argument(
-        "--format",
-        choices=[f.value for f in InterviewFormat],
-        default=defaults.format.value,
-        help="the interview's format (default: %(default)s)",
-    )
-    preview.add_argument(
-        "--traditional", action="store_true", help="a more traditional organization"
-    )
-    preview.add_argument(
-        "--timeline",
-        default="none",
-        metavar="YYYY-MM-DD",
-        help="when the employer said you'd hear back (default: none)",
-    )
-    preview.add_argument(
-        "--direct", action="store_true", help="OK to follow up with the hiring manager directly"
-    )
-    preview.add_argument(
-        "--tz", default=defaults.tz.key, help="IANA time zone (default: %(default)s)"
-    )
-    preview.add_argument(
-        "--at",
-        metavar="YYYY-MM-DDTHH:MM",
-        help="the interview, local time (default: the next weekday at 10:00)",
-    )
-    preview.add_argument(
-        "--logged-after",
-        type=int,
-        default=defaults.logged_after // timedelta(minutes=1),
-        metavar="MINUTES",
-        help="how long after the interview it is logged (default: %(default)s)",
-    )
-    start, end = defaults.waking
-    preview.add_argument(
-        "--waking",
-        default=f"{start}-{end}",
-        metavar="START-END",
-        help="waking hours (default: %(default)s)",
-    )
-    preview.add_argument(
-        "--playbook", metavar="PATH", help="a playbook file (default: PLAYBOOK_PATH, or built-in)"
-    )
-    preview.add_argument(
-        "--emails-sent", action="store_true", help='press "Email sent" at the thank-you'
-    )
-    preview.add_argument(
-        "--cards-mailed", action="store_true", help='press "Card mailed" at the thank-you'
-    )
-    preview.add_argument(
-        "--follow-ups-sent", action="store_true", help='press "Follow-up sent" at each follow-up'
-    )
-    preview.add_argument(
-        "--keep-going", action="store_true", help='press "Keep going" at the check-in'
-    )
+    add_preview_arguments(preview)
     preview.set_defaults(func=cmd_preview)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command `argv` names; the exit code: 0, 2 for a problem the user can fix."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except ConfigError as exc:
         return _fail(f"configuration problem:\n  {str(exc).replace(chr(10), chr(10) + '  ')}")
+    except _ReaderGone:
+        # Python flushes stdout once more on the way out, which would fail the same way and
+        # print "Exception ignored"; what is left goes to devnull instead.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return READER_GONE_EXIT
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, clock_for_speedup
-from bot.config import DEFAULT_SLACK_API_URL, FIX_HINTS, ConfigError, Settings
+from bot.config import DEFAULT_SLACK_API_URL, FIX_HINTS, ConfigError, PlaybookSettings, Settings
 from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
 from bot.rules.playbook import Playbook, PlaybookError, load_playbook
@@ -62,7 +62,7 @@ def create_app(
     return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
 
 
-def configured_playbook(settings: Settings) -> Playbook:
+def configured_playbook(settings: PlaybookSettings) -> Playbook:
     """The playbook PLAYBOOK_PATH names, or the built-in one; ConfigError naming the bad key."""
     try:
         return load_playbook(settings.playbook_path)

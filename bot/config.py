@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///interview_coach.db"
 ENV_FILE = ".env"
+
+logger = logging.getLogger(__name__)
 
 # How to fix each setting, shown beside the name when it is missing or malformed.
 FIX_HINTS: dict[str, str] = {
@@ -42,23 +45,59 @@ class ConfigError(Exception):
     """Start-up cannot go on; the message is one line per bad setting, ready to print."""
 
 
-class Settings(BaseSettings):
+SettingsT = TypeVar("SettingsT", bound="EnvSettings")
+
+
+class EnvSettings(BaseSettings):
+    """How every setting is read: the environment first, then the `.env` file in the working
+    directory (UTF-8); names in any case. Read through `read_settings`."""
+
     model_config = SettingsConfigDict(
         env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
+
+
+class DatabaseSettings(EnvSettings):
+    """DATABASE_URL alone, for `migrate`: a fresh machine has no Slack tokens yet."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url_empty_is_default(cls, value: Any) -> Any:
+        # `DATABASE_URL=` left blank means "the default", for `migrate` and `run` alike.
+        return DEFAULT_DATABASE_URL if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        return check_database_url(value)
+
+
+class PlaybookSettings(EnvSettings):
+    """PLAYBOOK_PATH alone, for `preview`, which needs no Slack tokens."""
+
+    # None: the built-in playbook. The file itself is read and checked when the app is built.
+    playbook_path: Path | None = None
+
+    @field_validator("playbook_path", mode="before")
+    @classmethod
+    def _playbook_path_empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class Settings(DatabaseSettings, PlaybookSettings):
+    """Everything `run` reads."""
 
     slack_bot_token: SecretStr
     slack_signing_secret: SecretStr
     slack_app_token: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
     host: str = "0.0.0.0"
     port: Annotated[int, Field(ge=1, le=65535)] = 3000
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
     clock_speedup: Annotated[float, Field(ge=1, le=10_000_000)] = 1.0
-    # None: the built-in playbook. The file itself is read and checked when the app is built.
-    playbook_path: Path | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -90,28 +129,6 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("database_url", mode="before")
-    @classmethod
-    def _database_url_empty_is_default(cls, value: Any) -> Any:
-        # `DATABASE_URL=` left blank means "the default", as migrate reads it too.
-        return DEFAULT_DATABASE_URL if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url_parses(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError("is not a database URL") from exc
-        if url.get_backend_name() not in {"sqlite", "postgresql"}:
-            raise ValueError("must be a sqlite or postgresql URL")
-        return value
-
-    @field_validator("playbook_path", mode="before")
-    @classmethod
-    def _playbook_path_empty_is_unset(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
     @field_validator("log_level", mode="before")
     @classmethod
     def _log_level_upper(cls, value: Any) -> Any:
@@ -125,6 +142,26 @@ class Settings(BaseSettings):
 _PASSWORD_IN_URL = re.compile(r"^([^:/]+://[^:@/]*):[^@]*@")
 
 
+def check_database_url(url: str) -> str:
+    """`url` if it is a SQLAlchemy URL for SQLite or PostgreSQL; else ValueError saying why."""
+    # Imported here: `preview` and `manifest` read settings and need no database library.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError("is not a database URL") from exc
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ValueError("must be a sqlite or postgresql URL")
+    return url
+
+
+def hide_password(url: str) -> str:
+    """`url` with any password masked, even one too malformed for SQLAlchemy to parse."""
+    return _PASSWORD_IN_URL.sub(r"\1:***@", url)
+
+
 def _describe(error: dict[str, Any]) -> str:
     name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
     hint = FIX_HINTS.get(name, "see .env.example")
@@ -133,21 +170,55 @@ def _describe(error: dict[str, Any]) -> str:
     else:
         given = error.get("input")
         if name == "DATABASE_URL" and isinstance(given, str):
-            given = _PASSWORD_IN_URL.sub(r"\1:***@", given)  # a URL may carry a password
+            given = hide_password(given)
         shown = "" if "TOKEN" in name or "SECRET" in name else f" (got {given!r})"
         problem = f"is not valid{shown}: {error['msg'].removeprefix('Value error, ')}"
     return f"{name} {problem}. Fix: {hint} (in .env or the environment; see .env.example)."
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Read the settings, turning pydantic's report into one plain line per bad setting."""
+def read_settings(kind: type[SettingsT], **overrides: Any) -> SettingsT:
+    """Read `kind` from the environment and `.env` (`_env_file` names another file, None
+    none), turning pydantic's report into one plain line per bad setting (ConfigError).
+
+    Keys in the file that are no setting at all are logged, each with the nearest name.
+    """
+    env_file = overrides.get("_env_file", kind.model_config.get("env_file"))
     try:
-        return Settings(**overrides)
+        for warning in unknown_env_file_keys(env_file):
+            logger.warning("%s", warning)
+        return kind(**overrides)
     except ValidationError as exc:
         raise ConfigError("\n".join(_describe(e) for e in exc.errors())) from None
     except (UnicodeDecodeError, OSError) as exc:
         # The .env file is all that is read from disk; pydantic-settings lets its errors out.
-        raise ConfigError(unreadable_env_file(exc, overrides.get("_env_file", ENV_FILE))) from None
+        raise ConfigError(unreadable_env_file(exc, env_file)) from None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Every setting `run` needs, read as `read_settings` reads them."""
+    return read_settings(Settings, **overrides)
+
+
+def unknown_env_file_keys(env_file: Any) -> list[str]:
+    """One line for each key of the .env file(s) that is no setting, naming the nearest one.
+
+    pydantic-settings ignores such keys, so a typo (SLACK_BOT_TOKN) would go unnoticed; the
+    process environment is not looked at, as it holds much else besides the bot's settings.
+    """
+    known = sorted(name.upper() for name in Settings.model_fields)
+    lines = []
+    for path in _env_file_paths(env_file):
+        if not path.is_file():
+            continue
+        for key in dotenv_values(path, encoding="utf-8"):
+            if key.upper() in known:
+                continue
+            nearest = difflib.get_close_matches(key.upper(), known, n=1)
+            hint = f"did you mean {nearest[0]}?" if nearest else "the settings are in .env.example."
+            lines.append(
+                f".env file {path} sets {key}, which is not a setting and is ignored; {hint}"
+            )
+    return lines
 
 
 def unreadable_env_file(exc: UnicodeDecodeError | OSError, env_file: Any) -> str:
@@ -170,10 +241,15 @@ def unreadable_env_file(exc: UnicodeDecodeError | OSError, env_file: Any) -> str
     )
 
 
+def _env_file_paths(env_file: Any) -> list[Path]:
+    """The files an `env_file` setting names (pydantic-settings takes one or several)."""
+    given = [env_file] if isinstance(env_file, str | os.PathLike) else list(env_file or [])
+    return [Path(name).expanduser().resolve() for name in given]
+
+
 def _first_non_utf8(env_file: Any) -> tuple[Path, int, int] | None:
     """The first of the given .env files that is not UTF-8: its path, line and bad byte."""
-    given = [env_file] if isinstance(env_file, str | os.PathLike) else list(env_file or [])
-    for path in (Path(name).resolve() for name in given):
+    for path in _env_file_paths(env_file):
         try:
             path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:

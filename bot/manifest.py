@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.web import EVENTS_PATH
 
@@ -17,10 +18,66 @@ LONG_DESCRIPTION = (
     "organization), and paces your follow-ups so you stay enthusiastic without being annoying."
 )
 
+# Slack's longest app name (display_information.name); the bot user is named the same.
+MAX_NAME_LENGTH = 35
+
+
+class ManifestError(ValueError):
+    """An option Slack would refuse the manifest for; the message is one line naming it."""
+
+
+def events_url(base_url: str) -> str:
+    """The one request URL (events, commands, interactivity) under `base_url`.
+
+    Slack sends requests only to https URLs it can reach, so `base_url` must be an absolute
+    https URL with a host; not even http://localhost, which Slack's servers cannot reach.
+    """
+    url = base_url.strip()
+    problem = _base_url_problem(url)
+    if problem is not None:
+        raise ManifestError(
+            f"--base-url {base_url!r} {problem}. Fix: give the public https address Slack "
+            "reaches the bot at, such as https://coach.example.com."
+        )
+    return url.rstrip("/") + EVENTS_PATH
+
+
+def _base_url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https":
+        return "is not an absolute https:// URL (Slack sends requests only to https)"
+    if not parts.hostname:
+        return "has no host"
+    if any(character.isspace() for character in url):
+        return "has a space in it"
+    if "?" in url or "#" in url:
+        return "has a query or fragment, which the request path cannot follow"
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port only when it is read)
+    except ValueError:
+        return "has a port that is not a number from 0 to 65535"
+    return None
+
+
+def check_name(name: str) -> str:
+    """`name` if Slack accepts it as the app's and the bot user's name."""
+    if not name.strip():
+        raise ManifestError("--name is empty. Fix: give the app's name, such as Interview Coach.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ManifestError(
+            f"--name {name!r} is {len(name)} characters; Slack allows at most "
+            f"{MAX_NAME_LENGTH}. Fix: give a shorter name."
+        )
+    return name
+
 
 def build_manifest(base_url: str | None = None, name: str = "Interview Coach") -> dict[str, Any]:
-    """Socket Mode without a base URL; HTTP request URLs under `base_url` with one."""
-    request_url = base_url.rstrip("/") + EVENTS_PATH if base_url else None
+    """Socket Mode without a base URL; HTTP request URLs under `base_url` with one.
+
+    ManifestError for a base URL or name Slack would refuse.
+    """
+    name = check_name(name)
+    request_url = events_url(base_url) if base_url is not None else None
     slash_command: dict[str, Any] = {
         "command": "/interview",
         "description": "Log an interview and get coached on what comes next",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -28,6 +29,7 @@ from sqlalchemy import inspect, select
 
 from bot.app import BotApp, create_app
 from bot.clock import FixedClock
+from bot.config import FIX_HINTS
 from bot.runner import serve
 from bot.store import migrate
 from bot.store.db import Database
@@ -264,6 +266,58 @@ def test_manifest_with_base_url_is_for_http_mode(tmp_path: Path) -> None:
     assert app_home["messages_tab_read_only_enabled"] is False
 
 
+def test_manifest_with_a_base_url_slack_refuses_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = interview_bot("manifest", "--base-url", "x.example", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "interview-bot: manifest: --base-url 'x.example' is not an absolute https:// URL "
+        "(Slack sends requests only to https). Fix: give the public https address Slack "
+        "reaches the bot at, such as https://coach.example.com."
+    ]
+
+
+def test_manifest_with_a_name_over_slacks_limit_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = interview_bot("manifest", "--name", "N" * 36, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"interview-bot: manifest: --name {'N' * 36!r} is 36 characters; Slack allows at "
+        "most 35. Fix: give a shorter name."
+    ]
+
+
+# -- output into a pipe whose reader is gone ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args", [("preview", "--at", "2026-12-01T10:00"), ("manifest",)], ids=["preview", "manifest"]
+)
+def test_output_to_a_reader_that_has_gone_ends_quietly(tmp_path: Path, args: tuple[str]) -> None:
+    # `interview-bot preview | head -1`, with head gone before the first byte rather than
+    # whenever it happens to exit: a pipe whose read end no process holds.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [*interview_bot_command(), *args],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+    assert result.stderr == ""  # no BrokenPipeError, not even "Exception ignored"
+    assert result.returncode == 141  # as a shell reports `seq 100000 | head -1`'s seq
+
+
 # -- migrate -----------------------------------------------------------------------------------
 
 
@@ -310,6 +364,114 @@ def test_migrate_hides_the_database_password(tmp_path: Path) -> None:
     assert "DATABASE_URL could not be opened" in result.stderr
     assert "TOPSECRET" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_migrate_with_a_bad_database_url_flag_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = interview_bot("migrate", "--database-url", "interview_coach.db", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "interview-bot: migrate: --database-url 'interview_coach.db' is not a database URL. "
+        "Fix: give a SQLAlchemy URL such as sqlite:///interview_coach.db or "
+        "postgresql+psycopg://user@host/db."
+    ]
+
+
+@pytest.mark.parametrize("command", ["migrate", "run"])
+def test_a_database_url_naming_a_file_that_is_no_database_is_one_line(
+    tmp_path: Path, command: str
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Call Acme back on Monday.\n" * 20, encoding="utf-8")
+
+    result = interview_bot(
+        command,
+        cwd=tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1111-2222-abcdef",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        # Nothing listens here: the database must be refused before Slack is asked.
+        SLACK_API_URL="http://127.0.0.1:1/api/",
+        DATABASE_URL=f"sqlite:///{notes}",
+    )
+
+    line = the_line_about("DATABASE_URL", result)
+    assert line.startswith("  DATABASE_URL could not be opened (file is not a database). Fix:")
+    assert "SLACK_API_URL" not in result.stderr
+    assert result.stdout == ""
+    assert notes.read_text(encoding="utf-8") == "Call Acme back on Monday.\n" * 20
+
+
+def test_migrate_downgrade_to_no_such_revision_names_it_and_the_ones_there_are(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    assert interview_bot("migrate", "--database-url", url, cwd=tmp_path).returncode == 0
+    script = ScriptDirectory(str(migrate.MIGRATIONS_DIR))
+    oldest_first = [r.revision for r in reversed(list(script.walk_revisions()))]
+
+    result = interview_bot("migrate", "--downgrade", "nonsense", cwd=tmp_path, DATABASE_URL=url)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "interview-bot: migrate: --downgrade 'nonsense' is not a revision to go back to "
+        "(Can't locate revision identified by 'nonsense'). Fix: give one of "
+        f"{', '.join(['base', *oldest_first])} (oldest first)."
+    ]
+    # Nothing was undone.
+    assert table_names(url) == {*MODEL_TABLES, "alembic_version"}
+    again = interview_bot("migrate", "--database-url", url, cwd=tmp_path)
+    assert again.stdout.strip().endswith(f"is at revision {head_revision()}")
+
+
+def test_migrate_cannot_go_back_further_than_base(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    assert interview_bot("migrate", "--database-url", url, cwd=tmp_path).returncode == 0
+    back = len(list(ScriptDirectory(str(migrate.MIGRATIONS_DIR)).walk_revisions())) + 1
+
+    result = interview_bot(
+        "migrate", "--database-url", url, "--downgrade", f"-{back}", cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"interview-bot: migrate: --downgrade '-{back}' is not")
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert table_names(url) == {*MODEL_TABLES, "alembic_version"}
+
+
+# -- settings in .env that are no settings -----------------------------------------------------
+
+
+def test_run_names_a_misspelt_key_in_dot_env_with_the_setting_meant(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "SLACK_BOT_TOKN=xoxb-1111-2222-abcdef\nSLACK_SIGNING_SECRET=s\n", encoding="utf-8"
+    )
+
+    result = interview_bot("run", cwd=tmp_path, PORTT="1")  # the environment is not checked
+
+    assert result.returncode == 2
+    env_file = (tmp_path / ".env").resolve()
+    assert result.stderr.splitlines() == [
+        f".env file {env_file} sets SLACK_BOT_TOKN, which is not a setting and is ignored; "
+        "did you mean SLACK_BOT_TOKEN?",
+        "interview-bot: configuration problem:",
+        f"  SLACK_BOT_TOKEN is missing. Fix: {FIX_HINTS['SLACK_BOT_TOKEN']} "
+        "(in .env or the environment; see .env.example).",
+    ]
+
+
+def test_migrate_names_a_misspelt_database_url_in_dot_env(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DATABSE_URL=sqlite:///{tmp_path / 'meant.db'}\n", "utf-8")
+
+    result = interview_bot("migrate", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        "sets DATABSE_URL, which is not a setting and is ignored; did you mean DATABASE_URL?"
+        in (result.stderr)
+    )
+    assert "interview_coach.db" in result.stdout  # the default, as the warning said
 
 
 # -- run: end to end ---------------------------------------------------------------------------

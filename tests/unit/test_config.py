@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,16 @@ from bot.config import (
     DEFAULT_SLACK_API_URL,
     FIX_HINTS,
     ConfigError,
+    DatabaseSettings,
+    PlaybookSettings,
     Settings,
     load_settings,
+    read_settings,
 )
 
 GOOD = {"slack_bot_token": "xoxb-1111-2222-abcdef", "slack_signing_secret": "8f742231b10e8888"}
 SETTING_NAMES = [*FIX_HINTS, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
 
 @pytest.fixture(autouse=True)
@@ -263,10 +268,9 @@ def test_secrets_are_hidden_in_repr() -> None:
 
 
 def test_env_example_documents_every_setting_and_nothing_else() -> None:
-    example = Path(__file__).resolve().parents[2] / ".env.example"
     keys = {
         line.split("=", 1)[0].strip()
-        for line in example.read_text().splitlines()
+        for line in EXAMPLE.read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     }
     assert keys == {name.upper() for name in Settings.model_fields}
@@ -274,8 +278,7 @@ def test_env_example_documents_every_setting_and_nothing_else() -> None:
 
 def test_env_example_values_are_valid_settings() -> None:
     # Copying .env.example to .env must give a bot that starts (placeholders included).
-    example = Path(__file__).resolve().parents[2] / ".env.example"
-    settings = load_settings(_env_file=example)
+    settings = load_settings(_env_file=EXAMPLE)
     assert settings.socket_mode is False
     assert settings.port == 3000
 
@@ -288,3 +291,162 @@ def test_a_blank_database_url_means_the_default_sqlite_file() -> None:
         database_url="  ",
     )
     assert settings.database_url == DEFAULT_DATABASE_URL
+
+
+def test_env_example_values_are_the_defaults_where_there_are_defaults() -> None:
+    # "Leave as is" must mean "as if unset": the example may not quietly change a default.
+    example = load_settings(_env_file=EXAMPLE)
+    defaults = load_settings(_env_file=None, **GOOD)
+
+    for name, field in Settings.model_fields.items():
+        if field.is_required():
+            continue  # the two placeholders
+        given, default = getattr(example, name), getattr(defaults, name)
+        assert given == default, f"{name.upper()} in .env.example is not its default"
+
+
+# -- one setting alone, for the commands that need no Slack tokens -------------------------------
+
+
+def test_the_database_url_is_read_alone_without_slack_tokens(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATABASE_URL=postgresql+psycopg://coach@db.internal/coach\n", "utf-8")
+
+    settings = read_settings(DatabaseSettings, _env_file=env_file)
+
+    assert settings.database_url == "postgresql+psycopg://coach@db.internal/coach"
+    assert read_settings(DatabaseSettings, _env_file=None).database_url == DEFAULT_DATABASE_URL
+
+
+def test_a_bad_database_url_read_alone_is_the_same_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://coach:TOPSECRET@db.internal/coach")
+
+    with pytest.raises(ConfigError) as caught:
+        read_settings(DatabaseSettings, _env_file=None)
+
+    message = str(caught.value)
+    assert message.splitlines() == [message]
+    assert message.startswith("DATABASE_URL is not valid")
+    assert "must be a sqlite or postgresql URL" in message
+    assert "TOPSECRET" not in message
+
+
+def test_the_playbook_path_is_read_alone_and_blank_is_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PLAYBOOK_PATH", "/etc/coach/playbook.toml")
+    assert read_settings(PlaybookSettings, _env_file=None).playbook_path == Path(
+        "/etc/coach/playbook.toml"
+    )
+
+    monkeypatch.setenv("PLAYBOOK_PATH", "  ")
+    assert read_settings(PlaybookSettings, _env_file=None).playbook_path is None
+
+
+def test_every_reader_shares_one_way_of_reading(tmp_path: Path) -> None:
+    # Names in any case, from the same .env file, as Settings reads them.
+    env_file = tmp_path / ".env"
+    env_file.write_text("database_url=sqlite:///lower.db\nPlaybook_Path=mine.toml\n", "utf-8")
+
+    assert read_settings(DatabaseSettings, _env_file=env_file).database_url == "sqlite:///lower.db"
+    assert read_settings(PlaybookSettings, _env_file=env_file).playbook_path == Path("mine.toml")
+    settings = load_settings(_env_file=env_file, **GOOD)
+    assert (settings.database_url, settings.playbook_path) == (
+        "sqlite:///lower.db",
+        Path("mine.toml"),
+    )
+
+
+# -- keys in .env that are no setting -----------------------------------------------------------
+
+
+def warnings_for(caplog: pytest.LogCaptureFixture, env_text: str, tmp_path: Path) -> list[str]:
+    env_file = tmp_path / ".env"
+    env_file.write_text(env_text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="bot.config"):
+        load_settings(_env_file=env_file, **GOOD)
+    return [r.getMessage() for r in caplog.records if r.name == "bot.config"]
+
+
+def test_a_misspelt_key_in_env_is_named_with_the_setting_it_is_closest_to(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    warnings = warnings_for(caplog, "SLACK_BOT_TOKN=xoxb-typo\nPORTT=4000\nPORT=3000\n", tmp_path)
+
+    env_file = (tmp_path / ".env").resolve()
+    assert warnings == [
+        f".env file {env_file} sets SLACK_BOT_TOKN, which is not a setting and is ignored; "
+        "did you mean SLACK_BOT_TOKEN?",
+        f".env file {env_file} sets PORTT, which is not a setting and is ignored; "
+        "did you mean PORT?",
+    ]
+    assert "xoxb-typo" not in " ".join(warnings)  # a misspelt secret is still a secret
+
+
+def test_a_key_like_no_setting_at_all_points_to_env_example(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    [warning] = warnings_for(caplog, "COMPLETELY_UNRELATED=1\n", tmp_path)
+
+    assert warning.endswith(
+        "sets COMPLETELY_UNRELATED, which is not a setting and is ignored; "
+        "the settings are in .env.example."
+    )
+
+
+def test_known_keys_in_any_case_and_the_process_environment_raise_no_warning(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The environment holds much besides the bot's settings; only .env is the bot's alone.
+    monkeypatch.setenv("PORTT", "4000")
+    monkeypatch.setenv("SLACK_BOT_TOKN", "xoxb-from-elsewhere")
+
+    warnings = warnings_for(caplog, "port=4000\nLog_Level=debug\n" + EXAMPLE.read_text(), tmp_path)
+
+    assert warnings == []
+
+
+def test_a_misspelt_key_is_named_even_when_the_settings_are_refused(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    # The typo is why SLACK_BOT_TOKEN is missing: the warning says so before the error.
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_BOT_TOKN=xoxb-1\nSLACK_SIGNING_SECRET=s\n", encoding="utf-8")
+
+    with (
+        caplog.at_level(logging.WARNING, logger="bot.config"),
+        pytest.raises(ConfigError) as caught,
+    ):
+        load_settings(_env_file=env_file)
+
+    assert str(caught.value).startswith("SLACK_BOT_TOKEN is missing")
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning.endswith("did you mean SLACK_BOT_TOKEN?")
+
+
+def test_a_reader_of_one_setting_warns_about_keys_of_no_setting_only(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    # `migrate` reads DATABASE_URL alone; the Slack settings beside it are settings all the same.
+    env_file = tmp_path / ".env"
+    env_file.write_text("SLACK_BOT_TOKEN=xoxb-1\nDATABSE_URL=sqlite:///typo.db\n", encoding="utf-8")
+
+    with caplog.at_level(logging.WARNING, logger="bot.config"):
+        settings = read_settings(DatabaseSettings, _env_file=env_file)
+
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "sets DATABSE_URL" in warning
+    assert warning.endswith("did you mean DATABASE_URL?")
+
+
+def test_no_env_file_no_warning(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PORTT=1\n", encoding="utf-8")  # in the working directory
+
+    with caplog.at_level(logging.WARNING, logger="bot.config"):
+        settings = load_settings(_env_file=None, **GOOD)
+
+    assert caplog.records == []
+    assert settings.port == 3000

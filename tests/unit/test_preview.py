@@ -1,9 +1,8 @@
-"""`interview-bot preview`: the schedule a sample interview would get, in local time, with no
-Slack and no database; through its function and as the installed command."""
+"""`interview-bot preview`'s parts in this process: the options, the sample interview played
+on the in-memory outbox, and the report. The command itself: tests/e2e/test_preview_cli.py."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,26 +11,27 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.__main__ import build_parser
 from bot.clock import FixedClock
-from bot.preview import (
+from bot.preview.options import (
     PreviewError,
     PreviewOptions,
-    Simulation,
-    first_sentence,
-    next_working_day_at,
+    options_from_args,
     parse_local_time,
     parse_logged_after,
     parse_playbook_path,
     parse_timeline,
     parse_waking,
     parse_zone,
-    preview_lines,
 )
+from bot.preview.report import first_sentence, preview_lines
+from bot.preview.sample_interview import next_working_day_at
+from bot.preview.simulation import Simulation
 from bot.rules.calendar import PersonHours
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind
 from bot.rules.planning import InterviewFacts
 from bot.rules.playbook import DEFAULT_PLAYBOOK, default_playbook
-from tests.processes import clean_env, interview_bot_command
+from tests.preview_report import dm_lines, when_and_what
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)  # Thu 10:00 in Los Angeles
@@ -39,32 +39,6 @@ TUESDAY_10 = datetime(2026, 12, 1, 10, 0)  # local wall time
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "bot" / "rules" / DEFAULT_PLAYBOOK).read_text(
     encoding="utf-8"
 )
-
-
-def preview(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*interview_bot_command(), "preview", *args],
-        cwd=cwd,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
-def dm_lines(lines: list[str]) -> list[str]:
-    """The lines that are DMs: they start with a weekday."""
-    return [line for line in lines if line[:3] in {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}]
-
-
-def when_and_what(lines: list[str]) -> list[str]:
-    """'Tue 2026-12-01 10:00 PST distance': each DM's time and kind, without its summary."""
-    found = []
-    for line in dm_lines(lines):
-        when, rest = line.split("  ", 1)  # two spaces after the zone; the kind is padded
-        found.append(f"{when} {rest[:14].strip()}")
-    return found
 
 
 # -- the function ---------------------------------------------------------------------------------
@@ -308,129 +282,52 @@ def test_heard_back_is_kept_once() -> None:
     assert simulation.closed
 
 
-# -- the command ----------------------------------------------------------------------------------
+# -- the options ----------------------------------------------------------------------------------
 
 
-def test_the_command_prints_the_schedule(tmp_path: Path) -> None:
-    result = preview(
-        "--format",
-        "in_person",
-        "--traditional",
-        "--tz",
-        "America/Los_Angeles",
-        "--at",
-        "2026-12-01T10:00",
-        "--emails-sent",
-        "--cards-mailed",
-        cwd=tmp_path,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    lines = result.stdout.splitlines()
-    assert when_and_what(lines) == [
-        "Tue 2026-12-01 10:00 PST distance",
-        "Tue 2026-12-01 11:00 PST reflection",
-        "Tue 2026-12-01 12:00 PST thank-you",  # "Card mailed" at once: no card reminder
-        "Wed 2026-12-09 10:00 PST follow-up 1",
-        "Wed 2026-12-16 10:00 PST check-in",
-    ]
-    # Nothing was created: no database, no Slack.
-    assert list(tmp_path.iterdir()) == []
+def parsed(*args: str) -> PreviewOptions:
+    return options_from_args(build_parser().parse_args(["preview", *args]))
 
 
-def test_the_command_defaults_to_new_york(tmp_path: Path) -> None:
-    result = preview(
-        "--at", "2026-07-01T10:00", "--direct", "--timeline", "2026-07-10", cwd=tmp_path
-    )
-
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert "(America/New_York, awake 08-20)" in lines[0]
-    assert when_and_what(lines)[3] == "Mon 2026-07-13 10:00 EDT follow-up 1"
+def test_the_command_line_defaults_are_those_of_preview_options() -> None:
+    assert parsed() == PreviewOptions()
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            ["--tz", "Nowhere/Special"],
-            "interview-bot: preview: --tz 'Nowhere/Special' is not a time zone",
-        ),
-        (["--at", "noon"], "interview-bot: preview: --at 'noon' is not a local date and time"),
-        (["--waking", "9"], "interview-bot: preview: --waking '9' is not a range of hours"),
-        (["--logged-after", "-5"], "interview-bot: preview: --logged-after -5 is not 0 to"),
-        (
-            ["--at", "2026-12-01T10:00+02:00"],
-            "interview-bot: preview: --at '2026-12-01T10:00+02:00' has a UTC offset or zone",
-        ),
-    ],
-)
-def test_a_bad_option_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    result = preview(*args, cwd=tmp_path)
-
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.splitlines() == [result.stderr.strip()]
-    assert result.stderr.startswith(message)
-
-
-def test_a_bad_playbook_is_one_line_naming_the_key_and_exit_2(tmp_path: Path) -> None:
-    path = tmp_path / "bad.toml"
-    path.write_text(DEFAULT_TEXT.replace("max_follow_ups = 5", "max_follow_ups = 6"), "utf-8")
-
-    result = preview("--playbook", str(path), cwd=tmp_path)
-
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.strip() == (
-        f"interview-bot: preview: --playbook {path} has bad keys: timing.max_follow_ups: "
-        "Input should be less than or equal to 5"
-    )
-
-
-def test_the_command_follows_playbook_path_from_the_environment(tmp_path: Path) -> None:
+def test_every_option_reaches_preview_options(tmp_path: Path) -> None:
     path = tmp_path / "two.toml"
     path.write_text(DEFAULT_TEXT.replace("max_follow_ups = 5", "max_follow_ups = 2"), "utf-8")
 
-    result = preview("--direct", "--at", "2026-12-01T10:00", cwd=tmp_path, PLAYBOOK_PATH=str(path))
+    options = parsed(
+        *("--format", "in_person", "--traditional", "--timeline", "2026-12-08", "--direct"),
+        *("--tz", "America/Los_Angeles", "--at", "2026-12-01 10:00", "--logged-after", "90"),
+        *("--waking", "7-22", "--playbook", str(path)),
+        *("--emails-sent", "--cards-mailed", "--follow-ups-sent", "--keep-going"),
+    )
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].startswith("5 DMs, 2 of them follow-ups")
+    assert options.playbook is not None
+    assert options.playbook.timing.max_follow_ups == 2
+    assert options == PreviewOptions(
+        format=InterviewFormat.IN_PERSON,
+        traditional=True,
+        timeline=date(2026, 12, 8),
+        direct=True,
+        tz=LA,
+        at=TUESDAY_10,
+        logged_after=timedelta(minutes=90),
+        waking=(7, 22),
+        playbook=options.playbook,
+        emails_sent=True,
+        cards_mailed=True,
+        follow_ups_sent=True,
+        keep_going=True,
+    )
 
 
-@pytest.mark.parametrize("where", ["environment", ".env"])
-def test_a_bad_playbook_path_setting_is_named_as_the_setting(tmp_path: Path, where: str) -> None:
-    missing = tmp_path / "nope.toml"
-    if where == ".env":
-        (tmp_path / ".env").write_text(f"PLAYBOOK_PATH={missing}\n", "utf-8")
-        result = preview(cwd=tmp_path)
-    else:
-        result = preview(cwd=tmp_path, PLAYBOOK_PATH=str(missing))
-
-    assert result.returncode == 2
-    assert result.stdout == ""
-    # As `interview-bot run` words it: no --playbook flag was given.
-    assert "--playbook" not in result.stderr
-    assert result.stderr.splitlines() == [
-        "interview-bot: configuration problem:",
-        f"  PLAYBOOK_PATH {missing} could not be read (No such file or directory). Fix: give "
-        "the path of a playbook TOML file (start from a copy of "
-        "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook.",
-    ]
+def test_without_the_playbook_flag_the_options_leave_the_playbook_to_the_caller() -> None:
+    # The caller reads PLAYBOOK_PATH, a setting, when no --playbook is given.
+    assert parsed("--direct").playbook is None
 
 
-def test_the_playbook_flag_wins_over_playbook_path_and_a_blank_one_is_unset(
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "two.toml"
-    path.write_text(DEFAULT_TEXT.replace("max_follow_ups = 5", "max_follow_ups = 2"), "utf-8")
-    args = ("--direct", "--at", "2026-12-01T10:00")
-
-    flag = preview(*args, "--playbook", str(path), cwd=tmp_path, PLAYBOOK_PATH="/nope")
-    blank = preview(*args, cwd=tmp_path, PLAYBOOK_PATH="  ")
-
-    assert flag.returncode == 0, flag.stderr
-    assert flag.stdout.splitlines()[-1].startswith("5 DMs, 2 of them follow-ups")
-    assert blank.returncode == 0, blank.stderr
-    assert blank.stdout.splitlines()[-1].startswith("8 DMs, 5 of them follow-ups")
+def test_a_bad_option_on_the_command_line_is_a_preview_error_naming_it() -> None:
+    with pytest.raises(PreviewError, match=r"^--waking '9' is not a range of hours"):
+        parsed("--waking", "9")

@@ -1,0 +1,97 @@
+"""The text `interview-bot preview` prints: a heading, one line per DM in local time, and a
+closing count."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.preview.options import PreviewOptions
+from bot.preview.sample_interview import simulate
+from bot.preview.simulation import Delivered
+from bot.rules.domain import NudgeKind, ReflectionQuestion
+from bot.rules.planning import InterviewFacts, card_advised, reminded_follow_up
+from bot.rules.playbook import Playbook
+
+
+def preview_lines(options: PreviewOptions, now: datetime) -> list[str]:
+    """The report `interview-bot preview` prints: a heading, one line per DM, a closing line."""
+    simulation, happened = simulate(options, now)
+    playbook, facts, tz = simulation.playbook, simulation.facts, options.tz
+    lines = [_heading(options, happened), ""]
+    for delivered in simulation.delivered:
+        local = delivered.at.astimezone(tz)
+        when = f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+        label = _label(delivered)
+        lines.append(f"{when}  {label:<14} {summary(delivered, facts, playbook)}")
+    count = len(simulation.delivered)
+    follow_ups = sum(1 for d in simulation.delivered if d.kind is NudgeKind.FOLLOW_UP)
+    lines += ["", f"{count} DMs, {follow_ups} of them follow-ups; after that nothing is planned."]
+    return lines
+
+
+def _heading(options: PreviewOptions, happened: datetime) -> str:
+    local = happened.astimezone(options.tz)
+    kind = options.format.label.lower()
+    org = " at a traditional organization" if options.traditional else ""
+    timeline = f"hear back by {options.timeline:%a %Y-%m-%d}" if options.timeline else "no timeline"
+    direct = "direct contact OK" if options.direct else "no direct contact"
+    presses = [
+        name
+        for name, on in (
+            ("Email sent", options.emails_sent),
+            ("Card mailed", options.cards_mailed),
+            ("Follow-up sent", options.follow_ups_sent),
+            ("Keep going", options.keep_going),
+        )
+        if on
+    ]
+    pressing = "presses " + ", ".join(presses) if presses else "presses nothing"
+    start, end = options.waking
+    return (
+        f"A {kind} interview{org} on {local:%a %Y-%m-%d %H:%M} {local.tzname()} "
+        f"({options.tz.key}, awake {start:02d}-{end:02d}); {timeline}; {direct}; "
+        f"the person {pressing}."
+    )
+
+
+def _label(delivered: Delivered) -> str:
+    if delivered.kind is NudgeKind.FOLLOW_UP:
+        return f"follow-up {delivered.sequence}"
+    if delivered.kind is NudgeKind.REMINDER:
+        return f"reminder {reminded_follow_up(delivered.sequence)}"
+    return delivered.kind.value.replace("_", "-")
+
+
+def summary(delivered: Delivered, facts: InterviewFacts, playbook: Playbook) -> str:
+    """What the DM says, in one line: the first sentence of its text, and what comes with it."""
+    texts, timing = playbook.texts, playbook.timing
+    kind = delivered.kind
+    if kind is NudgeKind.DISTANCE:
+        return first_sentence(texts.distance)
+    if kind is NudgeKind.REFLECTION:
+        asks = f"Asks the {len(ReflectionQuestion)} reflection questions."
+        return f"{first_sentence(texts.reflection_intro)} {asks}"
+    if kind is NudgeKind.THANK_YOU:
+        card = card_advised(facts.format, facts.traditional_org)
+        extra = " Also a thank-you card by mail." if card else ""
+        return f"{first_sentence(texts.thank_you_email)}{extra}"
+    if kind is NudgeKind.CARD:
+        return first_sentence(texts.card_reminder)
+    if kind is NudgeKind.CHECK_IN:
+        return first_sentence(texts.check_in)
+    if kind is NudgeKind.REMINDER:
+        return first_sentence(texts.reminder)
+    weekly = " Weekly, direct contact OK." if facts.direct_contact_ok else ""
+    questions = len(playbook.questions.call_questions)
+    return (
+        f"{first_sentence(texts.follow_up)} {questions} call questions and the caution "
+        f"(at most {timing.max_follow_ups}).{weekly}"
+    )
+
+
+def first_sentence(mrkdwn: str) -> str:
+    """The first sentence of a mrkdwn text, its markup dropped: a DM in one line."""
+    plain = " ".join(re.sub(r"[*_~`]", "", mrkdwn).split())
+    match = re.match(r"(.+?[.?!])(\s|$)", plain)
+    return match[1] if match else plain
