@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import SlackPerson, SlackReply
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import FixedClock
@@ -41,9 +40,9 @@ def dispatch(running: RunningBot, at: datetime | None = None) -> None:
     """Deliver every nudge due at `at` (the clock moves there) the way the bot's job does."""
     if at is not None:
         running.clock.set(at.astimezone(UTC))
-    client = WebClient(token=running.standin.bot_token, base_url=running.standin.api_url)
+    services = running.bot.services
     dispatcher = Dispatcher(
-        running.db, running.clock, client, running.bot.services.playbook, "test-worker"
+        running.db, running.clock, services.clients, services.playbook, "test-worker"
     )
     for _ in range(30):
         if dispatcher.run_once().claimed == 0:
