@@ -42,10 +42,12 @@ def create_app(
     clock: Clock | None = None,
     db: Database | None = None,
     playbook: Playbook | None = None,
+    clients: SlackClients | None = None,
 ) -> BotApp:
     """Build the app; the caller owns migrations and serving.
 
-    `playbook` defaults to the one PLAYBOOK_PATH names (or the built-in one).
+    `playbook` defaults to the one PLAYBOOK_PATH names (or the built-in one); `clients`, the
+    Slack clients of every workspace, to SLACK_BOT_TOKEN's for all of them.
     """
     # Before anything else: a bad playbook is a settings problem, found without Slack.
     playbook = playbook or configured_playbook(settings)
@@ -56,7 +58,7 @@ def create_app(
             settings.clock_speedup,
             settings.clock_speedup,
         )
-    clients = _slack_clients(settings)  # auth.test: before any database
+    clients = clients or _slack_clients(settings)  # auth.test: before any database
     executor = TrackingExecutor(max_workers=LISTENER_THREADS)
     bolt = App(
         name="interview-coach",
