@@ -96,20 +96,16 @@ def answer_by_edit(
     """
     _, answer = pick_question(text)
     with db.transaction(immediate=True) as session:
-        row = session.execute(
+        # A ts is unique within one channel only: of the answers it could be, the person's own.
+        rows = session.execute(
             select(Reflection, Interview)
             .join(Interview, Reflection.interview_id == Interview.id)
-            .join(SlackUser, Interview.owner_id == SlackUser.id)
-            .where(
-                Reflection.message_ts == message_ts,
-                SlackUser.team_id == team_id,
-                SlackUser.user_id == user_id,
-                Interview.status == InterviewStatus.ACTIVE,
-            )
-        ).first()
-        if row is None:
+            .where(Reflection.message_ts == message_ts, Interview.status == InterviewStatus.ACTIVE)
+        ).all()
+        mine = [(r, i) for r, i in rows if is_owner(i, team_id, user_id)]
+        if not mine:
             return None
-        reflection, interview = row
+        reflection, interview = mine[0]
         prompt = session.scalars(
             select(Nudge).where(
                 Nudge.interview_id == interview.id,
