@@ -31,7 +31,7 @@ from bot.dispatch.job import dispatch_until_idle, new_worker_id
 from bot.rules.domain import NudgeStatus
 from bot.rules.interview_form import InterviewForm
 from bot.rules.playbook import default_playbook
-from bot.slack_client import dispatch_client
+from bot.slack.clients import DISPATCH, single_workspace
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Nudge
@@ -51,7 +51,9 @@ def seed(db: Database, clock: FixedClock, people: int) -> list[int]:
         user_id = f"U0B{n:06d}"
         now = clock.now()
         # A cached DM, as for anyone who has used the bot before.
-        note_profile(db, TEAM, user_id, now, tz=ZONE, dm_channel_id=f"D0B{n:06d}")
+        note_profile(
+            db, TEAM, user_id, now, tz=ZONE, dm_channel_id=f"D0B{n:06d}", playbook=playbook
+        )
         result = submit_interview(
             db,
             team_id=TEAM,
@@ -109,11 +111,11 @@ def main() -> None:
             view = nudge_view(db, due[0], playbook)
             assert view is not None
             text, blocks = render_nudge(view, playbook)
-            client = dispatch_client(settings)
-            client.auth_test()  # warm the connection path once, for both loops
+            clients = single_workspace(settings).with_profile(DISPATCH)  # auth.test warms up
+            client = clients.client_for(TEAM)
 
             dispatcher = Dispatcher(
-                db, clock, client, playbook, new_worker_id(), batch_size=args.batch_size
+                db, clock, clients, playbook, new_worker_id(), batch_size=args.batch_size
             )
             started = time.perf_counter()
             report = dispatch_until_idle(dispatcher)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from http.client import HTTPException
 
 from slack_bolt import App
-from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, clock_for_speedup
@@ -16,7 +15,8 @@ from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
 from bot.rules.playbook import Playbook, PlaybookError, load_playbook
 from bot.services import Services
-from bot.slack_client import interactive_client
+from bot.slack.clients import SlackClients, single_workspace
+from bot.slack.errors import failure_reason
 from bot.store.db import Database
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ LISTENER_THREADS = 32
 
 @dataclass(frozen=True)
 class BotApp:
+    """The Bolt app, what its listeners use, and the pool they run in."""
+
     bolt: App
     services: Services
     settings: Settings
@@ -40,10 +42,12 @@ def create_app(
     clock: Clock | None = None,
     db: Database | None = None,
     playbook: Playbook | None = None,
+    clients: SlackClients | None = None,
 ) -> BotApp:
     """Build the app; the caller owns migrations and serving.
 
-    `playbook` defaults to the one PLAYBOOK_PATH names (or the built-in one).
+    `playbook` defaults to the one PLAYBOOK_PATH names (or the built-in one); `clients`, the
+    Slack clients of every workspace, to SLACK_BOT_TOKEN's for all of them.
     """
     # Before anything else: a bad playbook is a settings problem, found without Slack.
     playbook = playbook or configured_playbook(settings)
@@ -54,10 +58,24 @@ def create_app(
             settings.clock_speedup,
             settings.clock_speedup,
         )
+    clients = clients or _slack_clients(settings)  # auth.test: before any database
     executor = TrackingExecutor(max_workers=LISTENER_THREADS)
-    # Bolt asks Slack who the token belongs to (auth.test) right here: before any database.
-    bolt = _bolt_app(settings, executor)
-    services = Services(db=db or Database(settings.database_url), clock=clock, playbook=playbook)
+    bolt = App(
+        name="interview-coach",
+        listener_executor=executor,
+        # Bolt copies this client for each request, with the token `authorize` finds for the
+        # request's team: the same factory the dispatcher asks.
+        client=clients.request_template(),
+        authorize=clients.authorize,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        # Events and interactivity share one URL, as the manifest says.
+        process_before_response=False,
+        # A request no listener takes goes to the error handler, which answers 200.
+        raise_error_for_unhandled_request=True,
+    )
+    services = Services(
+        db=db or Database(settings.database_url), clock=clock, playbook=playbook, clients=clients
+    )
     register_listeners(bolt, services)
     return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
 
@@ -70,19 +88,14 @@ def configured_playbook(settings: PlaybookSettings) -> Playbook:
         raise ConfigError(f"PLAYBOOK_PATH {exc}. Fix: {FIX_HINTS['PLAYBOOK_PATH']}.") from None
 
 
-def _bolt_app(settings: Settings, executor: TrackingExecutor) -> App:
+def _slack_clients(settings: Settings) -> SlackClients:
+    """The workspace's clients, once Slack has accepted the bot token; ConfigError otherwise."""
     try:
-        return App(
-            name="interview-coach",
-            listener_executor=executor,
-            client=interactive_client(settings),
-            signing_secret=settings.slack_signing_secret.get_secret_value(),
-            # Events and interactivity share one URL, as the manifest says.
-            process_before_response=False,
-        )
-    except (BoltError, SlackApiError) as exc:
+        return single_workspace(settings)
+    except SlackApiError as exc:
         raise ConfigError(
-            f"SLACK_BOT_TOKEN was not accepted by Slack at {settings.slack_api_url} ({exc}). "
+            f"SLACK_BOT_TOKEN was not accepted by Slack at {settings.slack_api_url} "
+            f"({failure_reason(exc)}). "
             "Fix: copy the Bot User OAuth Token again, or check SLACK_API_URL."
         ) from None
     except (OSError, HTTPException) as exc:  # URLError, refused, timed out, no such host

@@ -19,7 +19,6 @@ from bot.config import FIX_HINTS, ConfigError, Settings
 from bot.dispatch.job import add_dispatch_job, build_dispatcher
 from bot.http_server import HttpServer
 from bot.listener_executor import TrackingExecutor
-from bot.slack_client import dispatch_client
 from bot.web import create_wsgi_app
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ DRAIN_SECONDS = 10.0
 def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     """The in-memory scheduler; its jobs keep their state in the database, not in APScheduler.
 
-    The dispatch job gets its own retry-less client and a new worker id.
+    The dispatch job gets its own retry-less clients and a new worker id.
     """
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"max_instances": 1, "coalesce": True}
@@ -49,7 +48,7 @@ def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     scheduler.add_job(
         housekeeping, "interval", seconds=HOUSEKEEPING_INTERVAL_SECONDS, id="housekeeping"
     )
-    dispatcher = build_dispatcher(bot.services, dispatch_client(bot.settings))
+    dispatcher = build_dispatcher(bot.services)
     add_dispatch_job(scheduler, dispatcher, bot.settings.dispatch_interval_seconds)
     return scheduler
 

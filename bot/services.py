@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.playbook import Playbook
+from bot.slack.clients import SlackClients
 from bot.store.db import Database
 
 
@@ -13,4 +14,7 @@ from bot.store.db import Database
 class Services:
     db: Database
     clock: Clock
-    playbook: Playbook = field(default_factory=default_playbook)
+    playbook: Playbook
+    # Slack clients by workspace; listeners get theirs from Bolt, which asks the same
+    # authorize for each request's team.
+    clients: SlackClients

@@ -34,7 +34,9 @@ def log(
     view_id: str = "V1",
     **form: object,
 ) -> LogResult:
-    note_profile(db, TEAM, user_id, now, tz=tz, dm_channel_id=f"D{user_id[1:]}")
+    note_profile(
+        db, TEAM, user_id, now, tz=tz, dm_channel_id=f"D{user_id[1:]}", playbook=default_playbook()
+    )
     values = {"company": "Acme", "format": "in_person", "traditional_org": True, **form}
     result = submit_interview(
         db,
@@ -95,6 +97,7 @@ def dm(db: Database, clock: FixedClock, text: str, thread_ts: str | None) -> Ans
         user_id=DANA,
         channel_id=DANA_DM,
         thread_ts=thread_ts,
+        message_ts=f"{clock.now().timestamp():.6f}",
         text=text,
         now=clock.now(),
         playbook=default_playbook(),

@@ -22,7 +22,7 @@ from bot.config import load_settings
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.dispatch.job import dispatch_tick, new_worker_id
 from bot.rules.playbook import default_playbook
-from bot.slack_client import dispatch_client
+from bot.slack.clients import DISPATCH, single_workspace
 from bot.store.db import Database
 
 # A tick that could not run (SQLite busy beyond its timeout) is tried again this many times.
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     dispatcher = Dispatcher(
         db,
         FixedClock(args.now),
-        dispatch_client(settings),
+        single_workspace(settings).with_profile(DISPATCH),
         default_playbook(),
         new_worker_id(),
         batch_size=args.batch_size,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import view_of
+from bot.coach.people import is_owner
 from bot.coach.reconciler import lock_interview, reconcile
 from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
 from bot.rules.planning import card_advised, follow_up_number
@@ -52,8 +53,7 @@ def record_choice(
             return ChoiceResult(ChoiceStatus.UNKNOWN, choice)
         interview = lock_interview(session, nudge.interview_id)
         assert interview is not None  # the foreign key guarantees it
-        owner = interview.owner
-        if owner.user_id != user_id or owner.team_id != team_id:
+        if not is_owner(interview, team_id, user_id):
             return ChoiceResult(ChoiceStatus.NOT_OWNER, choice)
         press = _validate(session, nudge, interview, choice, option, now, playbook)
         if press is None:

@@ -23,8 +23,16 @@ def first_delivery(db: Database, event_id: str, now: datetime) -> bool:
 
 
 def forget_old_receipts(db: Database, now: datetime) -> int:
+    """Drop receipts older than Slack would retry; how many went."""
     with db.transaction() as session:
         result = session.execute(
             delete(EventReceipt).where(EventReceipt.received_at < now - RECEIPT_TTL)
         )
         return result.rowcount
+
+
+def forget_receipt(db: Database, event_id: str) -> None:
+    """Forget that an event was handled, after all: its handling failed, and Slack's retry
+    should find it new."""
+    with db.transaction() as session:
+        session.execute(delete(EventReceipt).where(EventReceipt.event_id == event_id))

@@ -19,7 +19,7 @@ from bot.rules.interview_form import (
     InterviewForm,
     validate_interview_form,
 )
-from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.playbook import Playbook
 from bot.rules.view_models import InterviewSummary
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, SlackUser
@@ -39,7 +39,7 @@ def submit_interview(
     form: InterviewForm,
     now: datetime,
     source_view_id: str | None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
 ) -> FieldErrors | LogResult:
     """Check the form in the person's own zone, then store it and plan its nudges: the
     problems, or the result.
@@ -57,7 +57,7 @@ def submit_interview(
             draft=checked,
             now=now,
             source_view_id=source_view_id,
-            playbook=playbook or default_playbook(),
+            playbook=playbook,
         )
 
 
@@ -69,7 +69,7 @@ def log_interview(
     draft: InterviewDraft,
     now: datetime,
     source_view_id: str | None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
 ) -> LogResult:
     """Store a checked interview once per modal submission, with the nudges it should get."""
     owner = ensure_person(session, team_id, user_id, now)
@@ -100,7 +100,7 @@ def log_interview(
         if earlier is None:
             raise
         return earlier
-    reconcile(session, interview, now, playbook or default_playbook())
+    reconcile(session, interview, now, playbook)
     return LogResult(summary_of(interview, owner), created=True)
 
 

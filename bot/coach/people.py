@@ -1,4 +1,5 @@
-"""The people the coach works with: who they are in Slack, their time zone, their DM."""
+"""The people the coach works with: who they are in Slack, their time zone, their DM, and
+what is theirs."""
 
 from __future__ import annotations
 
@@ -11,11 +12,18 @@ from sqlalchemy.orm import Session
 
 from bot.coach.reconciler import cancel_pending_for, reconcile
 from bot.rules.domain import InterviewStatus
-from bot.rules.playbook import Playbook, default_playbook
+from bot.rules.playbook import Playbook
 from bot.rules.zones import known_zone
 from bot.store.db import Database
-from bot.store.models import SlackUser
+from bot.store.models import Interview, SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
+
+
+def find_person(session: Session, team_id: str, user_id: str) -> SlackUser | None:
+    """The person Slack knows as `user_id` in `team_id`, if the coach has met them."""
+    return session.scalars(
+        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+    ).one_or_none()
 
 
 def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -> SlackUser:
@@ -27,15 +35,16 @@ def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -
         {"team_id": team_id, "user_id": user_id, "created_at": now, "updated_at": now},
         ["team_id", "user_id"],
     )
-    return session.scalars(
-        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-    ).one()
+    person = find_person(session, team_id, user_id)
+    assert person is not None  # inserted above, or already there
+    return person
 
 
-def _find(session: Session, team_id: str, user_id: str) -> SlackUser | None:
-    return session.scalars(
-        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-    ).one_or_none()
+def is_owner(interview: Interview, team_id: str, user_id: str) -> bool:
+    """The one ownership rule: only the person who logged an interview may press its buttons,
+    answer its reflection or submit its modals; anyone else changes nothing."""
+    owner = interview.owner
+    return (owner.team_id, owner.user_id) == (team_id, user_id)
 
 
 def note_profile(
@@ -44,9 +53,9 @@ def note_profile(
     user_id: str,
     now: datetime,
     *,
+    playbook: Playbook,
     tz: str | None = None,
     dm_channel_id: str | None = None,
-    playbook: Playbook | None = None,
 ) -> None:
     """Remember what Slack told us about a person; hearing from them reactivates them.
 
@@ -68,20 +77,34 @@ def note_profile(
             session.flush()
             for interview in person.interviews:
                 if interview.status is InterviewStatus.ACTIVE:
-                    reconcile(session, interview, now, playbook or default_playbook())
+                    reconcile(session, interview, now, playbook)
 
 
 def zone_of(db: Database, team_id: str, user_id: str) -> ZoneInfo:
     """The person's zone as last seen in Slack; UTC for someone we have not met."""
     with db.transaction() as session:
-        person = _find(session, team_id, user_id)
+        person = find_person(session, team_id, user_id)
         return known_zone(person.tz if person else None)
 
 
 def dm_channel_of(db: Database, team_id: str, user_id: str) -> str | None:
+    """The person's DM channel with the bot, as last opened; None before the first."""
     with db.transaction() as session:
-        person = _find(session, team_id, user_id)
+        person = find_person(session, team_id, user_id)
         return person.dm_channel_id if person else None
+
+
+def remember_dm_channel(
+    db: Database, team_id: str, user_id: str, channel_id: str, now: datetime
+) -> None:
+    """Keep the DM channel Slack just opened, so the next DM need not open it again.
+
+    Opening a DM is not hearing from the person: unlike note_profile, this never reactivates.
+    """
+    with db.transaction(immediate=True) as session:
+        person = ensure_person(session, team_id, user_id, now)
+        if person.dm_channel_id != channel_id:
+            person.dm_channel_id, person.updated_at = channel_id, now
 
 
 def forget_dm_channel(db: Database, team_id: str, user_id: str, now: datetime) -> None:

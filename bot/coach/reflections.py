@@ -1,5 +1,5 @@
 """Reflection answers: stored against their interview and question, revisable, from a DM
-reply, a reply in the prompt's thread, or the Answer modal."""
+reply, a reply in the prompt's thread, an edit of such a reply, or the Answer modal."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import view_of
 from bot.coach.mappers import summary_of
+from bot.coach.people import find_person, is_owner
 from bot.coach.reconciler import lock_interview
 from bot.rules.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
 from bot.rules.playbook import Playbook
@@ -39,18 +40,21 @@ def answer_by_message(
     user_id: str,
     channel_id: str,
     thread_ts: str | None,
+    message_ts: str,
     text: str,
     now: datetime,
     playbook: Playbook,
 ) -> AnswerResult:
-    """Store a DM as the answer to the open reflection prompt it belongs to.
+    """Store a DM (the message at `message_ts`) as the answer to the open reflection prompt it
+    belongs to.
 
     See _prompt_for for which prompt a message belongs to. Unnumbered, it answers the
-    first unanswered question.
+    first unanswered question. The message's ts is kept with the answer, so editing the
+    message in Slack edits the answer (answer_by_edit).
     """
     question, answer = pick_question(text)
     with db.transaction(immediate=True) as session:
-        person = _person(session, team_id, user_id)
+        person = find_person(session, team_id, user_id)
         if person is None:
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
         prompt = _prompt_for(session, person, channel_id, thread_ts, explicit=question is not None)
@@ -58,7 +62,7 @@ def answer_by_message(
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
         interview = session.get_one(Interview, prompt.interview_id)
         summary = summary_of(interview, interview.owner)
-        if interview.owner_id != person.id:
+        if not is_owner(interview, team_id, user_id):
             return AnswerResult(AnswerStatus.NOT_OWNER, summary)
         answered = _answers(session, interview.id)
         question = question or next((q for q in QUESTIONS if q not in answered), None)
@@ -70,17 +74,71 @@ def answer_by_message(
         )
         if question is None:
             return result  # both answered: a revision must say which question
-        status = _check(answer) or _store(session, interview, question, answer, now)
-        answered = _answers(session, interview.id)
-        return AnswerResult(
-            status,
-            summary,
-            question,
-            next((q for q in QUESTIONS if q not in answered), None),
-            prompt.channel_id,
-            prompt.message_ts,
-            view_of(session, prompt, playbook),
-        )
+        status = _check(answer) or _store(session, interview, question, answer, now, message_ts)
+        return _result(session, status, interview, question, prompt, playbook)
+
+
+def answer_by_edit(
+    db: Database,
+    *,
+    team_id: str,
+    user_id: str,
+    message_ts: str,
+    text: str,
+    now: datetime,
+    playbook: Playbook,
+) -> AnswerResult | None:
+    """Apply an edit of the person's message at `message_ts` to the answer it gave.
+
+    None when that message is not what an open interview's answer currently holds (it was
+    never an answer, was revised since, or the interview closed): the edit changes nothing.
+    A number at its start (how the message picked its question) is not part of the answer.
+    """
+    _, answer = pick_question(text)
+    with db.transaction(immediate=True) as session:
+        # A ts is unique within one channel only: of the answers it could be, the person's own.
+        rows = session.execute(
+            select(Reflection, Interview)
+            .join(Interview, Reflection.interview_id == Interview.id)
+            .where(Reflection.message_ts == message_ts, Interview.status == InterviewStatus.ACTIVE)
+        ).all()
+        mine = [(r, i) for r, i in rows if is_owner(i, team_id, user_id)]
+        if not mine:
+            return None
+        reflection, interview = mine[0]
+        prompt = session.scalars(
+            select(Nudge).where(
+                Nudge.interview_id == interview.id,
+                Nudge.kind == NudgeKind.REFLECTION,
+                Nudge.status == NudgeStatus.SENT,
+            )
+        ).first()
+        if prompt is None:
+            return None
+        question = ReflectionQuestion(reflection.question_key)
+        status = _check(answer) or _store(session, interview, question, answer, now, message_ts)
+        return _result(session, status, interview, question, prompt, playbook)
+
+
+def _result(
+    session: Session,
+    status: AnswerStatus,
+    interview: Interview,
+    question: ReflectionQuestion,
+    prompt: Nudge,
+    playbook: Playbook,
+) -> AnswerResult:
+    """What an answer by message did, with the prompt as it now stands."""
+    answered = _answers(session, interview.id)
+    return AnswerResult(
+        status,
+        summary_of(interview, interview.owner),
+        question,
+        next((q for q in QUESTIONS if q not in answered), None),
+        prompt.channel_id,
+        prompt.message_ts,
+        view_of(session, prompt, playbook),
+    )
 
 
 def answer_by_modal(
@@ -108,7 +166,7 @@ def answer_by_modal(
             problem = _check(answer)
             if problem is not None:
                 return AnswerResult(problem, summary, question)
-        statuses = [_store(session, interview, q, a, now) for q, a in given.items()]
+        statuses = [_store(session, interview, q, a, now, None) for q, a in given.items()]
         answered = _answers(session, interview.id)
         return AnswerResult(
             _overall(statuses),
@@ -132,12 +190,6 @@ def reflection_prompt(
         return view_of(session, prompt, playbook)
 
 
-def _person(session: Session, team_id: str, user_id: str) -> SlackUser | None:
-    return session.scalars(
-        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-    ).one_or_none()
-
-
 def _owned_prompt(
     session: Session, nudge_id: int, team_id: str, user_id: str
 ) -> Nudge | AnswerStatus:
@@ -145,7 +197,7 @@ def _owned_prompt(
     if nudge is None or nudge.kind is not NudgeKind.REFLECTION:
         return AnswerStatus.UNKNOWN
     interview = session.get_one(Interview, nudge.interview_id)
-    if (interview.owner.team_id, interview.owner.user_id) != (team_id, user_id):
+    if not is_owner(interview, team_id, user_id):
         return AnswerStatus.NOT_OWNER
     if interview.status is not InterviewStatus.ACTIVE:
         return AnswerStatus.NO_OPEN_PROMPT
@@ -203,7 +255,10 @@ def _store(
     question: ReflectionQuestion,
     answer: str,
     now: datetime,
+    message_ts: str | None,
 ) -> AnswerStatus:
+    """Store one answer. `message_ts` is the DM that gave it (None: the modal), so an edit of
+    that message, and only of that one, edits the answer."""
     lock_interview(session, interview.id)  # PostgreSQL: one writer per interview at a time
     existing = session.scalars(
         select(Reflection).where(
@@ -216,6 +271,7 @@ def _store(
                 interview_id=interview.id,
                 question_key=question.value,
                 answer=answer,
+                message_ts=message_ts,
                 answered_at=now,
                 updated_at=now,
             )
@@ -223,9 +279,10 @@ def _store(
         session.flush()
         return AnswerStatus.SAVED
     if existing.answer == answer:
+        if message_ts is not None:
+            existing.message_ts = message_ts  # the latest message saying it now speaks for it
         return AnswerStatus.UNCHANGED
-    existing.answer = answer
-    existing.updated_at = now
+    existing.answer, existing.message_ts, existing.updated_at = answer, message_ts, now
     return AnswerStatus.REVISED
 
 

@@ -7,16 +7,12 @@ nudge's `due_at` instead of sleeping, so the next tick (in any process) picks it
 
 from __future__ import annotations
 
-import http.client
 import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.coach.deliveries import (
@@ -25,7 +21,7 @@ from bot.coach.deliveries import (
     mark_failed,
     mark_sent,
 )
-from bot.coach.people import deactivate_person, deactivate_workspace, note_profile
+from bot.coach.people import deactivate_person, deactivate_workspace
 from bot.dispatch.claims import Claim, claim_due, release
 from bot.dispatch.slack_errors import (
     Permanent,
@@ -34,9 +30,11 @@ from bot.dispatch.slack_errors import (
     Transient,
     WorkspaceGone,
     classify,
-    error_code,
 )
 from bot.rules.playbook import Playbook
+from bot.slack.clients import SlackClients
+from bot.slack.dm import PostedMessage, post_to_dm
+from bot.slack.errors import SLACK_CALL_ERRORS
 from bot.store.db import Database, StoreUnavailable
 from bot.ui.nudges import render_nudge
 
@@ -47,8 +45,6 @@ PACE = timedelta(seconds=1)
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 BACKOFF_JITTER = 0.2  # ±20%, so nudges that failed together do not all retry together
-# What a Slack call can raise: Slack's answer, or no answer at all.
-SLACK_CALL_ERRORS = (SlackApiError, OSError, http.client.HTTPException)
 # A batch stops taking its next nudge once this share of the lease is gone (a nudge's two
 # Slack calls can take up to twice the client's timeout).
 LEASE_SHARE_FOR_BATCH = 0.5
@@ -97,13 +93,16 @@ def backoff_delay(attempts: int, rng: random.Random) -> timedelta:
 
 
 class Dispatcher:
-    """Delivers due nudges through its own WebClient, which must not retry or sleep."""
+    """Delivers due nudges, each through a client for its person's workspace.
+
+    `clients` must not retry or sleep (bot.slack.clients.DISPATCH).
+    """
 
     def __init__(
         self,
         db: Database,
         clock: Clock,
-        client: WebClient,
+        clients: SlackClients,
         playbook: Playbook,
         worker_id: str,
         *,
@@ -114,7 +113,7 @@ class Dispatcher:
     ) -> None:
         self.db = db
         self.clock = clock
-        self.client = client
+        self.clients = clients
         self.playbook = playbook
         self.worker_id = worker_id
         self.batch_size = batch_size
@@ -210,35 +209,24 @@ class Dispatcher:
             return _Outcome.RESCHEDULED
         text, blocks = render_nudge(view, self.playbook)
         try:
-            channel, ts = self._post(recipient, text, blocks)
+            posted = self._post(recipient, text, blocks)
         except SLACK_CALL_ERRORS as exc:
             return self._after_failed_call(claim, recipient, exc)
         self._last_post[person] = self.clock.now()
-        self._record_sent(claim, recipient, channel, ts)
+        self._record_sent(claim, recipient, posted)
         return _Outcome.SENT
 
-    def _post(
-        self, recipient: Recipient, text: str, blocks: list[dict[str, Any]]
-    ) -> tuple[str, str]:
-        """Post to the person's DM: the cached channel, or one opened (again) now."""
-        cached = recipient.dm_channel_id
-        if cached is not None:
-            try:
-                return cached, self._post_to(cached, text, blocks)
-            except SlackApiError as exc:
-                if error_code(exc) != "channel_not_found":
-                    raise
-                # Slack forgot the DM we remembered; open it afresh, once.
-                logger.info("DM channel %s of %s is gone; reopening", cached, recipient.user_id)
-        channel = str(self.client.conversations_open(users=recipient.user_id)["channel"]["id"])
-        note_profile(
-            self.db, recipient.team_id, recipient.user_id, self.clock.now(), dm_channel_id=channel
+    def _post(self, recipient: Recipient, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
+        return post_to_dm(
+            self.clients.client_for(recipient.team_id),
+            self.db,
+            team_id=recipient.team_id,
+            user_id=recipient.user_id,
+            cached_channel=recipient.dm_channel_id,
+            text=text,
+            blocks=blocks,
+            now=self.clock.now(),
         )
-        return channel, self._post_to(channel, text, blocks)
-
-    def _post_to(self, channel: str, text: str, blocks: list[dict[str, Any]]) -> str:
-        response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        return str(response["ts"])
 
     def _after_failed_call(
         self, claim: Claim, recipient: Recipient, exc: BaseException
@@ -305,7 +293,7 @@ class Dispatcher:
 
     # -- writing outcomes back, fenced on the claim --------------------------------------------
 
-    def _record_sent(self, claim: Claim, recipient: Recipient, channel: str, ts: str) -> None:
+    def _record_sent(self, claim: Claim, recipient: Recipient, posted: PostedMessage) -> None:
         recorded = False
         for attempt in range(1, RECORD_TRIES + 1):
             try:
@@ -313,8 +301,8 @@ class Dispatcher:
                     self.db,
                     claim.nudge_id,
                     self.worker_id,
-                    channel_id=channel,
-                    ts=ts,
+                    channel_id=posted.channel,
+                    ts=posted.ts,
                     now=self.clock.now(),
                     playbook=self.playbook,
                 )
@@ -330,15 +318,15 @@ class Dispatcher:
                 claim.nudge_id,
                 claim.kind,
                 recipient.user_id,
-                channel,
-                ts,
+                posted.channel,
+                posted.ts,
             )
         else:
             logger.warning(
                 "nudge %d (%s) was posted (ts %s) after its claim ran out; it may go out twice",
                 claim.nudge_id,
                 claim.kind,
-                ts,
+                posted.ts,
             )
 
     def _record_failed(self, claim: Claim, error: str) -> None:

@@ -13,11 +13,11 @@ import uuid
 
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
-from slack_sdk import WebClient
 
 from bot.dispatch.claims import requeue_expired
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.services import Services
+from bot.slack.clients import DISPATCH
 from bot.store.db import StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -33,13 +33,13 @@ def new_worker_id() -> str:
     return f"{host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def build_dispatcher(
-    services: Services, client: WebClient, worker_id: str | None = None
-) -> Dispatcher:
+def build_dispatcher(services: Services, worker_id: str | None = None) -> Dispatcher:
+    """A dispatcher on the bot's database, clock and playbook, with its workspaces' clients in
+    the dispatch profile (no retries, no sleeping), under a new worker id unless given one."""
     return Dispatcher(
         services.db,
         services.clock,
-        client,
+        services.clients.with_profile(DISPATCH),
         services.playbook,
         worker_id or new_worker_id(),
     )

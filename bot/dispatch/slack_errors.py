@@ -1,19 +1,18 @@
 """What a failed Slack call means for a nudge: wait, retry later, or stop for good.
 
-A pure function of the exception, so the dispatcher's choices can be tested as a table.
+A pure function of the exception, so the dispatcher's choices can be tested as a table. How
+to read Slack's answer (its error code, Retry-After) lives in bot.slack.errors.
 """
 
 from __future__ import annotations
 
 import http.client
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-# What slack_sdk assumes when a 429 carries no Retry-After.
-DEFAULT_RETRY_AFTER_SECONDS = 1.0
+from bot.slack.errors import error_code, retry_after_seconds
+
 # Slack says these when its side failed; the same call may well work later.
 TRANSIENT_ERRORS = frozenset(
     {
@@ -70,15 +69,6 @@ class Permanent:
 SlackFailure = RateLimited | Transient | PersonGone | WorkspaceGone | Permanent
 
 
-def error_code(exc: BaseException) -> str | None:
-    """Slack's `error` string, for an API answer that has one."""
-    if not isinstance(exc, SlackApiError):
-        return None
-    data = exc.response.data if exc.response is not None else None
-    code = data.get("error") if isinstance(data, Mapping) else None
-    return str(code) if code else None
-
-
 def classify(exc: BaseException) -> SlackFailure:
     """Map an exception raised by a WebClient call to what the dispatcher should do."""
     if isinstance(exc, SlackApiError):
@@ -103,19 +93,3 @@ def _classify_api_error(exc: SlackApiError) -> SlackFailure:
     if code in PERSON_GONE_ERRORS:
         return PersonGone(code)
     return Permanent(code or f"HTTP {status}")
-
-
-def retry_after_seconds(headers: Mapping[str, Any] | None) -> float:
-    """Slack's Retry-After in seconds; header names are matched without regard to case."""
-    for name, value in (headers or {}).items():
-        if name.lower() != "retry-after":
-            continue
-        raw = value[0] if isinstance(value, list | tuple) and value else value
-        try:
-            seconds = float(raw)
-        except (TypeError, ValueError):
-            break
-        if seconds >= 0:
-            return seconds
-        break
-    return DEFAULT_RETRY_AFTER_SECONDS

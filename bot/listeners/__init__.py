@@ -1,16 +1,24 @@
-"""Bolt listeners, split by kind as in Slack's Bolt templates; each module registers itself."""
+"""Bolt listeners, split by kind as in Slack's Bolt templates: module-level functions, each
+module registering its own by reference. Services reach them through Bolt's context."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.listeners import actions, commands, events, view_submissions
+from bot.listeners.context import ProvideServices
+from bot.listeners.error_handler import handle_listener_error
+from bot.listeners.redeliveries import skip_redelivered_events
 from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
-    events.register_middleware(app, services)
-    commands.register(app, services)
-    view_submissions.register(app, services)
-    actions.register(app, services)
-    events.register(app, services)
+    """Middleware first (services into the context, then redeliveries out), the listeners,
+    and the error handler every failure and unhandled request goes to."""
+    app.use(ProvideServices(services))
+    app.use(skip_redelivered_events)
+    commands.register(app)
+    view_submissions.register(app)
+    actions.register(app)
+    events.register(app)
+    app.error(handle_listener_error)

@@ -1,16 +1,18 @@
-"""Button presses: the Home tab's "Log an interview", and the controls on the coach's nudges."""
+"""Button presses: the Home tab's "Log an interview", the controls on the coach's nudges, and
+any button this version of the coach does not know."""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.coach.choices import record_choice
-from bot.coach.errors import StoreUnavailable
 from bot.coach.reflections import reflection_prompt
+from bot.listeners.context import services_of
 from bot.listeners.slack_io import (
     open_log_modal,
     open_modal,
@@ -20,14 +22,13 @@ from bot.listeners.slack_io import (
 )
 from bot.listeners.view_submissions import team_of
 from bot.rules.view_models import AnswerStatus, ChoiceStatus
-from bot.services import Services
 from bot.ui.home import OPEN_LOG_MODAL
 from bot.ui.messages import (
     ANSWER_MODAL_FAILED,
     INVALID_CHOICE,
     NOT_YOURS,
-    PRESS_FAILED,
     PROMPT_CLOSED,
+    STALE_BUTTON,
     UNKNOWN_NUDGE,
 )
 from bot.ui.nudges import (
@@ -54,92 +55,115 @@ _PROMPT_REFUSALS = {
     AnswerStatus.NO_OPEN_PROMPT: PROMPT_CLOSED,
     AnswerStatus.UNKNOWN: UNKNOWN_NUDGE,
 }
+ANY_ACTION = re.compile(".*")
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(OPEN_LOG_MODAL)
-    def open_log_modal_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        open_log_modal(
-            client,
-            services,
-            trigger_id=body["trigger_id"],
-            team_id=team_of(body),
-            user_id=body["user"]["id"],
-        )
+def handle_log_button(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The Home tab's "Log an interview": the same modal as `/interview logged`."""
+    ack()
+    open_log_modal(
+        client,
+        services_of(context),
+        trigger_id=body["trigger_id"],
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+    )
 
-    def nudge_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        press = parse_press(action)
-        if press is None:
-            tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
-            return
-        choice, nudge_id, option = press
-        try:
-            result = record_choice(
-                services.db,
-                nudge_id=nudge_id,
-                team_id=team_of(body),
-                user_id=body["user"]["id"],
-                choice=choice,
-                option=option,
-                now=services.clock.now(),
-                playbook=services.playbook,
-            )
-        except StoreUnavailable as exc:
-            logger.error("could not record %s on nudge %s: %s", choice, nudge_id, exc)
-            tell_ephemeral(client, body, PRESS_FAILED, respond)
-            return
-        refusal = _REFUSALS.get(result.status)
-        if refusal is not None or result.view is None:
-            tell_ephemeral(client, body, refusal or UNKNOWN_NUDGE, respond)
-            return
-        # Rendered from what the database holds, so presses racing on one message each
-        # leave every recorded line, whatever copy of the message their payload carried.
-        text, blocks = render_nudge(result.view, services.playbook)
-        where = pressed_message(body)
-        updated = where is not None and update_message(
-            client, channel=where[0], ts=where[1], text=text, blocks=blocks
-        )
-        if not updated or result.status is ChoiceStatus.CLOSED:
-            # Say what the press did when the message cannot show it (it was recorded all the
-            # same), or when it did nothing because the interview had closed.
-            tell_ephemeral(client, body, pressed_line(result.view, choice), respond)
 
+def handle_nudge_press(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """Record a choice pressed on a nudge, once and for its owner only, and show it in place."""
+    ack()
+    services = services_of(context)
+    press = parse_press(action)
+    if press is None:
+        tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
+        return
+    choice, nudge_id, option = press
+    result = record_choice(
+        services.db,
+        nudge_id=nudge_id,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        choice=choice,
+        option=option,
+        now=services.clock.now(),
+        playbook=services.playbook,
+    )
+    refusal = _REFUSALS.get(result.status)
+    if refusal is not None or result.view is None:
+        tell_ephemeral(client, body, refusal or UNKNOWN_NUDGE, respond)
+        return
+    # Rendered from what the database holds, so presses racing on one message each
+    # leave every recorded line, whatever copy of the message their payload carried.
+    text, blocks = render_nudge(result.view, services.playbook)
+    where = pressed_message(body)
+    updated = where is not None and update_message(
+        client, channel=where[0], ts=where[1], text=text, blocks=blocks
+    )
+    if not updated or result.status is ChoiceStatus.CLOSED:
+        # Say what the press did when the message cannot show it (it was recorded all the
+        # same), or when it did nothing because the interview had closed.
+        tell_ephemeral(client, body, pressed_line(result.view, choice), respond)
+
+
+def handle_answer_press(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """Open the Answer modal for the owner's open reflection prompt, or say why not."""
+    ack()
+    services = services_of(context)
+    nudge_id = nudge_id_of(action)
+    if nudge_id is None:
+        tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
+        return
+    prompt = reflection_prompt(
+        services.db,
+        nudge_id=nudge_id,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        playbook=services.playbook,
+    )
+    if isinstance(prompt, AnswerStatus):
+        tell_ephemeral(client, body, _PROMPT_REFUSALS.get(prompt, UNKNOWN_NUDGE), respond)
+        return
+    open_modal(
+        client,
+        trigger_id=body["trigger_id"],
+        view=build_reflection_modal(prompt, services.playbook),
+        user_id=body["user"]["id"],
+        tell_person=lambda text: tell_ephemeral(client, body, text, respond),
+        failed_text=ANSWER_MODAL_FAILED,
+    )
+
+
+def handle_unknown_button(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """A control no listener above takes: one on a message an older version of the coach sent,
+    renamed since. Acked (anything else makes Slack show an error), and the presser told."""
+    ack()
+    logger.info("press of unknown action %r; told the presser it is stale", action.get("action_id"))
+    tell_ephemeral(client, body, STALE_BUTTON, respond)
+
+
+def register(app: App) -> None:
+    app.action(OPEN_LOG_MODAL)(handle_log_button)
     for action_id in ACTION_IDS.values():
-        app.action(action_id)(nudge_pressed)
-
-    @app.action(ANSWER)
-    def answer_pressed(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        ack()
-        nudge_id = nudge_id_of(action)
-        if nudge_id is None:
-            tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
-            return
-        try:
-            prompt = reflection_prompt(
-                services.db,
-                nudge_id=nudge_id,
-                team_id=team_of(body),
-                user_id=body["user"]["id"],
-                playbook=services.playbook,
-            )
-        except StoreUnavailable as exc:
-            logger.error("could not read reflection prompt %s: %s", nudge_id, exc)
-            tell_ephemeral(client, body, PRESS_FAILED, respond)
-            return
-        if isinstance(prompt, AnswerStatus):
-            tell_ephemeral(client, body, _PROMPT_REFUSALS.get(prompt, UNKNOWN_NUDGE), respond)
-            return
-        open_modal(
-            client,
-            trigger_id=body["trigger_id"],
-            view=build_reflection_modal(prompt, services.playbook),
-            user_id=body["user"]["id"],
-            tell_person=lambda text: tell_ephemeral(client, body, text, respond),
-            failed_text=ANSWER_MODAL_FAILED,
-        )
+        app.action(action_id)(handle_nudge_press)
+    app.action(ANSWER)(handle_answer_press)
+    # Last: Bolt runs the first listener that matches, so this one takes only the rest.
+    app.block_action(ANY_ACTION)(handle_unknown_button)

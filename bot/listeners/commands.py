@@ -4,40 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import active_interviews
+from bot.listeners.context import services_of
 from bot.listeners.slack_io import open_log_modal
-from bot.services import Services
 from bot.ui.command_text import Subcommand, parse_command, usage_text
-from bot.ui.messages import STORE_UNAVAILABLE, interview_list
+from bot.ui.messages import interview_list
+
+COMMAND = "/interview"
 
 
-def register(app: App, services: Services) -> None:
-    @app.command("/interview")
-    def interview_command(
-        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
-        parsed = parse_command(command.get("text"))
-        team_id, user_id = command["team_id"], command["user_id"]
-        if parsed.subcommand is Subcommand.LOGGED:
-            ack()
-            open_log_modal(
-                client,
-                services,
-                trigger_id=command["trigger_id"],
-                team_id=team_id,
-                user_id=user_id,
-                company=parsed.argument,
-                tell_person=lambda text: respond(text=text, response_type="ephemeral"),
-            )
-        elif parsed.subcommand is Subcommand.LIST:
-            try:
-                text = interview_list(active_interviews(services.db, team_id, user_id))
-            except StoreUnavailable:
-                text = STORE_UNAVAILABLE
-            ack(text=text, response_type="ephemeral")
-        else:
-            ack(text=usage_text(parsed), response_type="ephemeral")
+def handle_interview_command(
+    ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """`logged [company]` opens the log modal; `list` lists interviews in progress; anything
+    else gets the usage, only to the person."""
+    services = services_of(context)
+    parsed = parse_command(command.get("text"))
+    team_id, user_id = command["team_id"], command["user_id"]
+    if parsed.subcommand is Subcommand.LOGGED:
+        ack()
+        open_log_modal(
+            client,
+            services,
+            trigger_id=command["trigger_id"],
+            team_id=team_id,
+            user_id=user_id,
+            company=parsed.argument,
+            tell_person=lambda text: respond(text=text, response_type="ephemeral"),
+        )
+    elif parsed.subcommand is Subcommand.LIST:
+        interviews = active_interviews(services.db, team_id, user_id)
+        ack(text=interview_list(interviews), response_type="ephemeral")
+    else:
+        ack(text=usage_text(parsed), response_type="ephemeral")
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(handle_interview_command)

@@ -1,105 +1,131 @@
-"""Events API: DMs (answers to the reflection questions), the Home tab, and the app being removed.
+"""Events API: DMs (answers to the reflection questions, and edits of them), the Home tab, and
+the app being removed.
 
-Every subscribed event has a listener, even one that only ignores it: Bolt answers 404
-to an unmatched event and Slack would keep retrying it.
+Every subscribed event has a listener, even one that only ignores it; anything else still
+gets its 200 (error_handler), since Slack retries an event it sees refused.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.coach.errors import StoreUnavailable
-from bot.coach.event_receipts import first_delivery
 from bot.coach.people import deactivate_workspace
-from bot.coach.reflections import answer_by_message
-from bot.listeners.slack_io import publish_home, reply_in_thread, show_answer
+from bot.coach.reflections import answer_by_edit, answer_by_message
+from bot.listeners.context import services_of
+from bot.listeners.slack_io import message_text, publish_home, show_answer
+from bot.rules.view_models import AnswerStatus
 from bot.services import Services
-from bot.ui.messages import ANSWER_SAVE_FAILED
-from bot.ui.text import unescape_slack_text
 
 logger = logging.getLogger(__name__)
 
-
-def register_middleware(app: App, services: Services) -> None:
-    @app.middleware
-    def once_per_event(body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
-        event_id = body.get("event_id")
-        if (
-            body.get("type") == "event_callback"
-            and event_id
-            and not first_delivery(services.db, str(event_id), services.clock.now())
-        ):
-            logger.info("event %s already handled; ignoring the redelivery", event_id)
-            return BoltResponse(status=200, body="")
-        next_()
-        return None
+# Message subtypes that are still a person writing: plain, with a file attached, or a thread
+# reply also sent to the DM ("Also send to direct message").
+_WRITTEN = frozenset({None, "file_share", "thread_broadcast"})
+EDITED = "message_changed"
 
 
-def _is_person_writing(event: dict[str, Any]) -> bool:
-    return (
-        event.get("channel_type") == "im"
-        and not event.get("subtype")
-        and not event.get("bot_id")
-        and bool(event.get("user"))
+def _written_by_a_person(message: dict[str, Any]) -> bool:
+    return not message.get("bot_id") and bool(message.get("user"))
+
+
+def handle_message(
+    event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """A person writing in their DM with the bot gets a reply; editing an answer edits it.
+
+    The bot's own echoes, deletions and the like arrive here too, and are left alone.
+    """
+    if event.get("channel_type") != "im":
+        return
+    team_id = str(body.get("team_id") or event.get("team"))
+    services = services_of(context)
+    if event.get("subtype") == EDITED:
+        _edited(event, team_id, client, services)
+    elif event.get("subtype") in _WRITTEN and _written_by_a_person(event):
+        _written(event, team_id, client, services)
+
+
+def _written(event: dict[str, Any], team_id: str, client: WebClient, services: Services) -> None:
+    channel, thread_ts = event["channel"], event.get("thread_ts")
+    result = answer_by_message(
+        services.db,
+        team_id=team_id,
+        user_id=event["user"],
+        channel_id=channel,
+        thread_ts=thread_ts,
+        message_ts=str(event["ts"]),
+        text=message_text(client, event.get("text") or ""),
+        now=services.clock.now(),
+        playbook=services.playbook,
+    )
+    # Answers are kept together under the prompt they belong to; anything else is
+    # answered where it was written.
+    show_answer(client, services, result, channel=channel, thread_ts=thread_ts)
+
+
+def _edited(event: dict[str, Any], team_id: str, client: WebClient, services: Services) -> None:
+    message, before = event.get("message") or {}, event.get("previous_message") or {}
+    if not _written_by_a_person(message) or not message.get("ts"):
+        return
+    if message.get("text") == before.get("text"):
+        return  # Slack unfurled a link or the like: the words are the same
+    result = answer_by_edit(
+        services.db,
+        team_id=team_id,
+        user_id=message["user"],
+        message_ts=str(message["ts"]),
+        text=message_text(client, message.get("text") or ""),
+        now=services.clock.now(),
+        playbook=services.playbook,
+    )
+    if result is None or result.status is AnswerStatus.UNCHANGED:
+        return  # not an answer (any more), or edited back to what is stored
+    show_answer(client, services, result)
+
+
+def handle_home_opened(
+    event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Publish the person's Home tab: their interviews in progress and a button to log one."""
+    if event.get("tab") != "home":
+        return
+    publish_home(client, services_of(context), team_id=body["team_id"], user_id=event["user"])
+
+
+def handle_app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+    """The workspace removed the app: stop coaching everyone there."""
+    services = services_of(context)
+    stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
+    logger.warning(
+        "app uninstalled from %s; stopped coaching %d people, %d pending nudge(s)",
+        body["team_id"],
+        stopped.people,
+        stopped.nudges,
     )
 
 
-def register(app: App, services: Services) -> None:
-    @app.event("message")
-    def direct_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        # Edits, deletions and the bot's own echoes arrive here too: only people get a reply.
-        if not _is_person_writing(event):
-            return
-        channel, thread_ts = event["channel"], event.get("thread_ts")
-        try:
-            result = answer_by_message(
-                services.db,
-                team_id=str(body.get("team_id") or event.get("team")),
-                user_id=event["user"],
-                channel_id=channel,
-                thread_ts=thread_ts,
-                # Slack escapes &, < and > in what people type: store it as they typed it.
-                text=unescape_slack_text(event.get("text") or ""),
-                now=services.clock.now(),
-                playbook=services.playbook,
-            )
-        except StoreUnavailable as exc:
-            logger.error("could not store a DM answer from %s: %s", event["user"], exc)
-            reply_in_thread(client, channel=channel, thread_ts=thread_ts, text=ANSWER_SAVE_FAILED)
-            return
-        # Answers are kept together under the prompt they belong to; anything else is
-        # answered where it was written.
-        show_answer(client, services, result, channel=channel, thread_ts=thread_ts)
+def handle_tokens_revoked(
+    event: dict[str, Any], body: dict[str, Any], context: BoltContext
+) -> None:
+    """The bot's token was revoked: as good as uninstalled. User tokens alone do not matter."""
+    if not (event.get("tokens") or {}).get("bot"):
+        return  # only user tokens went, and the bot uses none
+    services = services_of(context)
+    stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
+    logger.warning(
+        "bot token revoked in %s; stopped coaching %d people, %d pending nudge(s)",
+        body["team_id"],
+        stopped.people,
+        stopped.nudges,
+    )
 
-    @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") != "home":
-            return
-        publish_home(client, services, team_id=body["team_id"], user_id=event["user"])
 
-    @app.event("app_uninstalled")
-    def app_uninstalled(body: dict[str, Any]) -> None:
-        stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
-        logger.warning(
-            "app uninstalled from %s; stopped coaching %d people, %d pending nudge(s)",
-            body["team_id"],
-            stopped.people,
-            stopped.nudges,
-        )
-
-    @app.event("tokens_revoked")
-    def tokens_revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if not (event.get("tokens") or {}).get("bot"):
-            return  # only user tokens went, and the bot uses none
-        stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
-        logger.warning(
-            "bot token revoked in %s; stopped coaching %d people, %d pending nudge(s)",
-            body["team_id"],
-            stopped.people,
-            stopped.nudges,
-        )
+def register(app: App) -> None:
+    app.event("message")(handle_message)
+    app.event("app_home_opened")(handle_home_opened)
+    app.event("app_uninstalled")(handle_app_uninstalled)
+    app.event("tokens_revoked")(handle_tokens_revoked)

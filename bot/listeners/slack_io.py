@@ -1,4 +1,8 @@
-"""The Web API round trips several listeners share: profile, DM, modals, Home tab, replies."""
+"""The Web API round trips several listeners share: profile, DM, modals, Home tab, replies.
+
+Each logs what Slack refused and carries on: the person was already answered (acked), and
+what they did is stored before any of these run.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,22 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.coach.interviews import active_interviews
-from bot.coach.people import dm_channel_of, forget_dm_channel, note_profile
+from bot.coach.people import dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
 from bot.rules.interview_form import clean_text
 from bot.rules.view_models import AnswerResult, AnswerStatus
 from bot.services import Services
+from bot.slack.dm import post_to_dm
+from bot.slack.errors import SLACK_CALL_ERRORS, failure_reason
 from bot.ui.home import home_view
 from bot.ui.log_modal import build_log_modal
 from bot.ui.messages import MODAL_FAILED, answer_reply
 from bot.ui.nudges import render_nudge
+from bot.ui.text import as_shown_in_slack, mentioned_users
 
 logger = logging.getLogger(__name__)
-
-
-def slack_error(exc: SlackApiError) -> str:
-    return str(exc.response.get("error") or exc.response.status_code)
 
 
 def open_modal(
@@ -40,10 +42,10 @@ def open_modal(
     {error} filled in with Slack's reason)."""
     try:
         client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
-        logger.warning("views.open failed for %s: %s", user_id, slack_error(exc))
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("views.open failed for %s: %s", user_id, failure_reason(exc))
         if tell_person is not None:
-            tell_person(failed_text.format(error=slack_error(exc)))
+            tell_person(failed_text.format(error=failure_reason(exc)))
         return False
     return True
 
@@ -77,13 +79,40 @@ def open_log_modal(
 
 
 def refresh_profile(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
-    """Store the person's Slack time zone; on failure the last known one (or UTC) stands."""
+    """Store the person's Slack time zone; on failure the last known one (or UTC) stands.
+
+    A new zone re-plans their interviews by the bot's playbook.
+    """
     try:
         user = client.users_info(user=user_id).get("user") or {}
-    except SlackApiError as exc:
-        logger.warning("users.info failed for %s: %s", user_id, slack_error(exc))
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("users.info failed for %s: %s", user_id, failure_reason(exc))
         user = {}
-    note_profile(services.db, team_id, user_id, services.clock.now(), tz=user.get("tz"))
+    note_profile(
+        services.db,
+        team_id,
+        user_id,
+        services.clock.now(),
+        playbook=services.playbook,
+        tz=user.get("tz"),
+    )
+
+
+def message_text(client: WebClient, text: str) -> str:
+    """A message's text as the person sees it in Slack: links and mentions as they show, the
+    mentioned people by name (users.info; their id when Slack will not say)."""
+    names: dict[str, str] = {}
+    for user_id in mentioned_users(text):
+        try:
+            user = client.users_info(user=user_id).get("user") or {}
+        except SLACK_CALL_ERRORS as exc:
+            logger.info("users.info for a mention of %s failed: %s", user_id, failure_reason(exc))
+            continue
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+        if name:
+            names[user_id] = str(name)
+    return as_shown_in_slack(text, names)
 
 
 def send_dm(
@@ -95,35 +124,32 @@ def send_dm(
     text: str,
     blocks: list[dict[str, Any]] | None = None,
 ) -> str | None:
-    """Post to the person's DM with the bot, opening it once and caching its id.
-
-    A cached channel Slack no longer knows is dropped and the DM opened afresh, once.
-    """
-    cached = dm_channel_of(services.db, team_id, user_id)
-    for channel in ([cached] if cached else []) + [None]:
-        try:
-            if channel is None:
-                channel = client.conversations_open(users=user_id)["channel"]["id"]
-                note_profile(
-                    services.db, team_id, user_id, services.clock.now(), dm_channel_id=channel
-                )
-            response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-            return str(response["ts"])
-        except SlackApiError as exc:
-            if channel == cached and slack_error(exc) == "channel_not_found":
-                forget_dm_channel(services.db, team_id, user_id, services.clock.now())
-                continue
-            logger.warning("DM to %s failed: %s", user_id, slack_error(exc))
-            return None
-    return None
+    """Post to the person's DM with the bot (bot.slack.dm); its ts, or None (logged) when
+    Slack refused."""
+    try:
+        posted = post_to_dm(
+            client,
+            services.db,
+            team_id=team_id,
+            user_id=user_id,
+            cached_channel=dm_channel_of(services.db, team_id, user_id),
+            text=text,
+            blocks=blocks,
+            now=services.clock.now(),
+        )
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("DM to %s failed: %s", user_id, failure_reason(exc))
+        return None
+    return posted.ts
 
 
 def publish_home(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
+    """Show the person's interviews in progress on the app's Home tab."""
     interviews = active_interviews(services.db, team_id, user_id)
     try:
         client.views_publish(user_id=user_id, view=home_view(interviews))
-    except SlackApiError as exc:
-        logger.warning("views.publish failed for %s: %s", user_id, slack_error(exc))
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("views.publish failed for %s: %s", user_id, failure_reason(exc))
 
 
 def update_message(
@@ -132,8 +158,8 @@ def update_message(
     """Replace a message the bot posted; False (logged) when Slack refuses."""
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        logger.warning("chat.update of %s/%s failed: %s", channel, ts, slack_error(exc))
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("chat.update of %s/%s failed: %s", channel, ts, failure_reason(exc))
         return False
     return True
 
@@ -142,8 +168,8 @@ def reply_in_thread(client: WebClient, *, channel: str, thread_ts: str | None, t
     """Post a short text where the person will see it: a thread, or the DM itself."""
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
-    except SlackApiError as exc:
-        logger.warning("reply in %s failed: %s", channel, slack_error(exc))
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("reply in %s failed: %s", channel, failure_reason(exc))
 
 
 def pressed_message(body: dict[str, Any]) -> tuple[str, str] | None:
@@ -168,8 +194,8 @@ def tell_ephemeral(
             logger.warning("no channel to answer %s's press in", user_id)
             return
         client.chat_postEphemeral(channel=where[0], user=user_id, text=text)
-    except (SlackApiError, OSError) as exc:
-        logger.warning("ephemeral answer to %s failed: %s", user_id, exc)
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("ephemeral answer to %s failed: %s", user_id, failure_reason(exc))
 
 
 # Answers that change what the prompt's message shows.

@@ -2,101 +2,81 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import submit_interview
 from bot.coach.reflections import answer_by_modal
+from bot.listeners.context import services_of
 from bot.listeners.slack_io import publish_home, send_dm, show_answer
 from bot.rules.domain import ReflectionQuestion
 from bot.rules.view_models import AnswerResult, AnswerStatus
-from bot.services import Services
-from bot.ui import reflection_modal
-from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID, block_errors, read_submission
-from bot.ui.messages import (
-    ANSWER_SAVE_FAILED,
-    NOT_YOUR_PROMPT,
-    PROMPT_CLOSED,
-    PROMPT_GONE,
-    SAVE_FAILED,
-    logged_confirmation,
-)
-
-logger = logging.getLogger(__name__)
+from bot.ui import log_modal, reflection_modal
+from bot.ui.messages import NOT_YOUR_PROMPT, PROMPT_CLOSED, PROMPT_GONE, logged_confirmation
 
 _FIRST_ANSWER = reflection_modal.BLOCK_IDS[ReflectionQuestion.SAID_WELL]
 
 
 def team_of(body: dict[str, Any]) -> str:
+    """The workspace an interaction came from."""
     team = body.get("team") or {}
     return str(team.get("id") or body["user"].get("team_id") or body["view"]["team_id"])
 
 
-def register(app: App, services: Services) -> None:
-    @app.view(CALLBACK_ID)
-    def log_interview_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        team_id, user_id = team_of(body), body["user"]["id"]
-        try:
-            outcome = submit_interview(
-                services.db,
-                team_id=team_id,
-                user_id=user_id,
-                form=read_submission(view),
-                now=services.clock.now(),
-                source_view_id=view.get("id"),
-                playbook=services.playbook,
-            )
-        except StoreUnavailable as exc:
-            logger.error("could not store an interview for %s: %s", user_id, exc)
-            ack(response_action="errors", errors={BLOCK_IDS["company"]: SAVE_FAILED})
-            return
-        if isinstance(outcome, dict):
-            ack(response_action="errors", errors=block_errors(outcome))
-            return
-        # Saved before the ack: once the modal closes, the interview is safe.
-        ack()
-        if outcome.created:
-            text, blocks = logged_confirmation(outcome.interview)
-            send_dm(client, services, team_id=team_id, user_id=user_id, text=text, blocks=blocks)
-            publish_home(client, services, team_id=team_id, user_id=user_id)
+def handle_log_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Store the interview (or show the form's problems), then confirm it by DM and on Home."""
+    services = services_of(context)
+    team_id, user_id = team_of(body), body["user"]["id"]
+    outcome = submit_interview(
+        services.db,
+        team_id=team_id,
+        user_id=user_id,
+        form=log_modal.read_submission(view),
+        now=services.clock.now(),
+        source_view_id=view.get("id"),
+        playbook=services.playbook,
+    )
+    if isinstance(outcome, dict):
+        ack(response_action="errors", errors=log_modal.block_errors(outcome))
+        return
+    # Saved before the ack: once the modal closes, the interview is safe.
+    ack()
+    if outcome.created:
+        text, blocks = logged_confirmation(outcome.interview)
+        send_dm(client, services, team_id=team_id, user_id=user_id, text=text, blocks=blocks)
+        publish_home(client, services, team_id=team_id, user_id=user_id)
 
-    @app.view(reflection_modal.CALLBACK_ID)
-    def reflection_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
-        team_id, user_id = team_of(body), body["user"]["id"]
-        nudge_id = reflection_modal.nudge_id_of(view)
-        if nudge_id is None:
-            ack(response_action="errors", errors={_FIRST_ANSWER: PROMPT_GONE})
-            return
-        try:
-            result = answer_by_modal(
-                services.db,
-                nudge_id=nudge_id,
-                team_id=team_id,
-                user_id=user_id,
-                answers=reflection_modal.read_answers(view),
-                now=services.clock.now(),
-                playbook=services.playbook,
-            )
-        except StoreUnavailable as exc:
-            logger.error("could not store reflection answers for %s: %s", user_id, exc)
-            ack(response_action="errors", errors={_FIRST_ANSWER: ANSWER_SAVE_FAILED})
-            return
-        refusal = _refusal(result)
-        if refusal is not None:
-            ack(response_action="errors", errors=refusal)
-            return
-        # Stored before the ack: once the modal closes, the answers are safe.
-        ack()
-        if result.status is not AnswerStatus.UNCHANGED:
-            show_answer(client, services, result)
+
+def handle_reflection_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Store both answers from the Answer modal (or say why not) and show them on the prompt."""
+    services = services_of(context)
+    nudge_id = reflection_modal.nudge_id_of(view)
+    if nudge_id is None:
+        ack(response_action="errors", errors={_FIRST_ANSWER: PROMPT_GONE})
+        return
+    result = answer_by_modal(
+        services.db,
+        nudge_id=nudge_id,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        answers=reflection_modal.read_answers(view),
+        now=services.clock.now(),
+        playbook=services.playbook,
+    )
+    refusal = _refusal(result)
+    if refusal is not None:
+        ack(response_action="errors", errors=refusal)
+        return
+    # Stored before the ack: once the modal closes, the answers are safe.
+    ack()
+    if result.status is not AnswerStatus.UNCHANGED:
+        show_answer(client, services, result)
 
 
 def _refusal(result: AnswerResult) -> dict[str, str] | None:
@@ -116,3 +96,8 @@ def _refusal(result: AnswerResult) -> dict[str, str] | None:
     if result.status is AnswerStatus.UNKNOWN:
         return {_FIRST_ANSWER: PROMPT_GONE}
     return None
+
+
+def register(app: App) -> None:
+    app.view(log_modal.CALLBACK_ID)(handle_log_submission)
+    app.view(reflection_modal.CALLBACK_ID)(handle_reflection_submission)

@@ -124,6 +124,8 @@ class Reflection(Base):
     interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
     question_key: Mapped[str] = mapped_column(String(40))
     answer: Mapped[str] = mapped_column(Text)
+    # The DM that gave this answer (None: the Answer modal): editing it in Slack edits this.
+    message_ts: Mapped[str | None] = mapped_column(String(32), index=True)
     answered_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -126,6 +126,10 @@ INVALID_CHOICE = "That choice doesn't apply to this reminder any more, so nothin
 PRESS_FAILED = "I couldn't record that just now. Please press it again in a minute."
 PROMPT_CLOSED = "This interview is closed, so its reflection can't be changed any more."
 PROMPT_GONE = "I can't find that reflection any more, so nothing was saved."
+STALE_BUTTON = (
+    "This button is from an older version of the coach, so nothing changed. "
+    "`/interview list` shows the interviews I'm coaching you on."
+)
 
 # -- reflection answers ------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import SlackPerson, SlackReply
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import FixedClock
@@ -18,7 +17,7 @@ from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatu
 from bot.rules.playbook import default_playbook
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge
-from bot.ui.messages import NOT_YOURS, PRESS_FAILED, UNKNOWN_NUDGE
+from bot.ui.messages import NOT_YOURS, PRESS_FAILED, STALE_BUTTON, UNKNOWN_NUDGE
 from bot.ui.nudges import EMAIL_SENT
 from bot.ui.text import local_time_fallback
 from tests.e2e.test_log_submission import submit
@@ -41,9 +40,9 @@ def dispatch(running: RunningBot, at: datetime | None = None) -> None:
     """Deliver every nudge due at `at` (the clock moves there) the way the bot's job does."""
     if at is not None:
         running.clock.set(at.astimezone(UTC))
-    client = WebClient(token=running.standin.bot_token, base_url=running.standin.api_url)
+    services = running.bot.services
     dispatcher = Dispatcher(
-        running.db, running.clock, client, running.bot.services.playbook, "test-worker"
+        running.db, running.clock, services.clients, services.playbook, "test-worker"
     )
     for _ in range(30):
         if dispatcher.run_once().claimed == 0:
@@ -488,3 +487,23 @@ def test_with_the_database_down_a_press_asks_to_try_again(
     finally:
         bot.idle()
         bot.server.stop()
+
+
+# -- buttons and views this version does not know ----------------------------------------------
+
+
+def test_a_button_from_an_older_version_gets_200_and_a_short_note(running: RunningBot) -> None:
+    # A DM sent before a rename still carries the old action id.
+    container = {"type": "message", "message_ts": "1.2", "channel_id": "D0456EFGH"}
+    message = {"ts": "1.2", "blocks": [], "text": "Send a thank-you note"}
+    action = {"action_id": "nudge_thank_you_sent", "block_id": "nudge:1", "value": "1"}
+
+    reply = running.slack.block_action(action, container=container, message=message)
+    running.idle()
+
+    # Bolt's own answer would be 404, which Slack shows the person as an error.
+    assert reply.status == 200
+    assert [e["text"] for e in ephemerals(running)] == [STALE_BUTTON]
+    assert all(e["response_type"] == "ephemeral" for e in ephemerals(running))
+    assert running.standin.calls_to("chat.update") == []
+    assert contacts(running) == []

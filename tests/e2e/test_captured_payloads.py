@@ -29,7 +29,12 @@ def _in_captured_dm(running: RunningBot) -> None:
     """Dana's DM with the bot is the captured one, so the coach posts where they happened."""
     log_interview(running)
     note_profile(
-        running.db, DANA.team_id, DANA.user_id, running.clock.now(), dm_channel_id=CAPTURED_DM
+        running.db,
+        DANA.team_id,
+        DANA.user_id,
+        running.clock.now(),
+        dm_channel_id=CAPTURED_DM,
+        playbook=running.bot.services.playbook,
     )
 
 

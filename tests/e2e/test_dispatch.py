@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import fill_view_state
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import FixedClock
@@ -32,7 +31,7 @@ from bot.rules.domain import NudgeKind, NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.rules.view_models import Choice, ChoiceStatus
 from bot.runner import build_scheduler
-from bot.slack_client import dispatch_client
+from bot.slack.clients import DISPATCH, SlackClients, single_workspace
 from bot.store.db import Database
 from bot.store.models import Nudge, SlackUser
 from bot.ui.log_modal import BLOCK_IDS
@@ -47,22 +46,22 @@ PLAYBOOK = default_playbook()
 
 
 @pytest.fixture
-def client(standin: SlackStandIn, database_url: str) -> WebClient:
-    return dispatch_client(test_settings(standin, database_url))
+def clients(standin: SlackStandIn, database_url: str) -> SlackClients:
+    return single_workspace(test_settings(standin, database_url)).with_profile(DISPATCH)
 
 
 @pytest.fixture
-def dispatcher(db: Database, clock: FixedClock, client: WebClient) -> Dispatcher:
-    return make_dispatcher(db, clock, client)
+def dispatcher(db: Database, clock: FixedClock, clients: SlackClients) -> Dispatcher:
+    return make_dispatcher(db, clock, clients)
 
 
 def make_dispatcher(
-    db: Database, clock: FixedClock, client: WebClient, **options: object
+    db: Database, clock: FixedClock, clients: SlackClients, **options: object
 ) -> Dispatcher:
     return Dispatcher(
         db,
         clock,
-        client,
+        clients,
         PLAYBOOK,
         WORKER,
         rng=random.Random(7),
@@ -141,7 +140,7 @@ def test_a_dm_not_yet_known_is_opened_once_and_remembered(
 
 
 def test_an_interview_logged_over_http_gets_its_first_nudge_from_the_dispatcher(
-    running: RunningBot, client: WebClient
+    running: RunningBot, clients: SlackClients
 ) -> None:
     view = running.open_log_modal("logged Acme Corp")
     now = int(running.clock.now().timestamp())
@@ -155,7 +154,7 @@ def test_an_interview_logged_over_http_gets_its_first_nudge_from_the_dispatcher(
     assert reply.status == 200
     confirmations = len(running.standin.calls_to("chat.postMessage"))
 
-    report = dispatch_until_idle(make_dispatcher(running.db, running.clock, client))
+    report = dispatch_until_idle(make_dispatcher(running.db, running.clock, clients))
 
     assert report.sent == 1
     call = running.standin.calls_to("chat.postMessage")[confirmations]
@@ -298,10 +297,10 @@ def test_server_errors_back_off_then_deliver_once(
 
 
 def test_a_nudge_that_keeps_failing_is_given_up_after_max_attempts(
-    db: Database, clock: FixedClock, standin: SlackStandIn, client: WebClient
+    db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
 ) -> None:
     interview = log(db, clock.now()).interview
-    dispatcher = make_dispatcher(db, clock, client, max_attempts=3)
+    dispatcher = make_dispatcher(db, clock, clients, max_attempts=3)
     standin.fail_next("chat.postMessage", "bad_gateway", status=502, times=3)
 
     for _ in range(2):
@@ -416,7 +415,7 @@ def test_a_forgotten_cached_dm_is_reopened_once_and_delivered(
     db: Database, clock: FixedClock, standin: SlackStandIn, dispatcher: Dispatcher
 ) -> None:
     interview = log(db, clock.now()).interview
-    note_profile(db, TEAM, DANA, clock.now(), dm_channel_id="D0STALE01")
+    note_profile(db, TEAM, DANA, clock.now(), dm_channel_id="D0STALE01", playbook=PLAYBOOK)
     standin.fail_next("chat.postMessage", "channel_not_found")
 
     assert dispatcher.run_once() == DispatchReport(claimed=1, sent=1)
@@ -491,17 +490,19 @@ def test_the_scheduler_runs_the_dispatcher_on_its_interval(running: RunningBot) 
     assert (job.max_instances, job.coalesce) == (1, True)
     [dispatcher] = job.args
     assert isinstance(dispatcher, Dispatcher)
-    assert dispatcher.client.retry_handlers == []
-    assert dispatcher.client.base_url == running.standin.api_url
+    client = dispatcher.clients.client_for(TEAM)
+    assert client.retry_handlers == []
+    assert client.base_url == running.standin.api_url
+    assert client.token == running.standin.bot_token
     assert dispatcher.db is running.db
     assert re.fullmatch(r"[^:]+:\d+:[0-9a-f]{6}", dispatcher.worker_id)
 
 
 def test_a_tick_survives_an_unreachable_database(
-    tmp_path: Path, clock: FixedClock, client: WebClient, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, clock: FixedClock, clients: SlackClients, caplog: pytest.LogCaptureFixture
 ) -> None:
     gone = Database(f"sqlite:///{tmp_path / 'no-such-dir' / 'coach.db'}")
-    dispatcher = make_dispatcher(gone, clock, client)
+    dispatcher = make_dispatcher(gone, clock, clients)
 
     with caplog.at_level(logging.WARNING, logger="bot.dispatch.job"):
         assert dispatch_tick(dispatcher) is None
@@ -518,12 +519,12 @@ class _SlowSlackClock(FixedClock):
 
 
 def test_a_batch_that_runs_long_hands_the_rest_back_before_its_lease_runs_out(
-    db: Database, clock: FixedClock, standin: SlackStandIn, client: WebClient
+    db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
 ) -> None:
     for number in range(4):
         log(db, clock.now(), view_id=f"V{number}", user_id=f"U0PERSON{number}")
     slow = _SlowSlackClock(clock.now())
-    dispatcher = make_dispatcher(db, slow, client, lease=timedelta(minutes=5))
+    dispatcher = make_dispatcher(db, slow, clients, lease=timedelta(minutes=5))
 
     report = dispatcher.run_once()
 

@@ -10,7 +10,6 @@ from coach_devkit.slack_standin import SlackStandIn
 from slack_sdk import WebClient
 
 from bot.dispatch.slack_errors import (
-    DEFAULT_RETRY_AFTER_SECONDS,
     Permanent,
     PersonGone,
     RateLimited,
@@ -18,9 +17,9 @@ from bot.dispatch.slack_errors import (
     Transient,
     WorkspaceGone,
     classify,
-    retry_after_seconds,
 )
-from bot.slack_client import DISPATCH_TIMEOUT_SECONDS, dispatch_client
+from bot.slack.clients import DISPATCH, DISPATCH_TIMEOUT_SECONDS, single_workspace
+from bot.slack.errors import DEFAULT_RETRY_AFTER_SECONDS, retry_after_seconds
 from tests.harness import test_settings
 
 DM = "D0456EFGH"
@@ -28,7 +27,13 @@ DM = "D0456EFGH"
 
 @pytest.fixture
 def client(standin: SlackStandIn) -> WebClient:
-    return dispatch_client(test_settings(standin, "sqlite://"))
+    return dispatch_client(standin)
+
+
+def dispatch_client(standin: SlackStandIn) -> WebClient:
+    """The client the dispatcher gets for the stand-in's workspace."""
+    clients = single_workspace(test_settings(standin, "sqlite://")).with_profile(DISPATCH)
+    return clients.client_for(standin.team_id)
 
 
 def raised_by(call: Callable[[], object]) -> BaseException:
@@ -94,7 +99,7 @@ def test_no_answer_at_all_is_transient(standin: SlackStandIn) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    client = dispatch_client(test_settings(standin, "sqlite://"))
+    client = dispatch_client(standin)
     client.base_url = f"http://127.0.0.1:{closed_port}/api/"
 
     exc = raised_by(lambda: client.chat_postMessage(channel=DM, text="hi"))

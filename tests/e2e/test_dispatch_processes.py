@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import FixedClock
@@ -23,7 +22,7 @@ from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.dispatch.job import dispatch_tick
 from bot.rules.domain import NudgeKind, NudgeStatus
 from bot.rules.playbook import default_playbook
-from bot.slack_client import dispatch_client
+from bot.slack.clients import DISPATCH, SlackClients, single_workspace
 from bot.store.db import Database
 from bot.store.models import Nudge
 from tests.coach_helpers import DANA, DANA_DM, TEAM, log, nudges
@@ -67,12 +66,12 @@ def finished(process: subprocess.Popen[str]) -> dict[str, object]:
 
 
 @pytest.fixture
-def client(standin: SlackStandIn, database_url: str) -> WebClient:
-    return dispatch_client(test_settings(standin, database_url))
+def clients(standin: SlackStandIn, database_url: str) -> SlackClients:
+    return single_workspace(test_settings(standin, database_url)).with_profile(DISPATCH)
 
 
 def test_a_worker_killed_after_its_claim_is_taken_over_and_sends_once(
-    db: Database, clock: FixedClock, standin: SlackStandIn, client: WebClient, database_url: str
+    db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients, database_url: str
 ) -> None:
     interview = log(db, clock.now()).interview
     forget_dm_channel(db, TEAM, DANA, clock.now())  # so its first Slack call opens the DM
@@ -89,7 +88,7 @@ def test_a_worker_killed_after_its_claim_is_taken_over_and_sends_once(
     assert distance.claimed_by is not None and distance.attempts == 1
     assert standin.calls_to(POSTS, include_failed=True) == []
 
-    dispatcher = Dispatcher(db, clock, client, default_playbook(), "worker-b")
+    dispatcher = Dispatcher(db, clock, clients, default_playbook(), "worker-b")
     assert dispatch_tick(dispatcher) == DispatchReport()  # its lease still holds
     clock.set(distance.lease_until + timedelta(seconds=1))
     report = dispatch_tick(dispatcher)

@@ -298,3 +298,24 @@ def test_home_says_what_the_coach_will_send_next_and_when(running: RunningBot) -
     view = json.dumps(running.standin.wait_for("views.publish")[-1].params["view"])
     assert "*Next from me:* a reminder to get some distance" in view
     assert f"<!date^{int(first_due.timestamp())}^" in view
+
+
+# -- whatever no listener takes still gets its 200 ----------------------------------------------
+
+
+def test_a_closed_modal_an_unknown_view_and_an_unsubscribed_event_all_get_200(
+    running: RunningBot,
+) -> None:
+    view = {"id": "V0OLD00001", "type": "modal", "callback_id": "log_interview_v0", "blocks": []}
+    base = {"user": DANA.as_payload_user(), "team": {"id": DANA.team_id}, "view": view}
+    closed = running.slack.interaction({**base, "type": "view_closed", "is_cleared": False})
+    submitted = running.slack.view_submission(view, {}, DANA)
+    reaction = running.slack.event(
+        {"type": "reaction_added", "user": DANA.user_id, "reaction": "tada", "item": {}}, DANA
+    )
+    running.idle()
+
+    # Bolt's own answer is 404: Slack retries an event, and shows the person an error.
+    assert [closed.status, submitted.status, reaction.status] == [200, 200, 200]
+    assert submitted.body == ""  # the old modal just closes
+    assert running.standin.calls == [c for c in running.standin.calls if c.method == "auth.test"]

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from coach_devkit.slack_standin import SlackStandIn
 from sqlalchemy import select
 
-from bot.store.models import Interview, SlackUser
+from bot.clock import FixedClock
+from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.store.db import Database
+from bot.store.models import Interview, Nudge, SlackUser
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID
 from tests.e2e.test_log_submission import submit
-from tests.harness import DANA, RunningBot
+from tests.harness import DANA, RunningBot, start_bot
+from tests.unit.test_playbook_rules import edited, write
+
+LA = ZoneInfo("America/Los_Angeles")
 
 
 def _input(view: dict, field: str) -> dict:
@@ -175,3 +184,35 @@ def test_list_says_what_the_coach_sends_next_about_each_interview(running: Runni
     # Logged over three hours on, "get some distance" is past: the reflection comes next.
     assert "Acme Corp" in text
     assert "next from me: two questions on how it went" in text
+
+
+def test_a_new_time_zone_replans_by_the_configured_playbook(
+    standin: SlackStandIn, clock: FixedClock, db: Database, tmp_path: Path
+) -> None:
+    # PLAYBOOK_PATH moves follow-ups to 15:00 local; the built-in playbook says 10:00.
+    path = write(tmp_path, edited("follow_up_hour = 10", "follow_up_hour = 15"))
+    bot = start_bot(standin, clock, db, playbook_path=str(path))
+    try:
+        submit(bot, bot.open_log_modal("logged Acme Corp"))
+        assert _follow_up_local_hour(bot, LA) == 15
+
+        # Dana moves to Berlin; the next command tells the bot her new zone.
+        standin.add_user(DANA.user_id, tz="Europe/Berlin", name=DANA.name)
+        bot.open_log_modal("logged")
+
+        with db.transaction() as session:
+            assert session.scalars(select(SlackUser.tz)).one() == "Europe/Berlin"
+        assert _follow_up_local_hour(bot, ZoneInfo("Europe/Berlin")) == 15
+    finally:
+        bot.idle()
+        bot.server.stop()
+
+
+def _follow_up_local_hour(running: RunningBot, zone: ZoneInfo) -> int:
+    with running.db.transaction() as session:
+        due = session.scalars(
+            select(Nudge.due_at).where(
+                Nudge.kind == NudgeKind.FOLLOW_UP, Nudge.status == NudgeStatus.PENDING
+            )
+        ).one()
+    return due.astimezone(zone).hour

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import LogResult, submit_interview
 from bot.rules.domain import InterviewFormat, InterviewStatus
+from bot.rules.playbook import default_playbook
 from bot.store.db import Database
 from bot.store.models import Interview, SlackUser
 from bot.ui.log_modal import BLOCK_IDS, build_log_modal, read_submission
@@ -317,6 +318,7 @@ def test_racing_submissions_of_one_modal_store_one_interview(db: Database, clock
                 form=form,
                 now=clock.now(),
                 source_view_id="V0RACE0001",
+                playbook=default_playbook(),
             )
         except StoreUnavailable as exc:  # the person would be asked to press Save again
             outcome = exc

@@ -34,7 +34,7 @@ from tests.e2e.test_buttons import (
     sent_message,
     shown_text,
 )
-from tests.harness import DANA, SAM, RunningBot
+from tests.harness import DANA, SAM, RunningBot, fixture_json
 
 DM = "D0456EFGH"
 PLAYBOOK = default_playbook()
@@ -338,3 +338,112 @@ def test_a_dm_answer_shows_on_the_prompt_message_itself(running: RunningBot) -> 
     write(running, "1: the live demo went well", thread_ts=prompt["ts"])
 
     assert "the live demo went well" in shown_text(current(running, DM, prompt["ts"]))
+
+
+# -- what else a reply can be: with a file, also sent to the DM, edited, with links ------------
+
+
+def post_event(running: RunningBot, **event: Any) -> list[dict[str, Any]]:
+    """Dana's DM event as Slack sends it (`text` as Slack encodes it); the bot's posts."""
+    before = len(running.standin.calls_to("chat.postMessage"))
+    base = {"type": "message", "channel": DM, "channel_type": "im", "team": DANA.team_id}
+    reply = running.slack.event({**base, **event}, DANA)
+    running.idle()
+    assert reply.status == 200
+    return [c.params for c in running.standin.calls_to("chat.postMessage")[before:]]
+
+
+def edit(running: RunningBot, ts: str, before: str, after: str) -> list[dict[str, Any]]:
+    """Dana edits her message at `ts`, shaped as the captured message_changed event."""
+    event = fixture_json("event_message_im_edited.json")["event"]
+    message = {**event["message"], "ts": ts, "text": after, "user": DANA.user_id}
+    previous = {**event["previous_message"], "ts": ts, "text": before, "user": DANA.user_id}
+    event |= {"channel": DM, "message": message, "previous_message": previous}
+    return post_event(running, **event)
+
+
+def test_a_reply_with_a_file_or_also_sent_to_the_dm_is_an_answer(running: RunningBot) -> None:
+    prompt = _prompt(running)
+
+    [first] = post_event(
+        running,
+        subtype="file_share",
+        user=DANA.user_id,
+        ts="1800000000.000100",
+        thread_ts=prompt["ts"],
+        text="My notes are attached.",
+        files=[{"id": "F0NOTES01", "name": "notes.pdf", "mimetype": "application/pdf"}],
+    )
+    [second] = post_event(
+        running,
+        subtype="thread_broadcast",
+        user=DANA.user_id,
+        ts="1800000000.000200",
+        thread_ts=prompt["ts"],
+        text="The scaling question.",
+        root={"ts": prompt["ts"], "text": prompt["text"], "bot_id": "B0BOT"},
+    )
+
+    assert answers(running) == {
+        SAID_WELL: "My notes are attached.",
+        TO_CLARIFY: "The scaling question.",
+    }
+    assert (first["thread_ts"], first["text"]) == (prompt["ts"], f"Saved. Next: *{Q2}*")
+    assert (second["thread_ts"], second["text"]) == (prompt["ts"], BOTH_ANSWERED)
+
+
+def test_editing_an_answer_in_slack_edits_it_and_the_prompt(running: RunningBot) -> None:
+    prompt = _prompt(running)
+    ts = "1800000000.000300"
+    post_event(running, user=DANA.user_id, ts=ts, thread_ts=prompt["ts"], text="She nodded a lot.")
+
+    [reply] = edit(running, ts, "She nodded a lot.", "She smiled at my demo.")
+
+    assert answers(running) == {SAID_WELL: "She smiled at my demo."}
+    shown = shown_text(current(running, DM, prompt["ts"]))
+    assert "She smiled at my demo." in shown
+    assert "She nodded a lot." not in shown
+    assert reply["thread_ts"] == prompt["ts"]
+    assert reply["text"] == f"Updated your answer to *{Q1}*. Next: *{Q2}*"
+
+
+def test_editing_a_message_that_is_not_the_stored_answer_changes_nothing(
+    running: RunningBot,
+) -> None:
+    prompt = _prompt(running)
+    first = "1800000000.000400"
+    post_event(running, user=DANA.user_id, ts=first, thread_ts=prompt["ts"], text="First take.")
+    post_event(running, user=DANA.user_id, ts="1800000000.000500", text="1: Better take.")
+    updates = len(running.standin.calls_to("chat.update"))
+
+    # The first message's answer was revised since; the other message was never an answer;
+    # a link preview (Slack's own edit) keeps the words.
+    assert edit(running, first, "First take.", "Edited first take.") == []
+    assert edit(running, "1700000000.000999", "thanks!", "thanks a lot!") == []
+    assert edit(running, "1800000000.000500", "1: Better take.", "1: Better take.") == []
+
+    assert answers(running) == {SAID_WELL: "Better take."}
+    assert len(running.standin.calls_to("chat.update")) == updates
+
+
+def test_links_and_mentions_are_shown_back_as_slack_shows_them(running: RunningBot) -> None:
+    prompt = _prompt(running)
+    # As Slack sends them: links and mentions as markup, what Dana typed escaped.
+    typed = (
+        "Sent <https://example.com/q?a=1&amp;b=2|my query> to <@U0SAM0001> in <#C0GEN4567|job-hunt>"
+        " &lt;3 <!channel>"
+    )
+
+    post_event(
+        running, user=DANA.user_id, ts="1800000000.000600", thread_ts=prompt["ts"], text=typed
+    )
+
+    stored = answers(running)[SAID_WELL]
+    assert stored == (
+        "Sent my query (https://example.com/q?a=1&b=2) to @sam in #job-hunt <3 @channel"
+    )
+    shown = shown_text(current(running, DM, prompt["ts"]))
+    assert "Sent my query (https://example.com/q?a=1&amp;b=2) to @sam in #job-hunt &lt;3" in shown
+    for markup in ("&lt;https", "&lt;@", "&lt;#", "<!channel>", "&lt;!channel"):
+        assert markup not in shown
+    assert [c.params["user"] for c in running.standin.calls_to("users.info")][-1] == SAM.user_id
