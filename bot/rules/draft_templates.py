@@ -62,6 +62,11 @@ def _compiled(source: str) -> Template:
     return _ENV.from_string(source)
 
 
+@lru_cache(maxsize=256)
+def _names_used(source: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(_ENV.parse(source)))
+
+
 def render(source: str, variables: Mapping[str, Any]) -> str:
     """`source` rendered in the sandbox, without surrounding blank space.
 
@@ -80,7 +85,7 @@ def check_template(
     """`source`, if it parses, names only `variables` and renders non-empty on each sample;
     else ValueError saying why, for the playbook's error message."""
     try:
-        unknown = meta.find_undeclared_variables(_ENV.parse(source)) - variables
+        unknown = _names_used(source) - variables
         _compiled(source)  # unknown filters and tests are found when compiling
     except TemplateSyntaxError as exc:
         raise ValueError(

@@ -134,26 +134,16 @@ def _email(
 def thank_you_emails(facts: DraftFacts, playbook: Playbook) -> list[Draft]:
     """A thank-you email to each interviewer named, in the order given; one to the team
     when none was."""
-    names = _names(facts)
-    if not names:
-        return [
-            _email(
-                playbook,
-                lambda d: d.thank_you,
-                "thank_you",
-                TEAM,
-                fact_variables(facts, to_name=None),
-            )
-        ]
+    recipients = [(name, name) for name in _names(facts)] or [(TEAM, None)]
     return [
         _email(
             playbook,
             lambda d: d.thank_you,
             "thank_you",
-            name,
-            fact_variables(facts, to_name=name),
+            label,
+            fact_variables(facts, to_name=to_name),
         )
-        for name in names
+        for label, to_name in recipients
     ]
 
 
@@ -178,10 +168,11 @@ def follow_up_draft(facts: DraftFacts, number: int, playbook: Playbook) -> Draft
     def pick(drafts: DraftTemplates) -> EmailTemplate:
         return drafts.follow_ups[min(number, len(drafts.follow_ups)) - 1]
 
+    index = min(number, len(playbook.drafts.follow_ups)) - 1  # as the key's error names it
     return _email(
         playbook,
         pick,
-        f"follow_ups.{min(number, len(playbook.drafts.follow_ups)) - 1}",
+        f"follow_ups.{index}",
         to_name or RECRUITER,
         fact_variables(facts, to_name=to_name, number=number),
     )

@@ -48,8 +48,9 @@ def mailto_link(to_address: str | None, subject: str, body: str) -> str:
 
     `to_address` must be an email address or None (the person picks the recipient in their
     mail client): RFC 6068 allows only addresses there, and a name would become a bogus
-    recipient. The link is at most MAILTO_MAX characters: the body (then the subject, if
-    need be) is cut, with an ellipsis, between characters, so no percent escape is broken.
+    recipient. The link is at most MAILTO_MAX characters: the body is cut to fit (and a
+    subject taking more than half of it, first), with an ellipsis, between characters, so
+    no percent escape is broken.
     """
     to = ""
     if to_address is not None:
@@ -58,6 +59,7 @@ def mailto_link(to_address: str | None, subject: str, body: str) -> str:
         if not (local and at and domain) or spaced or len(to_address) > _ADDRESS_MAX:
             raise ValueError(f"not an email address: {to_address!r}")
         to = quote(to_address, safe="@")
-    subject = _longest_fitting(subject, lambda s: len(_link(to, s, "")) <= MAILTO_MAX)
+    # However long the subject, half the link is left for the body.
+    subject = _longest_fitting(subject, lambda s: len(_link(to, s, "")) <= MAILTO_MAX // 2)
     body = _longest_fitting(body, lambda b: len(_link(to, subject, b)) <= MAILTO_MAX)
     return _link(to, subject, body)

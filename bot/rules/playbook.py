@@ -150,8 +150,9 @@ class DraftTemplates(_Strict):
 
     thank_you: EmailTemplate
     card: FactTemplate
-    # One per follow-up, in order (timing.max_follow_ups at most 5): none repeats another.
-    follow_ups: Annotated[tuple[EmailTemplate, ...], Field(min_length=1, max_length=5)]
+    # One per follow-up, in order, none repeating another: at least timing.max_follow_ups
+    # (checked by Playbook, which sees both), at most 5.
+    follow_ups: Annotated[tuple[EmailTemplate, ...], Field(max_length=5)]
     call_script: ScriptTemplate
 
     @model_validator(mode="before")
