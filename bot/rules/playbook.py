@@ -21,19 +21,27 @@ from datetime import timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     Strict,
     ValidationError,
+    ValidationInfo,
     create_model,
+    field_validator,
     model_validator,
 )
 
 from bot.rules.domain import NudgeKind, ReflectionQuestion
+from bot.rules.draft_templates import (
+    check_fact_template,
+    check_follow_ups_differ,
+    check_script_template,
+)
 from bot.rules.kinds import KINDS, playbook_texts
 
 DEFAULT_PLAYBOOK = "default_playbook.toml"
@@ -156,12 +164,92 @@ class Questions(_Strict):
         return str(getattr(self, question.value))
 
 
+# A template longer than the draft it makes may be (Slack's 3000) is a mistake.
+TEMPLATE_MAX = 3000
+FactTemplate = Annotated[
+    str,
+    Strict(),
+    Field(min_length=1, max_length=TEMPLATE_MAX),
+    AfterValidator(check_fact_template),
+]
+ScriptTemplate = Annotated[
+    str,
+    Strict(),
+    Field(min_length=1, max_length=TEMPLATE_MAX),
+    AfterValidator(check_script_template),
+]
+
+
+class EmailTemplate(_Strict):
+    """A drafted email: its subject line and its body, each a template."""
+
+    subject: FactTemplate
+    body: FactTemplate
+
+
+class DraftTemplates(_Strict):
+    """The [drafts] table: what the coach drafts for the person to send themselves.
+
+    A key left out (or the whole table, in a playbook written before drafts) takes the
+    built-in playbook's; a list (follow_ups) is replaced whole, not merged.
+    """
+
+    thank_you: EmailTemplate
+    card: FactTemplate
+    # One per follow-up, in order, none repeating another: at least timing.max_follow_ups
+    # (checked by Playbook, which sees both), at most 5.
+    follow_ups: Annotated[tuple[EmailTemplate, ...], Field(max_length=5)]
+    call_script: ScriptTemplate
+
+    @model_validator(mode="before")
+    @classmethod
+    def _built_in_where_left_out(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data  # pydantic says what is wrong with it
+        built_in = _built_in_drafts_table()
+        merged = dict(built_in)
+        for key, value in data.items():
+            default = built_in.get(key)
+            both_tables = isinstance(value, dict) and isinstance(default, dict)
+            merged[key] = {**default, **value} if both_tables else value  # type: ignore[dict-item]
+        return merged
+
+    @model_validator(mode="after")
+    def _follow_ups_differ(self) -> DraftTemplates:
+        check_follow_ups_differ([follow_up.body for follow_up in self.follow_ups])
+        return self
+
+
+@cache
+def _built_in_drafts_table() -> dict[str, Any]:
+    content = resources.files("bot.rules").joinpath(DEFAULT_PLAYBOOK).read_text("utf-8")
+    return dict(tomllib.loads(content)["drafts"])
+
+
+@cache
+def built_in_draft_templates() -> DraftTemplates:
+    """The built-in playbook's [drafts], for a playbook file that has none."""
+    return DraftTemplates.model_validate({})
+
+
 class Playbook(_Strict):
     timing: Timing
     # Every kind has a lateness in the registry: a file may leave the whole table out.
     max_lateness_hours: MaxLateness = Field(default_factory=MaxLateness)
     texts: Texts
     questions: Questions
+    drafts: DraftTemplates = Field(default_factory=built_in_draft_templates)
+
+    @field_validator("drafts")
+    @classmethod
+    def _a_draft_per_follow_up(cls, drafts: DraftTemplates, info: ValidationInfo) -> DraftTemplates:
+        timing = info.data.get("timing")  # absent when [timing] itself was refused
+        if timing is not None and len(drafts.follow_ups) < timing.max_follow_ups:
+            raise ValueError(
+                f"follow_ups has {len(drafts.follow_ups)} drafts, but timing.max_follow_ups "
+                f"is {timing.max_follow_ups}: write one for each follow-up"
+            )
+        return drafts
 
 
 def parse_playbook(content: str, source: str) -> Playbook:
