@@ -138,11 +138,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name is None or not exc.name.startswith("coach_devkit"):
             raise
-        raise ConfigError(
+        # Not a setting to fix, so one line rather than a "configuration problem".
+        return _fail(
             "demo needs the development kit, which this install does not have. Fix: install "
             "the interview-coach-devkit package (pip install 'interview-coach[demo]'), or run "
             "`make demo` from a clone."
-        ) from None
+        )
     return run_demo(speedup=args.speedup, start=start)
 
 
