@@ -1,4 +1,21 @@
-# The same install steps CI proves (Makefile `install`, without the dev extras).
+# The runtime image holds the installed wheel and nothing else from this repository: no
+# source tree, no tests, no devkit. No Docker engine runs in CI, so both pip commands below
+# are the very ones .ci/run's wheel check runs ("build the wheels", "run the installed
+# wheel"), on the same files: a change here goes there too.
+
+# -- build: the base wheel from the sources it needs ---------------------------------------------
+FROM python:3.11-slim AS build
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+COPY pyproject.toml setup.py README.md ./
+COPY bot ./bot
+COPY migrations ./migrations
+RUN python -m pip wheel --no-deps . -w /dist
+
+# -- runtime: that wheel, with the pinned dependencies -------------------------------------------
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,12 +25,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_URL=sqlite:////data/interview_coach.db \
     PORT=3000
 
+# The bot reads an optional .env from its working directory; this one holds none.
 WORKDIR /app
-COPY pyproject.toml constraints.txt README.md alembic.ini ./
-COPY bot ./bot
-COPY migrations ./migrations
-RUN python -m pip install --upgrade pip \
-    && python -m pip install -c constraints.txt -e . \
+COPY constraints.txt /tmp/install/
+COPY --from=build /dist/ /tmp/install/
+RUN python -m pip install -c /tmp/install/constraints.txt /tmp/install/interview_coach-*.whl \
+    && rm -rf /tmp/install \
     && useradd --system --uid 10001 --home-dir /app coach \
     && mkdir -p /data && chown coach /data
 

@@ -170,6 +170,12 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    try:
+        start = date.fromisoformat(args.start.strip()) if args.start is not None else None
+    except ValueError:
+        return _fail(f"demo: --start {args.start!r} is not a date like 2026-12-01")
     # The demo plays against the Slack stand-in, which is a development tool: it lives in
     # the separate interview-coach-devkit distribution, never in the runtime install.
     try:
@@ -177,12 +183,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name is None or not exc.name.startswith("coach_devkit"):
             raise
-        raise ConfigError(
+        # Not a setting to fix, so one line rather than a "configuration problem".
+        return _fail(
             "demo needs the development kit, which this install does not have. Fix: install "
             "the interview-coach-devkit package (pip install 'interview-coach[demo]'), or run "
             "`make demo` from a clone."
-        ) from None
-    return run_demo(speedup=args.speedup)
+        )
+    return run_demo(speedup=args.speedup, start=start)
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -238,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="play a scripted person against a local Slack stand-in")
     demo.add_argument("--speedup", type=float, default=None, help="overrides CLOCK_SPEEDUP")
+    demo.add_argument(
+        "--start",
+        metavar="YYYY-MM-DD",
+        help="the interview's day, at 10:00 Dana's time (default: the next Tuesday)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     preview = sub.add_parser(

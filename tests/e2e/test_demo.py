@@ -22,7 +22,7 @@ from coach_devkit.demo.recorder import Recorder
 from coach_devkit.demo.run import TITLE, play
 from coach_devkit.demo.scene import Scene
 from coach_devkit.demo.script import DISTANCE_MARK, REFLECTION_MARK, STEPS, THANK_YOU_MARK
-from coach_devkit.demo.stage import DEMO_SPEEDUP, stage
+from coach_devkit.demo.stage import DEMO_SPEEDUP, stage, story_start
 from coach_devkit.demo.summary import Summary
 from coach_devkit.demo.time_source import SkippingTime
 from coach_devkit.demo.transcript import (
@@ -51,6 +51,8 @@ from bot.ui.messages import logged_confirmation
 REPO = Path(__file__).resolve().parents[2]
 LA = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
+# Every demo here starts on this Tuesday, so the dates it shows are the same on any day.
+START = date(2026, 12, 1)
 
 # The moments the issue names, in the order Dana should see them.
 KEY_MOMENTS = [
@@ -127,21 +129,21 @@ KEY_MOMENTS = [
     "requests rejected:  0",
     "exit code 0",
 ]
-# When each of the bot's DMs came, in Dana's time (weekday, hour), at the demo's own speed:
-# the confirmation and "get some distance" at once, the reflection an hour after the interview,
-# the thank-you an hour later, the first follow-up the working morning after the date they
-# gave (a week), the check-in a week after that, the second follow-up a day after she said
-# "Keep going". The thread answers and the card reminder (she mailed it) are not among them.
+# When each of the bot's DMs came, in Dana's time, at the demo's own speed: the confirmation
+# and "get some distance" at once, the reflection an hour after the interview, the thank-you
+# an hour later, the first follow-up the working morning after the date they gave (a week),
+# the check-in a week after that, the second follow-up a day after she said "Keep going".
+# The thread answers and the card reminder (she mailed it) are not among them.
 DM_TIMES = [
-    ("Tue", 0, "10:00"),
-    ("Tue", 0, "10:00"),
-    ("Tue", 0, "11:00"),
-    ("Tue", 0, "12:00"),
-    ("Wed", 8, "10:00"),
-    ("Wed", 15, "10:00"),
-    ("Thu", 16, "10:00"),
+    "Tue 1 Dec 10:00",
+    "Tue 1 Dec 10:00",
+    "Tue 1 Dec 11:00",
+    "Tue 1 Dec 12:00",
+    "Wed 9 Dec 10:00",
+    "Wed 16 Dec 10:00",
+    "Thu 17 Dec 10:00",
 ]
-DM_STAMP = re.compile(r"^(\w{3}) (\d{1,2}) (\w{3}) (\d\d:\d\d) +Interview Coach sends you a direct")
+DM_STAMP = re.compile(r"^(\w{3} \d{1,2} \w{3} \d\d:\d\d) +Interview Coach sends you a direct")
 
 
 def _assert_in_order(text: str, needles: list[str]) -> None:
@@ -160,26 +162,9 @@ def no_speedup_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- the whole demo --------------------------------------------------------------------------------
 
 
-def _dm_times(out: str) -> list[tuple[str, int, str]]:
-    """Each DM's local weekday, days after the first DM, and time, from its stamp."""
-    stamps = [m.groups() for m in map(DM_STAMP.match, out.splitlines()) if m]
-    first = None
-    found = []
-    for weekday, day, month, hour in stamps:
-        when = story_date(int(day), month)
-        first = first or when
-        found.append((weekday, (when - first).days, hour))
-    return found
-
-
-def story_date(day: int, month: str) -> date:
-    """The date a stamp's day and month name, in the coming weeks (the demo's story)."""
-    today = datetime.now(LA).date()
-    for year in (today.year, today.year + 1):
-        candidate = datetime.strptime(f"{day} {month} {year}", "%d %b %Y").date()
-        if candidate >= today:
-            return candidate
-    raise AssertionError(f"{day} {month} is not in the coming weeks")
+def _dm_times(out: str) -> list[str]:
+    """Each DM's stamp: local weekday, day, month and time."""
+    return [m[1] for m in map(DM_STAMP.match, out.splitlines()) if m]
 
 
 def _distance_dm_came_before_the_home_tab(out: str) -> None:
@@ -192,7 +177,7 @@ def _distance_dm_came_before_the_home_tab(out: str) -> None:
 
 @pytest.mark.usefixtures("no_speedup_from_env")
 def test_demo_plays_the_flow_and_prints_what_dana_sees(capsys: pytest.CaptureFixture) -> None:
-    assert run_demo() == 0
+    assert run_demo(start=START) == 0
 
     out, err = capsys.readouterr()
     _assert_in_order(out, KEY_MOMENTS)
@@ -206,7 +191,7 @@ def test_demo_plays_the_flow_and_prints_what_dana_sees(capsys: pytest.CaptureFix
     assert "<!date^" not in out
     assert "&lt;" not in out and "&amp;" not in out
     # The date is Dana's, in her zone, a week after the interview.
-    assert "*They said you'd hear back by:* " in out
+    assert "*They said you'd hear back by:* Tue 8 Dec 2026" in out
     assert all(len(line) <= WIDTH for line in out.splitlines() if line.startswith(INDENT))
     assert "FAILED" not in err
 
@@ -216,16 +201,18 @@ def test_demo_at_the_highest_speedup_still_plays_every_step_in_order(
 ) -> None:
     # Had the clock run while Dana waited, the dispatcher's 20 ms tick would be two days of
     # the bot's time: the thank-you would go out before she answered the reflection.
-    assert run_demo(speedup=10_000_000) == 0
+    assert run_demo(speedup=10_000_000, start=START) == 0
     out, err = capsys.readouterr()
     _assert_in_order(out, KEY_MOMENTS)
     assert _dm_times(out) == DM_TIMES
     assert "FAILED" not in err
 
 
-def _demo_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _demo_process(
+    env: dict[str, str], start: str = START.isoformat()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
+        [sys.executable, "-m", "bot", "demo", "--start", start],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -255,6 +242,40 @@ def test_bad_clock_speedup_is_a_configuration_problem() -> None:
     assert "CLOCK_SPEEDUP is not valid" in result.stderr
 
 
+@pytest.mark.parametrize("start", ["next week", "2026-12-32", "1 Dec 2026", ""])
+def test_a_start_that_is_not_a_date_is_refused_in_one_line(start: str) -> None:
+    result = _demo_process(dict(os.environ), start=start)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"interview-bot: demo: --start {start!r} is not a date like 2026-12-01"
+    ]
+    assert result.stdout == ""
+
+
+def test_the_story_starts_on_the_day_asked_for_at_10_in_danas_zone() -> None:
+    # Summer time in Los Angeles: 10:00 is 17:00 UTC (in winter, 18:00), whatever `now` is.
+    assert story_start(date(2027, 7, 6), LA, NOW) == datetime(2027, 7, 6, 17, 0, tzinfo=UTC)
+    assert story_start(START, LA, NOW) == datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    # A day before `now` is fine too: the clock starts there.
+    assert story_start(date(2020, 2, 29), LA, NOW) == datetime(2020, 2, 29, 18, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("now_in_la", "expected"),
+    [
+        (datetime(2026, 11, 26, 10, 0), datetime(2026, 12, 1, 10, 0)),  # Thursday: next Tue
+        (datetime(2026, 12, 1, 9, 59), datetime(2026, 12, 1, 10, 0)),  # Tuesday, before 10
+        (datetime(2026, 12, 1, 10, 0), datetime(2026, 12, 8, 10, 0)),  # Tuesday, from 10 on
+        (datetime(2027, 3, 12, 23, 30), datetime(2027, 3, 16, 10, 0)),  # across spring-forward
+    ],
+)
+def test_without_a_day_the_story_starts_on_the_next_tuesday_at_10(
+    now_in_la: datetime, expected: datetime
+) -> None:
+    now = now_in_la.replace(tzinfo=LA).astimezone(UTC)
+    assert story_start(None, LA, now) == expected.replace(tzinfo=LA).astimezone(UTC)
+
+
 # -- when a step does not happen -------------------------------------------------------------------
 
 
@@ -262,7 +283,7 @@ def test_a_dm_slack_refuses_fails_the_demo_saying_which_step(
     capsys: pytest.CaptureFixture,
 ) -> None:
     out = io.StringIO()
-    with stage() as on_stage:
+    with stage(start=START) as on_stage:
         # Twice: the confirmation and the "get some distance" DM race for the first post.
         on_stage.standin.fail_next("chat.postMessage", "account_inactive", times=2)
         code = play(on_stage, STEPS, out, wait_seconds=0.5)
@@ -279,7 +300,7 @@ def test_requests_signed_with_the_wrong_secret_are_rejected_and_fail_the_demo(
     capsys: pytest.CaptureFixture,
 ) -> None:
     out = io.StringIO()
-    with stage() as on_stage:
+    with stage(start=START) as on_stage:
         forger = SignedSlackSender(on_stage.slack.events_url, "not-the-signing-secret")
         code = play(dataclasses.replace(on_stage, slack=forger), STEPS, out, wait_seconds=0.5)
 
@@ -288,7 +309,7 @@ def test_requests_signed_with_the_wrong_secret_are_rejected_and_fail_the_demo(
 
 
 def test_waiting_for_a_dm_passes_by_the_others_and_stops_the_clock_at_its_due_time() -> None:
-    with stage(speedup=10_000_000) as on_stage:
+    with stage(speedup=10_000_000, start=START) as on_stage:
         out = io.StringIO()
         clock = on_stage.bot.services.clock
         recorder = Recorder(on_stage.standin, clock, clock.speedup, on_stage.tz, out, on_stage.time)
@@ -308,7 +329,7 @@ def test_waiting_for_a_dm_passes_by_the_others_and_stops_the_clock_at_its_due_ti
         # The confirmation and "get some distance" race; the rest come in their order.
         assert sorted(shown[:2]) == sorted(marks[:2])
         assert shown[2:] == [REFLECTION_MARK, THANK_YOU_MARK]
-        assert f"{clock.now().astimezone(LA):%a %H:%M:%S}" == "Tue 12:00:00"
+        assert f"{clock.now().astimezone(LA):%a %d %b %Y %H:%M:%S}" == "Tue 01 Dec 2026 12:00:00"
         assert Summary.collect(on_stage.bot.services.db, [], 0).nudges["sent"] == 3
 
 
@@ -319,7 +340,7 @@ def test_nothing_more_is_not_checked_while_a_nudge_is_still_planned(
     # (failed, not sent): the silence afterwards would prove nothing.
     out = io.StringIO()
     steps = (*STEPS[:4], STEPS[-1])  # she logs the interview, then only waits
-    with stage() as on_stage:
+    with stage(start=START) as on_stage:
         code = play(on_stage, steps, out, wait_seconds=2)
         nudges = Summary.collect(on_stage.bot.services.db, [], 0).nudges
 
@@ -335,14 +356,14 @@ def test_nothing_more_is_not_checked_while_a_nudge_is_still_planned(
 
 @pytest.mark.usefixtures("no_speedup_from_env")
 def test_the_stage_runs_the_real_dispatch_job_on_a_scaled_clock() -> None:
-    with stage() as on_stage:
+    with stage(start=START) as on_stage:
         clock = on_stage.bot.services.clock
         assert isinstance(clock, ScaledClock)
         assert clock.speedup == on_stage.bot.settings.clock_speedup == DEMO_SPEEDUP
-        # The story starts on a Tuesday at 10:00, Dana's time, and stands still until she
-        # waits for the coach.
+        # The story starts on the day asked for at 10:00, Dana's time, and stands still
+        # until she waits for the coach.
         start = clock.now()
-        assert f"{start.astimezone(LA):%a %H:%M}" == "Tue 10:00"
+        assert start == datetime(2026, 12, 1, 10, 0, tzinfo=LA)
         assert on_stage.ticks.wait(2)  # the production scheduler's dispatch job runs
         assert clock.now() == start
         on_stage.time.skip(timedelta(days=3))
@@ -375,7 +396,7 @@ def test_skipping_time_stands_still_jumps_and_remembers_past_readings() -> None:
 
 
 def test_the_stage_is_taken_down_even_when_the_demo_breaks() -> None:
-    with pytest.raises(RuntimeError), stage() as on_stage:
+    with pytest.raises(RuntimeError), stage(start=START) as on_stage:
         database = Path(make_url(on_stage.bot.settings.database_url).database or "")
         bot_url, slack_url = on_stage.server.url, on_stage.standin.base_url
         assert database.exists()

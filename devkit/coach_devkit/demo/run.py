@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import TextIO
 
 from coach_devkit.demo.recorder import Recorder
@@ -46,14 +47,15 @@ def quiet_logging() -> Iterator[None]:
             root.removeHandler(handler)
 
 
-def run_demo(speedup: float | None = None) -> int:
+def run_demo(speedup: float | None = None, start: date | None = None) -> int:
     """Play Dana's script; 0 when every step showed what it should, 1 otherwise.
 
     `speedup` overrides CLOCK_SPEEDUP; a bad setting raises ConfigError, as `run` does.
+    `start` is the interview's day (at 10:00, Dana's time); by default the next Tuesday.
     """
     # Looked up now, not at import, so a caller's redirection (or pytest's capture) applies.
     out = sys.stdout
-    with quiet_logging(), stage(speedup) as on_stage:
+    with quiet_logging(), stage(speedup, start) as on_stage:
         return play(on_stage, STEPS, out)
 
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from bot.clock import ScaledClock
 from bot.config import Settings, load_settings
 from bot.http_server import HttpServer
 from bot.preview import next_working_day_at
+from bot.rules.calendar import at_local
 from bot.runner import build_scheduler
 from bot.store import migrate
 from bot.store.db import Database
@@ -41,7 +42,8 @@ DEMO_SPEEDUP = 60.0
 # The dispatcher looks for due DMs this often (real seconds): a DM goes out at its due time,
 # within this long after the demo skipped the clock there.
 DISPATCH_INTERVAL = 0.02
-# The story starts on a Tuesday at 10:00, Dana's time: the interview has just ended.
+# The story starts at 10:00, Dana's time, on the day asked for (by default the next
+# Tuesday): the interview has just ended.
 START_WEEKDAY, START_HOUR = 1, 10
 
 
@@ -78,9 +80,21 @@ def demo_settings(standin: SlackStandIn, database_url: str, speedup: float | Non
     )
 
 
+def story_start(day: date | None, tz: ZoneInfo, now: datetime) -> datetime:
+    """When the story starts (UTC): `day` at START_HOUR in `tz`, or without a day, the
+    first Tuesday at START_HOUR after `now`."""
+    if day is not None:
+        return at_local(day, START_HOUR, tz)
+    return next_working_day_at(now, tz, START_HOUR, weekday=START_WEEKDAY)
+
+
 @contextmanager
-def stage(speedup: float | None = None) -> Iterator[Stage]:
-    """Set everything up, and take it all down again however the demo ends."""
+def stage(speedup: float | None = None, start: date | None = None) -> Iterator[Stage]:
+    """Set everything up, and take it all down again however the demo ends.
+
+    The story starts on `start` (see story_start): a fixed day tells the same dates on
+    every run, whatever today is.
+    """
     with ExitStack() as cleanup:
         tmp = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="interview-demo-")))
         standin = cleanup.enter_context(SlackStandIn())
@@ -98,8 +112,7 @@ def stage(speedup: float | None = None) -> Iterator[Stage]:
         time_source.hold()
         clock = ScaledClock(
             settings.clock_speedup,
-            # Every run tells the same week.
-            start=next_working_day_at(datetime.now(UTC), tz, START_HOUR, weekday=START_WEEKDAY),
+            start=story_start(start, tz, datetime.now(UTC)),
             monotonic=time_source,
         )
         bot = create_app(settings, clock=clock, db=db)
