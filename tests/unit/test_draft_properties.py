@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,8 +41,8 @@ from bot.rules.planning import card_advised
 from bot.rules.playbook import DraftTemplates, Playbook, default_playbook
 from bot.rules.text_limits import ELLIPSIS, slack_length
 
+# How many examples is the profile's (tests/conftest.py: HYPOTHESIS_PROFILE).
 EXAMPLES = settings(
-    max_examples=int(os.environ.get("DRAFT_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
