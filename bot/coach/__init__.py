@@ -1,1 +1,2 @@
-"""The advice as code: pure rules and the use cases that apply them."""
+"""The use cases: each owns its transaction and applies the pure rules (bot.rules)
+to stored rows."""
