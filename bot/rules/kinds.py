@@ -1,8 +1,9 @@
 """The registry of nudge kinds: everything a kind of message is, declared in one place.
 
 Each NudgeKind has one KindSpec: its label in listings, its notification (fallback) text,
-what its message shows (content parts), the controls it offers, how late it may still go
-out, and so which playbook texts it needs. The UI renders the parts as Block Kit, the coach
+what its message shows (content parts), the controls it offers (a DraftButton names the
+drafts it opens, bot.rules.draft_sheet), how late it may still go out, and so which
+playbook texts it needs. The UI renders the parts as Block Kit, the coach
 reads the controls, the playbook schema takes its texts and lateness defaults from here:
 none of them asks "which kind is this?" on its own.
 

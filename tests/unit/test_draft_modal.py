@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from coach_devkit.slack_standin.limits import view_problem
 
+from bot.listeners.slack_io import display_name
 from bot.rules.domain import InterviewFormat, NudgeKind
 from bot.rules.draft_facts import DraftFacts, parse_interviewers
 from bot.rules.draft_sheet import (
@@ -240,3 +241,19 @@ def test_an_edit_slack_should_not_have_let_through_is_refused(edit: DraftEdit, f
     with pytest.raises(EditProblem) as refused:
         check_edit("card", edit)
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ({"name": "dana", "profile": {"display_name": "Dana W", "real_name": "Dana Wu"}}, "Dana W"),
+        ({"name": "dana", "profile": {"display_name": "", "real_name": "Dana  Wu"}}, "Dana Wu"),
+        ({"name": "dana", "profile": {}}, "dana"),
+        ({}, None),
+        ({"profile": {"display_name": "   "}}, None),
+    ],
+)
+def test_the_sign_off_name_is_what_slack_shows_for_the_person(
+    user: dict, expected: str | None
+) -> None:
+    assert display_name(user) == expected
