@@ -11,7 +11,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.reconciler import cancel_pending_for, reconcile
-from bot.rules.domain import InterviewStatus
+from bot.rules.domain import PERSON_MAX, InterviewStatus
 from bot.rules.playbook import Playbook
 from bot.rules.zones import known_zone
 from bot.store.db import Database
@@ -56,6 +56,7 @@ def note_profile(
     playbook: Playbook,
     tz: str | None = None,
     dm_channel_id: str | None = None,
+    display_name: str | None = None,
 ) -> None:
     """Remember what Slack told us about a person; hearing from them reactivates them.
 
@@ -69,6 +70,8 @@ def note_profile(
             person.tz, changed, replan = tz, True, True
         if dm_channel_id is not None and person.dm_channel_id != dm_channel_id:
             person.dm_channel_id, changed = dm_channel_id, True
+        if display_name is not None and person.display_name != display_name:
+            person.display_name, changed = display_name[:PERSON_MAX], True
         if person.deactivated_at is not None:
             person.deactivated_at, changed, replan = None, True, True
         if changed:

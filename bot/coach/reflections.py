@@ -15,8 +15,9 @@ from bot.coach.mappers import summary_of
 from bot.coach.people import find_person, is_owner
 from bot.coach.reconciler import lock_interview
 from bot.rules.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
+from bot.rules.kinds import KINDS
 from bot.rules.playbook import Playbook
-from bot.rules.view_models import AnswerResult, AnswerStatus, NudgeView
+from bot.rules.view_models import AnswerResult, AnswerStatus, NudgeView, SentMessage
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, Reflection, SlackUser
 
@@ -138,6 +139,26 @@ def _result(
         prompt.channel_id,
         prompt.message_ts,
         view_of(session, prompt, playbook),
+        _quoting(session, interview.id, playbook),
+    )
+
+
+def _quoting(session: Session, interview_id: int, playbook: Playbook) -> tuple[SentMessage, ...]:
+    """The interview's sent messages whose kind quotes an answer, as they now stand."""
+    quoting = [kind for kind, spec in KINDS.items() if spec.quotes_answers]
+    sent = session.scalars(
+        select(Nudge)
+        .where(
+            Nudge.interview_id == interview_id,
+            Nudge.status == NudgeStatus.SENT,
+            Nudge.kind.in_(quoting),
+        )
+        .order_by(Nudge.id)
+    )
+    return tuple(
+        SentMessage(nudge.channel_id, nudge.message_ts, view_of(session, nudge, playbook))
+        for nudge in sent
+        if nudge.channel_id and nudge.message_ts
     )
 
 
@@ -176,6 +197,7 @@ def answer_by_modal(
             prompt.channel_id,
             prompt.message_ts,
             view_of(session, prompt, playbook),
+            _quoting(session, interview.id, playbook),
         )
 
 

@@ -79,7 +79,8 @@ def open_log_modal(
 
 
 def refresh_profile(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
-    """Store the person's Slack time zone; on failure the last known one (or UTC) stands.
+    """Store the person's Slack time zone and display name (which signs their drafts); on
+    failure the last known ones (or UTC) stand.
 
     A new zone re-plans their interviews by the bot's playbook.
     """
@@ -95,7 +96,16 @@ def refresh_profile(client: WebClient, services: Services, *, team_id: str, user
         services.clock.now(),
         playbook=services.playbook,
         tz=user.get("tz"),
+        display_name=display_name(user),
     )
+
+
+def display_name(user: dict[str, Any]) -> str | None:
+    """The name Slack shows for a person: display name, else real name, else username."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+    name = name or user.get("name")
+    return " ".join(str(name).split()) or None if name else None
 
 
 def message_text(client: WebClient, text: str) -> str:
@@ -108,8 +118,7 @@ def message_text(client: WebClient, text: str) -> str:
         except SLACK_CALL_ERRORS as exc:
             logger.info("users.info for a mention of %s failed: %s", user_id, failure_reason(exc))
             continue
-        profile = user.get("profile") or {}
-        name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+        name = display_name(user)
         if name:
             names[user_id] = str(name)
     return as_shown_in_slack(text, names)
@@ -210,9 +219,15 @@ def show_answer(
     channel: str | None = None,
     thread_ts: str | None = None,
 ) -> None:
-    """Reply to a reflection answer. One that belongs to a prompt shows on the prompt's message,
-    and the reply goes into the prompt's thread; any other reply goes where the person wrote
-    (`channel`, in `thread_ts` if that was a thread), or nowhere without one (a modal)."""
+    """Reply to a reflection answer. One that belongs to a prompt shows on the prompt's message
+    (and on any sent message quoting it), and the reply goes into the prompt's thread; any
+    other reply goes where the person wrote (`channel`, in `thread_ts` if that was a thread),
+    or nowhere without one (a modal)."""
+    if result.status in _CHANGED:
+        # Sent before the answer came (a thank-you note's point to clarify): shown anew.
+        for sent in result.quoting:
+            text, blocks = render_nudge(sent.view, services.playbook)
+            update_message(client, channel=sent.channel, ts=sent.ts, text=text, blocks=blocks)
     if result.prompt_channel is not None and result.prompt_ts is not None:
         if result.prompt is not None and result.status in _CHANGED:
             text, blocks = render_nudge(result.prompt, services.playbook)

@@ -11,6 +11,8 @@ ROLE_MAX = 100
 PERSON_MAX = 150
 INTERVIEWERS_MAX = 200
 ANSWER_MAX = 3000
+# A saved draft's key: "thank_you.12", "follow_up.5", "card".
+DRAFT_KEY_MAX = 40
 # A nudge's last error, as kept for the operator; Slack's messages can run longer.
 ERROR_MAX = 200
 

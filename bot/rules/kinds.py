@@ -1,8 +1,9 @@
 """The registry of nudge kinds: everything a kind of message is, declared in one place.
 
 Each NudgeKind has one KindSpec: its label in listings, its notification (fallback) text,
-what its message shows (content parts), the controls it offers, how late it may still go
-out, and so which playbook texts it needs. The UI renders the parts as Block Kit, the coach
+what its message shows (content parts), the controls it offers (a DraftButton names the
+drafts it opens, bot.rules.draft_sheet), how late it may still go out, and so which
+playbook texts it needs. The UI renders the parts as Block Kit, the coach
 reads the controls, the playbook schema takes its texts and lateness defaults from here:
 none of them asks "which kind is this?" on its own.
 
@@ -115,6 +116,23 @@ class AnswerButton:
     """The button that opens the modal for the reflection questions; it records nothing."""
 
 
+class DraftPiece(StrEnum):
+    """A draft the Draft button's modal shows (bot.rules.drafts writes each)."""
+
+    THANK_YOU_EMAILS = "thank_you_emails"  # one per interviewer named, or one to the team
+    CARD = "card"  # only where a card is advised
+    FOLLOW_UP = "follow_up"  # the message's follow-up, by its number
+    CALL_SCRIPT = "call_script"  # read-only: what to ask on a call
+
+
+@dataclass(frozen=True)
+class DraftButton:
+    """The button that opens the person's drafts for this message, in this order; it records
+    nothing, and nothing is ever sent for them."""
+
+    pieces: tuple[DraftPiece, ...]
+
+
 # -- the registry -----------------------------------------------------------------------------
 
 
@@ -130,7 +148,7 @@ class KindSpec:
     content: tuple[Part, ...]
     # In the order shown; the choices among them are the only presses the coach accepts
     # from this kind of message.
-    controls: tuple[Control | AnswerButton, ...]
+    controls: tuple[Control | AnswerButton | DraftButton, ...]
     # How late, after downtime, it may still go out (the playbook may set another).
     max_lateness_hours: float
 
@@ -138,6 +156,16 @@ class KindSpec:
     def choices(self) -> tuple[Choice, ...]:
         """The choices the message offers, in the order shown."""
         return tuple(c.choice for c in self.controls if isinstance(c, Control))
+
+    @property
+    def quotes_answers(self) -> bool:
+        """Whether the message quotes a reflection answer, so a later answer changes it."""
+        return any(isinstance(part, QuotedAnswer) for part in self.content)
+
+    @property
+    def drafts(self) -> tuple[DraftPiece, ...]:
+        """The drafts the message's Draft button opens; () when it has none."""
+        return next((c.pieces for c in self.controls if isinstance(c, DraftButton)), ())
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -163,11 +191,12 @@ def _follow_up(*, brought_back: bool) -> tuple[Part, ...]:
     )
 
 
-_FOLLOW_UP_CONTROLS: tuple[Control, ...] = (
+_FOLLOW_UP_CONTROLS: tuple[Control | DraftButton, ...] = (
     Control(Choice.FOLLOW_UP_SENT, Emphasis.PRIMARY),
     Control(Choice.SNOOZE),
     Control(Choice.HEARD_BACK),
     Control(Choice.STOP, Emphasis.DANGER),
+    DraftButton((DraftPiece.FOLLOW_UP, DraftPiece.CALL_SCRIPT)),
 )
 
 KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
@@ -199,6 +228,7 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
                 Control(Choice.EMAIL_SENT, Emphasis.PRIMARY),
                 Control(Choice.CARD_MAILED, only_if=Condition.CARD_ADVISED),
                 Control(Choice.SKIP_THANK_YOU),
+                DraftButton((DraftPiece.THANK_YOU_EMAILS, DraftPiece.CARD)),
             ),
             max_lateness_hours=48,
         ),
@@ -209,6 +239,7 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
             controls=(
                 Control(Choice.CARD_MAILED, Emphasis.PRIMARY),
                 Control(Choice.SKIP_THANK_YOU),
+                DraftButton((DraftPiece.CARD,)),
             ),
             max_lateness_hours=72,
         ),

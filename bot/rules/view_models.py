@@ -107,6 +107,15 @@ class AnswerStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class SentMessage:
+    """A message the coach sent, where it is, and what it shows now."""
+
+    channel: str
+    ts: str
+    view: NudgeView
+
+
+@dataclass(frozen=True)
 class AnswerResult:
     status: AnswerStatus
     interview: InterviewSummary | None = None
@@ -118,3 +127,6 @@ class AnswerResult:
     prompt_ts: str | None = None
     # The prompt as it stands after this answer, to show the answers on its message.
     prompt: NudgeView | None = None
+    # Other messages already sent that quote an answer (the thank-you note's point to
+    # clarify), as they stand after it: an answer given late still reaches them.
+    quoting: tuple[SentMessage, ...] = ()

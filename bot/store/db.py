@@ -42,6 +42,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def create_engine_for(database_url: str, **kwargs: Any) -> Engine:
     url = make_url(database_url)
+    # A failed statement's error names its SQL but not its values: those can be a person's
+    # reflection or draft, and errors end up in logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.rules.domain import (
     COMPANY_MAX,
+    DRAFT_KEY_MAX,
     ERROR_MAX,
     INTERVIEWERS_MAX,
     PERSON_MAX,
@@ -71,6 +72,8 @@ class SlackUser(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(32))
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Their Slack display name (users.info), for signing the drafts; None until Slack says.
+    display_name: Mapped[str | None] = mapped_column(String(PERSON_MAX))
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
     waking_start_hour: Mapped[int] = mapped_column(Integer, default=8)
     waking_end_hour: Mapped[int] = mapped_column(Integer, default=20)
@@ -187,3 +190,21 @@ class EventReceipt(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Draft(Base):
+    """A draft the person edited and saved: theirs, reused whenever they open it again.
+
+    Never sent anywhere; drafts nobody edited are not stored, they are built from the facts.
+    """
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("interview_id", "draft_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    # Which draft: "thank_you.0" (per interviewer, in the order named), "card", "follow_up.2".
+    draft_key: Mapped[str] = mapped_column(String(DRAFT_KEY_MAX))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]

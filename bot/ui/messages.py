@@ -190,4 +190,13 @@ ANSWER_MODAL_FAILED = (
 
 SAVE_FAILED = "I couldn't save that just now. Please press Save again."
 
+# -- drafts ------------------------------------------------------------------------------------
+
+NOT_YOUR_DRAFTS = "These drafts belong to someone else's interview, so I can't show them to you."
+NOT_YOUR_DRAFTS_SAVE = "These drafts belong to someone else's interview, so nothing was saved."
+DRAFTS_GONE = "I can't find the message these drafts belong to any more, so nothing was saved."
+DRAFT_MODAL_FAILED = (
+    "Sorry, I couldn't open your drafts just now (Slack said: {error}). Please press *Draft* again."
+)
+
 STORE_UNAVAILABLE = "I can't reach my notes just now. Please try again in a minute."

@@ -165,7 +165,7 @@ def current(running: RunningBot, channel: str, ts: str) -> dict[str, Any]:
 def test_email_sent_is_recorded_and_the_message_updated_in_place(running: RunningBot) -> None:
     log_interview(running)
     channel, message = deliver(running, NudgeKind.THANK_YOU)
-    assert labels(message) == ["Email sent", "Card mailed", "Skip"]
+    assert labels(message) == ["Email sent", "Card mailed", "Skip", "Draft"]
     running.clock.advance(timedelta(minutes=20))
 
     press(running, channel, message, "Email sent")
@@ -178,7 +178,7 @@ def test_email_sent_is_recorded_and_the_message_updated_in_place(running: Runnin
     assert "✓ Email sent: recorded <!date^" in shown_text(after)
     assert local_time_fallback(running.clock.now(), LA) in shown_text(after)
     # The card is still to go: its button stays, the others are done with.
-    assert labels(after) == ["Card mailed"]
+    assert labels(after) == ["Card mailed", "Draft"]
     assert ephemerals(running) == []
 
 
@@ -261,7 +261,7 @@ def test_a_recorded_press_from_a_payload_without_its_message_is_confirmed_to_the
 def test_a_video_interview_gets_no_card_button(running: RunningBot) -> None:
     log_interview(running, format="video", flags=[])
     _, message = deliver(running, NudgeKind.THANK_YOU)
-    assert labels(message) == ["Email sent", "Skip"]
+    assert labels(message) == ["Email sent", "Skip", "Draft"]
     assert not [n for n in nudges(running) if n.kind is NudgeKind.CARD]
 
 
@@ -337,7 +337,7 @@ def test_the_follow_up_arrives_with_its_questions_and_controls(running: RunningB
         assert question in shown_text(message)
     assert playbook.texts.caution in shown_text(message)
     assert "Follow-up 1 of at most 5" in shown_text(message)
-    assert labels(message) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders"]
+    assert labels(message) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders", "Draft"]
 
 
 def test_follow_up_sent_is_recorded_and_plans_nothing_more_eager(running: RunningBot) -> None:
@@ -348,7 +348,7 @@ def test_follow_up_sent_is_recorded_and_plans_nothing_more_eager(running: Runnin
     assert len(contacts(running, ContactKind.FOLLOW_UP)) == 1
     after = current(running, channel, message["ts"])
     assert "✓ Follow-up sent: recorded" in shown_text(after)
-    assert labels(after) == ["Heard back", "Stop reminders"]
+    assert labels(after) == ["Heard back", "Stop reminders", "Draft"]
 
 
 def test_heard_back_offer_closes_the_interview_and_cancels_pending_nudges(
@@ -391,13 +391,19 @@ def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: Runni
         after
     )
     assert local_time_fallback(snooze.until, LA) in shown_text(after)
-    assert labels(after) == ["Follow-up sent", "Heard back", "Stop reminders"]
+    assert labels(after) == ["Follow-up sent", "Heard back", "Stop reminders", "Draft"]
 
     dispatch(running, reminder.due_at)
 
     _, brought_back = sent_message(running, NudgeKind.REMINDER)
     assert default_playbook().texts.reminder in shown_text(brought_back)
-    assert labels(brought_back) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders"]
+    assert labels(brought_back) == [
+        "Follow-up sent",
+        "Snooze",
+        "Heard back",
+        "Stop reminders",
+        "Draft",
+    ]
 
 
 def test_stop_reminders_ends_the_interview_for_good(running: RunningBot) -> None:

@@ -114,11 +114,11 @@ def test_the_whole_flow_from_logging_to_an_offer(coached: tuple[RunningBot, Tick
     shown = shown_text(thank_you)
     assert "thank-you card by mail" in shown
     assert "My answer on &lt;!channel&gt; on-call was vague." in shown
-    assert labels(thank_you) == ["Email sent", "Card mailed", "Skip"]
+    assert labels(thank_you) == ["Email sent", "Card mailed", "Skip", "Draft"]
     press(running, DM, thank_you, "Email sent")
     updated = current(running, DM, thank_you["ts"])
     assert "Email sent" in shown_text(updated)
-    assert labels(updated) == ["Card mailed"]
+    assert labels(updated) == ["Card mailed", "Draft"]
 
     # Next working morning: the card, since it has not been marked mailed.
     kind, card = step()

@@ -238,3 +238,50 @@ def test_upgrade_waits_for_the_migration_lock(fresh_database_url: str) -> None:
             migrator.dispose()
     finally:
         watcher.dispose()
+
+
+def test_0004_adds_drafts_and_display_names_and_gives_them_back(fresh: Database) -> None:
+    """Down to 0003 drops the drafts and the display name and keeps everyone else's data;
+    up again, a draft is one per interview and key."""
+    migrate.upgrade(fresh.engine, "0003")
+    with fresh.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
+                "waking_end_hour, paused, created_at, updated_at) VALUES "
+                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    assert "draft" not in tables(fresh)
+
+    migrate.upgrade(fresh.engine, "0004")
+
+    assert "draft" in tables(fresh)
+    columns = {c["name"] for c in inspect(fresh.engine).get_columns("slack_user")}
+    assert "display_name" in columns
+    with fresh.engine.begin() as connection:
+        connection.execute(text("UPDATE slack_user SET display_name = 'Dana'"))
+        connection.execute(
+            text(
+                "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
+                "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', "
+                "'video', false, '2026-01-01 00:00:00', false, 'active', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
+            )
+        )
+        insert = text(
+            "INSERT INTO draft (interview_id, draft_key, subject, body, updated_at) "
+            "SELECT id, 'card', NULL, 'Thank you', '2026-01-01 00:00:00' FROM interview"
+        )
+        connection.execute(insert)
+    with pytest.raises(Exception, match=r"(?i)unique"), fresh.engine.begin() as connection:
+        connection.execute(insert)
+
+    migrate.downgrade(fresh.engine, "0003")
+
+    assert "draft" not in tables(fresh)
+    columns = {c["name"] for c in inspect(fresh.engine).get_columns("slack_user")}
+    assert "display_name" not in columns
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("SELECT user_id FROM slack_user")).scalars().all() == ["U1"]
+        assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]

@@ -23,12 +23,13 @@ from bot.rules.kinds import (
     Advice,
     AnswerButton,
     Control,
+    DraftButton,
     KindSpec,
 )
 from bot.rules.playbook import MaxLateness, Playbook, Texts, default_playbook
 from bot.rules.view_models import NudgeView
 from bot.ui.messages import next_from_me
-from bot.ui.nudges import ACTION_IDS, ANSWER, render_nudge
+from bot.ui.nudges import ACTION_IDS, ANSWER, DRAFT, render_nudge
 from bot.ui.nudges.controls import BUTTON_LABELS
 from tests.nudge_views import (
     AT,
@@ -99,7 +100,10 @@ def test_every_entry_is_whole(kind: NudgeKind) -> None:
     assert len(spec.choices) == len(set(spec.choices))
     assert CONTROLS[kind] == spec.choices
     for control in spec.controls:
-        assert isinstance(control, Control | AnswerButton)
+        assert isinstance(control, Control | AnswerButton | DraftButton)
+        if isinstance(control, DraftButton):
+            assert control.pieces, "a Draft button opens some draft"
+            assert spec.drafts == control.pieces
         if isinstance(control, Control):
             assert control.choice in ACTION_IDS, "a press of it can be read back"
             if control.emphasis is not None:
@@ -168,7 +172,11 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
         assert playbook.texts.text(key) in shown, key
     assert text.startswith(spec.fallback.split("{", 1)[0])
     expected = [
-        ANSWER if isinstance(control, AnswerButton) else ACTION_IDS[control.choice]
+        ANSWER
+        if isinstance(control, AnswerButton)
+        else DRAFT
+        if isinstance(control, DraftButton)
+        else ACTION_IDS[control.choice]
         for control in spec.controls
     ]
     assert action_ids(blocks) == expected

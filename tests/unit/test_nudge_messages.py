@@ -83,18 +83,19 @@ def test_thank_you_without_a_card_offers_email_sent_and_skip_only() -> None:
     assert "thank-you note" in text
     assert PLAYBOOK.texts.thank_you_email in mrkdwn_texts(blocks)
     assert PLAYBOOK.texts.thank_you_card not in mrkdwn_texts(blocks)
-    assert labels(blocks) == ["Email sent", "Skip"]
+    assert labels(blocks) == ["Email sent", "Skip", "Draft"]
     assert all(e["value"] == "42" for e in controls(blocks))
 
 
 def test_thank_you_where_a_card_is_advised_says_so_and_offers_card_mailed() -> None:
     _, blocks = render_nudge(nudge(NudgeKind.THANK_YOU, card_advised=True), PLAYBOOK)
     assert PLAYBOOK.texts.thank_you_card in mrkdwn_texts(blocks)
-    assert labels(blocks) == ["Email sent", "Card mailed", "Skip"]
+    assert labels(blocks) == ["Email sent", "Card mailed", "Skip", "Draft"]
     assert [e["action_id"] for e in controls(blocks)] == [
         nudges.EMAIL_SENT,
         nudges.CARD_MAILED,
         nudges.SKIP_THANK_YOU,
+        nudges.DRAFT,
     ]
 
 
@@ -118,7 +119,7 @@ def test_no_clarify_reminder_without_that_answer() -> None:
 def test_card_reminder_offers_card_mailed_and_skip() -> None:
     _, blocks = render_nudge(nudge(NudgeKind.CARD, card_advised=True), PLAYBOOK)
     assert PLAYBOOK.texts.card_reminder in mrkdwn_texts(blocks)
-    assert labels(blocks) == ["Card mailed", "Skip"]
+    assert labels(blocks) == ["Card mailed", "Skip", "Draft"]
 
 
 def test_follow_up_carries_the_call_questions_the_caution_and_its_controls() -> None:
@@ -136,8 +137,9 @@ def test_follow_up_carries_the_call_questions_the_caution_and_its_controls() -> 
 
     [actions] = [b for b in blocks if b["type"] == "actions"]
     assert actions["block_id"] == "nudge:42"
-    sent, snooze, heard, stop = actions["elements"]
+    sent, snooze, heard, stop, draft = actions["elements"]
     assert (sent["text"]["text"], sent["value"]) == ("Follow-up sent", "42")
+    assert (draft["text"]["text"], draft["value"], draft.get("style")) == ("Draft", "42", None)
     assert snooze["type"] == "static_select"
     assert [(o["text"]["text"], o["value"]) for o in snooze["options"]] == [
         ("1 day", "1"),
@@ -165,7 +167,7 @@ def test_a_reminder_says_it_was_asked_for_then_follows_up() -> None:
     assert first == PLAYBOOK.texts.reminder
     assert second == PLAYBOOK.texts.follow_up
     assert text.startswith("Reminder:")
-    assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders"]
+    assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders", "Draft"]
 
 
 def test_check_in_offers_heard_back_keep_going_and_stop() -> None:
@@ -211,12 +213,18 @@ def _press(element: dict, block_id: str, option: str | None = None) -> dict:
 def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
     _, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP), PLAYBOOK)
     [actions] = [b for b in blocks if b["type"] == "actions"]
-    sent, snooze, heard, stop = actions["elements"]
+    sent, snooze, heard, stop, draft = actions["elements"]
     block_id = actions["block_id"]
     assert parse_press(_press(sent, block_id)) == (Choice.FOLLOW_UP_SENT, 42, None)
     assert parse_press(_press(snooze, block_id, "3")) == (Choice.SNOOZE, 42, "3")
     assert parse_press(_press(heard, block_id, "offer")) == (Choice.HEARD_BACK, 42, "offer")
     assert parse_press(_press(stop, block_id)) == (Choice.STOP, 42, None)
+    # The Draft button records nothing: it names its message, for the drafts modal.
+    assert (draft["action_id"], nudges.nudge_id_of(draft | {"type": "button"})) == (
+        nudges.DRAFT,
+        42,
+    )
+    assert parse_press(_press(draft, block_id)) is None
 
 
 @pytest.mark.parametrize(
@@ -261,7 +269,7 @@ def test_email_sent_is_recorded_with_its_local_time_and_card_mailed_stays() -> N
     line = next(t for t in mrkdwn_texts(blocks) if t.startswith("✓ Email sent: recorded"))
     assert f"<!date^{int(AT.timestamp())}^" in line
     assert "Thu 26 Nov 2026 at 10:20 PST" in line
-    assert labels(blocks) == ["Card mailed"]
+    assert labels(blocks) == ["Card mailed", "Draft"]
     assert "Email sent: recorded Thu 26 Nov 2026 at 10:20 PST" in text
 
 
@@ -284,7 +292,7 @@ def test_follow_up_sent_leaves_heard_back_and_stop() -> None:
     view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.FOLLOW_UP_SENT, AT))
     text, blocks = render_nudge(view, PLAYBOOK)
     assert "✓ Follow-up sent: recorded" in text
-    assert labels(blocks) == ["Heard back", "Stop reminders"]
+    assert labels(blocks) == ["Heard back", "Stop reminders", "Draft"]
 
 
 def test_snooze_says_when_it_comes_back() -> None:
@@ -294,7 +302,7 @@ def test_snooze_says_when_it_comes_back() -> None:
     line = next(t for t in mrkdwn_texts(blocks) if t.startswith("Snoozed:"))
     assert line.startswith(f"Snoozed: I'll bring it back <!date^{int(until.timestamp())}^")
     assert "Sun 29 Nov 2026 at 10:20 PST" in line
-    assert labels(blocks) == ["Follow-up sent", "Heard back", "Stop reminders"]
+    assert labels(blocks) == ["Follow-up sent", "Heard back", "Stop reminders", "Draft"]
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.rules.domain import Choice, Outcome
-from bot.rules.kinds import KINDS, AnswerButton, Control
+from bot.rules.kinds import KINDS, AnswerButton, Control, DraftButton
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, NudgeView
 from bot.ui.messages import plain_title
-from bot.ui.nudges.ids import ACTION_IDS, ANSWER, controls_block_id
+from bot.ui.nudges.ids import ACTION_IDS, ANSWER, DRAFT, controls_block_id
 from bot.ui.text import truncate
 
 # The buttons' labels; SNOOZE and HEARD_BACK are menus.
@@ -36,6 +36,7 @@ BUTTON_LABELS: dict[Choice, str] = {
     Choice.KEEP_GOING: "Keep going",
     Choice.STOP: "Stop reminders",
 }
+DRAFT_LABEL = "Draft"
 HEARD_BACK_LABELS: dict[Outcome, str] = {
     Outcome.OFFER: "Offer",
     Outcome.NEXT_ROUND: "Next round",
@@ -55,11 +56,18 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
     """The controls the message still offers, in its kind's order; None if none is left."""
     done = {d.choice for d in view.done}
     elements: list[Any] = []
+    choices_left = False
     for control in KINDS[view.kind].controls:
         if isinstance(control, AnswerButton):
             elements.append(_answer_button(view))
+        elif isinstance(control, DraftButton):
+            elements.append(_draft_button(view))
         elif _still_offered(control, view, done):
             elements.append(_element(control, view, playbook))
+            choices_left = True
+    if not choices_left:
+        # Once no choice is left the message has done its job, and so have its drafts.
+        elements = [e for e in elements if e.action_id != DRAFT]
     if not elements:
         return None
     return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=elements)
@@ -80,6 +88,12 @@ def _answer_button(view: NudgeView) -> ButtonElement:
         action_id=ANSWER,
         value=str(view.nudge_id),
         style=None if answered else "primary",
+    )
+
+
+def _draft_button(view: NudgeView) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=DRAFT_LABEL), action_id=DRAFT, value=str(view.nudge_id)
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.rules.domain import Choice
 
-# One action id per choice, plus the button that opens the reflection modal.
+# One action id per choice, plus the buttons that open the reflection and drafts modals.
 EMAIL_SENT = "nudge_email_sent"
 CARD_MAILED = "nudge_card_mailed"
 SKIP_THANK_YOU = "nudge_skip_thank_you"
@@ -21,6 +21,7 @@ HEARD_BACK = "nudge_heard_back"
 KEEP_GOING = "nudge_keep_going"
 STOP = "nudge_stop"
 ANSWER = "nudge_answer"
+DRAFT = "nudge_draft"  # opens the drafts modal
 
 ACTION_IDS: dict[Choice, str] = {
     Choice.EMAIL_SENT: EMAIL_SENT,

@@ -15,10 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.rules.domain import InterviewFormat
+from bot.rules.draft_sheet import thank_you_key
 from bot.rules.zones import UTC_ZONE
+from bot.ui.draft_modal import input_block_id
 from bot.ui.log_modal import BLOCK_IDS, TRADITIONAL
+from bot.ui.nudges import DRAFT
 from coach_devkit.demo.scene import DemoFailed, Scene
-from coach_devkit.demo.transcript import render_home, render_message
+from coach_devkit.demo.transcript import YOU, render_home, render_message
 from coach_devkit.slack_standin import RecordedCall
 
 COMPANY = "Acme Corp"
@@ -136,6 +139,7 @@ FOLLOW_UP_MARK = "Time to follow up."
 CHECK_IN_MARK = "Heard back yet?"
 SAID_WELL = "Walking them through the churn model; Priya asked two follow-up questions."
 TO_CLARIFY = "My answer on SQL window functions was vague: I'd show the query I wrote."
+TOMS_PS = "P.S. The dashboard you showed me is still on my mind."
 QUIET_AFTERWARDS = timedelta(weeks=8)
 
 
@@ -154,10 +158,68 @@ def answer_the_reflection(scene: Scene) -> None:
         raise DemoFailed(f"the second answer was not acknowledged in the thread: {second.params}")
 
 
-def send_thanks(scene: Scene) -> None:
+def _prefilled(view: Mapping[str, Any]) -> dict[str, Any]:
+    """A modal's inputs as it opens: block id to the text it is prefilled with."""
+    return {
+        block["block_id"]: (block.get("element") or {}).get("initial_value") or ""
+        for block in view.get("blocks", [])
+        if block.get("type") == "input"
+    }
+
+
+def _latest_dm(scene: Scene, containing: str) -> RecordedCall:
+    """The coach's latest DM showing `containing` (one Dana has already read)."""
+    for call in reversed(scene.stage.standin.calls_to("chat.postMessage")):
+        if containing in _text_of(call):
+            return call
+    raise DemoFailed(f"no DM showing {containing!r}")
+
+
+def draft_the_thanks(scene: Scene) -> None:
     thank_you = scene.next_dm(THANK_YOU_MARK, "the thank-you DM (with the card) never came")
     if "SQL window functions" not in _text_of(thank_you):
         raise DemoFailed("the thank-you DM does not remind her of what she wanted to clarify")
+    # The Draft button opens a form; it changes nothing on the message.
+    message = scene.shown(thank_you)
+    block, element = next(
+        (block, element)
+        for block in message["blocks"]
+        if block.get("type") == "actions"
+        for element in block["elements"]
+        if element.get("action_id") == DRAFT
+    )
+    scene.recorder.entry(YOU, "› press [Draft]")
+    before = scene.mark("views.open")
+    reply = scene.stage.slack.block_action(
+        {**{k: element[k] for k in ("action_id", "text", "value")}, "block_id": block["block_id"]},
+        person=scene.stage.person,
+        container={
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": scene.dm_channel(),
+            "is_ephemeral": False,
+        },
+        message=message,
+    )
+    if reply.status != 200:
+        raise DemoFailed(f"the bot answered the press on [Draft] with HTTP {reply.status}")
+    scene.settle()
+    scene.expect("views.open", after=before, because="[Draft] opened no drafts")
+    drafts = scene.current_form()
+    shown = _prefilled(drafts)
+    priya, tom = (shown.get(input_block_id(thank_you_key(i), "body"), "") for i in (0, 1))
+    if "Priya" not in priya or "Tom" not in tom or "SQL window functions" not in tom:
+        raise DemoFailed("the drafts are not Priya's and Tom's, with the point to clarify")
+    # She adds a line of her own to Tom's email and saves it.
+    edited = {**shown, input_block_id(thank_you_key(1), "body"): f"{tom}\n\n{TOMS_PS}"}
+    answer = scene.submit_form(drafts, edited, previous=shown) or {}
+    ready = answer.get("view") or {}
+    if answer.get("response_action") != "update" or TOMS_PS not in str(ready):
+        raise DemoFailed(f"saving the drafts did not show them copy-ready: {answer!r}")
+
+
+def send_thanks(scene: Scene) -> None:
+    thank_you = _latest_dm(scene, THANK_YOU_MARK)
     edited = scene.press(thank_you, "Email sent")
     if "Email sent" not in _text_of(edited):
         raise DemoFailed("the thank-you DM does not show the email as sent")
@@ -206,6 +268,7 @@ STEPS: tuple[Step, ...] = (
     Step("opens the Home tab", open_home_tab),
     Step("lists her interviews", list_interviews),
     Step("answers the reflection prompts in the thread", answer_the_reflection),
+    Step("drafts her thank-you notes and saves one", draft_the_thanks),
     Step("sends her thank-you email and card", send_thanks),
     Step("follows up", follow_up),
     Step("keeps going after the check-in", keep_going),

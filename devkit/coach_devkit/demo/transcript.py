@@ -121,7 +121,12 @@ def render_element(element: Mapping[str, Any], tz: ZoneInfo) -> str:
     """An interactive element as it sits in a message: buttons as `[Label]`."""
     kind = str(element.get("type", ""))
     if kind == "button":
-        return f"[{plain(element.get('text'))}]"
+        # A link button (Open in email) opens its url instead of telling the bot.
+        return (
+            f"[{plain(element.get('text'))} ↗]"
+            if element.get("url")
+            else f"[{plain(element.get('text'))}]"
+        )
     if kind == "image":
         return f"[image: {element.get('alt_text', '')}]"
     if kind == "overflow":
