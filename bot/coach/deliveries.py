@@ -38,7 +38,7 @@ class Recipient:
     dm_channel_id: str | None
     kind: NudgeKind
     due_at: datetime
-    # Why it should not go out after all (interview closed, person paused or gone), or None.
+    # Why it should not go out after all (interview closed, person gone), or None.
     undeliverable: str | None
 
 
@@ -66,7 +66,7 @@ def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | N
         if interview.status is not InterviewStatus.ACTIVE:
             reason = "interview closed"
         elif not is_coached(person):
-            reason = "person paused or gone"
+            reason = "person gone"
         recipient = Recipient(
             team_id=person.team_id,
             user_id=person.user_id,

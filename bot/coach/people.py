@@ -147,3 +147,71 @@ def _deactivate(db: Database, people: Select[tuple[int]], now: datetime) -> Deac
             .execution_options(synchronize_session=False)
         )
         return Deactivated(people=result.rowcount, nudges=cancel_pending_for(session, people))
+
+
+@dataclass(frozen=True)
+class PauseState:
+    """What the person is told of their pause, and what the Home tab shows."""
+
+    paused: bool
+    until: datetime | None  # None: until they resume
+    tz: str
+    moved: int = 0  # pending nudges the change moved
+
+
+def pause_state(person: SlackUser, now: datetime) -> PauseState:
+    """Whether the person is paused at `now`, and until when."""
+    until = person.paused_until
+    active = person.paused and (until is None or until > now)
+    return PauseState(paused=active, until=until if active else None, tz=person.tz)
+
+
+def pause_coaching(
+    db: Database,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    *,
+    until: datetime | None,
+    playbook: Playbook,
+) -> PauseState:
+    """Pause the coach for the person from `now` until `until` (None: until they resume).
+
+    Nothing is cancelled: the pause is a fact of their calendar, and re-planning moves what
+    falls inside it to the first suitable slot after it, in order and spaced as before.
+    Pausing while paused keeps the pause's start and changes only its end.
+    """
+    with db.transaction(immediate=True) as session:
+        person = ensure_person(session, team_id, user_id, now)
+        if not pause_state(person, now).paused:
+            person.paused_at = now
+        person.paused, person.paused_until, person.updated_at = True, until, now
+        moved = _replan_person(session, person, now, playbook)
+        return PauseState(paused=True, until=until, tz=person.tz, moved=moved)
+
+
+def resume_coaching(
+    db: Database, team_id: str, user_id: str, now: datetime, *, playbook: Playbook
+) -> PauseState:
+    """End the person's pause now: what fell inside it comes at the next suitable slots."""
+    with db.transaction(immediate=True) as session:
+        person = ensure_person(session, team_id, user_id, now)
+        was_paused = pause_state(person, now).paused
+        person.paused = False
+        if was_paused:
+            # The pause keeps its start and ends now, so what fell inside it is planned
+            # after now, not dropped as late.
+            person.paused_until, person.updated_at = now, now
+        moved = _replan_person(session, person, now, playbook) if was_paused else 0
+        return PauseState(paused=False, until=None, tz=person.tz, moved=moved)
+
+
+def _replan_person(session: Session, person: SlackUser, now: datetime, playbook: Playbook) -> int:
+    """Re-plan every active interview of the person; how many nudges changed."""
+    session.flush()
+    changed = 0
+    for interview in person.interviews:
+        if interview.status is InterviewStatus.ACTIVE:
+            report = reconcile(session, interview, now, playbook)
+            changed += report.moved + report.inserted + report.revived + report.cancelled
+    return changed

@@ -247,7 +247,7 @@ def test_stopping_a_person_cancels_their_nudges(db: Database, clock: FixedClock)
     assert pending(db, interview_id) == []
     delivery = delivery_of(db, nudges(db, interview_id)[0].id, PLAYBOOK)
     assert delivery is not None
-    assert delivery.recipient.undeliverable == "person paused or gone"
+    assert delivery.recipient.undeliverable == "person gone"
     # Reconciling again does not bring them back while the person is gone.
     assert not replan(db, interview_id, clock.now(), PLAYBOOK).changed
 
