@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.reconciler import cancel_pending_for, reconcile
-from bot.rules.domain import InterviewStatus
+from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.playbook import Playbook
 from bot.rules.zones import known_zone
 from bot.store.db import Database
-from bot.store.models import Interview, SlackUser
+from bot.store.models import Interview, Nudge, SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
 
 
@@ -78,6 +78,25 @@ def note_profile(
             for interview in person.interviews:
                 if interview.status is InterviewStatus.ACTIVE:
                     reconcile(session, interview, now, playbook)
+
+
+def follow_zone(
+    db: Database, team_id: str, user_id: str, tz: str, now: datetime, *, playbook: Playbook
+) -> int | None:
+    """Slack says the person's zone is now `tz` (a `user_change` event): re-plan their
+    pending nudges in it at once. Only people the coach knows; a zone this machine doesn't
+    know is ignored. Returns how many nudges changed, or None when nothing applied. Unlike
+    note_profile, a profile change is not the person writing: it never reactivates."""
+    if known_zone(tz).key != tz:
+        return None
+    with db.transaction(immediate=True) as session:
+        person = find_person(session, team_id, user_id)
+        if person is None or person.tz == tz:
+            return None
+        person.tz, person.updated_at = tz, now
+        if person.deactivated_at is not None:
+            return 0
+        return _replan_person(session, person, now, playbook)
 
 
 def zone_of(db: Database, team_id: str, user_id: str) -> ZoneInfo:
@@ -157,6 +176,8 @@ class PauseState:
     until: datetime | None  # None: until they resume
     tz: str
     moved: int = 0  # pending nudges the change moved
+    was_paused: bool = False
+    next_due: datetime | None = None  # the planner's next time for them, after the change
 
 
 def pause_state(person: SlackUser, now: datetime) -> PauseState:
@@ -203,7 +224,23 @@ def resume_coaching(
             # after now, not dropped as late.
             person.paused_until, person.updated_at = now, now
         moved = _replan_person(session, person, now, playbook) if was_paused else 0
-        return PauseState(paused=False, until=None, tz=person.tz, moved=moved)
+        return PauseState(
+            paused=False,
+            until=None,
+            tz=person.tz,
+            moved=moved,
+            was_paused=was_paused,
+            next_due=_next_due(session, person),
+        )
+
+
+def _next_due(session: Session, person: SlackUser) -> datetime | None:
+    """When the coach next writes to the person, as planned: the earliest pending nudge."""
+    return session.scalar(
+        select(func.min(Nudge.due_at))
+        .join(Interview, Nudge.interview_id == Interview.id)
+        .where(Interview.owner_id == person.id, Nudge.status == NudgeStatus.PENDING)
+    )
 
 
 def _replan_person(session: Session, person: SlackUser, now: datetime, playbook: Playbook) -> int:

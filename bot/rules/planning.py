@@ -34,6 +34,8 @@ SLOT_TOLERANCE = timedelta(minutes=15)
 ON_TIME = timedelta(hours=1)
 # A follow-up the same day as the thank-you note would be too eager.
 FIRST_FOLLOW_UP_AFTER_THANK_YOU = timedelta(days=1)
+# The interview's own-day advice, timed from the interview: any waking hour will do.
+_OWN_DAY = frozenset({NudgeKind.DISTANCE, NudgeKind.REFLECTION, NudgeKind.THANK_YOU})
 # These are kept as they were: the person has seen them, or they are being sent.
 _SETTLED = frozenset({NudgeStatus.SENT, NudgeStatus.FAILED, NudgeStatus.CLAIMED})
 
@@ -162,6 +164,12 @@ class _Planner:
         never_created = (kind, sequence) not in self.rows
         if never_created and due_at + self.lateness.of(kind) < self.now:
             return None  # too late to be worth saying now
+        if self.person.is_paused(due_at):
+            if kind is NudgeKind.DISTANCE:
+                return None  # "get some distance" helps right after, not after a pause
+            # Nothing inside a pause: the interview's own-day advice at the first waking
+            # hour after it, the rest on the first working day.
+            due_at = next_waking(due_at, self.person, working_days_only=kind not in _OWN_DAY)
         self.planned.append(PlannedNudge(due_at, kind, sequence))
         return due_at
 

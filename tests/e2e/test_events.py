@@ -276,6 +276,7 @@ def test_revoking_only_user_tokens_stops_nobody(running: RunningBot) -> None:
         "event_app_home_opened.json",
         "event_app_uninstalled.json",
         "event_tokens_revoked.json",
+        "event_user_change.json",
     ],
 )
 def test_every_subscribed_event_answers_200(running: RunningBot, fixture: str) -> None:
