@@ -10,9 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.coach.mappers import working_days_of
 from bot.coach.reconciler import cancel_pending_for, reconcile
+from bot.rules.calendar import WEEKDAYS
 from bot.rules.domain import InterviewStatus, NudgeStatus
+from bot.rules.person_settings import PersonSettings
 from bot.rules.playbook import Playbook
+from bot.rules.public_holidays import country_of_zone
 from bot.rules.zones import known_zone
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, SlackUser
@@ -187,6 +191,15 @@ def pause_state(person: SlackUser, now: datetime) -> PauseState:
     return PauseState(paused=active, until=until if active else None, tz=person.tz)
 
 
+def current_pause(db: Database, team_id: str, user_id: str, now: datetime) -> PauseState:
+    """The person's pause at `now`, for the Home tab; not paused for someone not yet met."""
+    with db.transaction() as session:
+        person = find_person(session, team_id, user_id)
+        if person is None:
+            return PauseState(paused=False, until=None, tz="UTC")
+        return pause_state(person, now)
+
+
 def pause_coaching(
     db: Database,
     team_id: str,
@@ -252,3 +265,43 @@ def _replan_person(session: Session, person: SlackUser, now: datetime, playbook:
             report = reconcile(session, interview, now, playbook)
             changed += report.moved + report.inserted + report.revived + report.cancelled
     return changed
+
+
+def settings_of(db: Database, team_id: str, user_id: str) -> tuple[PersonSettings, str | None]:
+    """The person's settings as they stand, and the country their zone suggests."""
+    with db.transaction() as session:
+        person = find_person(session, team_id, user_id)
+        if person is None:
+            return PersonSettings(8, 20, WEEKDAYS, None, None), None
+        return (
+            PersonSettings(
+                waking_start_hour=person.waking_start_hour,
+                waking_end_hour=person.waking_end_hour,
+                working_days=working_days_of(person.working_days),
+                holiday_country=person.holiday_country,
+                follow_up_hour=person.follow_up_hour,
+            ),
+            country_of_zone(person.tz),
+        )
+
+
+def save_settings(
+    db: Database,
+    team_id: str,
+    user_id: str,
+    settings: PersonSettings,
+    now: datetime,
+    *,
+    playbook: Playbook,
+) -> int:
+    """Store the person's settings and re-plan their pending nudges by them at once;
+    returns how many nudges changed."""
+    with db.transaction(immediate=True) as session:
+        person = ensure_person(session, team_id, user_id, now)
+        person.waking_start_hour = settings.waking_start_hour
+        person.waking_end_hour = settings.waking_end_hour
+        person.working_days = "".join(str(d) for d in sorted(settings.working_days))
+        person.holiday_country = settings.holiday_country
+        person.follow_up_hour = settings.follow_up_hour
+        person.updated_at = now
+        return _replan_person(session, person, now, playbook)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, view_submissions
+from bot.listeners import actions, commands, events, rhythm, view_submissions
 from bot.listeners.context import ProvideServices
 from bot.listeners.error_handler import handle_listener_error
 from bot.listeners.redeliveries import skip_redelivered_events
@@ -19,6 +19,7 @@ def register_listeners(app: App, services: Services) -> None:
     app.use(skip_redelivered_events)
     commands.register(app)
     view_submissions.register(app)
+    rhythm.register(app)  # before actions: its catch-all takes what is left
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

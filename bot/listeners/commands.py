@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.coach.interviews import active_interviews
 from bot.coach.people import pause_coaching, resume_coaching, zone_of
 from bot.listeners.context import services_of
+from bot.listeners.rhythm import open_settings_modal
 from bot.listeners.slack_io import open_log_modal
 from bot.rules.pausing import PauseRefused, read_pause
 from bot.rules.zones import known_zone
@@ -49,6 +50,16 @@ def handle_interview_command(
     elif parsed.subcommand is Subcommand.LIST:
         interviews = active_interviews(services.db, team_id, user_id)
         ack(text=interview_list(interviews), response_type="ephemeral")
+    elif parsed.subcommand is Subcommand.SETTINGS:
+        ack()
+        open_settings_modal(
+            client,
+            services,
+            trigger_id=command["trigger_id"],
+            team_id=team_id,
+            user_id=user_id,
+            tell_person=lambda text: respond(text=text, response_type="ephemeral"),
+        )
     elif parsed.subcommand is Subcommand.PAUSE:
         ack(text=_pause(services, team_id, user_id, parsed.argument), response_type="ephemeral")
     elif parsed.subcommand is Subcommand.RESUME:

@@ -15,6 +15,7 @@ class Subcommand(StrEnum):
     LIST = "list"
     PAUSE = "pause"
     RESUME = "resume"
+    SETTINGS = "settings"
     HELP = "help"
     UNKNOWN = "unknown"
 
@@ -27,6 +28,7 @@ ALIASES: dict[str, Subcommand] = {
     "pause": Subcommand.PAUSE,
     "vacation": Subcommand.PAUSE,
     "resume": Subcommand.RESUME,
+    "settings": Subcommand.SETTINGS,
     "help": Subcommand.HELP,
     "?": Subcommand.HELP,
 }
@@ -55,6 +57,7 @@ USAGE = (
     "• `/interview list`: your interviews in progress\n"
     "• `/interview pause [until 2027-01-04]`: nothing from me until you resume (or that day)\n"
     "• `/interview resume`: pick up where we left off\n"
+    "• `/interview settings`: your waking hours, working days, holidays and follow-up hour\n"
     "• `/interview help`: this message"
 )
 
