@@ -164,12 +164,16 @@ class _Planner:
         never_created = (kind, sequence) not in self.rows
         if never_created and due_at + self.lateness.of(kind) < self.now:
             return None  # too late to be worth saying now
-        if self.person.is_paused(due_at):
+        # A nudge due in the past goes out now: it is "now" that must not be in a pause
+        # (one still due from before an earlier pause, whose dates are forgotten since).
+        goes_out = max(due_at, self.now)
+        held = goes_out if self.person.is_paused(goes_out) else due_at
+        if self.person.is_paused(held):
             if kind is NudgeKind.DISTANCE:
                 return None  # "get some distance" helps right after, not after a pause
             # Nothing inside a pause: the interview's own-day advice at the first waking
             # hour after it, the rest on the first working day.
-            due_at = next_waking(due_at, self.person, working_days_only=kind not in _OWN_DAY)
+            due_at = next_waking(held, self.person, working_days_only=kind not in _OWN_DAY)
         self.planned.append(PlannedNudge(due_at, kind, sequence))
         return due_at
 

@@ -268,6 +268,25 @@ def test_while_paused_without_an_end_nothing_is_due_and_resume_brings_it_back() 
     assert pending_follow_up(simulation) == local(LA, date(2026, 12, 8), 10)
 
 
+def test_a_second_pause_holds_back_what_is_still_due_from_before_the_first() -> None:
+    """Only the latest pause's dates are kept: a nudge overdue from an earlier pause (its
+    slot now in the past) still waits for the end of the current one."""
+    simulation = Simulation(
+        facts(HAPPENED, direct=True),
+        PersonHours(LA),
+        default_playbook(),
+        FixedClock(HAPPENED + timedelta(minutes=30)),
+    )
+    simulation.run_until(local(LA, date(2026, 11, 6), 12))
+    simulation.pause(until=local(LA, date(2026, 11, 12), 0))
+    simulation.clock.set(local(LA, date(2026, 11, 11), 12))
+    # A new pause before the first one ended: it starts when the first one did.
+    simulation.pause(until=local(LA, date(2026, 11, 20), 0))
+
+    assert simulation.run_until(local(LA, date(2026, 11, 19), 23)) == []
+    assert pending_follow_up(simulation) == local(LA, date(2026, 11, 20), 10)
+
+
 def test_a_new_zone_replans_the_pending_follow_up() -> None:
     simulation = Simulation(
         facts(HAPPENED, timeline=date(2026, 11, 5)),
