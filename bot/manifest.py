@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from bot.web import EVENTS_PATH
 
 BOT_SCOPES = ["commands", "chat:write", "im:write", "im:history", "users:read"]
-BOT_EVENTS = ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked"]
+BOT_EVENTS = ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked", "user_change"]
 
 LONG_DESCRIPTION = (
     "Interview Coach walks you through the days and weeks after a job interview. "

@@ -23,7 +23,12 @@ from bot.rules.domain import (
     ReflectionQuestion,
 )
 from bot.rules.kinds import KINDS
-from bot.rules.planning import card_advised, follow_up_number
+from bot.rules.planning import (
+    MAX_REMINDERS,
+    card_advised,
+    follow_up_number,
+    reminder_sequence,
+)
 from bot.rules.playbook import Playbook
 from bot.rules.press_keys import CONTACT_OF, PER_MESSAGE, press_key
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
@@ -38,7 +43,7 @@ class Recipient:
     dm_channel_id: str | None
     kind: NudgeKind
     due_at: datetime
-    # Why it should not go out after all (interview closed, person paused or gone), or None.
+    # Why it should not go out after all (interview closed, person gone), or None.
     undeliverable: str | None
 
 
@@ -66,7 +71,7 @@ def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | N
         if interview.status is not InterviewStatus.ACTIVE:
             reason = "interview closed"
         elif not is_coached(person):
-            reason = "person paused or gone"
+            reason = "person gone"
         recipient = Recipient(
             team_id=person.team_id,
             user_id=person.user_id,
@@ -98,7 +103,7 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
         card_advised=card_advised(interview.format, interview.traditional_org),
         follow_ups_max=playbook.timing.max_follow_ups,
         weekly=interview.direct_contact_ok or kept_going,
-        done=_done(nudge, interview, contacts),
+        done=_done(nudge, interview, contacts, _brought_back_at(session, nudge)),
     )
 
 
@@ -109,8 +114,35 @@ _CLOSING: dict[Choice, tuple[Outcome, ...]] = {
 }
 
 
-def _done(nudge: Nudge, interview: Interview, contacts: Sequence[ContactLog]) -> tuple[Done, ...]:
-    """What was recorded of the choices this nudge's message offers, in the order offered."""
+def _brought_back_at(session: Session, nudge: Nudge) -> datetime | None:
+    """When the planner brings this follow-up back after a snooze: its latest reminder's
+    due time. The honest answer to "I'll bring it back …": a snooze's own end may fall on a
+    weekend, a holiday or in a pause, and the reminder then waits for the next slot."""
+    number = follow_up_number(nudge.kind, nudge.sequence)
+    if number == 0:
+        return None
+    reminders = session.scalars(
+        select(Nudge)
+        .where(
+            Nudge.interview_id == nudge.interview_id,
+            Nudge.kind == NudgeKind.REMINDER,
+            Nudge.sequence > reminder_sequence(number, 0),
+            Nudge.sequence <= reminder_sequence(number, MAX_REMINDERS),
+            Nudge.status != NudgeStatus.CANCELLED,
+        )
+        .order_by(Nudge.sequence.desc())
+    ).first()
+    return reminders.due_at if reminders is not None else None
+
+
+def _done(
+    nudge: Nudge,
+    interview: Interview,
+    contacts: Sequence[ContactLog],
+    brought_back_at: datetime | None = None,
+) -> tuple[Done, ...]:
+    """What was recorded of the choices this nudge's message offers, in the order offered;
+    a snooze says when the planner scheduled the reminder, `brought_back_at`, when known."""
     number = follow_up_number(nudge.kind, nudge.sequence)
     found: list[Done] = []
     for choice in KINDS[nudge.kind].choices:
@@ -129,7 +161,10 @@ def _done(nudge: Nudge, interview: Interview, contacts: Sequence[ContactLog]) ->
         else:
             row = next((c for c in contacts if c.kind is CONTACT_OF[choice]), None)
         if row is not None:
-            found.append(Done(choice, row.occurred_at, until=row.until))
+            until = row.until
+            if choice is Choice.SNOOZE and brought_back_at is not None:
+                until = brought_back_at
+            found.append(Done(choice, row.occurred_at, until=until))
     return tuple(found)
 
 

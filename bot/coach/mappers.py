@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.rules.calendar import PersonHours
+from bot.rules.calendar import WEEKDAYS, Pause, PersonHours
 from bot.rules.planning import Contact, History, InterviewFacts, NudgeRecord
+from bot.rules.public_holidays import country_of_zone
 from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
-from bot.store.models import ContactLog, Interview, Nudge, SlackUser
+from bot.store.models import HOLIDAYS_NONE, ContactLog, Interview, Nudge, SlackUser
 
 
 def facts_of(interview: Interview) -> InterviewFacts:
@@ -25,16 +26,42 @@ def facts_of(interview: Interview) -> InterviewFacts:
 
 
 def hours_of(person: SlackUser) -> PersonHours:
+    """The person's calendar as the rules read it: zone, hours, days, holidays and pause."""
     return PersonHours(
         tz=known_zone(person.tz),
         waking_start_hour=person.waking_start_hour,
         waking_end_hour=person.waking_end_hour,
+        working_days=working_days_of(person.working_days),
+        holiday_country=holiday_country_of(person),
+        follow_up_hour=person.follow_up_hour,
+        pause=pause_of(person),
     )
 
 
+def working_days_of(stored: str) -> frozenset[int]:
+    """The stored digits ("01234") as weekday numbers; Monday to Friday if none are left."""
+    days = frozenset(int(c) for c in stored if c in "0123456")
+    return days or WEEKDAYS
+
+
+def holiday_country_of(person: SlackUser) -> str | None:
+    """The country whose holidays the person keeps: their choice, or their zone's."""
+    if person.holiday_country == HOLIDAYS_NONE:
+        return None
+    return person.holiday_country or country_of_zone(person.tz)
+
+
+def pause_of(person: SlackUser) -> Pause | None:
+    """The person's last pause, over or not: what fell inside it stays after it."""
+    if person.paused_at is None:
+        return None
+    return Pause(start=person.paused_at, until=person.paused_until)
+
+
 def is_coached(person: SlackUser) -> bool:
-    """False when the person paused the coach or their workspace removed the app."""
-    return not person.paused and person.deactivated_at is None
+    """False when the person's workspace removed the app. A pause is no reason: the plan
+    keeps it as part of their calendar (see hours_of)."""
+    return person.deactivated_at is None
 
 
 def history_of(session: Session, interview_id: int, nudges: list[Nudge]) -> History:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, drafts, events, view_submissions
+from bot.listeners import actions, commands, drafts, events, rhythm, view_submissions
 from bot.listeners.context import ProvideServices
 from bot.listeners.error_handler import handle_listener_error
 from bot.listeners.redeliveries import skip_redelivered_events
@@ -21,6 +21,7 @@ def register_listeners(app: App, services: Services) -> None:
     view_submissions.register(app)
     # Before actions: its last listener takes every press no other listener took.
     drafts.register(app)
+    rhythm.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

@@ -8,9 +8,20 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.coach.interviews import active_interviews
+from bot.coach.people import pause_coaching, resume_coaching, zone_of
 from bot.listeners.context import services_of
+from bot.listeners.rhythm import open_settings_modal
 from bot.listeners.slack_io import open_log_modal
-from bot.ui.command_text import Subcommand, parse_command, usage_text
+from bot.rules.pausing import PauseRefused, read_pause
+from bot.rules.zones import known_zone
+from bot.services import Services
+from bot.ui.command_text import (
+    Subcommand,
+    parse_command,
+    paused_text,
+    resumed_text,
+    usage_text,
+)
 from bot.ui.messages import interview_list
 
 COMMAND = "/interview"
@@ -19,8 +30,9 @@ COMMAND = "/interview"
 def handle_interview_command(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    """`logged [company]` opens the log modal; `list` lists interviews in progress; anything
-    else gets the usage, only to the person."""
+    """`logged [company]` opens the log modal; `list` lists interviews in progress; `pause
+    [until DATE]` and `resume` pause and resume the coach; anything else gets the usage,
+    only to the person."""
     services = services_of(context)
     parsed = parse_command(command.get("text"))
     team_id, user_id = command["team_id"], command["user_id"]
@@ -38,8 +50,38 @@ def handle_interview_command(
     elif parsed.subcommand is Subcommand.LIST:
         interviews = active_interviews(services.db, team_id, user_id)
         ack(text=interview_list(interviews), response_type="ephemeral")
+    elif parsed.subcommand is Subcommand.SETTINGS:
+        ack()
+        open_settings_modal(
+            client,
+            services,
+            trigger_id=command["trigger_id"],
+            team_id=team_id,
+            user_id=user_id,
+            tell_person=lambda text: respond(text=text, response_type="ephemeral"),
+        )
+    elif parsed.subcommand is Subcommand.PAUSE:
+        ack(text=_pause(services, team_id, user_id, parsed.argument), response_type="ephemeral")
+    elif parsed.subcommand is Subcommand.RESUME:
+        now = services.clock.now()
+        state = resume_coaching(services.db, team_id, user_id, now, playbook=services.playbook)
+        text = resumed_text(state.was_paused, state.next_due, known_zone(state.tz))
+        ack(text=text, response_type="ephemeral")
     else:
         ack(text=usage_text(parsed), response_type="ephemeral")
+
+
+def _pause(services: Services, team_id: str, user_id: str, argument: str) -> str:
+    """Pause as asked, or say why not; the answer is only for the person."""
+    now = services.clock.now()
+    tz = zone_of(services.db, team_id, user_id)
+    request = read_pause(argument, now, tz)
+    if isinstance(request, PauseRefused):
+        return request.reason
+    state = pause_coaching(
+        services.db, team_id, user_id, now, until=request.until, playbook=services.playbook
+    )
+    return paused_text(state.until, tz, state.moved)
 
 
 def register(app: App) -> None:

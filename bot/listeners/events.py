@@ -1,5 +1,5 @@
-"""Events API: DMs (answers to the reflection questions, and edits of them), the Home tab, and
-the app being removed.
+"""Events API: DMs (answers to the reflection questions, and edits of them), the Home tab,
+the app being removed, and a person's new time zone.
 
 Every subscribed event has a listener, even one that only ignores it; anything else still
 gets its 200 (error_handler), since Slack retries an event it sees refused.
@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.coach.people import deactivate_workspace
+from bot.coach.people import deactivate_workspace, follow_zone
 from bot.coach.reflections import answer_by_edit, answer_by_message
 from bot.listeners.context import services_of
 from bot.listeners.slack_io import message_text, publish_home, show_answer
@@ -124,8 +124,27 @@ def handle_tokens_revoked(
     )
 
 
+def handle_user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """A person's profile changed; when their time zone did, their plan follows it at once
+    (someone who travels gets their follow-ups at 10:00 where they are now)."""
+    user = event.get("user") or {}
+    user_id, tz = user.get("id"), user.get("tz")
+    if not user_id or not tz:
+        return
+    team_id = str(user.get("team_id") or body.get("team_id"))
+    services = services_of(context)
+    changed = follow_zone(
+        services.db, team_id, user_id, tz, services.clock.now(), playbook=services.playbook
+    )
+    if changed is not None:
+        logger.info(
+            "time zone of %s in %s changed; %d nudge(s) re-planned", user_id, team_id, changed
+        )
+
+
 def register(app: App) -> None:
     app.event("message")(handle_message)
     app.event("app_home_opened")(handle_home_opened)
     app.event("app_uninstalled")(handle_app_uninstalled)
     app.event("tokens_revoked")(handle_tokens_revoked)
+    app.event("user_change")(handle_user_change)

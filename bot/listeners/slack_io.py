@@ -13,14 +13,15 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.coach.interviews import active_interviews
-from bot.coach.people import dm_channel_of, note_profile
+from bot.coach.people import current_pause, dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
 from bot.rules.interview_form import clean_text
 from bot.rules.view_models import AnswerResult, AnswerStatus
+from bot.rules.zones import known_zone
 from bot.services import Services
 from bot.slack.dm import post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS, failure_reason
-from bot.ui.home import home_view
+from bot.ui.home import PauseShown, home_view
 from bot.ui.log_modal import build_log_modal
 from bot.ui.messages import MODAL_FAILED, answer_reply
 from bot.ui.nudges import render_nudge
@@ -152,11 +153,22 @@ def send_dm(
     return posted.ts
 
 
-def publish_home(client: WebClient, services: Services, *, team_id: str, user_id: str) -> None:
-    """Show the person's interviews in progress on the app's Home tab."""
+def publish_home(
+    client: WebClient,
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    notice: str | None = None,
+) -> None:
+    """Show the person's interviews in progress and their pause on the app's Home tab."""
     interviews = active_interviews(services.db, team_id, user_id)
+    state = current_pause(services.db, team_id, user_id, services.clock.now())
+    pause = PauseShown(state.paused, state.until, known_zone(state.tz))
     try:
-        client.views_publish(user_id=user_id, view=home_view(interviews))
+        client.views_publish(
+            user_id=user_id, view=home_view(interviews, pause=pause, notice=notice)
+        )
     except SLACK_CALL_ERRORS as exc:
         logger.warning("views.publish failed for %s: %s", user_id, failure_reason(exc))
 

@@ -11,13 +11,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.rules.calendar import PersonHours
+from bot.rules.calendar import WEEKDAYS, PersonHours
 from bot.rules.domain import InterviewFormat
 from bot.rules.interview_form import MAX_AGE
 from bot.rules.playbook import Playbook, PlaybookError, load_playbook
+from bot.rules.public_holidays import country_of_zone, supported_countries
 from bot.rules.zones import UTC_ZONE, find_zone
 
 DEFAULT_TZ = "America/New_York"
+AUTO_HOLIDAYS = "auto"
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class PreviewError(Exception):
@@ -41,6 +44,16 @@ class PreviewOptions:
     cards_mailed: bool = False
     follow_ups_sent: bool = False
     keep_going: bool = False
+    working_days: frozenset[int] = WEEKDAYS
+    holidays: str | None = AUTO_HOLIDAYS  # a country code, None for none, or from --tz
+    pause_until: date | None = None  # paused from logging until this local day
+
+    @property
+    def holiday_country(self) -> str | None:
+        """The country whose public holidays are skipped: --holidays, or --tz's country."""
+        if self.holidays == AUTO_HOLIDAYS:
+            return country_of_zone(self.tz.key)
+        return self.holidays
 
 
 def parse_zone(name: str) -> ZoneInfo:
@@ -92,6 +105,42 @@ def parse_waking(text: str) -> tuple[int, int]:
     return hours.waking_start_hour, hours.waking_end_hour
 
 
+def parse_working_days(text: str) -> frozenset[int]:
+    """--working-days: day names, a range or a list: sun-thu, mon,tue,thu."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        if not part or len(ends) > 2 or any(e[:3] not in DAY_NAMES for e in ends):
+            raise PreviewError(
+                f"--working-days {text!r} is not days like mon-fri, sun-thu or mon,wed,fri"
+            )
+        first, last = (DAY_NAMES.index(e[:3]) for e in (ends[0], ends[-1]))
+        days.update((first + i) % 7 for i in range((last - first) % 7 + 1))
+    return frozenset(days)
+
+
+def parse_holidays(text: str) -> str | None:
+    """--holidays: a country code the holidays package knows, none, or auto (from --tz)."""
+    value = text.strip()
+    if value.lower() == "none":
+        return None
+    if value.lower() == AUTO_HOLIDAYS:
+        return AUTO_HOLIDAYS
+    if value.upper() not in supported_countries():
+        raise PreviewError(
+            f"--holidays {text!r} is not a country code like US, IL or JP (or none, or auto)"
+        )
+    return value.upper()
+
+
+def parse_pause_until(text: str) -> date:
+    """--pause-until: the local day the person is back."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise PreviewError(f"--pause-until {text!r} is not a date like 2027-01-04") from None
+
+
 def parse_logged_after(minutes: int) -> timedelta:
     """As the log form allows: an interview logged at most MAX_AGE after it happened."""
     most = int(MAX_AGE.total_seconds()) // 60
@@ -127,6 +176,9 @@ def options_from_args(args: argparse.Namespace) -> PreviewOptions:
         cards_mailed=args.cards_mailed,
         follow_ups_sent=args.follow_ups_sent,
         keep_going=args.keep_going,
+        working_days=parse_working_days(args.working_days),
+        holidays=parse_holidays(args.holidays),
+        pause_until=parse_pause_until(args.pause_until) if args.pause_until else None,
     )
 
 
@@ -172,6 +224,24 @@ def add_preview_arguments(preview: argparse.ArgumentParser) -> None:
         default=f"{start}-{end}",
         metavar="START-END",
         help="waking hours (default: %(default)s)",
+    )
+    preview.add_argument(
+        "--working-days",
+        default="mon-fri",
+        metavar="DAYS",
+        help="the person's working days, like sun-thu or mon,wed,fri (default: %(default)s)",
+    )
+    preview.add_argument(
+        "--holidays",
+        default=AUTO_HOLIDAYS,
+        metavar="COUNTRY",
+        help="skip this country's public holidays: a code like US, none, or auto "
+        "(the country of --tz; default: %(default)s)",
+    )
+    preview.add_argument(
+        "--pause-until",
+        metavar="YYYY-MM-DD",
+        help="the person pauses the coach right after logging, until this local day",
     )
     preview.add_argument(
         "--playbook", metavar="PATH", help="a playbook file (default: PLAYBOOK_PATH, or built-in)"

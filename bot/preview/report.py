@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.preview.options import PreviewOptions
+from bot.preview.options import DAY_NAMES, PreviewOptions
 from bot.preview.sample_interview import simulate
 from bot.preview.simulation import Delivered
+from bot.rules.calendar import WEEKDAYS
 from bot.rules.domain import NudgeKind, ReflectionQuestion
 from bot.rules.planning import InterviewFacts, card_advised, reminded_follow_up
 from bot.rules.playbook import Playbook
@@ -51,8 +52,29 @@ def _heading(options: PreviewOptions, happened: datetime) -> str:
     return (
         f"A {kind} interview{org} on {local:%a %Y-%m-%d %H:%M} {local.tzname()} "
         f"({options.tz.key}, awake {start:02d}-{end:02d}); {timeline}; {direct}; "
-        f"the person {pressing}."
+        f"the person {pressing}.{_rhythm(options)}"
     )
+
+
+def _rhythm(options: PreviewOptions) -> str:
+    """The person's own calendar, when a flag changed it (by default: Monday to Friday, the
+    public holidays of --tz's country, no pause; the report then reads as it always did)."""
+    defaults = PreviewOptions()
+    if (options.working_days, options.holidays, options.pause_until) == (
+        defaults.working_days,
+        defaults.holidays,
+        defaults.pause_until,
+    ):
+        return ""
+    parts = []
+    if options.working_days != WEEKDAYS:
+        names = [DAY_NAMES[d].capitalize() for d in sorted(options.working_days)]
+        parts.append("works " + ", ".join(names))
+    country = options.holiday_country
+    parts.append(f"skips {country} public holidays" if country else "keeps no public holidays")
+    if options.pause_until is not None:
+        parts.append(f"paused after logging until {options.pause_until:%a %Y-%m-%d}")
+    return " The person " + "; ".join(parts) + "."
 
 
 def _label(delivered: Delivered) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import FixedClock
 from bot.preview.options import PreviewError, PreviewOptions
 from bot.preview.simulation import Delivered, Simulation
-from bot.rules.calendar import PersonHours, at_local, is_working_day
+from bot.rules.calendar import Pause, PersonHours, at_local, is_working_day
 from bot.rules.domain import ContactKind, NudgeKind
 from bot.rules.planning import InterviewFacts, card_advised
 from bot.rules.playbook import load_playbook
@@ -50,7 +50,20 @@ def simulate(options: PreviewOptions, now: datetime) -> tuple[Simulation, dateti
         employer_timeline=options.timeline,
         direct_contact_ok=options.direct,
     )
-    person = PersonHours(tz, *options.waking)
+    pause = None
+    if options.pause_until is not None:
+        if options.pause_until <= local.date():
+            raise PreviewError(
+                f"--pause-until {options.pause_until} is not after the interview ({local:%Y-%m-%d})"
+            )
+        pause = Pause(facts.logged_at, at_local(options.pause_until, 0, tz))
+    person = PersonHours(
+        tz,
+        *options.waking,
+        working_days=options.working_days,
+        holiday_country=options.holiday_country,
+        pause=pause,
+    )
     playbook = options.playbook or load_playbook(None)
     simulation = Simulation(facts, person, playbook, FixedClock(facts.logged_at))
     simulation.run(_person_pressing(options))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import FixedClock
-from bot.rules.calendar import PersonHours
+from bot.rules.calendar import Pause, PersonHours
 from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.planning import (
     Contact,
@@ -165,6 +165,29 @@ class Simulation:
     def _check_runaway(self) -> None:
         if len(self.delivered) > MAX_DELIVERIES:
             raise AssertionError(f"more than {MAX_DELIVERIES} DMs: the rules never stop")
+
+    # -- the person's calendar ---------------------------------------------------------------
+
+    def change_calendar(self, person: PersonHours) -> None:
+        """The person changed a setting, their zone or their pause: plan again at once."""
+        self.person = person
+        self.reconcile()
+
+    def pause(self, until: datetime | None = None) -> None:
+        """`/interview pause [until …]` now; pausing while paused changes only the end."""
+        current = self.person.pause
+        now = self.clock.now()
+        ongoing = current is not None and (current.until is None or current.until > now)
+        start = current.start if ongoing and current is not None else now
+        self.change_calendar(dataclasses.replace(self.person, pause=Pause(start, until)))
+
+    def resume(self) -> None:
+        """`/interview resume` now: the pause ends now and keeps its start."""
+        current = self.person.pause
+        now = self.clock.now()
+        if current is None or (current.until is not None and current.until <= now):
+            return
+        self.change_calendar(dataclasses.replace(self.person, pause=Pause(current.start, now)))
 
     # -- the person's buttons ----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from bot.rules.domain import Choice, NudgeKind, ReflectionQuestion
+from bot.rules.domain import Choice, InterviewFormat, NudgeKind, ReflectionQuestion
 
 if TYPE_CHECKING:
     from bot.rules.view_models import NudgeView
@@ -34,6 +34,8 @@ class Condition(StrEnum):
 
     CARD_ADVISED = "card_advised"  # a card by mail is advised (format and organization)
     DIRECT_CONTACT_OK = "direct_contact_ok"  # the person may contact the hiring manager
+    IN_PERSON = "in_person"  # the interview was face-to-face, at the employer's
+    REMOTE = "remote"  # a phone screen or a video call, most likely taken at home
 
     def holds(self, view: NudgeView) -> bool:
         """Whether the condition holds for the message `view` describes."""
@@ -42,6 +44,10 @@ class Condition(StrEnum):
                 return view.card_advised
             case Condition.DIRECT_CONTACT_OK:
                 return view.interview.direct_contact_ok
+            case Condition.IN_PERSON:
+                return view.interview.format is InterviewFormat.IN_PERSON
+            case Condition.REMOTE:
+                return view.interview.format is not InterviewFormat.IN_PERSON
 
 
 # -- what a message shows, top to bottom -------------------------------------------------------
@@ -204,7 +210,13 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
         NudgeKind.DISTANCE: KindSpec(
             label="a reminder to get some distance",
             fallback="Get some distance after your interview with {title}.",
-            content=(Advice("distance"), About()),
+            # "Leave the building" fits only an interview at the employer's: after a phone
+            # screen or a video call at home, close the laptop and step away.
+            content=(
+                Advice("distance", only_if=Condition.IN_PERSON),
+                Advice("distance_remote", only_if=Condition.REMOTE),
+                About(),
+            ),
             controls=(),
             max_lateness_hours=2,
         ),

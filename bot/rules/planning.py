@@ -8,14 +8,13 @@ one after it depends on what the person does in between.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from bot.rules.calendar import (
     PersonHours,
     at_local,
     is_waking,
-    is_working_day,
     local_date,
     next_waking,
 )
@@ -35,6 +34,8 @@ SLOT_TOLERANCE = timedelta(minutes=15)
 ON_TIME = timedelta(hours=1)
 # A follow-up the same day as the thank-you note would be too eager.
 FIRST_FOLLOW_UP_AFTER_THANK_YOU = timedelta(days=1)
+# The interview's own-day advice, timed from the interview: any waking hour will do.
+_OWN_DAY = frozenset({NudgeKind.DISTANCE, NudgeKind.REFLECTION, NudgeKind.THANK_YOU})
 # These are kept as they were: the person has seen them, or they are being sent.
 _SETTLED = frozenset({NudgeStatus.SENT, NudgeStatus.FAILED, NudgeStatus.CLAIMED})
 
@@ -114,11 +115,15 @@ def plan(
 ) -> tuple[PlannedNudge, ...]:
     """Every nudge that should exist for this interview, in due order.
 
-    `coaching` is False when the person paused the coach or their workspace removed it.
-    A nudge not yet created whose window has already passed at `now` is left out.
+    `coaching` is False when the person's workspace removed the coach. A pause is no reason
+    to stop: it is part of `person`'s calendar, and what falls inside it moves to the first
+    suitable slot after it. A nudge not yet created whose window has already passed at `now`
+    is left out, unless a pause is why: that one moves instead of being dropped.
     """
     if facts.status is not InterviewStatus.ACTIVE or not coaching:
         return ()
+    if person.now != now:
+        person = replace(person, now=now)
     planner = _Planner(facts, history, now, person, playbook)
     planner.distance_and_reflection()
     planner.thank_you_and_card()
@@ -159,6 +164,16 @@ class _Planner:
         never_created = (kind, sequence) not in self.rows
         if never_created and due_at + self.lateness.of(kind) < self.now:
             return None  # too late to be worth saying now
+        # A nudge due in the past goes out now: it is "now" that must not be in a pause
+        # (one still due from before an earlier pause, whose dates are forgotten since).
+        goes_out = max(due_at, self.now)
+        held = goes_out if self.person.is_paused(goes_out) else due_at
+        if self.person.is_paused(held):
+            if kind is NudgeKind.DISTANCE:
+                return None  # "get some distance" helps right after, not after a pause
+            # Nothing inside a pause: the interview's own-day advice at the first waking
+            # hour after it, the rest on the first working day.
+            due_at = next_waking(held, self.person, working_days_only=kind not in _OWN_DAY)
         self.planned.append(PlannedNudge(due_at, kind, sequence))
         return due_at
 
@@ -171,11 +186,23 @@ class _Planner:
     def _business_slot(self, instant: datetime) -> datetime:
         """The follow-up hour on the first working day at or after `instant`: follow-ups
         mean calling or writing to an office, so they come in the morning, not at 19:00."""
-        hour = max(self.timing.follow_up_hour, self.person.waking_start_hour)
-        day = local_date(instant, self.person.tz)
+        person = self.person
+        preferred = self.timing.follow_up_hour
+        if person.follow_up_hour is not None:
+            preferred = person.follow_up_hour
+        # Inside waking hours whatever was chosen: never before they are up, nor after.
+        hour = min(max(preferred, person.waking_start_hour), person.waking_end_hour - 1)
+        pause_end = person.pause_end()
+        if pause_end is not None and person.is_paused(instant):
+            instant = pause_end
+        day = local_date(instant, person.tz)
         while True:
-            slot = at_local(day, hour, self.person.tz)
-            if is_working_day(day) and slot >= instant - SLOT_TOLERANCE:
+            slot = at_local(day, hour, person.tz)
+            if (
+                person.is_working_day(day)
+                and slot >= instant - SLOT_TOLERANCE
+                and not person.is_paused(slot)
+            ):
                 return self._working(slot)
             day += timedelta(days=1)
 
@@ -203,7 +230,10 @@ class _Planner:
         after = timedelta(minutes=timing.reflection_after_minutes)
         earliest = facts.logged_at
         if self._settled(NudgeKind.DISTANCE, ONCE) or (
-            fresh and is_waking(facts.logged_at, self.person)
+            # Distance helps only right now: logged while paused, it is not worth saying later.
+            fresh
+            and is_waking(facts.logged_at, self.person)
+            and not self.person.is_paused(facts.logged_at)
         ):
             distance = self._add(NudgeKind.DISTANCE, ONCE, facts.logged_at)
             if distance is not None:

@@ -36,6 +36,9 @@ from bot.rules.domain import (
 )
 from bot.store.types import UTCDateTime
 
+WORKING_DAYS_DEFAULT = "01234"
+HOLIDAYS_NONE = "none"
+
 # Named constraints let Alembic's batch mode (SQLite) find and alter them later.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,8 +80,22 @@ class SlackUser(Base):
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
     waking_start_hour: Mapped[int] = mapped_column(Integer, default=8)
     waking_end_hour: Mapped[int] = mapped_column(Integer, default=20)
-    # The person's own choice to stop reminders; only they can undo it.
+    # Their working days as date.weekday() digits, "01234" for Monday to Friday.
+    working_days: Mapped[str] = mapped_column(
+        String(7), default=WORKING_DAYS_DEFAULT, server_default=WORKING_DAYS_DEFAULT
+    )
+    # Whose public holidays they keep: an ISO country code, HOLIDAYS_NONE, or NULL for the
+    # country of their Slack time zone.
+    holiday_country: Mapped[str | None] = mapped_column(String(8))
+    # The local hour follow-ups come at; NULL for the playbook's.
+    follow_up_hour: Mapped[int | None] = mapped_column(Integer)
+    # The person's own pause: nothing is sent while it lasts; only they can undo it. `paused`
+    # is true from `paused_at` until they resume or `paused_until` (NULL: until they resume)
+    # passes. The last pause's dates stay after it, so what fell inside it keeps its place
+    # after the pause when the plan is made again.
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_at: Mapped[datetime | None]
+    paused_until: Mapped[datetime | None]
     # Set when their workspace removed the app or revoked its token; cleared when they return.
     deactivated_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from bot.ui.text import escape_mrkdwn, truncate, unescape_slack_text
+from bot.ui.text import escape_mrkdwn, slack_date, slack_day, truncate, unescape_slack_text
 
 
 class Subcommand(StrEnum):
     LOGGED = "logged"
     LIST = "list"
+    PAUSE = "pause"
+    RESUME = "resume"
+    SETTINGS = "settings"
     HELP = "help"
     UNKNOWN = "unknown"
 
@@ -20,6 +25,10 @@ ALIASES: dict[str, Subcommand] = {
     "log": Subcommand.LOGGED,
     "list": Subcommand.LIST,
     "ls": Subcommand.LIST,
+    "pause": Subcommand.PAUSE,
+    "vacation": Subcommand.PAUSE,
+    "resume": Subcommand.RESUME,
+    "settings": Subcommand.SETTINGS,
     "help": Subcommand.HELP,
     "?": Subcommand.HELP,
 }
@@ -46,6 +55,9 @@ USAGE = (
     "*Interview Coach* walks you through the days after an interview.\n"
     "• `/interview logged [company]`: log an interview you just had (opens a short form)\n"
     "• `/interview list`: your interviews in progress\n"
+    "• `/interview pause [until 2027-01-04]`: nothing from me until you resume (or that day)\n"
+    "• `/interview resume`: pick up where we left off\n"
+    "• `/interview settings`: your waking hours, working days, holidays and follow-up hour\n"
     "• `/interview help`: this message"
 )
 
@@ -56,3 +68,21 @@ def usage_text(command: ParsedCommand | None = None) -> str:
         shown = escape_mrkdwn(truncate(command.word.replace("`", "'"), 40))
         return f"I don't know `{shown}`.\n{USAGE}"
     return USAGE
+
+
+def paused_text(until: datetime | None, tz: ZoneInfo, moved: int) -> str:
+    """The answer to `/interview pause`: until when, and that nothing is lost."""
+    when = "until you say `/interview resume`"
+    if until is not None:
+        when = f"until {slack_day(until, tz)}"
+    kept = " Nothing is dropped: what falls inside the pause comes after it, in order."
+    return f"Paused {when}. I won't send you anything before then.{kept if moved else ''}"
+
+
+def resumed_text(was_paused: bool, next_due: datetime | None, tz: ZoneInfo) -> str:
+    """The answer to `/interview resume`, with the planner's next time, honestly."""
+    if not was_paused:
+        return "You weren't paused; I'm here as usual."
+    if next_due is None:
+        return "Welcome back. Nothing is waiting for you."
+    return f"Welcome back. Next from me: {slack_date(next_due, tz)}."

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
+    DatePickerElement,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -18,10 +22,13 @@ from slack_sdk.models.views import View
 
 from bot.rules.view_models import InterviewSummary
 from bot.ui.messages import interview_facts, plain_title
-from bot.ui.text import truncate
+from bot.ui.text import escape_mrkdwn, slack_day, truncate
 
 OPEN_LOG_MODAL = "open_log_modal"
-# A Home view holds 100 blocks: two per interview, plus the header and footer.
+OPEN_SETTINGS = "open_settings"
+PAUSE_UNTIL = "pause_until"
+RESUME = "resume"
+# A Home view holds 100 blocks: two per interview, plus the header, pause and footer.
 MAX_LISTED = 40
 
 ADVICE = (
@@ -33,7 +40,51 @@ ADVICE = (
 )
 
 
-def home_view(interviews: list[InterviewSummary]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PauseShown:
+    """The person's pause as the Home tab shows it."""
+
+    paused: bool
+    until: datetime | None  # None: until they resume
+    tz: ZoneInfo
+
+
+def _rhythm_blocks(pause: PauseShown | None, notice: str | None) -> list[Any]:
+    """ "Paused until Mon 4 Jan" with Resume, or a date picker to pause; and Settings."""
+    blocks: list[Any] = []
+    if pause is not None and pause.paused:
+        when = "until you resume"
+        if pause.until is not None:
+            when = f"until {slack_day(pause.until, pause.tz)}"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=f"*Paused {when}.* Nothing from me till then.")
+            )
+        )
+        controls: list[Any] = [
+            ButtonElement(text=PlainTextObject(text="Resume"), action_id=RESUME, style="primary")
+        ]
+    else:
+        controls = [
+            DatePickerElement(
+                action_id=PAUSE_UNTIL, placeholder=PlainTextObject(text="Pause until…")
+            )
+        ]
+    controls.append(ButtonElement(text=PlainTextObject(text="Settings"), action_id=OPEN_SETTINGS))
+    blocks.append(ActionsBlock(elements=controls))
+    if notice:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(notice))]))
+    return blocks
+
+
+def home_view(
+    interviews: list[InterviewSummary],
+    *,
+    pause: PauseShown | None = None,
+    notice: str | None = None,
+) -> dict[str, Any]:
+    """The Home tab: the advice, the log button, the person's pause and settings, and their
+    interviews in progress; `notice` answers a pause date that could not be used."""
     blocks: list[Any] = [
         HeaderBlock(text=PlainTextObject(text="Interview Coach")),
         SectionBlock(text=MarkdownTextObject(text=ADVICE)),
@@ -46,6 +97,7 @@ def home_view(interviews: list[InterviewSummary]) -> dict[str, Any]:
                 )
             ]
         ),
+        *_rhythm_blocks(pause, notice),
         DividerBlock(),
     ]
     if not interviews:

@@ -69,6 +69,12 @@ def slack_date(instant: datetime, tz: ZoneInfo) -> str:
     return f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
+def slack_day(instant: datetime, tz: ZoneInfo) -> str:
+    """A day token Slack renders in each reader's zone ("Monday, January 4th")."""
+    epoch = int(instant.timestamp())
+    return f"<!date^{epoch}^{{date_long_pretty}}|{instant.astimezone(tz):%a %-d %b %Y}>"
+
+
 def day_label(day: date) -> str:
     return f"{day:%a %-d %b %Y}"
 

@@ -373,6 +373,28 @@ def test_heard_back_offer_closes_the_interview_and_cancels_pending_nudges(
     assert len(running.standin.calls_to("chat.postMessage")) == posts
 
 
+def test_a_snooze_ending_on_a_day_off_promises_the_planners_time(running: RunningBot) -> None:
+    """Three days from a Wednesday or Thursday end on a weekend: the reminder waits for the
+    next working morning, and the message says so, not "now + 3 days"."""
+    channel, message = delivered_follow_up(running)
+    # Pressed on the Thursday after it arrived, at the same hour: back on Sunday by the
+    # calendar, so Monday morning by the planner.
+    local = running.clock.now().astimezone(LA)
+    running.clock.advance(timedelta(days=(3 - local.weekday()) % 7 or 7))
+    pressed_at = running.clock.now()
+
+    press(running, channel, message, "Snooze", option="3")
+
+    [reminder] = [n for n in nudges(running) if n.kind is NudgeKind.REMINDER]
+    shown = shown_text(current(running, channel, message["ts"]))
+    naive = pressed_at + timedelta(days=3)
+    assert reminder.due_at != naive, "the case needs a snooze that ends on a day off"
+    assert naive.astimezone(LA).weekday() >= 5
+    assert f"I'll bring it back <!date^{int(reminder.due_at.timestamp())}^" in shown
+    assert f"<!date^{int(naive.timestamp())}^" not in shown
+    assert reminder.due_at.astimezone(LA).weekday() == 0
+
+
 def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: RunningBot) -> None:
     channel, message = delivered_follow_up(running)
     pressed_at = running.clock.now()
@@ -387,10 +409,11 @@ def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: Runni
     assert snooze.until <= reminder.due_at < snooze.until + timedelta(days=1)
     assert 8 <= reminder.due_at.astimezone(LA).hour < 20
     after = current(running, channel, message["ts"])
-    assert f"Snoozed: I'll bring it back <!date^{int(snooze.until.timestamp())}^" in shown_text(
-        after
+    # The time promised is the one the planner scheduled.
+    assert f"Snoozed: I'll bring it back <!date^{int(reminder.due_at.timestamp())}^" in (
+        shown_text(after)
     )
-    assert local_time_fallback(snooze.until, LA) in shown_text(after)
+    assert local_time_fallback(reminder.due_at, LA) in shown_text(after)
     assert labels(after) == ["Follow-up sent", "Heard back", "Stop reminders", "Draft"]
 
     dispatch(running, reminder.due_at)

@@ -259,7 +259,7 @@ def test_manifest_with_base_url_is_for_http_mode(tmp_path: Path) -> None:
         ["commands", "chat:write", "im:write", "im:history", "users:read"]
     )
     assert sorted(settings["event_subscriptions"]["bot_events"]) == sorted(
-        ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked"]
+        ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked", "user_change"]
     )
     app_home = manifest["features"]["app_home"]
     assert app_home["messages_tab_enabled"] is True

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.rules.domain import NudgeStatus
 from bot.store.models import EventReceipt, Interview, Nudge, SlackUser
-from bot.ui.home import OPEN_LOG_MODAL
+from bot.ui.home import OPEN_LOG_MODAL, OPEN_SETTINGS
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID
 from bot.ui.messages import DM_HELP
 from tests.harness import DANA, SAM, RunningBot, fixture_json
@@ -167,9 +167,9 @@ def test_home_opened_publishes_the_home_view_with_a_log_button(running: RunningB
     assert publish.params["user_id"] == DANA.user_id
     view = publish.params["view"]
     assert view["type"] == "home"
-    [(_, button)] = _buttons(view)
-    assert button["action_id"] == OPEN_LOG_MODAL
-    assert button["text"]["text"] == "Log an interview"
+    buttons = {button["action_id"]: button["text"]["text"] for _, button in _buttons(view)}
+    # Log, and the person's settings (pausing is a date picker beside it).
+    assert buttons == {OPEN_LOG_MODAL: "Log an interview", OPEN_SETTINGS: "Settings"}
     assert "No interviews in progress yet" in json.dumps(view)
     assert running.standin.home_view(DANA.user_id) is not None
 
@@ -211,7 +211,7 @@ def test_the_home_button_opens_the_log_modal(running: RunningBot) -> None:
     running.idle()
     home = running.standin.home_view(DANA.user_id)
     assert home is not None
-    [(block, button)] = _buttons(home)
+    [(block, button)] = [b for b in _buttons(home) if b[1]["action_id"] == OPEN_LOG_MODAL]
 
     reply = running.slack.block_action(
         {
@@ -276,6 +276,7 @@ def test_revoking_only_user_tokens_stops_nobody(running: RunningBot) -> None:
         "event_app_home_opened.json",
         "event_app_uninstalled.json",
         "event_tokens_revoked.json",
+        "event_user_change.json",
     ],
 )
 def test_every_subscribed_event_answers_200(running: RunningBot, fixture: str) -> None:

@@ -160,6 +160,10 @@ def test_a_message_shows_its_own_snooze_and_its_follow_ups_sent_in_the_order_off
     follow_up = deliver_kind(db, interview_id, NudgeKind.FOLLOW_UP, clock.now(), "3.3")
     snoozed_at = clock.now()
     press(db, clock, follow_up, Choice.SNOOZE, "1")
+    # The snooze promises the reminder's own time (a snooze ending on a day off waits for
+    # the next working morning), not simply a day later.
+    [brought_back_at] = [p[2] for p in pending(db, interview_id) if p[0] is NudgeKind.REMINDER]
+    assert brought_back_at >= snoozed_at + timedelta(days=1)
     clock.advance(timedelta(days=1))
     reminder = deliver_kind(db, interview_id, NudgeKind.REMINDER, clock.now(), "3.4")
     # The snooze belongs to the message it was pressed on, not to the reminder.
@@ -176,7 +180,7 @@ def test_a_message_shows_its_own_snooze_and_its_follow_ups_sent_in_the_order_off
     assert original is not None
     assert original.view.done == (
         Done(Choice.FOLLOW_UP_SENT, clock.now()),
-        Done(Choice.SNOOZE, snoozed_at, until=snoozed_at + timedelta(days=1)),
+        Done(Choice.SNOOZE, snoozed_at, until=brought_back_at),
     )
 
 
@@ -247,7 +251,7 @@ def test_stopping_a_person_cancels_their_nudges(db: Database, clock: FixedClock)
     assert pending(db, interview_id) == []
     delivery = delivery_of(db, nudges(db, interview_id)[0].id, PLAYBOOK)
     assert delivery is not None
-    assert delivery.recipient.undeliverable == "person paused or gone"
+    assert delivery.recipient.undeliverable == "person gone"
     # Reconciling again does not bring them back while the person is gone.
     assert not replan(db, interview_id, clock.now(), PLAYBOOK).changed
 

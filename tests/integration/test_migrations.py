@@ -285,3 +285,45 @@ def test_0004_adds_drafts_and_display_names_and_gives_them_back(fresh: Database)
     with fresh.engine.connect() as connection:
         assert connection.execute(text("SELECT user_id FROM slack_user")).scalars().all() == ["U1"]
         assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]
+
+
+def test_0005_adds_the_persons_rhythm_and_keeps_their_row_both_ways(fresh: Database) -> None:
+    """People from before 0005 keep Monday to Friday and their zone's holidays; going back to
+    0004 drops only the new columns."""
+    migrate.upgrade(fresh.engine, "0004")
+    with fresh.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
+                "waking_end_hour, paused, created_at, updated_at) VALUES "
+                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
+                "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', "
+                "'video', false, '2026-01-01 00:00:00', false, 'active', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
+            )
+        )
+
+    migrate.upgrade(fresh.engine, "0005")
+
+    with fresh.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT working_days, holiday_country, follow_up_hour, paused_at, paused_until "
+                "FROM slack_user"
+            )
+        ).one()
+    assert tuple(row) == ("01234", None, None, None, None)
+
+    migrate.downgrade(fresh.engine, "0004")
+
+    columns = {c["name"] for c in inspect(fresh.engine).get_columns("slack_user")}
+    assert not columns & {"working_days", "holiday_country", "follow_up_hour", "paused_at"}
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("SELECT user_id FROM slack_user")).scalars().all() == ["U1"]
+        # Dropping the columns must not copy slack_user, which would cascade to interviews.
+        assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]

@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.rules.domain import InterviewStatus, NudgeKind, Outcome, ReflectionQuestion
+from bot.rules.domain import (
+    InterviewFormat,
+    InterviewStatus,
+    NudgeKind,
+    Outcome,
+    ReflectionQuestion,
+)
 from bot.rules.kinds import (
     CONTROLS,
     KINDS,
@@ -25,6 +31,8 @@ from bot.rules.kinds import (
     Control,
     DraftButton,
     KindSpec,
+    QuotedAnswer,
+    SmallPrint,
 )
 from bot.rules.playbook import MaxLateness, Playbook, Texts, default_playbook
 from bot.rules.view_models import NudgeView
@@ -165,11 +173,17 @@ def test_every_kind_renders_into_block_kit_within_slacks_limits(
 @pytest.mark.parametrize("kind", list(NudgeKind))
 def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeKind) -> None:
     spec, playbook = KINDS[kind], default_playbook()
-    text, blocks = render_nudge(everything_shown(kind), playbook)
+    view = everything_shown(kind)
+    text, blocks = render_nudge(view, playbook)
 
     shown = "\n".join(mrkdwn_texts(blocks))
-    for key in spec.texts:
-        assert playbook.texts.text(key) in shown, key
+    for part in spec.content:
+        if not isinstance(part, Advice | SmallPrint | QuotedAnswer):
+            continue
+        # Texts for other interviews (another format) are the next test's.
+        condition = getattr(part, "only_if", None)
+        if condition is None or condition.holds(view):
+            assert playbook.texts.text(part.text) in shown, part.text
     assert text.startswith(spec.fallback.split("{", 1)[0])
     expected = [
         ANSWER
@@ -189,3 +203,26 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
     for control in spec.controls:
         if isinstance(control, Control) and control.emphasis is not None:
             assert styles[ACTION_IDS[control.choice]] == control.emphasis.value
+
+
+@pytest.mark.parametrize(
+    ("interview_format", "shown_key", "hidden_key"),
+    [
+        (InterviewFormat.IN_PERSON, "distance", "distance_remote"),
+        (InterviewFormat.VIDEO, "distance_remote", "distance"),
+        (InterviewFormat.PHONE_SCREEN, "distance_remote", "distance"),
+    ],
+)
+def test_the_distance_text_fits_the_format(
+    interview_format: InterviewFormat, shown_key: str, hidden_key: str
+) -> None:
+    """No "leave the building" after a phone screen or a video call taken at home."""
+    playbook = default_playbook()
+    fresh = everything_shown(NudgeKind.DISTANCE)
+    view = replace(fresh, interview=replace(fresh.interview, format=interview_format))
+
+    shown = "\n".join(mrkdwn_texts(render_nudge(view, playbook)[1]))
+
+    assert playbook.texts.text(shown_key) in shown
+    assert playbook.texts.text(hidden_key) not in shown
+    assert ("Leave the building" in shown) is (interview_format is InterviewFormat.IN_PERSON)

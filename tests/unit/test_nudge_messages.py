@@ -48,7 +48,7 @@ from tests.nudge_views import (
 def test_distance_names_the_interview_and_offers_no_controls() -> None:
     text, blocks = render_nudge(nudge(NudgeKind.DISTANCE), PLAYBOOK)
     assert "Acme Corp (Data Analyst)" in text
-    assert PLAYBOOK.texts.distance in all_text(blocks)
+    assert PLAYBOOK.texts.distance_remote in all_text(blocks)  # a video call: no "building"
     assert "Acme Corp (Data Analyst)" in all_text(blocks)
     assert controls(blocks) == []
 

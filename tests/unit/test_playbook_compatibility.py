@@ -123,11 +123,13 @@ def test_a_playbook_without_a_key_that_has_a_default_loads_with_the_default(
     playbook = Playbook.model_validate(data)
 
     shown = getattr(playbook, table)
-    expected = tables(Playbook)[table]()
     if key is None:
-        assert shown == expected
+        assert shown == tables(Playbook)[table]()
     else:
-        assert getattr(shown, key) == getattr(expected, key)
+        # The field's own default: [texts] keeps required keys beside it, so the table as a
+        # whole has no default to compare with.
+        field = tables(Playbook)[table].model_fields[key]
+        assert getattr(shown, key) == field.get_default(call_default_factory=True)
 
 
 def test_a_kind_left_out_of_the_lateness_table_takes_its_registry_lateness() -> None:

@@ -17,11 +17,13 @@ from bot.preview.options import (
     PreviewError,
     PreviewOptions,
     options_from_args,
+    parse_holidays,
     parse_local_time,
     parse_logged_after,
     parse_playbook_path,
     parse_timeline,
     parse_waking,
+    parse_working_days,
     parse_zone,
 )
 from bot.preview.report import first_sentence, preview_lines
@@ -112,6 +114,7 @@ def test_a_timeline_a_zone_and_the_clock_change_show_in_local_time() -> None:
         at=datetime(2027, 3, 24, 19, 30),
         timeline=date(2027, 3, 26),  # a Friday: the follow-up waits for Monday
         logged_after=timedelta(minutes=20),
+        holidays=None,  # Easter Monday is a German holiday: see the next test
     )
 
     lines = preview_lines(options, NOW)
@@ -331,3 +334,51 @@ def test_without_the_playbook_flag_the_options_leave_the_playbook_to_the_caller(
 def test_a_bad_option_on_the_command_line_is_a_preview_error_naming_it() -> None:
     with pytest.raises(PreviewError, match=r"^--waking '9' is not a range of hours"):
         parsed("--waking", "9")
+
+
+def test_the_persons_working_days_holidays_and_pause_show_their_effect() -> None:
+    easter = PreviewOptions(
+        tz=ZoneInfo("Europe/Berlin"),
+        at=datetime(2027, 3, 24, 19, 30),
+        timeline=date(2027, 3, 26),
+        logged_after=timedelta(minutes=20),
+    )
+    # By default the zone's country: Easter Monday (29 March) is a holiday in Germany.
+    assert "Tue 2027-03-30 10:00 CEST follow-up 1" in when_and_what(preview_lines(easter, NOW))
+
+    options = PreviewOptions(
+        tz=ZoneInfo("Asia/Jerusalem"),
+        at=datetime(2026, 9, 14, 10, 0),
+        timeline=date(2026, 9, 20),
+        direct=True,
+        follow_ups_sent=True,
+        working_days=parse_working_days("sun-thu"),
+        holidays=parse_holidays("IL"),
+        pause_until=date(2026, 9, 16),
+    )
+
+    lines = preview_lines(options, NOW)
+
+    assert "works Mon, Tue, Wed, Thu, Sun; skips IL public holidays; paused" in lines[0]
+    shown = when_and_what(lines)
+    # Nothing during the pause; the reflection waits for the morning it ends.
+    assert shown[0] == "Wed 2026-09-16 08:00 IDT reflection"
+    # Monday 21 September is Yom Kippur: the follow-up comes on Tuesday.
+    assert shown[2] == "Tue 2026-09-22 10:00 IDT follow-up 1"
+    assert not [line for line in shown if line.startswith(("Fri", "Sat"))]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("mon-fri", {0, 1, 2, 3, 4}), ("sun-thu", {6, 0, 1, 2, 3}), ("Mon,Wed,fri", {0, 2, 4})],
+)
+def test_working_days_are_read_as_names_and_ranges(text: str, days: set[int]) -> None:
+    assert parse_working_days(text) == days
+
+
+@pytest.mark.parametrize("text", ["", "mon-", "funday", "mon-fri-sat"])
+def test_bad_working_days_and_holidays_are_named(text: str) -> None:
+    with pytest.raises(PreviewError, match="--working-days"):
+        parse_working_days(text)
+    with pytest.raises(PreviewError, match="--holidays"):
+        parse_holidays("Narnia")
