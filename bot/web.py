@@ -23,6 +23,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.app import BotApp
 from bot.http_server import MAX_BODY_BYTES
+from bot.listeners.edge import refuse_misfit
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -54,6 +55,8 @@ class _SlackHandler(SlackRequestHandler):
             # nothing Slack sends, though signed.
             logger.info("signed request with a body that does not parse; answered 400")
             return BoltResponse(status=400, body="")
+        if refuse_misfit(bolt_request.body):
+            return BoltResponse(status=200, body="")
         return self.app.dispatch(bolt_request)
 
 

@@ -79,6 +79,7 @@ class BlockActions(_Fields):
     team: _Team | None = None
     actions: Annotated[list[_Action], Field(min_length=1)]
     trigger_id: Short | None = None
+    response_url: Short | None = None
     container: dict[str, Any] | None = None
     channel: dict[str, Any] | None = None
     message: dict[str, Any] | None = None
@@ -91,6 +92,7 @@ class ViewSubmission(_Fields):
     user: _User
     team: _Team | None = None
     view: _View
+    response_urls: list[dict[str, Any]] = []
 
 
 class _Message(_Fields):
@@ -178,19 +180,28 @@ def fits(body: dict[str, Any]) -> str | None:
     return None
 
 
+def refuse_misfit(body: dict[str, Any]) -> bool:
+    """Clean `body`'s text in place; True (after one INFO line) if it does not fit its model.
+
+    Called before Bolt's own middleware (which reads `event`, `user` and `team` unchecked)
+    for requests over HTTP, and again as middleware for Socket Mode's.
+    """
+    cleaned = clean_text(body)
+    body.clear()
+    body.update(cleaned)
+    problem = fits(body)
+    if problem is None:
+        return False
+    # Field names only: the values may be someone's answer.
+    kind = body.get("type") or ("command" if "command" in body else "request")
+    logger.info("%s does not fit what Slack sends (%s); answered 200", kind, problem)
+    return True
+
+
 def validate_at_edge(
     req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
 ) -> BoltResponse:
     """Bolt middleware: clean the body's text, then let only requests that fit through."""
-    body = req.body
-    if isinstance(body, dict):
-        cleaned = clean_text(body)
-        body.clear()
-        body.update(cleaned)
-        problem = fits(body)
-        if problem is not None:
-            # Field names only: the values may be someone's answer.
-            kind = body.get("type") or ("command" if "command" in body else "request")
-            logger.info("%s does not fit what Slack sends (%s); answered 200", kind, problem)
-            return BoltResponse(status=200, body="")
+    if isinstance(req.body, dict) and refuse_misfit(req.body):
+        return BoltResponse(status=200, body="")
     return next()
