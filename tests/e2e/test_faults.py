@@ -11,15 +11,17 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.calls import RecordedCall
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
 from bot.dispatch.dispatcher import (
@@ -40,6 +42,7 @@ from tests.coach_helpers import log
 from tests.e2e.test_dispatch_processes import START_TIMEOUT, finished, worker
 from tests.harness import SIGNING_SECRET, test_settings
 from tests.processes import clean_env, free_port, interview_bot_command
+from tests.tcp_proxy import TcpProxy
 
 POSTS = "chat.postMessage"
 HISTORY = "conversations.history"
@@ -217,6 +220,24 @@ def sqlite_locked(database_url: str) -> Iterator[None]:
         locker.communicate(timeout=10)
 
 
+@contextmanager
+def store_outage(db: Database, database_url: str) -> Iterator[tuple[Database, Callable[[], Any]]]:
+    """A Database for the bot, and how to make it unreachable for a while: SQLite's file
+    locked by another process, or PostgreSQL reached through a proxy that is then cut."""
+    if db.is_sqlite:
+        yield db, lambda: sqlite_locked(database_url)
+        return
+    url = make_url(database_url)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        proxied = Database(
+            url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        )
+        try:
+            yield proxied, proxy.cut
+        finally:
+            proxied.dispose()
+
+
 def test_a_post_whose_sent_could_not_be_written_is_recorded_when_the_database_returns(
     db: Database,
     clock: FixedClock,
@@ -225,28 +246,27 @@ def test_a_post_whose_sent_could_not_be_written_is_recorded_when_the_database_re
     database_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    if not db.is_sqlite:
-        pytest.skip("PostgreSQL outage through a proxy: not built yet (see the issue's notes)")
     ids = due_distance_nudges(db, 3, clock.now(), "D")
-    dispatcher = Dispatcher(db, clock, clients, PLAYBOOK, "worker-a", batch_size=1)
-    standin.hold(POSTS)
-    results: list[object] = []
-    ticking = threading.Thread(target=lambda: results.append(dispatch_tick(dispatcher)))
-    ticking.start()
-    standin.wait_until_held(POSTS, timeout=10)
-    with sqlite_locked(database_url):
-        standin.release(POSTS)  # Slack takes the post; its `sent` cannot be written
-        ticking.join(timeout=60)
-        assert results == [None]  # the tick ended without a 5xx or a traceback
-        assert dispatcher.unrecorded == 1
-        assert not db.ping()  # /healthz says 503 meanwhile
-        assert dispatch_tick(dispatcher) is None  # backs off while it lasts
-    assert db.ping()
-    clock.advance(LEASE * 2)  # long enough for any lease to have run out
-    for _ in range(10):
-        dispatch_tick(dispatcher)
+    with store_outage(db, database_url) as (bot_db, outage):
+        dispatcher = Dispatcher(bot_db, clock, clients, PLAYBOOK, "worker-a", batch_size=1)
+        standin.hold(POSTS)
+        results: list[object] = []
+        ticking = threading.Thread(target=lambda: results.append(dispatch_tick(dispatcher)))
+        ticking.start()
+        standin.wait_until_held(POSTS, timeout=10)
+        with outage():
+            standin.release(POSTS)  # Slack takes the post; its `sent` cannot be written
+            ticking.join(timeout=60)
+            assert results == [None]  # the tick ended without a 5xx or a traceback
+            assert dispatcher.unrecorded == 1
+            assert not bot_db.ping()  # /healthz says 503 meanwhile
+            assert dispatch_tick(dispatcher) is None  # backs off while it lasts
+        assert bot_db.ping()
+        clock.advance(LEASE * 2)  # long enough for any lease to have run out
+        for _ in range(10):
+            dispatch_tick(dispatcher)
 
-    assert dispatcher.unrecorded == 0
+        assert dispatcher.unrecorded == 0
     assert {r.status for r in rows(db, ids)} == {NudgeStatus.SENT}
     assert delivered(standin) == Counter(dict.fromkeys(ids, 1))  # the first not posted twice
     assert "Traceback" not in caplog.text
