@@ -4,7 +4,7 @@ PostgreSQL, and a failed statement never carries an answer into the log."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.rules.domain import ReflectionQuestion
 from bot.store.db import Database
 from bot.store.models import Reflection
+from bot.ui.log_modal import BLOCK_IDS
+from tests.e2e.test_log_submission import interviews, submit
 from tests.e2e.test_reflection_answers import _prompt, answers, write
 from tests.harness import RunningBot
 
@@ -43,3 +45,23 @@ def test_a_failed_statement_does_not_log_its_parameters(db: Database) -> None:
 
     assert secret not in str(failure.value)
     assert "hidden due to hide_parameters" in str(failure.value)
+
+
+@pytest.mark.parametrize("timeline", ["2026-02-30", "soon", "2026-13-01"])
+def test_a_timeline_that_is_no_date_gets_a_field_error_not_silence(
+    running: RunningBot, timeline: str
+) -> None:
+    view = running.open_log_modal("logged")
+
+    reply = submit(running, view, employer_timeline=timeline)
+
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {
+            BLOCK_IDS["employer_timeline"]: "That date could not be read; please pick it again."
+        },
+    }
+    assert interviews(running) == []
+    # Picked again, it is stored.
+    assert submit(running, view, employer_timeline="2026-12-04").body == ""
+    assert [i.employer_timeline for i in interviews(running)] == [date(2026, 12, 4)]
