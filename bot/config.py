@@ -36,6 +36,8 @@ FIX_HINTS: dict[str, str] = {
     "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "DISPATCH_INTERVAL_SECONDS": "give a positive number of seconds; fractions such as 0.5 work",
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
+    "SHUTDOWN_GRACE_SECONDS": "give a number of seconds from 1 to 300, below your "
+    "orchestrator's kill timeout (Kubernetes: 30)",
     "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
     "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook",
 }
@@ -98,6 +100,9 @@ class Settings(DatabaseSettings, PlaybookSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
     clock_speedup: Annotated[float, Field(ge=1, le=10_000_000)] = 1.0
+    # On SIGTERM the dispatcher finishes or hands back its batch within this; Kubernetes
+    # kills 30 s after SIGTERM by default.
+    shutdown_grace_seconds: Annotated[float, Field(ge=1, le=300)] = 20.0
 
     @field_validator("slack_bot_token")
     @classmethod

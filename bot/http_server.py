@@ -14,6 +14,10 @@ from waitress.trigger import trigger as Trigger
 logger = logging.getLogger(__name__)
 
 
+# Slack's own requests stay well under this.
+MAX_BODY_BYTES = 1_000_000
+
+
 class HttpServer:
     """A waitress server that a test or the demo can start on port 0 and stop again.
 
@@ -25,7 +29,13 @@ class HttpServer:
         self, wsgi_app: Callable[..., Any], host: str, port: int, threads: int = 8
     ) -> None:
         self._server = create_server(
-            wsgi_app, host=host, port=port, threads=threads, ident="interview-coach"
+            wsgi_app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="interview-coach",
+            # waitress answers 413 from the Content-Length alone, before reading the body.
+            max_request_body_size=MAX_BODY_BYTES,
         )
         self._thread: threading.Thread | None = None
 

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import logging
 import signal
+import time
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 from bot.app import BotApp, unreachable_slack
 from bot.coach.event_receipts import forget_old_receipts
 from bot.config import FIX_HINTS, ConfigError, Settings
-from bot.dispatch.job import add_dispatch_job, build_dispatcher
+from bot.dispatch.dispatcher import Dispatcher
+from bot.dispatch.job import JOB_ID, add_dispatch_job, build_dispatcher
 from bot.http_server import HttpServer
 from bot.listener_executor import TrackingExecutor
 from bot.web import create_wsgi_app
@@ -53,18 +55,35 @@ def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     return scheduler
 
 
+def _stop_dispatching(scheduler: BackgroundScheduler, deadline: float) -> None:
+    """Stop claiming; let the batch under way finish or hand its rest back by `deadline`
+    (a time.monotonic() value), so another replica sends it at its next tick."""
+    job = scheduler.get_job(JOB_ID)
+    scheduler.pause()  # no new tick starts
+    if job is None:
+        return
+    dispatcher: Dispatcher = job.args[0]
+    dispatcher.stop()
+    if not dispatcher.wait_idle(timeout=max(deadline - time.monotonic(), 0.0)):
+        # A post still waiting on Slack: its claim runs out, and the next worker looks in
+        # the DM before posting it again.
+        logger.warning("the dispatcher was still sending at the shutdown deadline; leaving it")
+
+
 def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # the same orderly exit as Ctrl-C
 
 
 def serve(bot: BotApp, drain_seconds: float = DRAIN_SECONDS) -> None:
     """Serve Slack until SIGTERM or Ctrl-C; then stop taking work, finish what was taken, and
-    let go of the database. A setting that stops the start raises ConfigError."""
+    let go of the database, all within SHUTDOWN_GRACE_SECONDS. A setting that stops the
+    start raises ConfigError."""
     settings = bot.settings
+    deadline = _Deadline(settings.shutdown_grace_seconds)
     # Everything taken on is given back in reverse order, however far the start got.
     with contextlib.ExitStack() as on_exit:
         on_exit.callback(bot.services.db.dispose)
-        on_exit.callback(_drain, bot.listener_executor, drain_seconds)
+        on_exit.callback(lambda: _drain(bot.listener_executor, deadline.left(drain_seconds)))
         socket_handler = None
         if settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -79,6 +98,7 @@ def serve(bot: BotApp, drain_seconds: float = DRAIN_SECONDS) -> None:
         scheduler = build_scheduler(bot)
         scheduler.start()
         on_exit.callback(scheduler.shutdown, wait=False)
+        on_exit.callback(lambda: _stop_dispatching(scheduler, deadline.at()))
         previous_sigterm = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         # Restored before the drain: a second SIGTERM then ends the process at once.
         on_exit.callback(signal.signal, signal.SIGTERM, previous_sigterm)
@@ -93,7 +113,29 @@ def serve(bot: BotApp, drain_seconds: float = DRAIN_SECONDS) -> None:
             server.serve_forever()
         except KeyboardInterrupt:
             pass  # raised before the server loop started
+        deadline.start()
         logger.info("shutting down")
+
+
+class _Deadline:
+    """The shutdown's time budget, counted from the signal (or from the first use)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._at: float | None = None
+
+    def start(self) -> None:
+        if self._at is None:
+            self._at = time.monotonic() + self._seconds
+
+    def at(self) -> float:
+        self.start()
+        assert self._at is not None
+        return self._at
+
+    def left(self, at_most: float) -> float:
+        """Seconds left before the deadline, but no more than `at_most`."""
+        return max(min(at_most, self.at() - time.monotonic()), 0.0)
 
 
 def _drain(executor: TrackingExecutor, seconds: float) -> None:

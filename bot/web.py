@@ -1,8 +1,18 @@
-"""The HTTP face: Slack's one request URL and a health check, as a WSGI app."""
+"""The HTTP face: Slack's one request URL and a health check, as a WSGI app.
+
+Before Bolt sees a request to the request URL, this layer refuses a body over MAX_BODY_BYTES
+(413, unread) and anything not signed by Slack within the last five minutes (401), whatever
+its headers or body look like: nothing an outsider sends is parsed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,9 +22,16 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.app import BotApp
+from bot.http_server import MAX_BODY_BYTES
+from bot.listeners.edge import refuse_misfit
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# Slack's window for a request's timestamp, as Bolt and slack_sdk apply it.
+SIGNATURE_MAX_AGE_SECONDS = 300
+SIGNATURE_VERSION = "v0"
+
+logger = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
 
@@ -33,9 +50,13 @@ class _SlackHandler(SlackRequestHandler):
                 query=request.query_string,
                 headers=request.get_headers(),
             )
-        except (ValueError, TypeError, AttributeError):
-            # Not JSON, not UTF-8, or JSON that is not an object: nothing Slack sends.
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            # Not JSON, not UTF-8, JSON that is not an object or nested past Python's limit:
+            # nothing Slack sends, though signed.
+            logger.info("signed request with a body that does not parse; answered 400")
             return BoltResponse(status=400, body="")
+        if refuse_misfit(bolt_request.body):
+            return BoltResponse(status=200, body="")
         return self.app.dispatch(bolt_request)
 
 
@@ -44,6 +65,7 @@ def create_wsgi_app(
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """The WSGI app; in Socket Mode, `socket_connected` says whether Slack can reach the bot."""
     slack = _SlackHandler(bot.bolt, path=EVENTS_PATH)
+    secret = bot.settings.slack_signing_secret.get_secret_value().encode()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -59,9 +81,54 @@ def create_wsgi_app(
         if path == EVENTS_PATH and method != "POST":
             start_response("405 Method Not Allowed", [("Allow", "POST")])
             return [b""]
+        if path == EVENTS_PATH:
+            refusal = _refusal(environ, secret)
+            if refusal is not None:
+                start_response(refusal, [("Content-Length", "0")])
+                return [b""]
         return slack(environ, start_response)
 
     return application
+
+
+def _refusal(environ: dict[str, Any], secret: bytes) -> str | None:
+    """The status to refuse a request to the request URL with, or None to let Bolt have it.
+
+    waitress already refuses a long body from its Content-Length; this holds under any WSGI
+    server. Reads the body (at most MAX_BODY_BYTES of it) and puts it back for Bolt to read again.
+    """
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "400 Bad Request"
+    if length > MAX_BODY_BYTES:
+        logger.info("request of %d bytes refused unread (413)", length)
+        return "413 Content Too Large"
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+    if not signed_by_slack(secret, timestamp, signature, body, now=time.time()):
+        logger.info("unsigned or badly signed request refused (401)")
+        return "401 Unauthorized"
+    return None
+
+
+def signed_by_slack(
+    secret: bytes, timestamp: str, signature: str, body: bytes, *, now: float
+) -> bool:
+    """Whether `signature` is Slack's v0 signature of `body` at `timestamp`, made within
+    the last five minutes. Any header shape (empty, a float, non-ASCII) is simply False."""
+    if not (timestamp.isascii() and timestamp.isdecimal() and len(timestamp) <= 12):
+        return False  # isdecimal() alone takes "١" (Arabic-Indic); Slack sends ASCII digits
+    if abs(now - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
+        return False
+    if not signature.isascii():
+        return False
+    base = f"{SIGNATURE_VERSION}:{timestamp}:".encode() + body
+    expected = f"{SIGNATURE_VERSION}=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
 
 
 def _health_report(

@@ -124,7 +124,8 @@ def _validate(
 
 
 def _snooze_days(option: str | None, playbook: Playbook) -> int | None:
-    if option is None or not option.isdigit():
+    # ASCII only: "²".isdigit() is True, and int() then fails.
+    if option is None or not (option.isascii() and option.isdigit() and len(option) < 5):
         return None
     days = int(option)
     return days if days in playbook.timing.snooze_days else None

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import is_coached, summary_of
@@ -180,19 +180,22 @@ def _settle_claimed(
     worker_id: str,
     now: datetime,
     playbook: Playbook,
+    *,
+    or_pending: bool = False,
     **values: object,
 ) -> bool:
-    """Write the claimed nudge's outcome if this worker still holds it, then reconcile."""
+    """Write the claimed nudge's outcome if this worker still holds it, then reconcile.
+
+    `or_pending`: also if its lease ran out and it waits, unclaimed, for its next try.
+    """
+    held = and_(Nudge.status == NudgeStatus.CLAIMED, Nudge.claimed_by == worker_id)
+    fence = or_(held, Nudge.status == NudgeStatus.PENDING) if or_pending else held
     with db.transaction(immediate=True) as session:
         interview_id = session.scalar(select(Nudge.interview_id).where(Nudge.id == nudge_id))
         interview = lock_interview(session, interview_id) if interview_id else None
         result = session.execute(
             update(Nudge)
-            .where(
-                Nudge.id == nudge_id,
-                Nudge.status == NudgeStatus.CLAIMED,
-                Nudge.claimed_by == worker_id,
-            )
+            .where(Nudge.id == nudge_id, fence)
             .values(lease_until=None, **values)
             .execution_options(synchronize_session=False)
         )
@@ -213,14 +216,20 @@ def mark_sent(
     ts: str,
     now: datetime,
     playbook: Playbook,
+    or_pending: bool = False,
 ) -> bool:
-    """Record a delivered nudge (its channel and Slack ts) and plan what follows it."""
+    """Record a delivered nudge (its channel and Slack ts) and plan what follows it.
+
+    `or_pending`: the post is known to have reached Slack, so a nudge whose claim ran out
+    meanwhile (and that nobody has taken since) is recorded too.
+    """
     return _settle_claimed(
         db,
         nudge_id,
         worker_id,
         now,
         playbook,
+        or_pending=or_pending,
         status=NudgeStatus.SENT,
         channel_id=channel_id,
         message_ts=ts,
@@ -230,15 +239,18 @@ def mark_sent(
 
 
 def mark_failed(
-    db: Database, nudge_id: int, worker_id: str, *, error: str, now: datetime, playbook: Playbook
+    db: Database,
+    nudge_id: int,
+    worker_id: str,
+    *,
+    error: str,
+    now: datetime,
+    playbook: Playbook,
+    attempts: int | None = None,
 ) -> bool:
-    """Give up on a nudge for good (too late, or Slack refused it for good)."""
-    return _settle_claimed(
-        db,
-        nudge_id,
-        worker_id,
-        now,
-        playbook,
-        status=NudgeStatus.FAILED,
-        last_error=error[:ERROR_MAX],
-    )
+    """Give up on a nudge for good (too late, or Slack refused it for good); `attempts`, when
+    given, is how many tries Slack answered "try again" to, the last one included."""
+    values: dict[str, object] = {"status": NudgeStatus.FAILED, "last_error": error[:ERROR_MAX]}
+    if attempts is not None:
+        values["attempts"] = attempts
+    return _settle_claimed(db, nudge_id, worker_id, now, playbook, **values)

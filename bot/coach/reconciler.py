@@ -82,6 +82,7 @@ def reconcile(
             )
         elif change.kind is ChangeKind.MOVE:
             by_key[change.key].due_at = change.due_at
+            by_key[change.key].first_due_at = None  # a new plan: lateness counts afresh
         elif change.kind is ChangeKind.REVIVE:
             _rearm(by_key[change.key], change.due_at)
         else:
@@ -102,6 +103,7 @@ def _rearm(row: Nudge, due_at: datetime) -> None:
     row.status = NudgeStatus.PENDING
     row.due_at = due_at
     row.attempts = 0
+    row.first_due_at = None
     row.last_error = None
     row.lease_until = None
     row.claimed_by = None

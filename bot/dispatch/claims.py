@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.rules.domain import ERROR_MAX, NudgeKind, NudgeStatus
 from bot.store.db import Database
@@ -25,8 +25,10 @@ class Claim:
     nudge_id: int
     kind: NudgeKind
     due_at: datetime
-    attempts: int  # including the one this claim starts
+    attempts: int  # tries Slack answered "try again" to; a claim alone is no attempt
     lease_until: datetime
+    first_due_at: datetime  # lateness counts from here: due_at moves with each retry
+    post_started_at: datetime | None  # an earlier post may have reached Slack
 
 
 def claim_due(
@@ -52,18 +54,31 @@ def claim_due(
     statement = (
         update(Nudge)
         .where(Nudge.id.in_(due.scalar_subquery()))
-        .values(
-            status=NudgeStatus.CLAIMED,
-            attempts=Nudge.attempts + 1,
-            lease_until=lease_until,
-            claimed_by=worker_id,
+        .values(status=NudgeStatus.CLAIMED, lease_until=lease_until, claimed_by=worker_id)
+        .returning(
+            Nudge.id,
+            Nudge.kind,
+            Nudge.due_at,
+            Nudge.attempts,
+            Nudge.first_due_at,
+            Nudge.post_started_at,
         )
-        .returning(Nudge.id, Nudge.kind, Nudge.due_at, Nudge.attempts)
         .execution_options(synchronize_session=False)
     )
     with db.transaction(immediate=True) as session:
         rows = session.execute(statement).all()
-    claims = [Claim(row.id, row.kind, row.due_at, row.attempts, lease_until) for row in rows]
+    claims = [
+        Claim(
+            row.id,
+            row.kind,
+            row.due_at,
+            row.attempts,
+            lease_until,
+            first_due_at=row.first_due_at or row.due_at,
+            post_started_at=row.post_started_at,
+        )
+        for row in rows
+    ]
     # RETURNING promises no order.
     return sorted(claims, key=lambda c: (c.due_at, c.nudge_id))
 
@@ -71,7 +86,8 @@ def claim_due(
 def requeue_expired(db: Database, now: datetime) -> int:
     """Give nudges whose lease ran out back to pending; returns how many.
 
-    Their worker died or hung, maybe after posting: delivery is at least once.
+    Their worker died or hung, maybe after posting; that is no attempt of theirs, and the
+    nudge's `post_started_at` makes the next worker look in the DM before posting again.
     """
     statement = (
         update(Nudge)
@@ -94,17 +110,19 @@ def release(
 ) -> bool:
     """Hand a claimed nudge back as pending, due at `due_at`; False if the claim was lost.
 
-    `count_attempt=False` takes back the attempt the claim added (a rate limit or pacing is
-    no fault of the message, and must not use up its retries).
+    `count_attempt=True` when Slack was called and answered "try again"; a rate limit,
+    pacing or a shutdown is no try. The first due time is kept, so lateness still counts
+    from the plan however often the nudge is put off.
     """
     values: dict[str, Any] = {
         "status": NudgeStatus.PENDING,
         "due_at": due_at,
+        "first_due_at": func.coalesce(Nudge.first_due_at, Nudge.due_at),
         "lease_until": None,
         "claimed_by": None,
     }
-    if not count_attempt:
-        values["attempts"] = Nudge.attempts - 1
+    if count_attempt:
+        values["attempts"] = Nudge.attempts + 1
     if error is not None:  # pacing is no error: the last real one stays on record
         values["last_error"] = error[:ERROR_MAX]
     statement = (
@@ -115,6 +133,41 @@ def release(
             Nudge.claimed_by == worker_id,
         )
         .values(values)
+        .execution_options(synchronize_session=False, preserve_rowcount=True)
+    )
+    with db.transaction(immediate=True) as session:
+        return bool(session.execute(statement).rowcount)
+
+
+def renew(db: Database, worker_id: str, nudge_ids: list[int], lease_until: datetime) -> int:
+    """The heartbeat: extend this worker's claims on `nudge_ids`; returns how many it holds."""
+    if not nudge_ids:
+        return 0
+    statement = (
+        update(Nudge)
+        .where(
+            Nudge.id.in_(nudge_ids),
+            Nudge.status == NudgeStatus.CLAIMED,
+            Nudge.claimed_by == worker_id,
+        )
+        .values(lease_until=lease_until)
+        .execution_options(synchronize_session=False, preserve_rowcount=True)
+    )
+    with db.transaction(immediate=True) as session:
+        return int(session.execute(statement).rowcount or 0)
+
+
+def mark_post_started(db: Database, nudge_id: int, worker_id: str, now: datetime) -> bool:
+    """Note, before calling Slack, that this nudge's post may reach it; False if the claim
+    was lost (then nothing may be posted)."""
+    statement = (
+        update(Nudge)
+        .where(
+            Nudge.id == nudge_id,
+            Nudge.status == NudgeStatus.CLAIMED,
+            Nudge.claimed_by == worker_id,
+        )
+        .values(post_started_at=now)
         .execution_options(synchronize_session=False, preserve_rowcount=True)
     )
     with db.transaction(immediate=True) as session:

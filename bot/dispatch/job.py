@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import uuid
+import weakref
 
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
@@ -23,6 +24,9 @@ from bot.store.db import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 JOB_ID = "dispatch"
+# While the database is down, ticks are skipped: 1, 2, then 3 at most between tries, so a
+# long outage costs a connection attempt every few ticks and recovery waits at most that.
+MAX_SKIPPED_TICKS = 3
 # nudge.claimed_by is 64 characters wide; the pid and suffix take up to 18 of them.
 HOSTNAME_MAX = 40
 
@@ -45,22 +49,62 @@ def build_dispatcher(services: Services, worker_id: str | None = None) -> Dispat
     )
 
 
+class _Outage:
+    """The dispatcher's view of a database outage: ticks skipped so a dead database is not
+    hammered (the database itself warns when the outage starts and ends)."""
+
+    def __init__(self) -> None:
+        self.failed_ticks = 0
+        self.to_skip = 0
+
+    def skip(self) -> bool:
+        if self.to_skip > 0:
+            self.to_skip -= 1
+            return True
+        return False
+
+    def failed(self, exc: StoreUnavailable) -> None:
+        if self.failed_ticks == 0:
+            logger.info("database unavailable, dispatching paused: %s", exc)
+        self.failed_ticks += 1
+        self.to_skip = min(self.failed_ticks, MAX_SKIPPED_TICKS + 1) - 1
+
+    def succeeded(self) -> None:
+        if self.failed_ticks:
+            logger.info(
+                "database available again after %d failed tick(s); dispatching resumed",
+                self.failed_ticks,
+            )
+        self.failed_ticks = self.to_skip = 0
+
+
+# Per dispatcher, forgotten with it.
+_outages: weakref.WeakKeyDictionary[Dispatcher, _Outage] = weakref.WeakKeyDictionary()
+
+
 def dispatch_tick(dispatcher: Dispatcher) -> DispatchReport | None:
-    """Requeue expired leases, then run one batch; None when the tick could not run.
+    """Record posts left unrecorded, requeue expired leases, then run one batch; None when
+    the tick could not run (or was skipped while the database is down).
 
     Never raises: an unreachable database or a bug must not end the scheduled job.
     """
+    outage = _outages.setdefault(dispatcher, _Outage())
+    if outage.skip():
+        return None
     try:
+        # Posts made before an outage are recorded first: none may be taken for a re-post.
+        dispatcher.record_unrecorded()
         requeued = requeue_expired(dispatcher.db, dispatcher.clock.now())
         if requeued:
             logger.warning("took back %d nudge(s) whose worker's lease ran out", requeued)
         report = dispatcher.run_once()
     except StoreUnavailable as exc:
-        logger.warning("dispatch tick skipped, database unavailable: %s", exc)
+        outage.failed(exc)
         return None
     except Exception:
         logger.exception("dispatch tick failed")
         return None
+    outage.succeeded()
     if report.claimed:
         logger.info("dispatch tick: %s", report)
     return report

@@ -7,15 +7,18 @@ from slack_bolt import App
 
 from bot.listeners import actions, commands, drafts, events, rhythm, view_submissions
 from bot.listeners.context import ProvideServices
+from bot.listeners.edge import validate_at_edge
 from bot.listeners.error_handler import handle_listener_error
 from bot.listeners.redeliveries import skip_redelivered_events
 from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
-    """Middleware first (services into the context, then redeliveries out), the listeners,
-    and the error handler every failure and unhandled request goes to."""
+    """Middleware first (services into the context, requests that do not fit out, then
+    redeliveries out), the listeners, and the error handler every failure and unhandled
+    request goes to."""
     app.use(ProvideServices(services))
+    app.use(validate_at_edge)
     app.use(skip_redelivered_events)
     commands.register(app)
     view_submissions.register(app)

@@ -5,8 +5,9 @@ Bolt sends both here (App(raise_error_for_unhandled_request=True) and app.error)
 - The database cannot be reached: an outage, not a bug, and every listener meets it the same
   way. Slack gets its 200, the person a short apology where one is due (a DM answer: a reply
   where they wrote; a command or a press: an ephemeral; a modal: a field error; the Home
-  tab: nothing), the log one warning line without a traceback, and an event is not kept as
-  handled, so Slack's retry can deliver it again.
+  tab: nothing), the log one INFO line without a traceback (the database warns once when
+  the outage starts and once when it ends), and an event is not kept as handled, so
+  Slack's retry can deliver it again.
 - No listener takes the request (a view_closed, an event nobody subscribed to): 200, since
   any other answer makes Slack retry or show the person an error.
 - Anything else is a bug: logged with its traceback, and Bolt's 500 stands.
@@ -47,7 +48,8 @@ def handle_listener_error(
         logger.info("no listener for %s; answered 200", describe(request.body))
         return BoltResponse(status=200, body="")
     if isinstance(error, StoreUnavailable):
-        logger.warning("database unavailable, %s not handled: %s", describe(request.body), error)
+        # The database logs one warning when an outage starts and one when it ends.
+        logger.info("database unavailable, %s not handled: %s", describe(request.body), error)
         reply = _apologise(request)
         acked = response is None or request.context.ack.response is not None
         return None if acked else reply

@@ -32,6 +32,9 @@ class InterviewForm:
     hiring_manager: str | None = None
     employer_timeline: date | None = None
     direct_contact_ok: bool = False
+    # True when Slack sent a timeline that is no date (a forgery, or 2026-02-30): named as a
+    # field error rather than dropped as if none were given.
+    employer_timeline_unreadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,9 @@ def validate_interview_form(
         interview_format = None
 
     timeline = form.employer_timeline
-    if timeline is not None and happened_at is not None and "happened_at" not in errors:
+    if form.employer_timeline_unreadable:
+        errors["employer_timeline"] = "That date could not be read; please pick it again."
+    elif timeline is not None and happened_at is not None and "happened_at" not in errors:
         interview_day = happened_at.astimezone(tz).date()
         if timeline < interview_day:
             errors["employer_timeline"] = "The date they gave can't be before the interview."

@@ -37,6 +37,7 @@ def post_to_dm(
     text: str,
     blocks: list[dict[str, Any]] | None,
     now: datetime,
+    metadata: dict[str, Any] | None = None,
 ) -> PostedMessage:
     """Post to the person's DM with the bot, opening it when no channel is remembered.
 
@@ -46,7 +47,9 @@ def post_to_dm(
     """
     if cached_channel is not None:
         try:
-            return PostedMessage(cached_channel, _post(client, cached_channel, text, blocks))
+            return PostedMessage(
+                cached_channel, _post(client, cached_channel, text, blocks, metadata)
+            )
         except SlackApiError as exc:
             if error_code(exc) != "channel_not_found":
                 raise
@@ -54,8 +57,37 @@ def post_to_dm(
         forget_dm_channel(db, team_id, user_id, now)
     channel = str(client.conversations_open(users=user_id)["channel"]["id"])
     remember_dm_channel(db, team_id, user_id, channel, now)
-    return PostedMessage(channel, _post(client, channel, text, blocks))
+    return PostedMessage(channel, _post(client, channel, text, blocks, metadata))
 
 
-def _post(client: WebClient, channel: str, text: str, blocks: list[dict[str, Any]] | None) -> str:
-    return str(client.chat_postMessage(channel=channel, text=text, blocks=blocks)["ts"])
+def _post(
+    client: WebClient,
+    channel: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None,
+    metadata: dict[str, Any] | None,
+) -> str:
+    answer = client.chat_postMessage(channel=channel, text=text, blocks=blocks, metadata=metadata)
+    return str(answer["ts"])
+
+
+# How far back in a DM to look for a post that may have gone out. A DM with the coach holds
+# a few messages a day, so the newest page reaches back well past any retry. No `oldest`:
+# Slack's ts is Slack's clock, not the bot's.
+HISTORY_PAGE = 100
+
+
+def find_posted(
+    client: WebClient, channel: str, event_type: str, key: str, value: object
+) -> str | None:
+    """The ts of a recent message in `channel` whose metadata names `key`=`value` under
+    `event_type`, or None. Raises what the Slack call raised."""
+    answer = client.conversations_history(
+        channel=channel, limit=HISTORY_PAGE, include_all_metadata=True
+    )
+    for message in answer.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == event_type and payload.get(key) == value:
+            return str(message["ts"])
+    return None

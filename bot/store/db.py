@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,10 +16,43 @@ from sqlalchemy.orm import Session, sessionmaker
 # Under Slack's 3 s ack window: a request that waits longer for SQLite's write lock would be
 # answered "unhandled" by Bolt even if it then succeeded.
 SQLITE_BUSY_TIMEOUT_MS = 2000
+# A write no row matches: it still needs the write lock (SQLite, in BEGIN IMMEDIATE) and a
+# writable server (PostgreSQL refuses UPDATE in a read-only transaction or on a standby).
+_WRITE_PROBE = "UPDATE event_receipt SET event_id = event_id WHERE 1 = 0"
+
+logger = logging.getLogger(__name__)
 
 
 class StoreUnavailable(Exception):
     """The database could not be reached, or stayed locked: worth trying again later."""
+
+
+class _OutageLog:
+    """One warning when the database stops answering and one when it answers again, however
+    many requests and ticks meet the outage in between (each of those logs at most INFO)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down_since_failures = 0
+
+    def failed(self, reason: str) -> None:
+        with self._lock:
+            self._down_since_failures += 1
+            first = self._down_since_failures == 1
+        if first:
+            logger.warning("database unavailable: %s", reason)
+
+    def succeeded(self) -> None:
+        if not self._down_since_failures:  # the common case, without the lock
+            return
+        with self._lock:
+            failures, self._down_since_failures = self._down_since_failures, 0
+        if failures:
+            logger.warning("database available again (%d failed transaction(s))", failures)
+
+    @property
+    def down(self) -> bool:
+        return self._down_since_failures > 0
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -46,10 +81,16 @@ def create_engine_for(database_url: str, **kwargs: Any) -> Engine:
     # reflection or draft, and errors end up in logs.
     kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, **{**_PRIVATE, **kwargs}
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **{**_PRIVATE, **kwargs})
+
+
+# Bound parameters are people's answers and drafts: a failed statement must not log them.
+_PRIVATE = {"hide_parameters": True}
 
 
 class Database:
@@ -59,6 +100,7 @@ class Database:
         self.url = database_url
         self.engine = create_engine_for(database_url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.outage = _OutageLog()
 
     @property
     def is_sqlite(self) -> bool:
@@ -78,17 +120,24 @@ class Database:
             session.commit()
         except (OperationalError, InterfaceError) as exc:
             session.rollback()
-            raise StoreUnavailable(str(exc.orig or exc).splitlines()[0]) from exc
+            reason = str(exc.orig or exc).splitlines()[0]
+            self.outage.failed(reason)
+            raise StoreUnavailable(reason) from exc
         except BaseException:
             session.rollback()
             raise
+        else:
+            self.outage.succeeded()
         finally:
             session.close()
 
     def ping(self) -> bool:
+        """Whether the database takes a write now (nothing is written): a SQLite file that
+        another process holds locked, or a read-only PostgreSQL, says no."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            with self.transaction(immediate=True) as session:
+                session.execute(text(_WRITE_PROBE))
+                session.rollback()
         except Exception:
             return False
         return True

@@ -182,6 +182,10 @@ class Nudge(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Lateness counts from here while retries move due_at (None: due_at was never moved).
+    first_due_at: Mapped[datetime | None]
+    # A post was started: it may have reached Slack, so look in the DM before posting again.
+    post_started_at: Mapped[datetime | None]
 
 
 class ContactLog(Base):

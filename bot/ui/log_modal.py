@@ -159,6 +159,8 @@ def read_submission(view: dict[str, Any]) -> InterviewForm:
     state = (view.get("state") or {}).get("values") or {}
     selected_format = _value(state, "format").get("selected_option") or {}
     flags = {o.get("value") for o in _value(state, "flags").get("selected_options") or []}
+    raw_timeline = _value(state, "employer_timeline").get("selected_date")
+    timeline = _parse_date(raw_timeline)
     return InterviewForm(
         company=_value(state, "company").get("value"),
         role=_value(state, "role").get("value"),
@@ -167,8 +169,9 @@ def read_submission(view: dict[str, Any]) -> InterviewForm:
         traditional_org=TRADITIONAL in flags,
         interviewers=_value(state, "interviewers").get("value"),
         hiring_manager=_value(state, "hiring_manager").get("value"),
-        employer_timeline=_parse_date(_value(state, "employer_timeline").get("selected_date")),
+        employer_timeline=timeline,
         direct_contact_ok=DIRECT_OK in flags,
+        employer_timeline_unreadable=raw_timeline not in (None, "") and timeline is None,
     )
 
 

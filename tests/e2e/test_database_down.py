@@ -1,6 +1,7 @@
 """Every listener meets a database it cannot reach the same way: Slack gets 200, the person a
-short apology where one is due, the log one warning line and no traceback, and an event is
-left unhandled so Slack's retry can deliver it once the database is back."""
+short apology where one is due, the log one warning line (the outage starting) and one INFO
+line per request and no traceback, and an event is left unhandled so Slack's retry can
+deliver it once the database is back."""
 
 from __future__ import annotations
 
@@ -50,13 +51,22 @@ def down(standin: SlackStandIn, clock: FixedClock, outage: Outage) -> Iterator[R
 
 
 def _only_one_warning(caplog: pytest.LogCaptureFixture) -> logging.LogRecord:
-    """The one line the outage left in the log, checked to carry no traceback."""
-    loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    """The outage's one warning checked (no traceback anywhere); returns the request's one
+    INFO line, which names what was not handled."""
+    # waitress warns of its own queue when the machine is busy; that is not the bot's.
+    loud = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and not r.name.startswith("waitress")
+    ]
     assert len(loud) == 1, [r.getMessage() for r in loud]
-    [line] = loud
-    assert line.exc_info is None
-    assert "database unavailable" in line.getMessage()
+    [warning] = loud
+    assert warning.getMessage().startswith("database unavailable")
+    assert all(r.exc_info is None for r in caplog.records)
     assert "Traceback" not in caplog.text
+    [line] = [r for r in caplog.records if r.name == "bot.listeners.error_handler"]
+    assert line.levelno == logging.INFO
+    assert "database unavailable" in line.getMessage()
     return line
 
 
@@ -68,7 +78,7 @@ def _receipts(outage: Outage) -> list[str]:
 def test_a_dm_answer_is_apologised_for_and_left_for_slacks_retry(
     down: RunningBot, outage: Outage, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         reply = down.slack.direct_message(
             "It went well", DANA, DM, thread_ts="1700000000.000100", event_id="Ev0DOWN0001"
         )
@@ -97,7 +107,7 @@ def test_an_edited_answer_is_apologised_for_too(
 ) -> None:
     edit = fixture_json("event_message_im_edited.json")
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         reply = down.slack.post(json.dumps(edit), "application/json")
         down.idle()
 
@@ -110,7 +120,7 @@ def test_an_edited_answer_is_apologised_for_too(
 def test_opening_home_gets_200_and_no_view(
     down: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         home = fixture_json("event_app_home_opened.json")
         reply = down.slack.post(json.dumps(home), "application/json")
         down.idle()
@@ -124,7 +134,7 @@ def test_opening_home_gets_200_and_no_view(
 def test_a_command_is_answered_only_to_the_person(
     down: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         reply = down.slack.slash_command("list", DANA)
         down.idle()
 
@@ -136,7 +146,7 @@ def test_a_command_is_answered_only_to_the_person(
 def test_logging_opens_the_form_then_says_the_notes_are_away(
     down: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         reply = down.slack.slash_command("logged Acme", DANA)
         down.idle()
 
@@ -152,7 +162,7 @@ def test_a_press_asks_to_try_again(down: RunningBot, caplog: pytest.LogCaptureFi
     message = {"ts": "1.2", "blocks": [], "text": "Send a thank-you note"}
     action = {"action_id": EMAIL_SENT, "block_id": "nudge:1", "value": "1"}
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         reply = down.slack.block_action(action, container=container, message=message)
         down.idle()
 
@@ -167,7 +177,7 @@ def test_a_modal_keeps_its_input_and_says_to_save_again(
 ) -> None:
     view = {**build_log_modal(now=clock.now(), company="Acme"), "id": "V0DOWN0002"}
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         reply = down.slack.view_submission(view, fill_view_state(view, answers(down)), DANA)
         down.idle()
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import http.client
 import json
+import socket
 import time
 import urllib.parse
 
+import pytest
 from coach_devkit.slack_standin.signed_sender import fill_view_state, sign
 from sqlalchemy import func, select
 
 from bot.store.models import EventReceipt, Interview, SlackUser
 from bot.ui.log_modal import BLOCK_IDS
+from bot.web import signed_by_slack
 from tests.harness import DANA, SIGNING_SECRET, RunningBot, fixture_json
 
 FORM = "application/x-www-form-urlencoded"
@@ -150,3 +156,98 @@ def test_other_unparseable_bodies_are_client_errors(running: RunningBot) -> None
         assert 400 <= reply.status < 500, (body, reply)
     _nothing_happened(running)
     assert running.get("/healthz")[0] == 200
+
+
+# -- refused at the door: before any body is parsed ----------------------------------------
+
+
+def _raw_post(running: RunningBot, headers: list[tuple[str, bytes]], body: bytes) -> int:
+    """POST with headers exactly as given (any bytes), the way no well-behaved client would."""
+    url = urllib.parse.urlsplit(running.url)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    try:
+        connection.putrequest("POST", "/slack/events", skip_accept_encoding=True)
+        for name, value in headers:
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _deeply_nested(depth: int) -> bytes:
+    return ("[" * depth + "]" * depth).encode()
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "signature", "body"),
+    [
+        (b"not-a-number", b"v0=abc", b"command=%2Finterview"),
+        (b"1700000000.5", b"v0=abc", b"command=%2Finterview"),
+        (b"\xc2\xb2", b"v0=abc", b"command=%2Finterview"),  # "²" passes str.isdigit()
+        (b"9" * 40, b"v0=abc", b"command=%2Finterview"),
+        (b"NOW", "v0=\u00e9t\u00e9".encode("latin-1"), b"command=%2Finterview"),
+        (b"NOW", b"", _deeply_nested(100_000)),
+        (b"NOW", b"v0=" + b"0" * 64, b"payload=" + _deeply_nested(50_000)),
+    ],
+)
+def test_an_unsigned_request_is_refused_whatever_its_headers_and_body(
+    running: RunningBot,
+    caplog: pytest.LogCaptureFixture,
+    timestamp: bytes,
+    signature: bytes,
+    body: bytes,
+) -> None:
+    if timestamp == b"NOW":
+        timestamp = str(int(time.time())).encode()
+    headers = [
+        ("Content-Type", FORM.encode()),
+        ("X-Slack-Request-Timestamp", timestamp),
+        ("X-Slack-Signature", signature),
+    ]
+
+    assert _raw_post(running, headers, body) == 401
+    _nothing_happened(running)
+    assert "Traceback" not in caplog.text
+
+
+def test_a_signed_body_nested_past_pythons_limit_is_a_client_error(
+    running: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    reply = running.slack.post(_deeply_nested(100_000).decode(), "application/json")
+
+    assert reply.status == 400
+    _nothing_happened(running)
+    assert "Traceback" not in caplog.text
+
+
+def test_a_body_over_a_megabyte_is_refused_unread(running: RunningBot) -> None:
+    url = urllib.parse.urlsplit(running.url)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as raw:
+        # Only the headers are sent: the answer must come from the Content-Length alone.
+        raw.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000001\r\n\r\n"
+        )
+        status_line = raw.recv(64).split(b"\r\n")[0]
+
+    assert status_line.split()[1] == b"413"
+    _nothing_happened(running)
+    # A body just under the limit is read, and refused for its missing signature.
+    assert _raw_post(running, [("Content-Type", FORM.encode())], b"x" * 999_000) == 401
+
+
+def test_signature_checks_refuse_every_odd_header_shape() -> None:
+    secret, body, now = b"s3cret", b"a=b", 1_700_000_000.0
+    good = "v0=" + hmac.new(secret, b"v0:1700000000:a=b", hashlib.sha256).hexdigest()
+
+    assert signed_by_slack(secret, "1700000000", good, body, now=now)
+    for timestamp in ["", "1700000000.0", "+1700000000", " 1700000000", "١٧٠٠٠٠٠٠٠٠", "²"]:
+        assert not signed_by_slack(secret, timestamp, good, body, now=now), timestamp
+    assert not signed_by_slack(secret, "1700000000", good, body, now=now + 301)
+    assert not signed_by_slack(secret, "1700000000", good.upper(), body, now=now)
+    assert not signed_by_slack(secret, "1700000000", good + "é", body, now=now)
+    assert not signed_by_slack(secret, "1700000000", good, body + b" ", now=now)

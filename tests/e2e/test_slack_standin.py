@@ -250,6 +250,45 @@ def test_thread_reply_is_kept(standin: SlackStandIn, client: WebClient):
     assert [m.get("thread_ts") for m in standin.messages(DM)] == [None, parent]
 
 
+def test_message_metadata_is_kept_and_shown_by_history_only_when_asked(
+    standin: SlackStandIn, client: WebClient
+):
+    metadata = {"event_type": "interview_coach_nudge", "event_payload": {"nudge_id": 7}}
+    first = client.chat_postMessage(channel=DM, text="first", metadata=metadata)["ts"]
+    second = client.chat_postMessage(channel=DM, text="second")["ts"]
+
+    assert standin.messages(DM)[0]["metadata"] == metadata
+    with_metadata = client.conversations_history(channel=DM, include_all_metadata=True)
+    assert [m["ts"] for m in with_metadata["messages"]] == [second, first]  # newest first
+    assert with_metadata["messages"][1]["metadata"] == metadata
+    assert "metadata" not in with_metadata["messages"][0]
+    plain = client.conversations_history(channel=DM)
+    assert all("metadata" not in m for m in plain["messages"])
+    page = client.conversations_history(channel=DM, limit=1)
+    assert ([m["ts"] for m in page["messages"]], page["has_more"]) == ([second], True)
+
+
+def test_history_of_a_dm_never_written_to_is_empty_and_other_channels_unknown(
+    client: WebClient,
+):
+    assert client.conversations_history(channel="D0NEVER00")["messages"] == []
+    error = api_error(client.conversations_history, channel="C0PUBLIC1")
+    assert error.response["error"] == "channel_not_found"
+
+
+@pytest.mark.parametrize(
+    ("metadata", "error"),
+    [
+        ({"event_payload": {}}, "invalid_metadata_schema"),
+        ({"event_type": "x", "event_payload": "not an object"}, "invalid_metadata_schema"),
+        ("{not json", "invalid_metadata_format"),
+    ],
+)
+def test_malformed_metadata_is_refused(client: WebClient, metadata: object, error: str):
+    failed = api_error(client.chat_postMessage, channel=DM, text="x", metadata=metadata)
+    assert failed.response["error"] == error
+
+
 def test_post_message_needs_channel_and_content(standin: SlackStandIn, client: WebClient):
     assert api_error(client.chat_postMessage, channel="", text="x").response["error"] == (
         "channel_not_found"
@@ -806,3 +845,38 @@ def test_response_url_failures(standin: SlackStandIn):
     assert (limited.status_code, limited.headers["Retry-After"]) == (429, "3")
     assert (webhook.send(text="x").status_code, webhook.send(text="x").status_code) == (404, 200)
     assert [c.error for c in standin.calls] == ["ratelimited", "expired_url", None]
+
+
+def test_a_failure_after_effect_posts_the_message_and_loses_only_the_answer(
+    standin: SlackStandIn, client: WebClient
+):
+    standin.fail_next("chat.postMessage", "service_unavailable", status=503, after_effect=True)
+
+    error = api_error(client.chat_postMessage, channel=DM, text="did it go?")
+
+    assert error.response.status_code == 503
+    assert [m["text"] for m in standin.messages(DM)] == ["did it go?"]
+    assert [c.failed for c in standin.calls_to("chat.postMessage", include_failed=True)] == [True]
+
+
+def test_an_outage_fails_every_call_until_healed(standin: SlackStandIn, client: WebClient):
+    standin.fail_all("chat.postMessage")
+
+    for _ in range(3):
+        assert api_error(client.chat_postMessage, channel=DM, text="x").response.status_code == 503
+    standin.heal("chat.postMessage")
+
+    assert client.chat_postMessage(channel=DM, text="back")["ok"]
+    assert [m["text"] for m in standin.messages(DM)] == ["back"]
+
+
+def test_a_slow_method_answers_late_and_only_that_method(standin: SlackStandIn):
+    fast = WebClient(token=standin.bot_token, base_url=standin.api_url, timeout=5)
+    standin.slow("chat.postMessage", 0.3)
+    slow_client = WebClient(token=standin.bot_token, base_url=standin.api_url, timeout=0.1)
+
+    with pytest.raises(TimeoutError):
+        slow_client.chat_postMessage(channel=DM, text="late")
+    assert fast.auth_test()["ok"]  # other methods are not held up
+    standin.slow("chat.postMessage", 0)
+    assert slow_client.chat_postMessage(channel=DM, text="on time")["ok"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.coach.deliveries import mark_sent
-from bot.dispatch.claims import Claim, claim_due, release, requeue_expired
+from bot.dispatch.claims import Claim, claim_due, mark_post_started, release, renew, requeue_expired
 from bot.rules.domain import NudgeKind, NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.store.db import Database
@@ -58,11 +58,14 @@ def test_claims_the_oldest_due_nudges_and_leases_them(db: Database, clock: Fixed
     assert [c.nudge_id for c in claims] == [older, old]
     assert [c.kind for c in claims] == [NudgeKind.DISTANCE] * 2
     assert [c.due_at for c in claims] == [now - timedelta(minutes=20), now - timedelta(minutes=10)]
-    assert {c.attempts for c in claims} == {1}
+    # A claim is no attempt: only a try Slack answered "try again" to counts.
+    assert {c.attempts for c in claims} == {0}
+    assert [c.first_due_at for c in claims] == [c.due_at for c in claims]
+    assert {c.post_started_at for c in claims} == {None}
     for nudge_id in (older, old):
         stored = row(db, nudge_id)
         assert (stored.status, stored.claimed_by) == (NudgeStatus.CLAIMED, "worker-a")
-        assert (stored.attempts, stored.lease_until) == (1, now + LEASE)
+        assert (stored.attempts, stored.lease_until) == (0, now + LEASE)
     assert row(db, newest).status is NudgeStatus.PENDING
     # Nothing that is not yet due is ever claimed.
     assert [c.nudge_id for c in claim(db, now, "worker-b")] == [newest]
@@ -118,10 +121,10 @@ def test_an_expired_lease_goes_back_to_pending(db: Database, clock: FixedClock) 
     stored = row(db, claimed.nudge_id)
     assert stored.status is NudgeStatus.PENDING
     assert (stored.claimed_by, stored.lease_until) == (None, None)
-    assert stored.attempts == 1  # the dead worker's try still counts
+    assert stored.attempts == 0  # a worker that died never got an answer: no attempt
     assert stored.due_at == now  # still due: the next claim takes it at once
     [again] = claim(db, now + LEASE + timedelta(seconds=1), "worker-b")
-    assert (again.nudge_id, again.attempts) == (claimed.nudge_id, 2)
+    assert (again.nudge_id, again.attempts) == (claimed.nudge_id, 0)
 
 
 def test_a_worker_that_lost_its_lease_cannot_record_anything(
@@ -147,7 +150,7 @@ def test_a_worker_that_lost_its_lease_cannot_record_anything(
     assert (stored.status, stored.claimed_by, stored.attempts) == (
         NudgeStatus.CLAIMED,
         "worker-b",
-        2,
+        0,
     )
 
     assert mark_sent(
@@ -172,9 +175,47 @@ def test_release_counts_an_attempt_only_when_asked(db: Database, clock: FixedClo
     assert claim(db, now, "worker-a") == []  # not due before `wait`
 
     [again] = claim(db, wait, "worker-a")
-    assert again.attempts == 1
-    assert release(db, again.nudge_id, "worker-a", due_at=wait, count_attempt=True, error=None)
+    assert again.attempts == 0
+    # Lateness keeps counting from the plan, however often the nudge is put off.
+    assert (again.due_at, again.first_due_at) == (wait, now)
+    later = wait + timedelta(minutes=1)
+    assert release(db, again.nudge_id, "worker-a", due_at=later, count_attempt=True, error=None)
     stored = row(db, claimed.nudge_id)
     assert (stored.attempts, stored.last_error) == (1, "429")  # no new error: the old stays
+    assert (stored.due_at, stored.first_due_at) == (later, now)
     # Released once, it is no longer this worker's to release.
     assert not release(db, again.nudge_id, "worker-a", due_at=wait, count_attempt=True, error=None)
+
+
+def test_the_heartbeat_renews_only_the_claims_this_worker_holds(
+    db: Database, clock: FixedClock
+) -> None:
+    now = clock.now()
+    log(db, now, view_id="V-a")
+    log(db, now, view_id="V-b")
+    mine, theirs = claim(db, now, "worker-a", limit=1) + claim(db, now, "worker-b", limit=1)
+    later = now + LEASE * 10
+
+    held = renew(db, "worker-a", [mine.nudge_id, theirs.nudge_id], later)
+
+    assert held == 1
+    assert row(db, mine.nudge_id).lease_until == later
+    assert row(db, theirs.nudge_id).lease_until == now + LEASE
+    # A renewed lease does not run out; the other one does.
+    assert requeue_expired(db, now + LEASE + timedelta(seconds=1)) == 1
+    assert row(db, mine.nudge_id).status is NudgeStatus.CLAIMED
+
+
+def test_a_post_is_noted_as_started_only_under_a_live_claim(
+    db: Database, clock: FixedClock
+) -> None:
+    now = clock.now()
+    log(db, now)
+    [claimed] = claim(db, now, "worker-a")
+
+    assert not mark_post_started(db, claimed.nudge_id, "worker-b", now)
+    assert row(db, claimed.nudge_id).post_started_at is None
+    assert mark_post_started(db, claimed.nudge_id, "worker-a", now)
+    requeue_expired(db, now + LEASE + timedelta(seconds=1))
+    [again] = claim(db, now + LEASE + timedelta(seconds=1), "worker-b")
+    assert again.post_started_at == now  # the next worker looks in the DM first

@@ -242,7 +242,21 @@ def test_an_unreadable_press_reads_as_none(action: dict) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("42", 42), ("0", 0), ("", None), ("-1", None), ("4.2", None), ("1" * 19, None)],
+    [
+        ("42", 42),
+        ("0", 0),
+        ("", None),
+        ("-1", None),
+        ("4.2", None),
+        ("1" * 19, None),
+        # str.isdigit() takes these; int() does not, or reads them as other digits.
+        ("²", None),
+        ("①", None),
+        ("١٢", None),
+        # PostgreSQL's INTEGER ends here; SQLite would take more, so neither is asked.
+        (str(2**31 - 1), 2**31 - 1),
+        (str(2**31), None),
+    ],
 )
 def test_ids_read_back_only_as_plain_digits_that_fit_a_column(
     text: str, expected: int | None

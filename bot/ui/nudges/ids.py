@@ -43,12 +43,21 @@ def controls_block_id(nudge_id: int) -> str:
     return f"{CONTROLS_PREFIX}{nudge_id}"
 
 
+# The largest id an INTEGER column holds on PostgreSQL (2**31 - 1).
+ID_MAX = 2**31 - 1
+
+
 def parse_id(text: str) -> int | None:
     """A database id written as text (a button's value, a modal's metadata); None otherwise.
 
-    Under 19 digits, so a forged value cannot overflow a 64-bit column.
+    ASCII digits only (`str.isdigit()` also takes "²" and "①", which `int()` refuses), and
+    within the ids' 32-bit INTEGER columns, so a forged value means the same "no such id"
+    on SQLite as on PostgreSQL, where a larger one is an error.
     """
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(ID_MAX))):
+        return None
+    number = int(text)
+    return number if number <= ID_MAX else None
 
 
 def nudge_id_of(action: Mapping[str, Any]) -> int | None:

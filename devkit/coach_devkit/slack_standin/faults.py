@@ -19,6 +19,9 @@ class Failure:
     error: str
     status: int | None = None
     retry_after: int | None = None
+    # The call takes effect (a message is posted) and only its answer is lost: Slack's edge
+    # timing out after the API did the work.
+    after_effect: bool = False
 
     def reply(self, *, webhook: bool) -> Reply:
         """Slack's answer: a 429 with Retry-After, a gateway's HTML page, or an error body."""
@@ -49,6 +52,32 @@ class Faults:
         self._failures: dict[str, deque[Failure]] = {}
         self._held: set[str] = set()
         self._waiting: dict[str, int] = {}  # how many calls to each held method are waiting
+        self._outages: dict[str, Failure] = {}  # methods failing every call until healed
+        self._delays: dict[str, float] = {}  # seconds each call to a method takes
+
+    def fail_all(self, method: str, failure: Failure) -> None:
+        """Answer every call to `method` with `failure` until `heal(method)`."""
+        with self._cond:
+            self._outages[method] = failure
+
+    def heal(self, method: str) -> None:
+        """End an outage of `method` and drop its queued failures."""
+        with self._cond:
+            self._outages.pop(method, None)
+            self._failures.pop(method, None)
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Make each call to `method` take `seconds` before it is answered (0: no delay)."""
+        with self._cond:
+            if seconds > 0:
+                self._delays[method] = seconds
+            else:
+                self._delays.pop(method, None)
+
+    def delay_for(self, method: str) -> float:
+        """How long a call to `method` takes before it is answered."""
+        with self._cond:
+            return self._delays.get(method, 0.0)
 
     def fail_next(self, method: str, failure: Failure, times: int) -> None:
         """Answer the next `times` calls to `method` with `failure`."""
@@ -89,7 +118,9 @@ class Faults:
     def next_failure_locked(self, method: str) -> Failure | None:
         """The failure to answer this call to `method` with, if one is queued."""
         queue = self._failures.get(method)
-        return queue.popleft() if queue else None
+        if queue:
+            return queue.popleft()
+        return self._outages.get(method)
 
     def release_all_locked(self) -> None:
         """Stop holding any method and answer every held call."""
@@ -97,6 +128,8 @@ class Faults:
         self._cond.notify_all()
 
     def clear_locked(self) -> None:
-        """Forget queued failures and release every held method."""
+        """Forget queued failures, outages and delays, and release every held method."""
         self._failures.clear()
+        self._outages.clear()
+        self._delays.clear()
         self.release_all_locked()

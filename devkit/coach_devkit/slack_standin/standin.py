@@ -9,6 +9,7 @@ speaks HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import time
@@ -125,13 +126,29 @@ class SlackStandIn(BackgroundServer):
         status: int | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        after_effect: bool = False,
     ) -> None:
         """Refuse the next `times` calls to `method` (or RESPONSE_URL) with `error`.
 
         The default is Slack's rate limit: a 429 with Retry-After. A 502, 503 or 504 answers
-        with the HTML page Slack's edge sends.
+        with the HTML page Slack's edge sends. `after_effect`: the call still takes effect
+        (the message is posted) and only the answer is the failure.
         """
-        self._faults.fail_next(method, Failure(error, status, retry_after), times)
+        self._faults.fail_next(method, Failure(error, status, retry_after, after_effect), times)
+
+    def fail_all(
+        self, method: str, error: str = "service_unavailable", *, status: int | None = 503
+    ) -> None:
+        """An outage: refuse every call to `method` with `error` until `heal(method)`."""
+        self._faults.fail_all(method, Failure(error, status))
+
+    def heal(self, method: str) -> None:
+        """End an outage of `method`, and drop failures still queued for it."""
+        self._faults.heal(method)
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer each call to `method` only after `seconds` (0 ends it): a slow Slack."""
+        self._faults.slow(method, seconds)
 
     def expire_trigger(self, trigger_id: str) -> None:
         """Make views.open answer ``expired_trigger_id`` for `trigger_id`."""
@@ -195,10 +212,19 @@ class SlackStandIn(BackgroundServer):
 
     def _handle(self, request: ApiRequest) -> Reply:
         """Answer one request and record it."""
+        delay = self._faults.delay_for(request.method)
+        if delay:
+            time.sleep(delay)  # Slack's own latency, outside the lock: other calls go on
         with self._cond:
             self._faults.wait_while_held_locked(request.method)
             failure = self._faults.next_failure_locked(request.method)
             if failure is not None:
+                if failure.after_effect and not request.webhook:
+                    # A refusal it would have met anyway is hidden by the failure too.
+                    with contextlib.suppress(ApiError):
+                        self._api.answer(
+                            request.method, copy.deepcopy(request.params), request.token
+                        )
                 self._record(_recorded(request, error=failure.error))
                 return failure.reply(webhook=request.webhook)
             if request.webhook:

@@ -1,13 +1,15 @@
 """The Web API methods the bot calls, answered the way Slack answers them, and their state.
 
 Only what the bot (and the demo driving it) calls is here: Bolt's ``auth.test`` at start-up,
-``users.info``, ``conversations.open``, ``chat.postMessage``, ``chat.update``,
-``chat.postEphemeral``, ``views.open``, ``views.publish`` and Socket Mode's
-``apps.connections.open``. Answer shapes mirror tests/fixtures/slack/api_*.json.
+``users.info``, ``conversations.open``, ``conversations.history``, ``chat.postMessage``
+(with message metadata), ``chat.update``, ``chat.postEphemeral``, ``views.open``,
+``views.publish`` and Socket Mode's ``apps.connections.open``. Answer shapes mirror
+tests/fixtures/slack/api_*.json.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -72,6 +74,7 @@ class WebApi:
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -159,8 +162,30 @@ class WebApi:
         }
         if "thread_ts" in params:
             message["thread_ts"] = params["thread_ts"]
+        metadata = _message_metadata(params.get("metadata"))
+        if metadata is not None:
+            message["metadata"] = metadata
         self.messages.setdefault(channel, []).append(message)
         return {"channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, like Slack; metadata only when asked for with include_all_metadata."""
+        channel = _require_channel(params)
+        if not channel.startswith("D"):
+            raise ApiError("channel_not_found")  # only the bot's DMs are kept here
+        limit = _int_param(params.get("limit"), default=100, low=1, high=999)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
+        newest_first = list(reversed(self.messages.get(channel, [])))
+        page = []
+        for message in newest_first[:limit]:
+            shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
+            page.append(shown)
+        return {
+            "messages": page,
+            "has_more": len(newest_first) > limit,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = _require_channel(params)
@@ -229,6 +254,33 @@ def _require_channel(params: dict[str, Any]) -> str:
     if not channel:
         raise ApiError("channel_not_found")
     return channel
+
+
+def _message_metadata(value: Any) -> dict[str, Any] | None:
+    """Message metadata as Slack keeps it: a JSON object (or its JSON text) with an
+    event_type and an event_payload object; anything else is refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ApiError("invalid_metadata_format") from None
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("event_type"), str)
+        or not isinstance(value.get("event_payload"), dict)
+    ):
+        raise ApiError("invalid_metadata_schema")
+    return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
+
+
+def _int_param(value: Any, *, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value) if value is not None else default
+    except (TypeError, ValueError):
+        raise ApiError("invalid_arguments", "limit must be a number") from None
+    return min(max(number, low), high)
 
 
 def _check_message_content(params: dict[str, Any]) -> None:
