@@ -327,3 +327,45 @@ def test_0005_adds_the_persons_rhythm_and_keeps_their_row_both_ways(fresh: Datab
         assert connection.execute(text("SELECT user_id FROM slack_user")).scalars().all() == ["U1"]
         # Dropping the columns must not copy slack_user, which would cascade to interviews.
         assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]
+
+
+def test_0006_adds_delivery_tries_and_keeps_every_nudge_both_ways(fresh: Database) -> None:
+    """Nudges from before 0006 keep their rows; going back to 0005 drops only the new columns."""
+    migrate.upgrade(fresh.engine, "0005")
+    with fresh.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
+                "waking_end_hour, paused, created_at, updated_at) VALUES "
+                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
+                "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', "
+                "'video', false, '2026-01-01 00:00:00', false, 'active', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO nudge (interview_id, kind, sequence, due_at, status, attempts, "
+                "created_at) SELECT id, 'follow_up', 1, '2026-01-08 10:00:00', 'pending', 0, "
+                "'2026-01-01 00:00:00' FROM interview"
+            )
+        )
+
+    migrate.upgrade(fresh.engine, "0006")
+
+    with fresh.engine.connect() as connection:
+        row = connection.execute(text("SELECT first_due_at, post_started_at FROM nudge")).one()
+    assert tuple(row) == (None, None)
+
+    migrate.downgrade(fresh.engine, "0005")
+
+    columns = {c["name"] for c in inspect(fresh.engine).get_columns("nudge")}
+    assert not columns & {"first_due_at", "post_started_at"}
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("SELECT kind FROM nudge")).scalars().all() == ["follow_up"]
+        assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]

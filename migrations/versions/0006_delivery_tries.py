@@ -4,8 +4,8 @@
 `post_started_at` says an earlier post may have reached Slack, so the next try looks in the
 DM's history before posting again.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from alembic import op
 
 import bot.store.types
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -30,6 +30,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("nudge", schema=None) as batch_op:
+    # In place, as 0004 and 0005 do: batch mode's copy of a table on SQLite is a drop and
+    # re-create, which nothing here needs.
+    with op.batch_alter_table("nudge", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("post_started_at")
         batch_op.drop_column("first_due_at")
