@@ -103,9 +103,18 @@ class _Message(_Fields):
     bot_id: Short | None = None
 
 
+class _Profile(_Fields):
+    """The person a `user_change` carries: what the coach reads of it."""
+
+    id: SlackId
+    team_id: SlackId | None = None
+    tz: Short | None = None
+
+
 class _Event(_Fields):
     type: Short
-    user: SlackId | None = None
+    # An id, except in `user_change`, which carries the whole profile.
+    user: SlackId | _Profile | None = None
     channel: SlackId | None = None
     channel_type: Short | None = None
     subtype: Short | None = None

@@ -30,6 +30,7 @@ BASES: dict[str, tuple[str, Any]] = {
     "message.im": ("event", fixture_json("event_message_im.json")),
     "message_changed": ("event", fixture_json("event_message_im_edited.json")),
     "app_home_opened": ("event", fixture_json("event_app_home_opened.json")),
+    "user_change": ("event", fixture_json("event_user_change.json")),
     "slash_command": ("form", "slash_command.form"),
 }
 HOSTILE = [
