@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import is_coached, summary_of
@@ -34,6 +34,12 @@ from bot.rules.press_keys import CONTACT_OF, PER_MESSAGE, press_key
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, Choice, Done, NudgeView
 from bot.store.db import Database
 from bot.store.models import ContactLog, Interview, Nudge, Reflection, SlackUser
+
+
+def held_by(worker_id: str) -> ColumnElement[bool]:
+    """The fence: the row is still claimed, and by this worker. Every write a worker makes
+    to a claimed nudge carries it, so one whose lease ran out changes nothing."""
+    return and_(Nudge.status == NudgeStatus.CLAIMED, Nudge.claimed_by == worker_id)
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ def _settle_claimed(
 
     `or_pending`: also if its lease ran out and it waits, unclaimed, for its next try.
     """
-    held = and_(Nudge.status == NudgeStatus.CLAIMED, Nudge.claimed_by == worker_id)
+    held = held_by(worker_id)
     fence = or_(held, Nudge.status == NudgeStatus.PENDING) if or_pending else held
     with db.transaction(immediate=True) as session:
         interview_id = session.scalar(select(Nudge.interview_id).where(Nudge.id == nudge_id))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from bot.coach.deliveries import held_by
 from bot.rules.domain import ERROR_MAX, NudgeKind, NudgeStatus
 from bot.store.db import Database
 from bot.store.models import Nudge
@@ -127,11 +128,7 @@ def release(
         values["last_error"] = error[:ERROR_MAX]
     statement = (
         update(Nudge)
-        .where(
-            Nudge.id == nudge_id,
-            Nudge.status == NudgeStatus.CLAIMED,
-            Nudge.claimed_by == worker_id,
-        )
+        .where(Nudge.id == nudge_id, held_by(worker_id))
         .values(values)
         .execution_options(synchronize_session=False, preserve_rowcount=True)
     )
@@ -145,11 +142,7 @@ def renew(db: Database, worker_id: str, nudge_ids: list[int], lease_until: datet
         return 0
     statement = (
         update(Nudge)
-        .where(
-            Nudge.id.in_(nudge_ids),
-            Nudge.status == NudgeStatus.CLAIMED,
-            Nudge.claimed_by == worker_id,
-        )
+        .where(Nudge.id.in_(nudge_ids), held_by(worker_id))
         .values(lease_until=lease_until)
         .execution_options(synchronize_session=False, preserve_rowcount=True)
     )
@@ -162,11 +155,7 @@ def mark_post_started(db: Database, nudge_id: int, worker_id: str, now: datetime
     was lost (then nothing may be posted)."""
     statement = (
         update(Nudge)
-        .where(
-            Nudge.id == nudge_id,
-            Nudge.status == NudgeStatus.CLAIMED,
-            Nudge.claimed_by == worker_id,
-        )
+        .where(Nudge.id == nudge_id, held_by(worker_id))
         .values(post_started_at=now)
         .execution_options(synchronize_session=False, preserve_rowcount=True)
     )
