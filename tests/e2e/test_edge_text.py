@@ -65,3 +65,20 @@ def test_a_timeline_that_is_no_date_gets_a_field_error_not_silence(
     # Picked again, it is stored.
     assert submit(running, view, employer_timeline="2026-12-04").body == ""
     assert [i.employer_timeline for i in interviews(running)] == [date(2026, 12, 4)]
+
+
+def test_ids_too_long_for_postgresql_columns_get_200_and_store_nothing(running: RunningBot) -> None:
+    """PostgreSQL refuses a `view.id` over 32 characters or an `event_id` over 64 where SQLite
+    takes them; the edge refuses both first, so the two databases answer alike."""
+    view = running.open_log_modal("logged Acme Corp")
+    long_view = {**view, "id": "V" + "9" * 40}
+
+    submitted = submit(running, long_view)
+    answered = running.slack.event(
+        {"type": "app_home_opened", "user": "U0456EFGH", "channel": "D1", "tab": "home"},
+        event_id="Ev" + "1" * 70,
+    )
+    running.idle()
+
+    assert (submitted.status, answered.status) == (200, 200)
+    assert interviews(running) == []
