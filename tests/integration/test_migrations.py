@@ -240,18 +240,26 @@ def test_upgrade_waits_for_the_migration_lock(fresh_database_url: str) -> None:
         watcher.dispose()
 
 
+# Rows as an older schema holds them, for the migrations' "keeps every row" tests.
+PERSON_U1 = text(
+    "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, waking_end_hour, paused, "
+    "created_at, updated_at) VALUES "
+    "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+)
+AN_INTERVIEW_EACH = text(
+    "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
+    "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', 'video', false, "
+    "'2026-01-01 00:00:00', false, 'active', '2026-01-01 00:00:00', '2026-01-01 00:00:00' "
+    "FROM slack_user"
+)
+
+
 def test_0004_adds_drafts_and_display_names_and_gives_them_back(fresh: Database) -> None:
     """Down to 0003 drops the drafts and the display name and keeps everyone else's data;
     up again, a draft is one per interview and key."""
     migrate.upgrade(fresh.engine, "0003")
     with fresh.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
-                "waking_end_hour, paused, created_at, updated_at) VALUES "
-                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
+        connection.execute(PERSON_U1)
     assert "draft" not in tables(fresh)
 
     migrate.upgrade(fresh.engine, "0004")
@@ -261,14 +269,7 @@ def test_0004_adds_drafts_and_display_names_and_gives_them_back(fresh: Database)
     assert "display_name" in columns
     with fresh.engine.begin() as connection:
         connection.execute(text("UPDATE slack_user SET display_name = 'Dana'"))
-        connection.execute(
-            text(
-                "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
-                "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', "
-                "'video', false, '2026-01-01 00:00:00', false, 'active', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
-            )
-        )
+        connection.execute(AN_INTERVIEW_EACH)
         insert = text(
             "INSERT INTO draft (interview_id, draft_key, subject, body, updated_at) "
             "SELECT id, 'card', NULL, 'Thank you', '2026-01-01 00:00:00' FROM interview"
@@ -292,21 +293,8 @@ def test_0005_adds_the_persons_rhythm_and_keeps_their_row_both_ways(fresh: Datab
     0004 drops only the new columns."""
     migrate.upgrade(fresh.engine, "0004")
     with fresh.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
-                "waking_end_hour, paused, created_at, updated_at) VALUES "
-                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
-                "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', "
-                "'video', false, '2026-01-01 00:00:00', false, 'active', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
-            )
-        )
+        connection.execute(PERSON_U1)
+        connection.execute(AN_INTERVIEW_EACH)
 
     migrate.upgrade(fresh.engine, "0005")
 
@@ -333,21 +321,8 @@ def test_0006_adds_delivery_tries_and_keeps_every_nudge_both_ways(fresh: Databas
     """Nudges from before 0006 keep their rows; going back to 0005 drops only the new columns."""
     migrate.upgrade(fresh.engine, "0005")
     with fresh.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO slack_user (team_id, user_id, tz, waking_start_hour, "
-                "waking_end_hour, paused, created_at, updated_at) VALUES "
-                "('T1', 'U1', 'UTC', 8, 20, false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
-                "direct_contact_ok, status, created_at, updated_at) SELECT id, 'Acme', "
-                "'video', false, '2026-01-01 00:00:00', false, 'active', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
-            )
-        )
+        connection.execute(PERSON_U1)
+        connection.execute(AN_INTERVIEW_EACH)
         connection.execute(
             text(
                 "INSERT INTO nudge (interview_id, kind, sequence, due_at, status, attempts, "
