@@ -81,7 +81,9 @@ def build_manifest(base_url: str | None = None, name: str = "Interview Coach") -
     slash_command: dict[str, Any] = {
         "command": "/interview",
         "description": "Log an interview and get coached on what comes next",
-        "usage_hint": "logged [company] | list | help",
+        "usage_hint": (
+            "logged [company] | list | pause [until YYYY-MM-DD] | resume | settings | help"
+        ),
         "should_escape": False,
     }
     event_subscriptions: dict[str, Any] = {"bot_events": BOT_EVENTS}
