@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 from bot.config import FIX_HINTS
 
@@ -36,3 +38,30 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def start_run(
+    cwd: Path,
+    standin: Any,
+    signing_secret: str,
+    database_url: str,
+    port: int,
+    stderr: IO[bytes],
+    **settings: str,
+) -> subprocess.Popen[bytes]:
+    """`interview-bot run` on 127.0.0.1:`port` against the stand-in, its log into `stderr`."""
+    return subprocess.Popen(
+        [*interview_bot_command(), "run"],
+        cwd=cwd,
+        env=clean_env(
+            SLACK_BOT_TOKEN=standin.bot_token,
+            SLACK_SIGNING_SECRET=signing_secret,
+            SLACK_API_URL=standin.api_url,
+            DATABASE_URL=database_url,
+            HOST="127.0.0.1",
+            PORT=str(port),
+            **settings,
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )

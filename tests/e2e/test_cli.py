@@ -36,7 +36,7 @@ from bot.store.db import Database
 from bot.store.models import Base, SlackUser
 from tests.harness import DANA, test_settings
 from tests.harness import SIGNING_SECRET as HARNESS_SIGNING_SECRET
-from tests.processes import clean_env, free_port, interview_bot_command
+from tests.processes import clean_env, free_port, interview_bot_command, start_run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODEL_TABLES = set(Base.metadata.tables)
@@ -525,20 +525,8 @@ def test_run_migrates_serves_slack_and_stops_cleanly_on_sigterm(
     stderr_path = tmp_path / "run.stderr"
     with SlackStandIn() as standin, stderr_path.open("wb") as stderr:
         standin.add_user(DANA.user_id, tz="America/Los_Angeles", name=DANA.name)
-        process = subprocess.Popen(
-            [*interview_bot_command(), "run"],
-            cwd=tmp_path,
-            env=clean_env(
-                SLACK_BOT_TOKEN=standin.bot_token,
-                SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                SLACK_API_URL=standin.api_url,
-                DATABASE_URL=fresh_database_url,
-                HOST="127.0.0.1",
-                PORT=str(port),
-                CLOCK_SPEEDUP="100",
-            ),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
+        process = start_run(
+            tmp_path, standin, SIGNING_SECRET, fresh_database_url, port, stderr, CLOCK_SPEEDUP="100"
         )
         database = Database(fresh_database_url)
         try:

@@ -41,7 +41,7 @@ from bot.store.models import Nudge
 from tests.coach_helpers import log
 from tests.e2e.test_dispatch_processes import START_TIMEOUT, finished, worker
 from tests.harness import SIGNING_SECRET, test_settings
-from tests.processes import clean_env, free_port, interview_bot_command
+from tests.processes import free_port, start_run
 from tests.tcp_proxy import TcpProxy
 
 POSTS = "chat.postMessage"
@@ -289,21 +289,15 @@ def test_sigterm_with_slack_slow_exits_0_in_the_grace_period_and_hands_back_the_
     port = free_port()
     stderr_path = tmp_path / "run.stderr"
     with stderr_path.open("wb") as stderr:
-        process = subprocess.Popen(
-            [*interview_bot_command(), "run"],
-            cwd=tmp_path,
-            env=clean_env(
-                SLACK_BOT_TOKEN=standin.bot_token,
-                SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                SLACK_API_URL=standin.api_url,
-                DATABASE_URL=database_url,
-                HOST="127.0.0.1",
-                PORT=str(port),
-                DISPATCH_INTERVAL_SECONDS="0.2",
-                SHUTDOWN_GRACE_SECONDS=str(GRACE_SECONDS),
-            ),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
+        process = start_run(
+            tmp_path,
+            standin,
+            SIGNING_SECRET,
+            database_url,
+            port,
+            stderr,
+            DISPATCH_INTERVAL_SECONDS="0.2",
+            SHUTDOWN_GRACE_SECONDS=str(GRACE_SECONDS),
         )
         try:
             standin.wait_for(POSTS, count=2, timeout=START_TIMEOUT)  # the batch is under way
