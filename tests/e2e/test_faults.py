@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,12 @@ def nudge_of(call: RecordedCall) -> int:
     return int(metadata["event_payload"]["nudge_id"])
 
 
-def due_distance_nudges(db: Database, people: int, now: datetime, prefix: str) -> set[int]:
+def due_distance_nudges(
+    db: Database, people: int, now: datetime, prefix: str, tz: str = "America/Los_Angeles"
+) -> set[int]:
     """`people` people, each with an interview whose "get some distance" nudge is due now."""
     for n in range(people):
-        log(db, now, user_id=f"U0{prefix}{n:05d}", view_id=f"V{prefix}{n}")
+        log(db, now, user_id=f"U0{prefix}{n:05d}", view_id=f"V{prefix}{n}", tz=tz)
     with db.transaction() as session:
         ids = set(
             session.scalars(
@@ -278,11 +280,20 @@ GRACE_SECONDS = 5
 SLOW_SECONDS = 0.5
 
 
+def midday_zone(now: datetime) -> str:
+    """A fixed-offset zone where `now` is around noon, so "get some distance" falls in waking
+    hours whatever the hour of the real clock the bot process runs on."""
+    hours = (12 - now.astimezone(UTC).hour) % 24
+    hours = hours - 24 if hours > 11 else hours
+    # The Etc zones' signs are POSIX's: Etc/GMT-3 is three hours ahead of UTC.
+    return "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
+
+
 def test_sigterm_with_slack_slow_exits_0_in_the_grace_period_and_hands_back_the_batch(
     db: Database, standin: SlackStandIn, clients: SlackClients, database_url: str, tmp_path: Path
 ) -> None:
     now = datetime.now().astimezone()
-    ids = due_distance_nudges(db, 20, FixedClock(now).now(), "S")
+    ids = due_distance_nudges(db, 20, FixedClock(now).now(), "S", tz=midday_zone(now))
     with db.transaction() as session:  # due by the real clock the process runs on
         session.execute(update(Nudge).where(Nudge.id.in_(ids)).values(due_at=now))
     standin.slow(POSTS, SLOW_SECONDS)
