@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import working_days_of
@@ -19,7 +19,7 @@ from bot.rules.playbook import Playbook
 from bot.rules.public_holidays import country_of_zone
 from bot.rules.zones import known_zone
 from bot.store.db import Database
-from bot.store.models import Interview, Nudge, SlackUser
+from bot.store.models import Interview, Nudge, SlackUser, WorkspaceRemoval
 from bot.store.upsert import insert_ignoring_conflicts
 
 
@@ -160,8 +160,24 @@ def deactivate_person(db: Database, team_id: str, user_id: str, now: datetime) -
 
 
 def deactivate_workspace(db: Database, team_id: str, now: datetime) -> Deactivated:
-    """The workspace removed the app or revoked its token: stop coaching everyone there."""
-    return _deactivate(db, select(SlackUser.id).where(SlackUser.team_id == team_id), now)
+    """The workspace removed the app or revoked its token: stop coaching everyone there, and
+    note when, so their data can go after the grace period (the first removal counts)."""
+    stopped = _deactivate(db, select(SlackUser.id).where(SlackUser.team_id == team_id), now)
+    with db.transaction() as session:
+        insert_ignoring_conflicts(
+            session, WorkspaceRemoval, {"team_id": team_id, "removed_at": now}, ["team_id"]
+        )
+    return stopped
+
+
+def workspace_returned(db: Database, team_id: str) -> bool:
+    """The workspace installed the app again: its people's data is no longer due to go.
+    True when it had been removed."""
+    with db.transaction() as session:
+        result = session.execute(
+            delete(WorkspaceRemoval).where(WorkspaceRemoval.team_id == team_id)
+        )
+        return bool(result.rowcount)
 
 
 def _deactivate(db: Database, people: Select[tuple[int]], now: datetime) -> Deactivated:

@@ -213,6 +213,19 @@ class EventReceipt(Base):
     received_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class WorkspaceRemoval(Base):
+    """A workspace that removed the app or revoked its token, and when.
+
+    Its people's data is kept for a grace period after `removed_at` (they may reinstall) and
+    then deleted; the row goes when the workspace installs the app again.
+    """
+
+    __tablename__ = "workspace_removal"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    removed_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Draft(Base):
     """A draft the person edited and saved: theirs, reused whenever they open it again.
 

@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 from bot.clock import FixedClock
 from bot.coach.choices import record_choice
 from bot.coach.deliveries import delivery_of, mark_failed
-from bot.coach.people import deactivate_person, deactivate_workspace, note_profile
+from bot.coach.people import (
+    deactivate_person,
+    deactivate_workspace,
+    note_profile,
+    workspace_returned,
+)
 from bot.coach.reconciler import replan
 from bot.coach.reflections import answer_by_modal, reflection_prompt
 from bot.rules.domain import (
@@ -23,7 +28,7 @@ from bot.rules.playbook import default_playbook
 from bot.rules.press_keys import press_key
 from bot.rules.view_models import AnswerStatus, Choice, ChoiceStatus, Done
 from bot.store.db import Database
-from bot.store.models import ContactLog
+from bot.store.models import ContactLog, WorkspaceRemoval
 from tests.coach_helpers import (
     DANA,
     DANA_DM,
@@ -261,6 +266,21 @@ def test_losing_the_workspace_cancels_everyones_nudges(db: Database, clock: Fixe
     sam = log(db, clock.now(), user_id="U0SAM0001", tz="Europe/Berlin", view_id="V2").interview.id
     assert deactivate_workspace(db, TEAM, clock.now()).nudges == 10
     assert pending(db, dana) == pending(db, sam) == []
+
+
+def test_a_removed_workspace_is_remembered_from_its_first_removal_until_it_returns(
+    db: Database, clock: FixedClock
+) -> None:
+    removed_at = clock.now()
+    deactivate_workspace(db, TEAM, removed_at)
+    clock.advance(timedelta(days=2))
+    deactivate_workspace(db, TEAM, clock.now())  # tokens_revoked after app_uninstalled
+    with db.transaction() as session:
+        assert session.get(WorkspaceRemoval, TEAM).removed_at == removed_at
+    assert workspace_returned(db, TEAM) is True
+    assert workspace_returned(db, TEAM) is False
+    with db.transaction() as session:
+        assert session.get(WorkspaceRemoval, TEAM) is None
 
 
 def test_replies_answer_the_open_prompt_in_order_and_can_revise(
