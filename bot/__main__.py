@@ -75,12 +75,12 @@ def _upgrade_or_explain(db: Database) -> None:
 def cmd_run(_args: argparse.Namespace) -> int:
     from bot.app import configured_playbook, create_app
     from bot.config import load_settings
-    from bot.logging_setup import configure_logging
+    from bot.logging_setup import configure_logging, secret_values
     from bot.runner import serve
     from bot.store.db import Database
 
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, secret_values(settings))
     playbook = configured_playbook(settings)  # before the database: nothing to undo
     db = Database(settings.database_url)
     try:

@@ -76,6 +76,7 @@ def create_app(
     services = Services(
         db=db or Database(settings.database_url), clock=clock, playbook=playbook, clients=clients
     )
+    services.metrics.watch_database(services.db, clock)
     register_listeners(bolt, services)
     return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
 

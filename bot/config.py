@@ -34,6 +34,7 @@ FIX_HINTS: dict[str, str] = {
     "PORT": "give a whole number from 1 to 65535",
     "HOST": "give an interface address such as 0.0.0.0 or 127.0.0.1",
     "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
+    "LOG_FORMAT": "use text (one line per record) or json (one JSON object per line)",
     "DISPATCH_INTERVAL_SECONDS": "give a positive number of seconds; fractions such as 0.5 work",
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
     "SHUTDOWN_GRACE_SECONDS": "give a number of seconds from 1 to 300, below your "
@@ -98,6 +99,7 @@ class Settings(DatabaseSettings, PlaybookSettings):
     host: str = "0.0.0.0"
     port: Annotated[int, Field(ge=1, le=65535)] = 3000
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
     clock_speedup: Annotated[float, Field(ge=1, le=10_000_000)] = 1.0
     # On SIGTERM the dispatcher finishes or hands back its batch within this; Kubernetes
@@ -138,6 +140,11 @@ class Settings(DatabaseSettings, PlaybookSettings):
     @classmethod
     def _log_level_upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def socket_mode(self) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.metrics import BotMetrics
 from bot.rules.playbook import Playbook
 from bot.slack.clients import SlackClients
 from bot.store.db import Database
@@ -18,3 +19,5 @@ class Services:
     # Slack clients by workspace; listeners get theirs from Bolt, which asks the same
     # authorize for each request's team.
     clients: SlackClients
+    # What GET /metrics shows; counters are fed by the dispatch job and a Bolt middleware.
+    metrics: BotMetrics = field(default_factory=BotMetrics)

@@ -1,8 +1,9 @@
-"""The HTTP face: Slack's one request URL and a health check, as a WSGI app.
+"""The HTTP face: Slack's one request URL, a health check and Prometheus metrics, as a WSGI app.
 
 Before Bolt sees a request to the request URL, this layer refuses a body over MAX_BODY_BYTES
 (413, unread) and anything not signed by Slack within the last five minutes (401), whatever
-its headers or body look like: nothing an outsider sends is parsed.
+its headers or body look like: nothing an outsider sends is parsed. Each request to it gets a
+correlation id for its log lines. GET /metrics is unauthenticated, as Prometheus scrapes are.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from slack_bolt.response import BoltResponse
 from bot.app import BotApp
 from bot.http_server import MAX_BODY_BYTES
 from bot.listeners.edge import refuse_misfit
+from bot.log_context import log_context, new_correlation_id
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 # Slack's window for a request's timestamp, as Bolt and slack_sdk apply it.
 SIGNATURE_MAX_AGE_SECONDS = 300
 SIGNATURE_VERSION = "v0"
@@ -78,15 +82,23 @@ def create_wsgi_app(
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body]
+        if path == METRICS_PATH and method in {"GET", "HEAD"}:
+            body = bot.services.metrics.render()
+            start_response(
+                "200 OK",
+                [("Content-Type", METRICS_CONTENT_TYPE), ("Content-Length", str(len(body)))],
+            )
+            return [body]
         if path == EVENTS_PATH and method != "POST":
             start_response("405 Method Not Allowed", [("Allow", "POST")])
             return [b""]
-        if path == EVENTS_PATH:
-            refusal = _refusal(environ, secret)
-            if refusal is not None:
-                start_response(refusal, [("Content-Length", "0")])
-                return [b""]
-        return slack(environ, start_response)
+        with log_context(correlation_id=new_correlation_id()):
+            if path == EVENTS_PATH:
+                refusal = _refusal(environ, secret)
+                if refusal is not None:
+                    start_response(refusal, [("Content-Length", "0")])
+                    return [b""]
+            return slack(environ, start_response)
 
     return application
 

@@ -16,6 +16,7 @@ import logging
 import math
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -38,6 +39,7 @@ from bot.dispatch.slack_errors import (
     WorkspaceGone,
     classify,
 )
+from bot.log_context import bind_team, in_nudge_context
 from bot.rules.playbook import Playbook
 from bot.slack.clients import SlackClients
 from bot.slack.dm import PostedMessage, find_posted, post_to_dm
@@ -169,6 +171,9 @@ class Dispatcher:
     `clients` must not retry or sleep (bot.slack.clients.DISPATCH).
     """
 
+    # ops: told of each failed Slack call as it is decided on (bot.dispatch.job sets it).
+    on_slack_error: Callable[[BaseException], None] | None = None
+
     def __init__(
         self,
         db: Database,
@@ -293,6 +298,7 @@ class Dispatcher:
 
     # -- one nudge ---------------------------------------------------------------------------
 
+    @in_nudge_context  # ops: the nudge's log lines carry a correlation id naming it
     def _settle_safely(self, claim: Claim) -> _Outcome:
         try:
             return self._settle(claim)
@@ -320,6 +326,7 @@ class Dispatcher:
             logger.info("nudge %d vanished before it was sent", claim.nudge_id)
             return _Outcome.STOPPED
         recipient, view = delivery.recipient, delivery.view
+        bind_team(recipient.team_id)  # ops: and its workspace, until the nudge is settled
         if recipient.undeliverable is not None:
             logger.info(
                 "nudge %d (%s) for %s not sent: %s",
@@ -400,6 +407,8 @@ class Dispatcher:
         self, claim: Claim, recipient: Recipient, exc: BaseException
     ) -> _Outcome:
         failure = classify(exc)
+        if self.on_slack_error is not None:  # ops: metrics count Slack errors by code
+            self.on_slack_error(exc)
         now = self.clock.now()
         match failure:
             case RateLimited(retry_after=seconds):

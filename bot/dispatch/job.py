@@ -17,6 +17,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot.dispatch.claims import requeue_expired
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
+from bot.metrics import BotMetrics
 from bot.services import Services
 from bot.slack.clients import DISPATCH
 from bot.store.db import StoreUnavailable
@@ -40,13 +41,25 @@ def new_worker_id() -> str:
 def build_dispatcher(services: Services, worker_id: str | None = None) -> Dispatcher:
     """A dispatcher on the bot's database, clock and playbook, with its workspaces' clients in
     the dispatch profile (no retries, no sleeping), under a new worker id unless given one."""
-    return Dispatcher(
+    dispatcher = Dispatcher(
         services.db,
         services.clock,
         services.clients.with_profile(DISPATCH),
         services.playbook,
         worker_id or new_worker_id(),
     )
+    observe_dispatcher(dispatcher, services.metrics)
+    return dispatcher
+
+
+# Each dispatcher's metrics, forgotten with it; its ticks count what they did there.
+_metrics: weakref.WeakKeyDictionary[Dispatcher, BotMetrics] = weakref.WeakKeyDictionary()
+
+
+def observe_dispatcher(dispatcher: Dispatcher, metrics: BotMetrics) -> None:
+    """Count `dispatcher`'s outcomes (from each tick's report) and Slack errors in `metrics`."""
+    _metrics[dispatcher] = metrics
+    dispatcher.on_slack_error = metrics.slack_error
 
 
 class _Outage:
@@ -105,6 +118,9 @@ def dispatch_tick(dispatcher: Dispatcher) -> DispatchReport | None:
         logger.exception("dispatch tick failed")
         return None
     outage.succeeded()
+    metrics = _metrics.get(dispatcher)
+    if metrics is not None:
+        metrics.record_dispatch(report)
     if report.claimed:
         logger.info("dispatch tick: %s", report)
     return report

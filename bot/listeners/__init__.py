@@ -9,6 +9,7 @@ from bot.listeners import actions, commands, drafts, events, rhythm, view_submis
 from bot.listeners.context import ProvideServices
 from bot.listeners.edge import validate_at_edge
 from bot.listeners.error_handler import handle_listener_error
+from bot.listeners.observe import ObserveRequests
 from bot.listeners.redeliveries import skip_redelivered_events
 from bot.services import Services
 
@@ -17,6 +18,7 @@ def register_listeners(app: App, services: Services) -> None:
     """Middleware first (services into the context, requests that do not fit out, then
     redeliveries out), the listeners, and the error handler every failure and unhandled
     request goes to."""
+    app.use(ObserveRequests(services.metrics))  # first: every request counted, its lines tagged
     app.use(ProvideServices(services))
     app.use(validate_at_edge)
     app.use(skip_redelivered_events)
