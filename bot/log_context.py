@@ -2,7 +2,8 @@
 
 Context variables, bound at the HTTP face (a new correlation id per request), by a Bolt
 global middleware (the request's team, and an id in Socket Mode, which has no HTTP face) and
-per dispatched nudge; `ContextFilter` copies them onto every record for the formatters.
+per dispatched nudge; `ContextFilter` copies them onto every record for the formatters. The
+listener pool copies the submitting thread's context, so work after the ack keeps them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ ResultT = TypeVar("ResultT")
 
 team_id_var: ContextVar[str | None] = ContextVar("team_id", default=None)
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+# True inside `request_context`: the HTTP face has bound this request's correlation id.
+_at_http_face: ContextVar[bool] = ContextVar("at_http_face", default=False)
 
 
 def new_correlation_id() -> str:
@@ -37,6 +40,27 @@ def log_context(*, team_id: str | None = None, correlation_id: str | None = None
     finally:
         correlation_id_var.reset(correlation)
         team_id_var.reset(team)
+
+
+@contextmanager
+def request_context() -> Iterator[None]:
+    """One request at the HTTP face: a new correlation id, and room for `bind_request` to set
+    the team; both are gone when the request is answered."""
+    with log_context(correlation_id=new_correlation_id()):
+        at_face = _at_http_face.set(True)
+        try:
+            yield
+        finally:
+            _at_http_face.reset(at_face)
+
+
+def bind_request(team_id: str | None) -> None:
+    """The rest of this request logs with `team_id`. Bolt runs its middleware in a loop rather
+    than nested in `next()`, so this binds rather than wraps. In Socket Mode, with no HTTP
+    face, the request also gets its correlation id here."""
+    team_id_var.set(team_id)
+    if not _at_http_face.get():
+        correlation_id_var.set(new_correlation_id())
 
 
 class ContextFilter(logging.Filter):

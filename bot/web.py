@@ -25,7 +25,7 @@ from slack_bolt.response import BoltResponse
 from bot.app import BotApp
 from bot.http_server import MAX_BODY_BYTES
 from bot.listeners.edge import refuse_misfit
-from bot.log_context import log_context, new_correlation_id
+from bot.log_context import request_context
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 
 EVENTS_PATH = "/slack/events"
@@ -92,7 +92,7 @@ def create_wsgi_app(
         if path == EVENTS_PATH and method != "POST":
             start_response("405 Method Not Allowed", [("Allow", "POST")])
             return [b""]
-        with log_context(correlation_id=new_correlation_id()):
+        with request_context():
             if path == EVENTS_PATH:
                 refusal = _refusal(environ, secret)
                 if refusal is not None:

@@ -10,7 +10,7 @@ from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import payload_utils
 
-from bot.log_context import correlation_id_var, log_context, new_correlation_id
+from bot.log_context import bind_request
 from bot.metrics import BotMetrics
 
 # Bolt's own payload tests, in the order a body is told apart.
@@ -43,9 +43,7 @@ class ObserveRequests(Middleware):
         resp: BoltResponse,
         next: Callable[[], BoltResponse],
     ) -> BoltResponse | None:
-        """Count the request, then go on with its team (and an id) bound for log lines; the
-        listener pool copies them into the thread that runs the listener."""
+        """Count the request and bind its team (and an id) for log lines, then go on."""
         self.metrics.request(request_kind(req.body))
-        correlation = None if correlation_id_var.get() else new_correlation_id()
-        with log_context(team_id=req.context.team_id, correlation_id=correlation):
-            return next()
+        bind_request(req.context.team_id)
+        return next()
