@@ -122,7 +122,8 @@ class PendingNudgesCollector(Collector):
         try:
             due, oldest = self._read(now)
         except (StoreUnavailable, SQLAlchemyError) as exc:
-            logger.warning("metrics: pending nudges not read: %s", type(exc).__name__)
+            # The database logs the outage once; a scrape every few seconds must not repeat it.
+            logger.debug("metrics: pending nudges not read: %s", type(exc).__name__)
             yield from self._families(None, None, up=False)
             return
         lag = (now - oldest).total_seconds() if oldest is not None else 0.0

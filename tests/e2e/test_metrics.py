@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from coach_devkit.slack_standin import SlackStandIn
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
+from bot.clock import FixedClock
 from bot.rules.domain import NudgeStatus
 from bot.store.models import Nudge
 from tests.e2e.ops_flow import run_flow, tick_until_idle
-from tests.harness import RunningBot
+from tests.harness import RunningBot, start_bot
+from tests.outage import database_outage
 
 PREFIX = "interview_coach"
 
@@ -89,3 +93,20 @@ def test_metrics_is_not_counted_as_a_slack_request_and_needs_no_signature(
     )
     assert metrics[(f"{PREFIX}_nudges_due", ())] == 0
     assert metrics[(f"{PREFIX}_dispatch_lag_seconds", ())] == 0
+
+
+def test_with_the_database_down_metrics_still_answer_and_say_so(
+    standin: SlackStandIn, clock: FixedClock, postgres_url: str | None, tmp_path: Path
+) -> None:
+    with database_outage(postgres_url, tmp_path) as outage:
+        running = start_bot(standin, clock, outage.database)
+        try:
+            metrics = scrape(running)
+            assert metrics[(f"{PREFIX}_database_up", ())] == 0
+            assert (f"{PREFIX}_nudges_due", ()) not in metrics  # unknown, not zero
+            outage.restore()
+            metrics = scrape(running)
+            assert metrics[(f"{PREFIX}_database_up", ())] == 1
+            assert metrics[(f"{PREFIX}_nudges_due", ())] == 0
+        finally:
+            running.server.stop()

@@ -135,3 +135,28 @@ def test_log_format_is_text_or_json() -> None:
     assert read_settings(Settings, **base).log_format == "text"
     with pytest.raises(ConfigError, match=r"LOG_FORMAT is not valid .* use text .* or json"):
         read_settings(Settings, **base, log_format="xml")
+
+
+def test_without_the_http_face_each_request_gets_its_own_correlation_id() -> None:
+    """Socket Mode: Bolt's middleware is the first to see a request; each gets a new id."""
+    import contextvars
+
+    from bot.log_context import bind_request, correlation_id_var, request_context, team_id_var
+
+    def socket_request(team: str) -> tuple[str | None, str | None]:
+        bind_request(team)
+        return team_id_var.get(), correlation_id_var.get()
+
+    thread = contextvars.Context()  # one Socket Mode worker thread, two requests in turn
+    first, second = thread.run(socket_request, "T1"), thread.run(socket_request, "T2")
+    assert (first[0], second[0]) == ("T1", "T2")
+    assert first[1] and second[1] and first[1] != second[1]
+
+    def http_request() -> tuple[str | None, str | None]:
+        with request_context():
+            face_id = correlation_id_var.get()
+            bind_request("T3")  # keeps the id the HTTP face gave
+            assert correlation_id_var.get() == face_id
+        return team_id_var.get(), correlation_id_var.get()
+
+    assert contextvars.Context().run(http_request) == (None, None)  # undone once answered
