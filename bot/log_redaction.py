@@ -7,7 +7,8 @@ Three layers, each catching what the others cannot:
   draft, an event's message text; Bolt logs an unhandled request's body at WARNING): those
   lines keep their method, URL and status and lose their bodies, and SQLAlchemy's DEBUG row
   dumps (stored answers and drafts) lose their values;
-- anything shaped like a Slack token (xoxb-, xoxp-, xoxe-, xapp-, ...) is masked as a backstop.
+- anything shaped like a Slack token (xoxb-, xoxp-, xoxe-, xapp-, ...), and the path of a
+  response_url or webhook URL (hooks.slack.com/...), is masked as a backstop.
 The bot's own lines never carry a person's words (see docs/ARCHITECTURE.md, "Logs").
 """
 
@@ -21,6 +22,8 @@ from collections.abc import Iterable
 MASK = "[redacted]"
 # Slack's token shapes: bot, user, refresh (rotation), app-level, legacy workspace and config.
 SLACK_TOKEN = re.compile(r"\bx(?:ox[abeprs]|app)(?:\.[A-Za-z0-9]+)?-[A-Za-z0-9-]+")
+# A response_url or webhook URL is a credential too: anyone holding it may post there.
+SLACK_HOOK = re.compile(r"(https://hooks\.slack(?:-gov)?\.com/)[^\s'\",)]+")
 # Libraries whose lines may carry payloads; their lines are rewritten to a summary.
 PAYLOAD_LOGGERS = ("slack_sdk", "slack_bolt")
 # What slack_sdk logs of each call (BaseClient and the webhook/response_url sender), and what
@@ -64,7 +67,7 @@ class RedactingFilter(logging.Filter):
         """`text` with every known secret and token-shaped string masked."""
         for secret in self.secrets:
             text = text.replace(secret, MASK)
-        return SLACK_TOKEN.sub(MASK, text)
+        return SLACK_HOOK.sub(rf"\1{MASK}", SLACK_TOKEN.sub(MASK, text))
 
     @staticmethod
     def _summary(record: logging.LogRecord) -> str:

@@ -38,6 +38,9 @@ def test_known_secrets_and_token_shapes_are_masked_anywhere_in_the_line() -> Non
     # A token nobody configured (a user's, a refresh token) still has Slack's shape.
     for other in ("xoxp-9-8-7abc", "xoxe.xoxb-1-abcDEF", "xoxe-1-refreshABC", "xapp-1-A1-xyz"):
         assert other not in logged("bot.x", logging.INFO, "got %s", other)
+    hook = "https://hooks.slack.com/commands/T0123/456/AbCdEf123"
+    line = logged("slack_sdk.webhook.client", logging.DEBUG, f"Sending a request: POST {hook}")
+    assert "AbCdEf123" not in line and f"https://hooks.slack.com/{MASK}" in line
 
 
 def test_an_exceptions_text_is_masked_too() -> None:
