@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.rules.playbook import Playbook
+from bot.rules.retention import RetentionPolicy
 from bot.slack.clients import SlackClients
 from bot.store.db import Database
 
@@ -18,3 +19,5 @@ class Services:
     # Slack clients by workspace; listeners get theirs from Bolt, which asks the same
     # authorize for each request's team.
     clients: SlackClients
+    # How long people's data is kept (UNINSTALLED_DATA_RETENTION_DAYS, NOTES_RETENTION_DAYS).
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
