@@ -127,15 +127,16 @@ def handle_delete_submission(
     if deleted.dm_channel_id is not None:
         channels.setdefault(deleted.dm_channel_id, [])
     removed: int | None = None
-    failed = 0
+    failed = files = 0
     if not my_data.keeps_messages(view):
         cleaner = services.clients.with_profile(CLEANUP).client_for(team_id)
         bot = BotIdentity(context.bot_user_id, context.bot_id)
         result = delete_dm_messages(cleaner, channels, bot)
-        removed, failed = result.deleted, result.failed
+        removed, failed, files = result.deleted, result.failed, result.files
     # The last word goes where the messages were (after them, so it is not deleted).
     where = deleted.dm_channel_id or next(iter(channels), None)
-    _post(client, user_id, my_data.deleted_text(deleted.counts, removed, failed), where)
+    text = my_data.deleted_text(deleted.counts, removed, failed, files)
+    _post(client, user_id, text, where)
     publish_home(client, services, team_id=team_id, user_id=user_id)
 
 

@@ -84,13 +84,16 @@ def keeps_messages(view: dict[str, Any]) -> bool:
     return any(o.get("value") == KEEP_VALUE for o in chosen or [])
 
 
-def deleted_text(counts: DataCounts, messages_deleted: int | None, failed: int = 0) -> str:
+def deleted_text(
+    counts: DataCounts, messages_deleted: int | None, failed: int = 0, files: int = 0
+) -> str:
     """The coach's last word: what went. `messages_deleted` None: they kept the messages."""
     said = f"Done: I deleted everything I held about you ({what_goes(counts)})."
     if messages_deleted is None:
         slack = " My earlier messages here stay, as you asked."
     else:
-        slack = f" I also deleted {_plural(messages_deleted, 'message')} I had sent you here."
+        also = f" and {_plural(files, 'file')}" if files else ""
+        slack = f" I also deleted {_plural(messages_deleted, 'message')}{also} I had sent you here."
         if failed:
             slack += f" Slack would not let me delete {failed} more."
     return (

@@ -116,6 +116,8 @@ def bot_messages(standin: SlackStandIn, channel: str) -> list[dict[str, Any]]:
 
 def test_delete_my_data_removes_every_row_and_the_coachs_dms(running: RunningBot) -> None:
     coached(running)
+    running.slack.slash_command("export", DANA)  # a file in her DM, to go too
+    running.idle()
     dana_before, sam_before, totals = (
         rows_of(running.db, DANA.user_id),
         rows_of(running.db, SAM.user_id),
@@ -123,7 +125,10 @@ def test_delete_my_data_removes_every_row_and_the_coachs_dms(running: RunningBot
     )
     sent = bot_messages(running.standin, DANA_DM)
     sam_dm = running.standin.messages(SAM_DM)
-    assert len(sent) >= 3 and sam_dm
+    assert len(sent) >= 4 and sam_dm
+    # Among them a reply in the prompt's thread (history shows only its parent) and the export.
+    assert any(m.get("thread_ts") not in (None, m["ts"]) for m in sent)
+    assert len(running.standin.files()) == 2
     view = open_delete(running)
     shown = view["blocks"][0]["text"]["text"]
     counts = data_counts(running.db, DANA.team_id, DANA.user_id)
@@ -147,7 +152,8 @@ def test_delete_my_data_removes_every_row_and_the_coachs_dms(running: RunningBot
     # Her DM now holds only the coach's last word, which says what went; Sam's is as it was.
     [note] = running.standin.messages(DANA_DM)
     assert note["text"].startswith("Done: I deleted everything I held about you (1 interview")
-    assert f"I also deleted {len(sent)} messages" in note["text"]
+    assert f"I also deleted {len(sent)} messages and 2 files" in note["text"]
+    assert running.standin.files() == []
     assert running.standin.messages(SAM_DM) == sam_dm
     home = running.standin.home_view(DANA.user_id)
     assert home is not None and "No interviews in progress" in json.dumps(home)

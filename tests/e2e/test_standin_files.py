@@ -65,9 +65,7 @@ def test_an_upload_to_a_url_never_handed_out_is_not_found(standin: SlackStandIn)
     assert refused.value.code == 404
 
 
-def test_chat_delete_removes_the_message_once(
-    standin: SlackStandIn, client: WebClient
-) -> None:
+def test_chat_delete_removes_the_message_once(standin: SlackStandIn, client: WebClient) -> None:
     ts = client.chat_postMessage(channel=DM, text="one")["ts"]
 
     client.chat_delete(channel=DM, ts=ts)
@@ -91,3 +89,26 @@ def test_history_pages_with_a_cursor(client: WebClient) -> None:
 
     assert seen == list(reversed(posted))
     assert cursor == ""
+
+
+def test_history_keeps_replies_in_their_thread_and_replies_reads_them(client: WebClient) -> None:
+    parent = client.chat_postMessage(channel=DM, text="prompt")["ts"]
+    reply = client.chat_postMessage(channel=DM, text="noted", thread_ts=parent)["ts"]
+    orphan = client.chat_postMessage(channel=DM, text="pointer", thread_ts="1.000001")["ts"]
+
+    history = client.conversations_history(channel=DM)["messages"]
+    thread = client.conversations_replies(channel=DM, ts=parent)["messages"]
+
+    assert [(m["ts"], m.get("reply_count")) for m in history] == [(orphan, None), (parent, 1)]
+    assert [m["ts"] for m in thread] == [parent, reply]
+
+
+def test_files_delete_deletes_a_file_once(standin: SlackStandIn, client: WebClient) -> None:
+    file_id = client.files_upload_v2(content="x", filename="a.txt")["file"]["id"]
+
+    client.files_delete(file=file_id)
+
+    assert standin.files() == []
+    with pytest.raises(SlackApiError) as gone:
+        client.files_delete(file=file_id)
+    assert gone.value.response["error"] == "file_not_found"

@@ -5,6 +5,8 @@
 3. ``files.completeUploadExternal`` (files=[{id, title}], channel_id, initial_comment) makes
    them files and, with a channel, shares them there as a message from the bot.
 
+``files.delete`` deletes one.
+
 Answer shapes follow Slack's documentation of those methods.
 """
 
@@ -110,3 +112,11 @@ class Files:
         if channel:
             self._share(str(channel), str(params.get("initial_comment") or ""), objects)
         return {"files": objects}
+
+    def delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """files.delete: the file is gone for good."""
+        from coach_devkit.slack_standin.web_api import ApiError
+
+        if self.files.pop(str(params.get("file", "")), None) is None:
+            raise ApiError("file_not_found")
+        return {}

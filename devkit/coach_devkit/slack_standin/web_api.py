@@ -3,9 +3,9 @@
 Only what the bot (and the demo driving it) calls is here: Bolt's ``auth.test`` at start-up,
 ``users.info``, ``conversations.open``, ``conversations.history``, ``chat.postMessage``
 (with message metadata), ``chat.update``, ``chat.postEphemeral``, ``views.open``,
-``views.publish``, ``chat.delete``, the upload methods of ``files_upload_v2`` (in `files`) and
-Socket Mode's ``apps.connections.open``. Answer shapes mirror
-tests/fixtures/slack/api_*.json.
+``views.publish``, ``chat.delete``, ``conversations.replies``, the methods of
+``files_upload_v2`` and ``files.delete`` (in `files`) and Socket Mode's
+``apps.connections.open``. Answer shapes mirror tests/fixtures/slack/api_*.json.
 """
 
 from __future__ import annotations
@@ -85,10 +85,12 @@ class WebApi:
             "views.publish": self._views_publish,
             "apps.connections.open": self._apps_connections_open,
             "chat.delete": self._chat_delete,
+            "conversations.replies": self._conversations_replies,
         }
         self.files = Files(upload_url=upload_url, new_id=self._next_id, share=self._share_files)
         self._methods["files.getUploadURLExternal"] = self.files.get_upload_url
         self._methods["files.completeUploadExternal"] = self.files.complete
+        self._methods["files.delete"] = self.files.delete
 
     def forget(self) -> None:
         """Forget messages, views, open DMs and expired triggers; keep the people."""
@@ -177,19 +179,50 @@ class WebApi:
         return {"channel": channel, "ts": ts, "message": message}
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, like Slack; metadata only when asked for with include_all_metadata."""
+        """Newest first, like Slack; metadata only when asked for with include_all_metadata.
+
+        Like Slack, replies stay in their thread (conversations.replies) and their parent
+        carries reply_count; a reply whose parent the stand-in never saw (the person's own
+        message) is shown at the top level, as nothing else would show it.
+        """
         channel = _require_channel(params)
         if not channel.startswith("D"):
             raise ApiError("channel_not_found")  # only the bot's DMs are kept here
+        messages = self.messages.get(channel, [])
+        parents = {m["ts"] for m in messages}
+        replies: dict[str, int] = {}
+        for m in messages:
+            if m.get("thread_ts") in parents and m["thread_ts"] != m["ts"]:
+                replies[m["thread_ts"]] = replies.get(m["thread_ts"], 0) + 1
+        top = [m for m in messages if m.get("thread_ts") not in parents]
+        shown = [
+            {**m, "thread_ts": m["ts"], "reply_count": replies[m["ts"]]}
+            if m["ts"] in replies
+            else m
+            for m in top
+        ]
+        return self._page(list(reversed(shown)), params)
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread, oldest first: its parent, then the replies."""
+        channel = _require_channel(params)
+        ts = str(params.get("ts", ""))
+        messages = self.messages.get(channel, [])
+        parent = next((m for m in messages if m["ts"] == ts), None)
+        if parent is None:
+            raise ApiError("thread_not_found")
+        thread = [parent, *(m for m in messages if m.get("thread_ts") == ts and m["ts"] != ts)]
+        return self._page(thread, params)
+
+    def _page(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
         limit = _int_param(params.get("limit"), default=100, low=1, high=999)
         with_metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
-        newest_first = list(reversed(self.messages.get(channel, [])))
-        start = _int_param(params.get("cursor") or 0, default=0, low=0, high=len(newest_first))
+        start = _int_param(params.get("cursor") or 0, default=0, low=0, high=len(messages))
         page = []
-        for message in newest_first[start : start + limit]:
+        for message in messages[start : start + limit]:
             shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
             page.append(shown)
-        more = len(newest_first) > start + limit
+        more = len(messages) > start + limit
         return {
             "messages": page,
             "has_more": more,
