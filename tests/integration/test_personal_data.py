@@ -12,7 +12,7 @@ import jsonschema
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.coach.people import deactivate_workspace, workspace_returned
+from bot.coach.people import deactivate_workspace, note_profile, workspace_returned
 from bot.coach.personal_data import (
     data_counts,
     delete_person,
@@ -22,6 +22,7 @@ from bot.coach.personal_data import (
 )
 from bot.rules.domain import InterviewStatus, NudgeStatus, Outcome
 from bot.rules.personal_export import DataCounts, applications_csv, export_json
+from bot.rules.playbook import default_playbook
 from bot.rules.retention import RetentionPolicy
 from bot.store.db import Database
 from bot.store.models import Draft, Interview, Reflection, WorkspaceRemoval
@@ -199,3 +200,18 @@ def test_notes_are_kept_when_no_retention_is_set(db: Database, clock: FixedClock
 
     assert purge_old_notes(db, clock.now(), RetentionPolicy()).answers == 0
     assert rows_of(db, DANA)["reflection"] == 2
+
+
+def test_hearing_from_someone_in_a_removed_workspace_means_it_is_back(
+    db: Database, clock: FixedClock
+) -> None:
+    seed(db, clock, DANA)
+    deactivate_workspace(db, TEAM, clock.now())
+
+    # Slack sends a request only from a workspace that has the app (a reinstall with the
+    # same bot token, say): the person is reactivated and the workspace's data stays.
+    note_profile(db, TEAM, DANA, clock.now(), playbook=default_playbook())
+    clock.advance(timedelta(days=31))
+
+    assert purge_removed_workspaces(db, clock.now(), RetentionPolicy(30)).workspaces == 0
+    assert rows_of(db, DANA)["interview"] == 1
