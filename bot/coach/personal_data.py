@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import working_days_of
@@ -54,6 +55,8 @@ from bot.store.models import (
 
 logger = logging.getLogger(__name__)
 
+# The tables that hang from an interview.
+_Child = TypeVar("_Child", Reflection, ContactLog, Nudge, Draft)
 # What is still to be sent: the coach's plan for the person.
 PLANNED = (NudgeStatus.PENDING, NudgeStatus.CLAIMED)
 
@@ -71,10 +74,10 @@ def export_person(db: Database, team_id: str, user_id: str, now: datetime) -> Pe
             select(Interview).where(Interview.owner_id == person.id).order_by(Interview.id)
         ).all()
         ids = [i.id for i in interviews]
-        reflections = _by_interview(session, select(Reflection), Reflection, ids)
-        presses = _by_interview(session, select(ContactLog), ContactLog, ids)
-        nudges = _by_interview(session, select(Nudge), Nudge, ids)
-        drafts = _by_interview(session, select(Draft), Draft, ids)
+        reflections = _by_interview(session, Reflection, ids)
+        presses = _by_interview(session, ContactLog, ids)
+        nudges = _by_interview(session, Nudge, ids)
+        drafts = _by_interview(session, Draft, ids)
         return PersonalExport(
             exported_at=now,
             person=_person(person),
@@ -105,11 +108,13 @@ def export_person(db: Database, team_id: str, user_id: str, now: datetime) -> Pe
         )
 
 
-def _by_interview(session: Session, query: Select, model: type, ids: list[int]) -> dict:  # type: ignore[type-arg]
-    grouped: dict[int, list] = {}  # type: ignore[type-arg]
+def _by_interview(session: Session, model: type[_Child], ids: list[int]) -> dict[int, list[_Child]]:
+    """The rows of `model` under each of the interviews `ids`, oldest first."""
+    grouped: dict[int, list[_Child]] = {}
     if not ids:
         return grouped
-    for row in session.scalars(query.where(model.interview_id.in_(ids)).order_by(model.id)):
+    query = select(model).where(model.interview_id.in_(ids)).order_by(model.id)
+    for row in session.scalars(query):
         grouped.setdefault(row.interview_id, []).append(row)
     return grouped
 
@@ -197,9 +202,9 @@ def data_counts(db: Database, team_id: str, user_id: str) -> DataCounts:
 def _counts(session: Session, person_id: int) -> DataCounts:
     theirs = select(Interview.id).where(Interview.owner_id == person_id)
 
-    def count(model: type, *where: object) -> int:
-        query = select(func.count()).select_from(model).where(model.interview_id.in_(theirs))  # type: ignore[attr-defined]
-        return int(session.scalar(query.where(*where)) or 0)  # type: ignore[arg-type]
+    def count(model: type[_Child], *where: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(model).where(model.interview_id.in_(theirs))
+        return int(session.scalar(query.where(*where)) or 0)
 
     return DataCounts(
         interviews=int(
