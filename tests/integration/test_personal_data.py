@@ -5,6 +5,7 @@ other person's untouched, and retention deletes what it should, once."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.coach.people import deactivate_workspace, note_profile, workspace_returned
 from bot.coach.personal_data import (
+    WorkspacePurge,
     data_counts,
     delete_person,
     export_person,
@@ -215,3 +217,30 @@ def test_hearing_from_someone_in_a_removed_workspace_means_it_is_back(
 
     assert purge_removed_workspaces(db, clock.now(), RetentionPolicy(30)).workspaces == 0
     assert rows_of(db, DANA)["interview"] == 1
+
+
+def test_two_replicas_purging_together_delete_each_workspace_once(
+    db: Database, clock: FixedClock
+) -> None:
+    for n in range(4):
+        seed(db, clock, f"U0TEAM{n}00", team=f"T0TEAM{n}00")
+        deactivate_workspace(db, f"T0TEAM{n}00", clock.now())
+    clock.advance(timedelta(days=31))
+    barrier = threading.Barrier(2)
+    reports: list[WorkspacePurge] = []
+
+    def replica() -> None:
+        barrier.wait(timeout=5)
+        reports.append(purge_removed_workspaces(db, clock.now(), RetentionPolicy(30)))
+
+    threads = [threading.Thread(target=replica) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(reports) == 2  # neither failed
+    assert sum(r.workspaces for r in reports) == 4
+    assert sum(r.people for r in reports) == 4
+    assert table_totals(db)["slack_user"] == 0
+    assert table_totals(db)["workspace_removal"] == 0
