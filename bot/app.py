@@ -14,6 +14,7 @@ from bot.config import DEFAULT_SLACK_API_URL, FIX_HINTS, ConfigError, PlaybookSe
 from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
 from bot.rules.playbook import Playbook, PlaybookError, load_playbook
+from bot.rules.retention import RetentionPolicy
 from bot.services import Services
 from bot.slack.clients import SlackClients, single_workspace
 from bot.slack.errors import failure_reason
@@ -74,7 +75,14 @@ def create_app(
         raise_error_for_unhandled_request=True,
     )
     services = Services(
-        db=db or Database(settings.database_url), clock=clock, playbook=playbook, clients=clients
+        db=db or Database(settings.database_url),
+        clock=clock,
+        playbook=playbook,
+        clients=clients,
+        retention=RetentionPolicy(
+            uninstalled_days=settings.uninstalled_data_retention_days,
+            notes_days=settings.notes_retention_days,
+        ),
     )
     services.metrics.watch_database(services.db, clock)
     register_listeners(bolt, services)

@@ -39,6 +39,9 @@ FIX_HINTS: dict[str, str] = {
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
     "SHUTDOWN_GRACE_SECONDS": "give a number of seconds from 1 to 300, below your "
     "orchestrator's kill timeout (Kubernetes: 30)",
+    "UNINSTALLED_DATA_RETENTION_DAYS": "give a whole number of days from 0 (at once) to 3650",
+    "NOTES_RETENTION_DAYS": "give a whole number of days from 0 to 3650, or leave it unset "
+    "to keep notes until the person deletes them",
     "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
     "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook",
 }
@@ -105,6 +108,10 @@ class Settings(DatabaseSettings, PlaybookSettings):
     # On SIGTERM the dispatcher finishes or hands back its batch within this; Kubernetes
     # kills 30 s after SIGTERM by default.
     shutdown_grace_seconds: Annotated[float, Field(ge=1, le=300)] = 20.0
+    # Retention (bot.coach.personal_data): a removed workspace's people go after this many
+    # days; closed interviews' answers and drafts after NOTES_RETENTION_DAYS (None: kept).
+    uninstalled_data_retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    notes_retention_days: Annotated[int | None, Field(ge=0, le=3650)] = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -135,6 +142,11 @@ class Settings(DatabaseSettings, PlaybookSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("notes_retention_days", mode="before")
+    @classmethod
+    def _notes_retention_empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

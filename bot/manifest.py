@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from bot.web import EVENTS_PATH
 
-BOT_SCOPES = ["commands", "chat:write", "im:write", "im:history", "users:read"]
+# files:write: a person's export arrives in their DM as files (files_upload_v2).
+BOT_SCOPES = ["commands", "chat:write", "im:write", "im:history", "users:read", "files:write"]
 BOT_EVENTS = ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked", "user_change"]
 
 LONG_DESCRIPTION = (
@@ -82,7 +83,8 @@ def build_manifest(base_url: str | None = None, name: str = "Interview Coach") -
         "command": "/interview",
         "description": "Log an interview and get coached on what comes next",
         "usage_hint": (
-            "logged [company] | list | pause [until YYYY-MM-DD] | resume | settings | help"
+            "logged [company] | list | pause [until YYYY-MM-DD] | resume | settings | export"
+            " | delete my data | help"
         ),
         "should_escape": False,
     }

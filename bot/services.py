@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.metrics import BotMetrics
 from bot.rules.playbook import Playbook
+from bot.rules.retention import RetentionPolicy
 from bot.slack.clients import SlackClients
 from bot.store.db import Database
 
@@ -21,3 +22,5 @@ class Services:
     clients: SlackClients
     # What GET /metrics shows; counters are fed by the dispatch job and a Bolt middleware.
     metrics: BotMetrics = field(default_factory=BotMetrics)
+    # How long people's data is kept (UNINSTALLED_DATA_RETENTION_DAYS, NOTES_RETENTION_DAYS).
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)

@@ -62,7 +62,8 @@ def note_profile(
     dm_channel_id: str | None = None,
     display_name: str | None = None,
 ) -> None:
-    """Remember what Slack told us about a person; hearing from them reactivates them.
+    """Remember what Slack told us about a person; hearing from them reactivates them, and
+    their workspace, if it had removed the app, is back.
 
     A new zone or a return re-plans their interviews: local hours moved, or nudges were
     cancelled while they were gone.
@@ -78,6 +79,9 @@ def note_profile(
             person.display_name, changed = display_name[:PERSON_MAX], True
         if person.deactivated_at is not None:
             person.deactivated_at, changed, replan = None, True, True
+            # Slack delivers requests only from workspaces that have the app: theirs is back,
+            # so its people's data is no longer due to go (bot.coach.personal_data).
+            session.execute(delete(WorkspaceRemoval).where(WorkspaceRemoval.team_id == team_id))
         if changed:
             person.updated_at = now
         if replan:

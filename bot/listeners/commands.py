@@ -10,11 +10,13 @@ from slack_sdk import WebClient
 from bot.coach.interviews import active_interviews
 from bot.coach.people import pause_coaching, resume_coaching, zone_of
 from bot.listeners.context import services_of
+from bot.listeners.my_data import open_delete_modal, send_export
 from bot.listeners.rhythm import open_settings_modal
 from bot.listeners.slack_io import open_log_modal
 from bot.rules.pausing import PauseRefused, read_pause
 from bot.rules.zones import known_zone
 from bot.services import Services
+from bot.ui import my_data
 from bot.ui.command_text import (
     Subcommand,
     parse_command,
@@ -31,8 +33,9 @@ def handle_interview_command(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     """`logged [company]` opens the log modal; `list` lists interviews in progress; `pause
-    [until DATE]` and `resume` pause and resume the coach; anything else gets the usage,
-    only to the person."""
+    [until DATE]` and `resume` pause and resume the coach; `export` sends the person their
+    data and `delete my data` asks to delete it; anything else gets the usage, only to the
+    person."""
     services = services_of(context)
     parsed = parse_command(command.get("text"))
     team_id, user_id = command["team_id"], command["user_id"]
@@ -67,6 +70,28 @@ def handle_interview_command(
         state = resume_coaching(services.db, team_id, user_id, now, playbook=services.playbook)
         text = resumed_text(state.was_paused, state.next_due, known_zone(state.tz))
         ack(text=text, response_type="ephemeral")
+    elif parsed.subcommand is Subcommand.EXPORT:
+        ack(text=my_data.EXPORT_STARTED, response_type="ephemeral")
+        send_export(
+            client,
+            services,
+            team_id=team_id,
+            user_id=user_id,
+            tell_person=lambda text: respond(text=text, response_type="ephemeral"),
+        )
+    elif parsed.subcommand is Subcommand.DELETE:
+        if parsed.argument.lower() not in ("", "my data"):
+            ack(text=my_data.DELETE_USAGE, response_type="ephemeral")
+            return
+        ack()
+        open_delete_modal(
+            client,
+            services,
+            trigger_id=command["trigger_id"],
+            team_id=team_id,
+            user_id=user_id,
+            tell_person=lambda text: respond(text=text, response_type="ephemeral"),
+        )
     else:
         ack(text=usage_text(parsed), response_type="ephemeral")
 

@@ -40,7 +40,7 @@ def open_settings_modal(
     return open_modal(
         client,
         trigger_id=trigger_id,
-        view=settings_modal.settings_modal(current, zone_country),
+        view=settings_modal.settings_modal(current, zone_country, services.retention),
         user_id=user_id,
         tell_person=tell_person,
         failed_text=SETTINGS_FAILED,

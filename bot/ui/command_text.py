@@ -16,6 +16,8 @@ class Subcommand(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     SETTINGS = "settings"
+    EXPORT = "export"
+    DELETE = "delete"
     HELP = "help"
     UNKNOWN = "unknown"
 
@@ -29,6 +31,8 @@ ALIASES: dict[str, Subcommand] = {
     "vacation": Subcommand.PAUSE,
     "resume": Subcommand.RESUME,
     "settings": Subcommand.SETTINGS,
+    "export": Subcommand.EXPORT,
+    "delete": Subcommand.DELETE,
     "help": Subcommand.HELP,
     "?": Subcommand.HELP,
 }
@@ -58,6 +62,8 @@ USAGE = (
     "• `/interview pause [until 2027-01-04]`: nothing from me until you resume (or that day)\n"
     "• `/interview resume`: pick up where we left off\n"
     "• `/interview settings`: your waking hours, working days, holidays and follow-up hour\n"
+    "• `/interview export`: a copy of everything I hold about you, in our DM\n"
+    "• `/interview delete my data`: delete everything I hold about you (asks first)\n"
     "• `/interview help`: this message"
 )
 

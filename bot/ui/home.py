@@ -28,6 +28,9 @@ OPEN_LOG_MODAL = "open_log_modal"
 OPEN_SETTINGS = "open_settings"
 PAUSE_UNTIL = "pause_until"
 RESUME = "resume"
+# The person's data (bot.listeners.my_data): a copy in their DM, or the delete confirmation.
+EXPORT_MY_DATA = "export_my_data"
+DELETE_MY_DATA = "delete_my_data"
 # A Home view holds 100 blocks: two per interview, plus the header, pause and footer.
 MAX_LISTED = 40
 
@@ -71,6 +74,12 @@ def _rhythm_blocks(pause: PauseShown | None, notice: str | None) -> list[Any]:
             )
         ]
     controls.append(ButtonElement(text=PlainTextObject(text="Settings"), action_id=OPEN_SETTINGS))
+    controls.append(
+        ButtonElement(text=PlainTextObject(text="Export my data"), action_id=EXPORT_MY_DATA)
+    )
+    controls.append(
+        ButtonElement(text=PlainTextObject(text="Delete my data"), action_id=DELETE_MY_DATA)
+    )
     blocks.append(ActionsBlock(elements=controls))
     if notice:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(notice))]))

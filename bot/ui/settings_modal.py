@@ -7,7 +7,9 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
+    ContextBlock,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -16,8 +18,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.person_settings import FROM_ZONE, Field, PersonSettings, SettingsForm
+from bot.rules.retention import RetentionPolicy
 
 CALLBACK_ID = "person_settings"
+RETENTION_BLOCK = "notes_retention"
 ACTION_ID = "value"
 BLOCK_IDS: dict[Field, str] = {field: f"{field.value}_block" for field in Field}
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -36,8 +40,13 @@ def _select(field: Field, label: str, options: list[Option], initial: str | None
     )
 
 
-def settings_modal(current: PersonSettings, zone_country: str | None) -> dict[str, Any]:
-    """The modal, filled in with the person's settings as they stand."""
+def settings_modal(
+    current: PersonSettings,
+    zone_country: str | None,
+    retention: RetentionPolicy | None = None,
+) -> dict[str, Any]:
+    """The modal, filled in with the person's settings as they stand, and how long their
+    notes are kept (NOTES_RETENTION_DAYS)."""
     days = [Option(value=str(d), text=name) for d, name in enumerate(DAY_NAMES)]
     chosen_days = [o for o in days if int(str(o.value)) in current.working_days]
     country = current.holiday_country or FROM_ZONE
@@ -77,6 +86,10 @@ def settings_modal(current: PersonSettings, zone_country: str | None) -> dict[st
             "Follow-ups come at",
             follow_up,
             "playbook" if current.follow_up_hour is None else str(current.follow_up_hour),
+        ),
+        ContextBlock(
+            block_id=RETENTION_BLOCK,
+            elements=[MarkdownTextObject(text=(retention or RetentionPolicy()).notes_text())],
         ),
     ]
     return View(

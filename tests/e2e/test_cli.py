@@ -256,7 +256,7 @@ def test_manifest_with_base_url_is_for_http_mode(tmp_path: Path) -> None:
     assert settings["interactivity"] == {"is_enabled": True, "request_url": events_url}
     assert settings["socket_mode_enabled"] is False
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "chat:write", "im:write", "im:history", "users:read"]
+        ["commands", "chat:write", "im:write", "im:history", "users:read", "files:write"]
     )
     assert sorted(settings["event_subscriptions"]["bot_events"]) == sorted(
         ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked", "user_change"]

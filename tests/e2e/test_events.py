@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.rules.domain import NudgeStatus
 from bot.store.models import EventReceipt, Interview, Nudge, SlackUser
-from bot.ui.home import OPEN_LOG_MODAL, OPEN_SETTINGS
+from bot.ui.home import DELETE_MY_DATA, EXPORT_MY_DATA, OPEN_LOG_MODAL, OPEN_SETTINGS
 from bot.ui.log_modal import BLOCK_IDS, CALLBACK_ID
 from bot.ui.messages import DM_HELP
 from tests.harness import DANA, SAM, RunningBot, fixture_json
@@ -168,8 +168,13 @@ def test_home_opened_publishes_the_home_view_with_a_log_button(running: RunningB
     view = publish.params["view"]
     assert view["type"] == "home"
     buttons = {button["action_id"]: button["text"]["text"] for _, button in _buttons(view)}
-    # Log, and the person's settings (pausing is a date picker beside it).
-    assert buttons == {OPEN_LOG_MODAL: "Log an interview", OPEN_SETTINGS: "Settings"}
+    # Log, the person's settings (pausing is a date picker beside it), and their data.
+    assert buttons == {
+        OPEN_LOG_MODAL: "Log an interview",
+        OPEN_SETTINGS: "Settings",
+        EXPORT_MY_DATA: "Export my data",
+        DELETE_MY_DATA: "Delete my data",
+    }
     assert "No interviews in progress yet" in json.dumps(view)
     assert running.standin.home_view(DANA.user_id) is not None
 

@@ -49,6 +49,8 @@ def test_defaults() -> None:
     assert settings.slack_app_token is None
     assert settings.socket_mode is False
     assert settings.playbook_path is None  # the built-in playbook
+    assert settings.uninstalled_data_retention_days == 30
+    assert settings.notes_retention_days is None  # notes kept
     assert settings.slack_bot_token.get_secret_value() == GOOD["slack_bot_token"]
 
 
@@ -88,6 +90,10 @@ BAD_SETTINGS = [
     ("DISPATCH_INTERVAL_SECONDS", "abc", "valid number"),
     ("CLOCK_SPEEDUP", "0.5", "greater than or equal to 1"),
     ("LOG_LEVEL", "chatty", "DEBUG"),
+    ("UNINSTALLED_DATA_RETENTION_DAYS", "-1", "greater than or equal to 0"),
+    ("UNINSTALLED_DATA_RETENTION_DAYS", "a month", "valid integer"),
+    ("NOTES_RETENTION_DAYS", "4000", "less than or equal to 3650"),
+    ("NOTES_RETENTION_DAYS", "soon", "valid integer"),
 ]
 
 
@@ -163,8 +169,12 @@ def test_accepted_values(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLOCK_SPEEDUP", "100")
     monkeypatch.setenv("LOG_LEVEL", "debug")
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://coach@db.internal/coach")
+    monkeypatch.setenv("UNINSTALLED_DATA_RETENTION_DAYS", "0")
+    monkeypatch.setenv("NOTES_RETENTION_DAYS", "90")
 
     settings = load_settings(_env_file=None, **GOOD)
+
+    assert (settings.uninstalled_data_retention_days, settings.notes_retention_days) == (0, 90)
 
     assert settings.dispatch_interval_seconds == 0.25
     assert settings.port == 65535

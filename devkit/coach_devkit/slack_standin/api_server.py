@@ -15,11 +15,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from coach_devkit.slack_standin.calls import RESPONSE_URL
+from coach_devkit.slack_standin.calls import RESPONSE_URL, UPLOAD
+from coach_devkit.slack_standin.files import UPLOAD_DATA, UPLOAD_ID
 from coach_devkit.slack_standin.replies import Reply, text_reply
 
 API_PREFIX = "api"
 RESPONSE_PREFIX = "response"
+UPLOAD_PREFIX = "upload"
 RESPONSE_NAME = "_name"  # the param a response-URL post records its URL's name under
 
 
@@ -35,6 +37,11 @@ class ApiRequest:
     def webhook(self) -> bool:
         """Whether it was posted to a response URL rather than the Web API."""
         return self.method == RESPONSE_URL
+
+
+def upload_path(file_id: str) -> str:
+    """The path files.getUploadURLExternal hands out for `file_id`."""
+    return f"/{UPLOAD_PREFIX}/{quote(file_id, safe='')}"
 
 
 def response_path(name: str) -> str:
@@ -74,8 +81,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
         prefix, _, name = url.path.lstrip("/").partition("/")
-        if not name or prefix not in (API_PREFIX, RESPONSE_PREFIX):
+        if not name or prefix not in (API_PREFIX, RESPONSE_PREFIX, UPLOAD_PREFIX):
             self._send(text_reply(404, "not found"))
+            return
+        if prefix == UPLOAD_PREFIX:
+            # A file's bytes, as they are: neither a form nor JSON, and no token.
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            params = {UPLOAD_ID: unquote(name), UPLOAD_DATA: data}
+            self._send(self.server.handle(ApiRequest(UPLOAD, params, None)))
             return
         params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(url.query).items()}
         params.update(self._read_body())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RESPONSE_URL = "response_url"  # the pseudo method name response-URL posts are recorded under
+UPLOAD = "file_upload"  # and the one for bytes POSTed to a files.getUploadURLExternal URL
 
 
 @dataclass(frozen=True)

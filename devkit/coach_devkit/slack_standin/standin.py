@@ -16,10 +16,11 @@ import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from coach_devkit.slack_standin.api_server import ApiRequest, ApiServer, response_path
+from coach_devkit.slack_standin.api_server import ApiRequest, ApiServer, response_path, upload_path
 from coach_devkit.slack_standin.background import BackgroundServer
-from coach_devkit.slack_standin.calls import CallLog, RecordedCall
+from coach_devkit.slack_standin.calls import UPLOAD, CallLog, RecordedCall
 from coach_devkit.slack_standin.faults import Failure, Faults
+from coach_devkit.slack_standin.files import UPLOAD_DATA, UPLOAD_ID, StandInFile
 from coach_devkit.slack_standin.replies import Reply, json_reply, text_reply
 from coach_devkit.slack_standin.socket_mode import SocketModeStandIn
 from coach_devkit.slack_standin.users import StandInUser
@@ -49,6 +50,7 @@ class SlackStandIn(BackgroundServer):
             team_id=team_id,
             bot_user_id=bot_user_id,
             new_socket_url=lambda: self.socket_mode.new_url(),
+            upload_url=lambda file_id: self.base_url + upload_path(file_id),
         )
         self._socket_mode: SocketModeStandIn | None = None
 
@@ -203,6 +205,11 @@ class SlackStandIn(BackgroundServer):
         with self._cond:
             return copy.deepcopy(self._api.views.get(view_id))
 
+    def files(self) -> list[StandInFile]:
+        """Every file uploaded so far (copies), in the order their uploads began."""
+        with self._cond:
+            return copy.deepcopy(list(self._api.files.files.values()))
+
     def home_view(self, user_id: str) -> dict[str, Any] | None:
         """The Home tab last published for `user_id`, or None."""
         with self._cond:
@@ -230,6 +237,13 @@ class SlackStandIn(BackgroundServer):
             if request.webhook:
                 self._record(_recorded(request))
                 return text_reply(200, "ok")
+            if request.method == UPLOAD:
+                data = request.params[UPLOAD_DATA]
+                if not self._api.files.receive(request.params[UPLOAD_ID], data):
+                    self._record(_recorded(request, error="not_found"))
+                    return text_reply(404, "not found")
+                self._record(_recorded(request))
+                return text_reply(200, f"OK - {len(data)}")
             try:
                 # A copy, so state the stand-in keeps never aliases what tests read from calls.
                 params = copy.deepcopy(request.params)

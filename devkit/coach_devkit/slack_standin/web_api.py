@@ -3,8 +3,9 @@
 Only what the bot (and the demo driving it) calls is here: Bolt's ``auth.test`` at start-up,
 ``users.info``, ``conversations.open``, ``conversations.history``, ``chat.postMessage``
 (with message metadata), ``chat.update``, ``chat.postEphemeral``, ``views.open``,
-``views.publish`` and Socket Mode's ``apps.connections.open``. Answer shapes mirror
-tests/fixtures/slack/api_*.json.
+``views.publish``, ``chat.delete``, ``conversations.replies``, the methods of
+``files_upload_v2`` and ``files.delete`` (in `files`) and Socket Mode's
+``apps.connections.open``. Answer shapes mirror tests/fixtures/slack/api_*.json.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach_devkit.slack_standin import limits
+from coach_devkit.slack_standin.files import Files
 from coach_devkit.slack_standin.users import StandInUser, user_object
 
 BOT_ID = "B0BOT1234"
@@ -56,6 +58,7 @@ class WebApi:
         team_id: str,
         bot_user_id: str,
         new_socket_url: Callable[[], str],
+        upload_url: Callable[[str], str] = lambda file_id: file_id,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
@@ -81,7 +84,13 @@ class WebApi:
             "views.open": self._views_open,
             "views.publish": self._views_publish,
             "apps.connections.open": self._apps_connections_open,
+            "chat.delete": self._chat_delete,
+            "conversations.replies": self._conversations_replies,
         }
+        self.files = Files(upload_url=upload_url, new_id=self._next_id, share=self._share_files)
+        self._methods["files.getUploadURLExternal"] = self.files.get_upload_url
+        self._methods["files.completeUploadExternal"] = self.files.complete
+        self._methods["files.delete"] = self.files.delete
 
     def forget(self) -> None:
         """Forget messages, views, open DMs and expired triggers; keep the people."""
@@ -90,6 +99,7 @@ class WebApi:
         self.home_views.clear()
         self._open_dms.clear()
         self.expired_triggers.clear()
+        self.files.forget()
 
     def answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """The fields of a successful answer (without ``ok``); raises ApiError on a refusal."""
@@ -169,22 +179,56 @@ class WebApi:
         return {"channel": channel, "ts": ts, "message": message}
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Newest first, like Slack; metadata only when asked for with include_all_metadata."""
+        """Newest first, like Slack; metadata only when asked for with include_all_metadata.
+
+        Like Slack, replies stay in their thread (conversations.replies) and their parent
+        carries reply_count; a reply whose parent the stand-in never saw (the person's own
+        message) is shown at the top level, as nothing else would show it.
+        """
         channel = _require_channel(params)
         if not channel.startswith("D"):
             raise ApiError("channel_not_found")  # only the bot's DMs are kept here
+        messages = self.messages.get(channel, [])
+        parents = {m["ts"] for m in messages}
+        replies: dict[str, int] = {}
+        for m in messages:
+            if m.get("thread_ts") in parents and m["thread_ts"] != m["ts"]:
+                replies[m["thread_ts"]] = replies.get(m["thread_ts"], 0) + 1
+        top = [m for m in messages if m.get("thread_ts") not in parents]
+        shown = [
+            {**m, "thread_ts": m["ts"], "reply_count": replies[m["ts"]]}
+            if m["ts"] in replies
+            else m
+            for m in top
+        ]
+        return self._page(list(reversed(shown)), params)
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread, oldest first: its parent, then the replies."""
+        channel = _require_channel(params)
+        ts = str(params.get("ts", ""))
+        messages = self.messages.get(channel, [])
+        parent = next((m for m in messages if m["ts"] == ts), None)
+        if parent is None:
+            raise ApiError("thread_not_found")
+        thread = [parent, *(m for m in messages if m.get("thread_ts") == ts and m["ts"] != ts)]
+        return self._page(thread, params)
+
+    def _page(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
         limit = _int_param(params.get("limit"), default=100, low=1, high=999)
         with_metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
-        newest_first = list(reversed(self.messages.get(channel, [])))
+        start = _int_param(params.get("cursor") or 0, default=0, low=0, high=len(messages))
         page = []
-        for message in newest_first[:limit]:
+        for message in messages[start : start + limit]:
             shown = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
             page.append(shown)
+        more = len(messages) > start + limit
         return {
             "messages": page,
-            "has_more": len(newest_first) > limit,
+            "has_more": more,
             "pin_count": 0,
-            "response_metadata": {"next_cursor": ""},
+            # Slack's cursors are opaque; here, the offset of the next page.
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +241,24 @@ class WebApi:
         # Like Slack, fields the update leaves out keep their old values.
         message.update({k: params[k] for k in ("text", "blocks") if k in params})
         return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Only the bot's own messages: Slack refuses a bot token anyone else's."""
+        channel = _require_channel(params)
+        ts = str(params.get("ts", ""))
+        messages = self.messages.get(channel, [])
+        message = next((m for m in messages if m["ts"] == ts), None)
+        if message is None:
+            raise ApiError("message_not_found")
+        if message.get("user") != self.bot_user_id:
+            raise ApiError("cant_delete_message")
+        messages.remove(message)
+        return {"channel": channel, "ts": ts}
+
+    def _share_files(self, channel: str, text: str, files: list[dict[str, Any]]) -> None:
+        """The bot's message that shares uploaded files in `channel`."""
+        message = {"type": "message", "user": self.bot_user_id, "ts": self._next_ts()}
+        self.messages.setdefault(channel, []).append({**message, "text": text, "files": files})
 
     def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         _require_channel(params)
