@@ -126,7 +126,10 @@ class Settings(DatabaseSettings, PlaybookSettings):
     @model_validator(mode="before")
     @classmethod
     def _oauth_needs_no_bot_token(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("slack_client_id") and "slack_bot_token" not in data:
+        oauth = isinstance(data, dict) and (
+            data.get("slack_client_id") or data.get("slack_client_secret")
+        )
+        if oauth and not str(data.get("slack_bot_token") or "").strip():  # unset, or left blank
             return {**data, "slack_bot_token": None}
         return data
 

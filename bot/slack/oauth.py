@@ -4,9 +4,11 @@ lives in slack_sdk's SQLAlchemy installation store on the bot's own database.
 The pieces are Slack's: `OAuthSettings` (the install page, the redirect, the `state` check),
 `SQLAlchemyInstallationStore` and `SQLAlchemyOAuthStateStore` (tables from migration 0008),
 and `InstallationStoreAuthorize` with slack_sdk's `TokenRotator`, which refreshes a token
-that expires within TOKEN_ROTATION_MINUTES before handing it out. Only one thing is added:
-a refresh Slack refuses comes out as `TokenRefreshFailed` instead of a quiet "no token", so
-the dispatcher can tell a refused refresh from a workspace that never installed.
+that expires within TOKEN_ROTATION_MINUTES before handing it out. Written here, in
+`_ReportingTokenRotator`, is only what no library piece does: a failed refresh comes out as
+`TokenRefreshFailed` instead of Bolt's quiet "no token" (so the dispatcher can tell a refused
+refresh from a workspace that never installed), and a refresh token is spent once, whoever
+asks (Bolt's authorize may ask twice in one lookup; another replica may have refreshed first).
 """
 
 from __future__ import annotations
@@ -73,10 +75,15 @@ class _ReportingTokenRotator(TokenRotator):
     user (the dispatcher), Bolt's authorize finds the same installation twice, as the
     workspace's latest and as its installer's, and asks for each to be rotated; the second
     ask gets the first answer instead of a second oauth.v2.access with a used refresh token.
+    A refresh refused because another replica spent the refresh token first takes the
+    installation that replica saved.
     """
 
-    def __init__(self, *, client_id: str, client_secret: str, client: WebClient) -> None:
+    def __init__(
+        self, *, client_id: str, client_secret: str, client: WebClient, store: InstallationStore
+    ) -> None:
         super().__init__(client_id=client_id, client_secret=client_secret, client=client)
+        self._store = store
         self._lock = threading.Lock()
         # The latest refresh per workspace: the refresh token spent, and what it gave.
         self._spent: dict[str | None, tuple[str, Installation]] = {}
@@ -94,10 +101,23 @@ class _ReportingTokenRotator(TokenRotator):
                     installation=installation, minutes_before_expiration=minutes_before_expiration
                 )
             except SlackTokenRotationError as exc:
-                raise TokenRefreshFailed(team_id, exc.api_error) from None
+                refreshed = self._refreshed_elsewhere(installation)
+                if refreshed is None:
+                    raise TokenRefreshFailed(team_id, exc.api_error) from None
             if refreshed is not None and refresh_token is not None:
                 self._spent[team_id] = (refresh_token, refreshed)
             return refreshed
+
+    def _refreshed_elsewhere(self, installation: Installation) -> Installation | None:
+        """The workspace's installation as another replica refreshed it while this one tried
+        the same refresh token (Slack refuses a refresh token's second use); else None."""
+        latest = self._store.find_installation(
+            enterprise_id=installation.enterprise_id, team_id=installation.team_id
+        )
+        if latest is None or latest.bot_refresh_token == installation.bot_refresh_token:
+            return None
+        logger.info("workspace %s: its token was refreshed by another process", latest.team_id)
+        return latest
 
 
 def _refresh_client(api_url: str) -> WebClient:
@@ -137,7 +157,7 @@ def oauth_clients(settings: Settings, db: Database) -> SlackClients:
         client=refresher,
     )
     authorize.token_rotator = _ReportingTokenRotator(
-        client_id=client_id, client_secret=client_secret, client=refresher
+        client_id=client_id, client_secret=client_secret, client=refresher, store=store
     )
     return SlackClients(authorize, settings.slack_api_url)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -344,3 +345,38 @@ def test_a_refresh_slack_refuses_stops_that_workspace_cleanly(
         failed = session.scalars(select(Nudge.last_error).where(Nudge.status == NudgeStatus.FAILED))
         assert list(failed) == ["token refresh refused (invalid_refresh_token)"]
     assert len(posts_to(standin, BEA)) == 1  # the other workspace goes on
+
+
+def test_a_token_another_replica_refreshed_meanwhile_is_taken_not_refused(
+    running: RunningBot, standin: SlackStandIn, db: Database
+) -> None:
+    """Two replicas refresh the same expiring token at once: Slack refuses the refresh token's
+    second use, and the slower replica takes the pair the faster one saved."""
+    standin.oauth.token_lifetime_seconds = 60
+    install(running, TEAM_A)
+    clients = running.bot.services.clients
+    store = installation_store_of(clients)
+    assert store is not None
+    got: list[str | None] = []
+    standin.hold("oauth.v2.access")
+    slower = threading.Thread(target=lambda: got.append(clients.client_for(TEAM_A).token))
+    slower.start()
+    standin.wait_until_held("oauth.v2.access")  # it read the installation and asked Slack
+
+    # Meanwhile the other replica refreshed: Slack gave it a new pair, which it saved, and
+    # the refresh token both asked with is spent.
+    installation = store.find_installation(enterprise_id=None, team_id=TEAM_A)
+    assert installation is not None
+    theirs = standin.issue_token(TEAM_A)
+    installation.bot_token, installation.bot_refresh_token = theirs, "xoxe-1-theirs"
+    store.save(installation)
+    standin.fail_next("oauth.v2.access", "invalid_refresh_token")
+    standin.release("oauth.v2.access")
+    slower.join(5)
+
+    assert got == [theirs]
+    # It asked Slack once, was refused, and did not try the spent refresh token again.
+    [asked] = standin.calls_to("oauth.v2.access", include_failed=True)[1:]
+    assert asked.error == "invalid_refresh_token"
+    with db.transaction() as session:
+        assert list(session.scalars(select(WorkspaceRemoval.team_id))) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import threading
 import time
 from typing import Any
@@ -26,6 +27,8 @@ from coach_devkit.slack_standin.socket_mode import SocketModeStandIn
 from coach_devkit.slack_standin.users import StandInUser
 from coach_devkit.slack_standin.web_api import BOT_ID, ApiError, WebApi
 from coach_devkit.slack_standin.workspaces import Workspace
+
+_ISSUED = itertools.count(1)
 
 
 class SlackStandIn(BackgroundServer):
@@ -134,6 +137,13 @@ class SlackStandIn(BackgroundServer):
         with self._cond:
             issued = self._api.workspaces.tokens.items()
             return [t for t, i in issued if i.team_id == team_id and not i.revoked]
+
+    def issue_token(self, team_id: str) -> str:
+        """A new working bot token for `team_id`, as an install or a refresh elsewhere gives."""
+        token = f"xoxb-{team_id}-{next(_ISSUED)}"
+        with self._cond:
+            self._api.workspaces.issue(team_id, token)
+        return token
 
     def uninstall(self, team_id: str) -> None:
         """The app is removed from `team_id`: its tokens stop working (send the event yourself)."""
