@@ -95,7 +95,12 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], str]
 
 def install(running: RunningBot, team_id: str) -> str:
     """Install the app into `team_id` the way a person's browser does; the bot token it got."""
-    status, headers, page = _get(running.url + "/slack/install")
+    return install_at(running.url, running.standin, team_id)
+
+
+def install_at(bot_url: str, standin: SlackStandIn, team_id: str) -> str:
+    """`install`, for a bot at `bot_url` (another process, say) with Slack at `standin`."""
+    status, headers, page = _get(bot_url + "/slack/install")
     assert status == 200, page
     cookie = headers["Set-Cookie"].split(";")[0]
     assert cookie.startswith(f"{STATE_COOKIE}=")
@@ -103,16 +108,14 @@ def install(running: RunningBot, team_id: str) -> str:
     [authorize_url] = {
         html.unescape(link)
         for link in re.findall(r'href="([^"]+)"', page)
-        if link.startswith(running.standin.authorize_url + "?")
+        if link.startswith(standin.authorize_url + "?")
     }
     # On Slack's page the person picks the workspace and presses Allow; Slack redirects back.
     status, headers, _ = _get(f"{authorize_url}&team={team_id}")
     assert status == 302
     status, _, page = _get(headers["Location"], cookie=cookie)
     assert status == 200, page
-    [exchange] = [c for c in running.standin.calls_to("oauth.v2.access") if c.params.get("code")][
-        -1:
-    ]
+    [exchange] = [c for c in standin.calls_to("oauth.v2.access") if c.params.get("code")][-1:]
     assert exchange.response is not None
     return str(exchange.response["access_token"])
 
