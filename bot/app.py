@@ -17,7 +17,7 @@ from bot.rules.playbook import Playbook, PlaybookError, load_playbook
 from bot.services import Services
 from bot.slack.clients import SlackClients, single_workspace
 from bot.slack.errors import failure_reason
-from bot.slack.oauth import oauth_clients, oauth_settings
+from bot.slack.oauth import oauth_clients, oauth_flow
 from bot.store.db import Database
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def create_app(
         # Each workspace's token is in the database, once it installs; none is asked for now.
         db = db or Database(settings.database_url)
         clients = clients or oauth_clients(settings, db)
-        oauth = oauth_settings(settings, clients, db)
+        oauth = oauth_flow(settings, clients, db)
     clients = clients or _slack_clients(settings)  # auth.test: before any database
     executor = TrackingExecutor(max_workers=LISTENER_THREADS)
     bolt = App(
@@ -76,7 +76,7 @@ def create_app(
         client=clients.request_template(),
         authorize=clients.authorize,
         # With OAuth: /slack/install and /slack/oauth_redirect, on the same installation store.
-        oauth_settings=oauth,
+        oauth_flow=oauth,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         # Events and interactivity share one URL, as the manifest says.
         process_before_response=False,

@@ -18,6 +18,7 @@ import threading
 from typing import Any
 
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
@@ -120,13 +121,22 @@ class _ReportingTokenRotator(TokenRotator):
         return latest
 
 
-def _refresh_client(api_url: str) -> WebClient:
-    """The client oauth.v2.access refreshes tokens through: a few quick tries on a 5xx or a
-    dropped connection, never a long sleep (the dispatcher's thread may be the one waiting)."""
+# oauth.v2.access sends a code or refresh token and answers with tokens; slack_sdk logs both
+# bodies at DEBUG when its logger's own level allows. This logger's level stays INFO, whatever
+# LOG_LEVEL says, so those calls never log their bodies.
+_token_calls_logger = logging.getLogger("bot.slack.oauth.token_calls")
+_token_calls_logger.setLevel(logging.INFO)
+
+
+def _token_client(api_url: str) -> WebClient:
+    """The client oauth.v2.access goes through (codes and refreshes): a few quick tries on a
+    5xx or a dropped connection, never a long sleep (the dispatcher's thread may be waiting),
+    and no DEBUG log of what it sends and gets."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=REFRESH_BACKOFF_FACTOR)
     return WebClient(
         base_url=api_url,
         timeout=DISPATCH_TIMEOUT_SECONDS,
+        logger=_token_calls_logger,
         retry_handlers=[
             ConnectionErrorRetryHandler(
                 max_retry_count=REFRESH_RETRIES, interval_calculator=backoff
@@ -145,7 +155,7 @@ def oauth_clients(settings: Settings, db: Database) -> SlackClients:
         bots_table_name=BOTS_TABLE,
         installations_table_name=INSTALLATIONS_TABLE,
     )
-    refresher = _refresh_client(settings.slack_api_url)
+    refresher = _token_client(settings.slack_api_url)
     authorize = InstallationStoreAuthorize(
         logger=logger,
         installation_store=store,
@@ -162,8 +172,18 @@ def oauth_clients(settings: Settings, db: Database) -> SlackClients:
     return SlackClients(authorize, settings.slack_api_url)
 
 
+def oauth_flow(settings: Settings, clients: SlackClients, db: Database) -> OAuthFlow:
+    """Bolt's OAuth flow on `clients`' installation store: /slack/install and the redirect,
+    exchanging codes through a client that does not log the tokens it gets."""
+    return OAuthFlow(
+        client=_token_client(settings.slack_api_url),
+        logger=logger,
+        settings=oauth_settings(settings, clients, db),
+    )
+
+
 def oauth_settings(settings: Settings, clients: SlackClients, db: Database) -> OAuthSettings:
-    """Bolt's OAuth flow on `clients`' installation store: /slack/install and the redirect."""
+    """Bolt's OAuth settings on `clients`' installation store (see `oauth_flow`)."""
     client_id, client_secret = _credentials(settings)
     store = installation_store_of(clients)
     assert store is not None, "oauth_settings needs the clients oauth_clients made"

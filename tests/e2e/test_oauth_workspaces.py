@@ -8,6 +8,7 @@ workspace when Slack refuses it."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 import threading
 import urllib.error
@@ -274,8 +275,9 @@ def test_an_install_with_a_forged_state_is_refused(running: RunningBot, db: Data
 
 
 def test_a_token_expiring_in_a_minute_is_refreshed_before_the_post(
-    running: RunningBot, standin: SlackStandIn, db: Database
+    running: RunningBot, standin: SlackStandIn, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)  # slack_sdk's and Bolt's own debug logs included
     standin.oauth.token_lifetime_seconds = 60  # tokens rotate, and this one is nearly gone
     installed = install(running, TEAM_A)
     standin.oauth.token_lifetime_seconds = 12 * 3600
@@ -299,6 +301,12 @@ def test_a_token_expiring_in_a_minute_is_refreshed_before_the_post(
     assert store is not None
     found = store.find_installation(enterprise_id=None, team_id=TEAM_A)
     assert found is not None and found.bot_token == refreshed
+    # Neither the code exchange nor the refresh logged a token, even at DEBUG.
+    granted = [c.response for c in standin.calls_to("oauth.v2.access")]
+    secrets = {g[k] for g in granted if g for k in ("access_token", "refresh_token") if k in g}
+    assert len(secrets) == 4
+    assert [t for t in secrets if t in caplog.text] == []
+    assert "oauth.v2.access" in caplog.text or "Sending a request" in caplog.text
 
 
 def test_a_refresh_slack_cannot_answer_is_retried_and_the_nudge_waits(
