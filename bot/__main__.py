@@ -162,7 +162,7 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.manifest import ManifestError, build_manifest
 
     try:
-        manifest = build_manifest(args.base_url, args.name)
+        manifest = build_manifest(args.base_url, args.name, oauth=args.oauth)
     except ManifestError as exc:
         return _fail(f"manifest: {exc}")
     _output(json.dumps(manifest, indent=2))
@@ -241,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url", help="public https base URL for HTTP mode; omit for Socket Mode"
     )
     manifest.add_argument("--name", default="Interview Coach", help="the app's display name")
+    manifest.add_argument(
+        "--oauth",
+        action="store_true",
+        help="for many workspaces (SLACK_CLIENT_ID): token rotation on; needs --base-url",
+    )
     manifest.set_defaults(func=cmd_manifest)
 
     demo = sub.add_parser("demo", help="play a scripted person against a local Slack stand-in")

@@ -18,6 +18,7 @@ from bot.rules.retention import RetentionPolicy
 from bot.services import Services
 from bot.slack.clients import SlackClients, single_workspace
 from bot.slack.errors import failure_reason
+from bot.slack.oauth import oauth_clients, oauth_flow
 from bot.store.db import Database
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def create_app(
     """Build the app; the caller owns migrations and serving.
 
     `playbook` defaults to the one PLAYBOOK_PATH names (or the built-in one); `clients`, the
-    Slack clients of every workspace, to SLACK_BOT_TOKEN's for all of them.
+    Slack clients of every workspace, to SLACK_BOT_TOKEN's for all of them, or with
+    SLACK_CLIENT_ID to each installed workspace's own (OAuth).
     """
     # Before anything else: a bad playbook is a settings problem, found without Slack.
     playbook = playbook or configured_playbook(settings)
@@ -59,6 +61,12 @@ def create_app(
             settings.clock_speedup,
             settings.clock_speedup,
         )
+    oauth = None
+    if settings.oauth:
+        # Each workspace's token is in the database, once it installs; none is asked for now.
+        db = db or Database(settings.database_url)
+        clients = clients or oauth_clients(settings, db)
+        oauth = oauth_flow(settings, clients, db)
     clients = clients or _slack_clients(settings)  # auth.test: before any database
     executor = TrackingExecutor(max_workers=LISTENER_THREADS)
     bolt = App(
@@ -68,6 +76,8 @@ def create_app(
         # request's team: the same factory the dispatcher asks.
         client=clients.request_template(),
         authorize=clients.authorize,
+        # With OAuth: /slack/install and /slack/oauth_redirect, on the same installation store.
+        oauth_flow=oauth,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         # Events and interactivity share one URL, as the manifest says.
         process_before_response=False,

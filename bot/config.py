@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///interview_coach.db"
+DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 ENV_FILE = ".env"
 
 logger = logging.getLogger(__name__)
@@ -22,8 +23,16 @@ logger = logging.getLogger(__name__)
 # How to fix each setting, shown beside the name when it is missing or malformed.
 FIX_HINTS: dict[str, str] = {
     "SLACK_BOT_TOKEN": (
-        "copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page"
+        "copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page, "
+        "or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to let workspaces install through OAuth"
     ),
+    "SLACK_CLIENT_ID": "copy the Client ID from your Slack app's Basic Information page "
+    "(with SLACK_CLIENT_SECRET), or leave both unset to serve one workspace with SLACK_BOT_TOKEN",
+    "SLACK_CLIENT_SECRET": "copy the Client Secret from your Slack app's Basic Information page "
+    "(with SLACK_CLIENT_ID), or leave both unset to serve one workspace with SLACK_BOT_TOKEN",
+    "PUBLIC_BASE_URL": "give the public https address Slack reaches the bot at, such as "
+    "https://coach.example.com, or leave it unset",
+    "SLACK_AUTHORIZE_URL": "leave it unset for Slack's own https://slack.com/oauth/v2/authorize",
     "SLACK_SIGNING_SECRET": "copy the Signing Secret from your Slack app's Basic Information page",
     "SLACK_APP_TOKEN": (
         "use an app-level token (xapp-…) with connections:write, or leave it unset for HTTP mode"
@@ -95,8 +104,18 @@ class PlaybookSettings(EnvSettings):
 class Settings(DatabaseSettings, PlaybookSettings):
     """Everything `run` reads."""
 
-    slack_bot_token: SecretStr
+    # Required unless SLACK_CLIENT_ID is set (OAuth: each workspace's token comes from its
+    # install); `_oauth_needs_no_bot_token` fills in None then, so a missing token is still
+    # reported in its place among the other settings.
+    slack_bot_token: SecretStr | None
     slack_signing_secret: SecretStr
+    # OAuth ("Add to Slack"), for many workspaces: both or neither.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    # Where Slack reaches the bot (https); OAuth's redirect URL is under it.
+    public_base_url: str | None = None
+    # Slack's page that asks a workspace to install the app; a stand-in's in tests.
+    slack_authorize_url: str = DEFAULT_SLACK_AUTHORIZE_URL
     slack_app_token: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     host: str = "0.0.0.0"
@@ -113,12 +132,62 @@ class Settings(DatabaseSettings, PlaybookSettings):
     uninstalled_data_retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
     notes_retention_days: Annotated[int | None, Field(ge=0, le=3650)] = None
 
-    @field_validator("slack_bot_token")
+    @model_validator(mode="before")
     @classmethod
-    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value().startswith("xoxb-"):
+    def _oauth_needs_no_bot_token(cls, data: Any) -> Any:
+        oauth = isinstance(data, dict) and (
+            data.get("slack_client_id") or data.get("slack_client_secret")
+        )
+        if oauth and not str(data.get("slack_bot_token") or "").strip():  # unset, or left blank
+            return {**data, "slack_bot_token": None}
+        return data
+
+    @field_validator("slack_bot_token", mode="before")
+    @classmethod
+    def _bot_token_shape(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not raw.startswith("xoxb-"):
             raise ValueError("must start with xoxb-")
         return value
+
+    @field_validator("slack_client_id", "public_base_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_client_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: Any) -> Any:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if isinstance(raw, str) and not raw.strip() else value
+
+    @field_validator("public_base_url", "slack_authorize_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/") if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_way_to_get_tokens(self) -> Settings:
+        # Messages start with the setting's name, as field errors do (see _describe).
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            missing = (
+                "SLACK_CLIENT_SECRET" if self.slack_client_secret is None else "SLACK_CLIENT_ID"
+            )
+            raise ValueError(
+                f"{missing} is missing: OAuth needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                f"together. Fix: {FIX_HINTS[missing]}"
+            )
+        if self.slack_client_id is not None and self.slack_bot_token is not None:
+            raise ValueError(
+                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: the bot serves either one "
+                "workspace (SLACK_BOT_TOKEN) or every workspace that installs it through OAuth "
+                "(SLACK_CLIENT_ID and SLACK_CLIENT_SECRET). Fix: unset one of them"
+            )
+        return self
 
     @field_validator("slack_signing_secret")
     @classmethod
@@ -162,6 +231,11 @@ class Settings(DatabaseSettings, PlaybookSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def oauth(self) -> bool:
+        """Whether workspaces install through OAuth (many), rather than SLACK_BOT_TOKEN (one)."""
+        return self.slack_client_id is not None
+
 
 _PASSWORD_IN_URL = re.compile(r"^([^:/]+://[^:@/]*):[^@]*@")
 
@@ -187,7 +261,12 @@ def hide_password(url: str) -> str:
 
 
 def _describe(error: dict[str, Any]) -> str:
-    name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
+    if not error["loc"]:
+        # A check across settings: its message names them and says how to fix it; the input,
+        # every setting with its secrets, is never shown.
+        message = error["msg"].removeprefix("Value error, ")
+        return f"{message} (in .env or the environment; see .env.example)."
+    name = str(error["loc"][0]).upper()
     hint = FIX_HINTS.get(name, "see .env.example")
     if error["type"] == "missing":
         problem = "is missing"

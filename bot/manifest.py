@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.slack.oauth import REDIRECT_PATH
+from bot.slack.scopes import BOT_SCOPES
 from bot.web import EVENTS_PATH
 
-# files:write: a person's export arrives in their DM as files (files_upload_v2).
-BOT_SCOPES = ["commands", "chat:write", "im:write", "im:history", "users:read", "files:write"]
+__all__ = ["BOT_SCOPES", "ManifestError", "build_manifest", "check_name", "events_url"]
 BOT_EVENTS = ["app_home_opened", "app_uninstalled", "message.im", "tokens_revoked", "user_change"]
 
 LONG_DESCRIPTION = (
@@ -72,13 +73,25 @@ def check_name(name: str) -> str:
     return name
 
 
-def build_manifest(base_url: str | None = None, name: str = "Interview Coach") -> dict[str, Any]:
-    """Socket Mode without a base URL; HTTP request URLs under `base_url` with one.
+def build_manifest(
+    base_url: str | None = None, name: str = "Interview Coach", *, oauth: bool = False
+) -> dict[str, Any]:
+    """Socket Mode without a base URL; HTTP request URLs (and OAuth's redirect URL) under
+    `base_url` with one. `oauth`: workspaces install through /slack/install, with rotating
+    tokens (the bot run with SLACK_CLIENT_ID); it needs a base URL for Slack's redirect.
 
     ManifestError for a base URL or name Slack would refuse.
     """
     name = check_name(name)
+    if oauth and base_url is None:
+        raise ManifestError(
+            "--oauth needs --base-url: Slack sends each install back to the bot's "
+            f"{REDIRECT_PATH}. Fix: give the public https address Slack reaches the bot at."
+        )
     request_url = events_url(base_url) if base_url is not None else None
+    oauth_config: dict[str, Any] = {"scopes": {"bot": BOT_SCOPES}}
+    if base_url is not None:
+        oauth_config["redirect_urls"] = [base_url.strip().rstrip("/") + REDIRECT_PATH]
     slash_command: dict[str, Any] = {
         "command": "/interview",
         "description": "Log an interview and get coached on what comes next",
@@ -111,12 +124,13 @@ def build_manifest(base_url: str | None = None, name: str = "Interview Coach") -
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": [slash_command],
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth_config,
         "settings": {
             "event_subscriptions": event_subscriptions,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": request_url is None,
-            "token_rotation_enabled": False,
+            # Rotation only with OAuth: a single SLACK_BOT_TOKEN that expired would stop the bot.
+            "token_rotation_enabled": oauth,
         },
     }

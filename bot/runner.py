@@ -111,6 +111,12 @@ def serve(bot: BotApp, drain_seconds: float = DRAIN_SECONDS) -> None:
                 logger.info(
                     "serving Slack on http://%s:%d/slack/events", settings.host, server.port
                 )
+            if settings.oauth:
+                # Where a workspace's admin goes to install the app (OAuth, many workspaces).
+                logger.info(
+                    "workspaces install the app at %s/slack/install",
+                    settings.public_base_url or f"http://{settings.host}:{server.port}",
+                )
             # waitress ends its loop on KeyboardInterrupt (Ctrl-C, or SIGTERM above) and returns.
             server.serve_forever()
         except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from bot.clock import FixedClock
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base
+from bot.store.oauth_tables import OAUTH_TABLES
 from tests.harness import DANA, SAM, RunningBot, start_bot
 
 # Property tests: a few examples each while working, so `pytest tests/unit` takes seconds;
@@ -104,7 +105,8 @@ def db(database_url: str) -> Iterator[Database]:
         if database.engine.dialect.name == "postgresql":
             # One schema serves the whole session: leave it empty for the next test.
             with database.engine.begin() as connection:
-                tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+                names = [t.name for t in Base.metadata.sorted_tables] + list(OAUTH_TABLES)
+                tables = ", ".join(f'"{name}"' for name in names)
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         database.dispose()
 

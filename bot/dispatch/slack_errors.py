@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.errors import error_code, retry_after_seconds
+from bot.slack.oauth import TokenRefreshFailed
 
 # Slack says these when its side failed; the same call may well work later.
 TRANSIENT_ERRORS = frozenset(
@@ -71,6 +72,8 @@ SlackFailure = RateLimited | Transient | PersonGone | WorkspaceGone | Permanent
 
 def classify(exc: BaseException) -> SlackFailure:
     """Map an exception raised by a WebClient call to what the dispatcher should do."""
+    if isinstance(exc, TokenRefreshFailed):
+        return _classify_refresh(exc)
     if isinstance(exc, SlackApiError):
         return _classify_api_error(exc)
     # URLError, refused or reset connections and socket timeouts are all OSErrors.
@@ -78,6 +81,21 @@ def classify(exc: BaseException) -> SlackFailure:
         return Transient(f"{type(exc).__name__}: {exc}")
     # A request slack_sdk refused to send, or a bug of ours: retrying would not help.
     return Permanent(f"{type(exc).__name__}: {exc}")
+
+
+def _classify_refresh(exc: TokenRefreshFailed) -> SlackFailure:
+    """A workspace's expiring token could not be refreshed, after the refresh's own retries.
+
+    Slack down (a 5xx, a rate limit): the nudge waits and tries again, like any post Slack
+    could not take. Slack refusing the refresh (`invalid_refresh_token`, the app's credentials
+    changed): no later try can work, so the workspace stops as one that lost the app would,
+    its nudges cancelled at once rather than each failing in turn, until it installs again.
+    """
+    failure = _classify_api_error(exc)
+    code = error_code(exc) or f"HTTP {exc.response.status_code}"
+    if isinstance(failure, RateLimited | Transient):
+        return Transient(f"token refresh failed ({code})")
+    return WorkspaceGone(f"token refresh refused ({code})")
 
 
 def _classify_api_error(exc: SlackApiError) -> SlackFailure:

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 
 from bot.coach.people import deactivate_workspace, follow_zone
@@ -19,6 +20,7 @@ from bot.listeners.context import services_of
 from bot.listeners.slack_io import message_text, publish_home, show_answer
 from bot.rules.view_models import AnswerStatus
 from bot.services import Services
+from bot.slack.oauth import installation_store_of
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +99,12 @@ def handle_home_opened(
 
 
 def handle_app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-    """The workspace removed the app: stop coaching everyone there."""
+    """The workspace removed the app: stop coaching everyone there, and (OAuth) forget its
+    installation, tokens and all, through Bolt's own revocation listener."""
     services = services_of(context)
+    store = installation_store_of(services.clients)
+    if store is not None:
+        TokenRevocationListeners(store).handle_app_uninstalled_events(context)
     stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
     logger.warning(
         "app uninstalled from %s; stopped coaching %d people, %d pending nudge(s)",
@@ -115,6 +121,10 @@ def handle_tokens_revoked(
     if not (event.get("tokens") or {}).get("bot"):
         return  # only user tokens went, and the bot uses none
     services = services_of(context)
+    store = installation_store_of(services.clients)
+    if store is not None:
+        # Bolt's own listener deletes the bot's rows from the installation store.
+        TokenRevocationListeners(store).handle_tokens_revoked_events(event, context)
     stopped = deactivate_workspace(services.db, body["team_id"], services.clock.now())
     logger.warning(
         "bot token revoked in %s; stopped coaching %d people, %d pending nudge(s)",

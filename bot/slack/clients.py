@@ -2,9 +2,10 @@
 
 A workspace's bot token comes from a Bolt `Authorize`. Bolt asks it on every request, so a
 listener's `client` carries the token of the request's team; the dispatcher asks the same
-one through `SlackClients.client_for(team_id)`. Today one token serves every team
-(`SingleWorkspaceAuthorize`); OAuth installs replace only the Authorize (Bolt's
-`InstallationStoreAuthorize`, say), not the listeners or the dispatcher.
+one through `SlackClients.client_for(team_id)`. With SLACK_BOT_TOKEN one token serves every
+team (`SingleWorkspaceAuthorize`); with OAuth each workspace's installed, rotating token comes
+from Bolt's `InstallationStoreAuthorize` (bot.slack.oauth). Only the Authorize differs; the
+listeners and the dispatcher are the same.
 
 Clients differ by profile: people waiting on a click get short, patient retries; the
 dispatcher gets none, so no call ever sleeps in its thread.
@@ -146,10 +147,12 @@ class SlackClients:
         which every caller already treats as a workspace that lost the app.
         """
         # Outside a request there is no Bolt context; an Authorize only needs one for the
-        # request's own details, which a background job does not have.
-        result = self.authorize(
-            context=BoltContext(), enterprise_id=None, team_id=team_id, user_id=None
-        )
+        # request's own details, which a background job does not have, and for a client to
+        # ask Slack whose a stored token is (auth.test, by an installation store's Authorize).
+        # An installation store's Authorize may refresh the token first, and raise
+        # bot.slack.oauth.TokenRefreshFailed (a SlackApiError) when Slack will not.
+        context = BoltContext(client=self._client(None))
+        result = self.authorize(context=context, enterprise_id=None, team_id=team_id, user_id=None)
         return self._client(result.bot_token if result is not None else None)
 
     def request_template(self) -> WebClient:
@@ -177,6 +180,8 @@ def single_workspace(settings: Settings) -> SlackClients:
     Raises what the call raised: SlackApiError when Slack refused the token, OSError or
     HTTPException when it could not be reached.
     """
+    if settings.slack_bot_token is None:
+        raise ValueError("single_workspace needs SLACK_BOT_TOKEN")
     token = settings.slack_bot_token.get_secret_value()
     unchecked = SlackClients(SingleWorkspaceAuthorize(token, {}), settings.slack_api_url)
     answer = unchecked.client_for(None).auth_test().data

@@ -34,12 +34,13 @@ from bot.runner import serve
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base, SlackUser
+from bot.store.oauth_tables import OAUTH_TABLES
 from tests.harness import DANA, test_settings
 from tests.harness import SIGNING_SECRET as HARNESS_SIGNING_SECRET
 from tests.processes import clean_env, free_port, interview_bot_command, start_run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MODEL_TABLES = set(Base.metadata.tables)
+MODEL_TABLES = set(Base.metadata.tables) | set(OAUTH_TABLES)  # the bot's, and slack_sdk's stores
 SIGNING_SECRET = "cli-test-signing-secret"
 T = TypeVar("T")
 

@@ -18,8 +18,18 @@ from sqlalchemy.engine import make_url
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base
+from bot.store.oauth_tables import OAUTH_TABLES, oauth_metadata
 
-MODEL_TABLES = set(Base.metadata.tables)
+# The bot's own tables, and those slack_sdk's OAuth stores keep in the same database.
+MODEL_TABLES = set(Base.metadata.tables) | set(OAUTH_TABLES)
+
+
+def all_models() -> MetaData:
+    """The bot's models and slack_sdk's OAuth store tables, as one MetaData to compare with."""
+    combined = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in [*Base.metadata.sorted_tables, *oauth_metadata().sorted_tables]:
+        table.to_metadata(combined)
+    return combined
 
 
 @pytest.fixture
@@ -71,7 +81,7 @@ def test_downgrade_removes_everything_and_upgrade_works_again(fresh: Database) -
 
     assert tables(fresh) == {*MODEL_TABLES, "alembic_version"}
     assert migrate.current_revision(fresh.engine) == head_revision()
-    assert schema_differences(fresh, Base.metadata) == []
+    assert schema_differences(fresh, all_models()) == []
 
 
 def test_upgrade_twice_changes_nothing(fresh: Database) -> None:
@@ -95,15 +105,13 @@ def test_upgrade_twice_changes_nothing(fresh: Database) -> None:
 def test_the_migrations_match_the_models(fresh: Database) -> None:
     migrate.upgrade(fresh.engine)
 
-    assert schema_differences(fresh, Base.metadata) == []
+    assert schema_differences(fresh, all_models()) == []
 
 
 def test_the_comparison_would_notice_a_model_change(fresh: Database) -> None:
     """Guards the test above: a column missing from the migrations is reported."""
     migrate.upgrade(fresh.engine)
-    changed = MetaData(naming_convention=Base.metadata.naming_convention)
-    for table in Base.metadata.sorted_tables:
-        table.to_metadata(changed)
+    changed = all_models()
     changed.tables["nudge"].append_column(Column("priority", Integer, nullable=True))
 
     differences = schema_differences(fresh, changed)
@@ -344,3 +352,33 @@ def test_0006_adds_delivery_tries_and_keeps_every_nudge_both_ways(fresh: Databas
     with fresh.engine.connect() as connection:
         assert connection.execute(text("SELECT kind FROM nudge")).scalars().all() == ["follow_up"]
         assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]
+
+
+def test_0008_adds_slack_sdks_oauth_stores_and_takes_them_away(fresh: Database) -> None:
+    """slack_sdk's stores work on the migrated tables, and going back to 0007 drops only them."""
+    from slack_sdk.oauth.installation_store import Installation
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    migrate.upgrade(fresh.engine, "0008")
+    store = SQLAlchemyInstallationStore(client_id="111.222", engine=fresh.engine)
+    store.save(
+        Installation(
+            app_id="A1",
+            team_id="T1",
+            user_id="U1",
+            bot_token="xoxe.xoxb-1",
+            bot_id="B1",
+            bot_user_id="U0BOT",
+            bot_refresh_token="xoxe-1-refresh",
+            bot_token_expires_in=43200,
+        )
+    )
+    states = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=fresh.engine)
+    assert states.consume(states.issue())
+    found = store.find_installation(enterprise_id=None, team_id="T1")
+    assert found is not None and found.bot_refresh_token == "xoxe-1-refresh"
+
+    migrate.downgrade(fresh.engine, "0007")
+
+    assert tables(fresh) == {*Base.metadata.tables, "alembic_version"}

@@ -460,3 +460,80 @@ def test_no_env_file_no_warning(caplog: pytest.LogCaptureFixture, tmp_path: Path
 
     assert caplog.records == []
     assert settings.port == 3000
+
+
+# -- OAuth: many workspaces -----------------------------------------------------------------
+
+OAUTH = {
+    "slack_client_id": "1111.2222",
+    "slack_client_secret": "0a1b2c3d4e5f",
+    "slack_signing_secret": GOOD["slack_signing_secret"],
+}
+
+
+def test_a_client_id_and_secret_need_no_bot_token() -> None:
+    settings = load_settings(_env_file=None, **OAUTH)
+
+    assert settings.oauth is True
+    assert settings.slack_bot_token is None
+    assert settings.slack_client_secret is not None
+    assert settings.slack_client_secret.get_secret_value() == OAUTH["slack_client_secret"]
+
+
+def test_a_bot_token_alone_is_one_workspace_as_before() -> None:
+    settings = load_settings(_env_file=None, **GOOD)
+
+    assert settings.oauth is False
+    assert settings.slack_client_id is None
+
+
+def test_oauth_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in OAUTH.items():
+        monkeypatch.setenv(name.upper(), value)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://coach.example.com/")
+
+    settings = load_settings(_env_file=None)
+
+    assert settings.oauth and settings.slack_bot_token is None
+    assert settings.public_base_url == "https://coach.example.com"
+
+
+@pytest.mark.parametrize("missing", ["slack_client_id", "slack_client_secret"])
+def test_oauth_needs_both_the_client_id_and_secret(missing: str) -> None:
+    settings = {k: v for k, v in OAUTH.items() if k != missing}
+
+    message = config_error(**settings)
+
+    assert message.splitlines() == [message]
+    assert message.startswith(f"{missing.upper()} is missing")
+    assert f"Fix: {FIX_HINTS[missing.upper()]}" in message
+    assert OAUTH["slack_client_secret"] not in message
+
+
+def test_a_bot_token_and_a_client_id_together_are_refused_without_showing_either() -> None:
+    message = config_error(**OAUTH, slack_bot_token=GOOD["slack_bot_token"])
+
+    assert message.splitlines() == [message]
+    assert message.startswith("SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set")
+    assert "Fix: unset one of them" in message
+    for secret in (
+        GOOD["slack_bot_token"],
+        OAUTH["slack_client_secret"],
+        GOOD["slack_signing_secret"],
+    ):
+        assert secret not in message
+
+
+def test_neither_a_bot_token_nor_a_client_id_names_both_ways() -> None:
+    message = config_error(slack_signing_secret=GOOD["slack_signing_secret"])
+
+    assert message.startswith("SLACK_BOT_TOKEN is missing")
+    assert "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET" in message
+
+
+@pytest.mark.parametrize("name", ["public_base_url", "slack_authorize_url"])
+def test_oauth_urls_must_be_http_urls(name: str) -> None:
+    message = config_error(**OAUTH, **{name: "coach.example.com"})
+
+    assert message.startswith(f"{name.upper()} is not valid")
+    assert "must be an http(s) URL" in message

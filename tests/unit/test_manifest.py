@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.manifest import MAX_NAME_LENGTH, ManifestError, build_manifest
+from bot.slack.scopes import BOT_SCOPES
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,38 @@ def test_a_name_slack_would_refuse_is_one_line_naming_it(name: str, problem: str
     assert message.splitlines() == [message]
     assert problem in message
     assert "Fix:" in message
+
+
+def test_with_a_base_url_the_oauth_redirect_url_and_the_scopes_are_listed() -> None:
+    manifest = build_manifest("https://coach.example.com/")
+
+    assert manifest["oauth_config"] == {
+        "scopes": {"bot": BOT_SCOPES},
+        "redirect_urls": ["https://coach.example.com/slack/oauth_redirect"],
+    }
+    assert manifest["settings"]["token_rotation_enabled"] is False  # one static token
+
+
+def test_oauth_turns_token_rotation_on() -> None:
+    manifest = build_manifest("https://coach.example.com", oauth=True)
+
+    assert manifest["settings"]["token_rotation_enabled"] is True
+    assert manifest["oauth_config"]["redirect_urls"] == [
+        "https://coach.example.com/slack/oauth_redirect"
+    ]
+
+
+def test_oauth_without_a_base_url_is_refused_in_one_line() -> None:
+    with pytest.raises(ManifestError) as caught:
+        build_manifest(None, oauth=True)
+
+    message = str(caught.value)
+    assert message.splitlines() == [message]
+    assert message.startswith("--oauth needs --base-url")
+
+
+def test_the_install_asks_for_the_scopes_the_manifest_lists() -> None:
+    """One list in code: the OAuth flow's scopes are the manifest's."""
+    from bot.slack import oauth
+
+    assert oauth.BOT_SCOPES is BOT_SCOPES

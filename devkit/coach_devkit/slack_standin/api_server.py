@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import socketserver
@@ -17,6 +19,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from coach_devkit.slack_standin.calls import RESPONSE_URL, UPLOAD
 from coach_devkit.slack_standin.files import UPLOAD_DATA, UPLOAD_ID
+from coach_devkit.slack_standin.calls import RESPONSE_URL
+from coach_devkit.slack_standin.oauth import AUTHORIZE_PAGE, AUTHORIZE_PATH
 from coach_devkit.slack_standin.replies import Reply, text_reply
 
 API_PREFIX = "api"
@@ -80,6 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
+        if url.path == AUTHORIZE_PATH:  # the browser's page, not an API call
+            params = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            self._send(self.server.handle(ApiRequest(AUTHORIZE_PAGE, params, None)))
+            return
         prefix, _, name = url.path.lstrip("/").partition("/")
         if not name or prefix not in (API_PREFIX, RESPONSE_PREFIX, UPLOAD_PREFIX):
             self._send(text_reply(404, "not found"))
@@ -96,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
             params[RESPONSE_NAME] = unquote(name)
         method = name if prefix == API_PREFIX else RESPONSE_URL
         token = _bearer(self.headers.get("Authorization"))
+        # oauth.v2.access: slack_sdk sends the app's client id and secret as Basic auth.
+        params.update(_basic(self.headers.get("Authorization")))
         self._send(self.server.handle(ApiRequest(method, params, token)))
 
     def _read_body(self) -> dict[str, Any]:
@@ -123,3 +133,15 @@ def _bearer(authorization: str | None) -> str | None:
     if authorization and authorization.startswith("Bearer "):
         return authorization.removeprefix("Bearer ").strip() or None
     return None
+
+
+def _basic(authorization: str | None) -> dict[str, str]:
+    """client_id and client_secret from HTTP Basic auth, as Slack reads them; else nothing."""
+    if not authorization or not authorization.startswith("Basic "):
+        return {}
+    try:
+        decoded = base64.b64decode(authorization.removeprefix("Basic ").strip()).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return {}
+    client_id, _, client_secret = decoded.partition(":")
+    return {"client_id": client_id, "client_secret": client_secret}

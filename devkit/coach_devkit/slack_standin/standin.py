@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import threading
 import time
 from typing import Any
@@ -21,10 +22,14 @@ from coach_devkit.slack_standin.background import BackgroundServer
 from coach_devkit.slack_standin.calls import UPLOAD, CallLog, RecordedCall
 from coach_devkit.slack_standin.faults import Failure, Faults
 from coach_devkit.slack_standin.files import UPLOAD_DATA, UPLOAD_ID, StandInFile
+from coach_devkit.slack_standin.oauth import AUTHORIZE_PAGE, OAuthApp
 from coach_devkit.slack_standin.replies import Reply, json_reply, text_reply
 from coach_devkit.slack_standin.socket_mode import SocketModeStandIn
 from coach_devkit.slack_standin.users import StandInUser
-from coach_devkit.slack_standin.web_api import ApiError, WebApi
+from coach_devkit.slack_standin.web_api import BOT_ID, ApiError, WebApi
+from coach_devkit.slack_standin.workspaces import Workspace
+
+_ISSUED = itertools.count(1)
 
 
 class SlackStandIn(BackgroundServer):
@@ -104,7 +109,48 @@ class SlackStandIn(BackgroundServer):
                 self._socket_mode = SocketModeStandIn(host=self.host).start()
             return self._socket_mode
 
+    @property
+    def oauth(self) -> OAuthApp:
+        """The app's OAuth side: its client id and secret, Redirect URL and token lifetime
+        (set `token_lifetime_seconds` for rotating tokens)."""
+        return self._api.oauth
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's "Add to Slack" page, as OAuthSettings(authorization_url=...) takes it."""
+        return f"{self.base_url}/oauth/v2/authorize"
+
     # -- test controls ---------------------------------------------------------------------------
+
+    def add_workspace(self, team_id: str, name: str | None = None) -> None:
+        """Another workspace the app can be installed into (oauth), with its own bot user.
+
+        It has no token until an install gives it one.
+        """
+        suffix = team_id.removeprefix("T")
+        workspace = Workspace(
+            team_id, name or f"Workspace {suffix}", suffix.lower(), f"U0BOT{suffix}", BOT_ID
+        )
+        with self._cond:
+            self._api.workspaces.add(workspace)
+
+    def tokens_of(self, team_id: str) -> list[str]:
+        """Every bot token issued for `team_id` that still works, oldest first."""
+        with self._cond:
+            issued = self._api.workspaces.tokens.items()
+            return [t for t, i in issued if i.team_id == team_id and not i.revoked]
+
+    def issue_token(self, team_id: str) -> str:
+        """A new working bot token for `team_id`, as an install or a refresh elsewhere gives."""
+        token = f"xoxb-{team_id}-{next(_ISSUED)}"
+        with self._cond:
+            self._api.workspaces.issue(team_id, token)
+        return token
+
+    def uninstall(self, team_id: str) -> None:
+        """The app is removed from `team_id`: its tokens stop working (send the event yourself)."""
+        with self._cond:
+            self._api.workspaces.revoke_team(team_id)
 
     def add_user(
         self,
@@ -112,13 +158,16 @@ class SlackStandIn(BackgroundServer):
         tz: str = "America/Los_Angeles",
         name: str | None = None,
         real_name: str | None = None,
+        team_id: str | None = None,
     ) -> None:
-        """Make `user_id` known to users.info, living in time zone `tz`."""
+        """Make `user_id` known to users.info, living in time zone `tz`, a member of `team_id`
+        (the first workspace unless given)."""
         ZoneInfo(tz)  # fail here, in the test's setup, rather than inside a request
         name = name or user_id.lower()
         user = StandInUser(user_id, tz, name, real_name or name.title(), int(time.time()))
         with self._cond:
             self._api.users[user_id] = user
+            self._api.workspaces.add_user(team_id or self.team_id, user_id)
 
     def fail_next(
         self,
@@ -244,6 +293,9 @@ class SlackStandIn(BackgroundServer):
                     return text_reply(404, "not found")
                 self._record(_recorded(request))
                 return text_reply(200, f"OK - {len(data)}")
+            if request.method == AUTHORIZE_PAGE:
+                self._record(_recorded(request))
+                return self._api.oauth.authorize_page(request.params)
             try:
                 # A copy, so state the stand-in keeps never aliases what tests read from calls.
                 params = copy.deepcopy(request.params)

@@ -16,8 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from coach_devkit.slack_standin import limits
+from coach_devkit.slack_standin.errors import ApiError
 from coach_devkit.slack_standin.files import Files
+from coach_devkit.slack_standin.oauth import OAuthApp
 from coach_devkit.slack_standin.users import StandInUser, user_object
+from coach_devkit.slack_standin.workspaces import Workspace, Workspaces
 
 BOT_ID = "B0BOT1234"
 APP_ID = "A0789IJKL"
@@ -25,23 +28,10 @@ BOT_NAME = "interview-coach"
 TEAM_NAME = "Stand-in Workspace"
 TEAM_DOMAIN = "standin"
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # the only ones an xapp- token may call
+# Called with the app's client id and secret, not a token.
+CLIENT_CREDENTIAL_METHODS = frozenset({"oauth.v2.access"})
 
-
-class ApiError(Exception):
-    """A Slack-level refusal: HTTP 200 with ``{"ok": false, "error": ...}``."""
-
-    def __init__(self, error: str, detail: str | None = None) -> None:
-        super().__init__(error)
-        self.error = error
-        self.detail = detail
-
-    def body(self) -> dict[str, Any]:
-        """The JSON Slack answers with."""
-        body: dict[str, Any] = {"ok": False, "error": self.error}
-        if self.detail:
-            # Slack explains argument and Block Kit errors the same way.
-            body["response_metadata"] = {"messages": [f"[ERROR] {self.detail}"]}
-        return body
+__all__ = ["ApiError", "WebApi"]
 
 
 class WebApi:
@@ -64,6 +54,12 @@ class WebApi:
         self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
+        # The constructor's workspace is the first; tests add others and install into them.
+        self.workspaces = Workspaces()
+        self.workspaces.add(Workspace(team_id, TEAM_NAME, TEAM_DOMAIN, bot_user_id, BOT_ID))
+        self.workspaces.issue(team_id, bot_token)
+        self.oauth = OAuthApp(self.workspaces)
+        self.caller = self.workspaces.teams[team_id]  # whose token the current call carries
         self._new_socket_url = new_socket_url
         self.users: dict[str, StandInUser] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
@@ -86,7 +82,10 @@ class WebApi:
             "apps.connections.open": self._apps_connections_open,
             "chat.delete": self._chat_delete,
             "conversations.replies": self._conversations_replies,
+            "oauth.v2.access": self.oauth.access,
+            "auth.revoke": lambda _params: self.oauth.revoke(self._token),
         }
+        self._token = ""
         self.files = Files(upload_url=upload_url, new_id=self._next_id, share=self._share_files)
         self._methods["files.getUploadURLExternal"] = self.files.get_upload_url
         self._methods["files.completeUploadExternal"] = self.files.complete
@@ -103,17 +102,26 @@ class WebApi:
 
     def answer(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         """The fields of a successful answer (without ``ok``); raises ApiError on a refusal."""
-        if not token:
-            raise ApiError("not_authed")
-        # Slack keeps the token kinds apart: the app-level token opens sockets and nothing else.
-        expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
-        if token != expected:
-            known = token in (self.bot_token, self.app_token)
-            raise ApiError("not_allowed_token_type" if known else "invalid_auth")
+        if method not in CLIENT_CREDENTIAL_METHODS:
+            self._check_token(method, params, token)
         handler = self._methods.get(method)
         if handler is None:
             raise ApiError("unknown_method")
         return handler(params)
+
+    def _check_token(self, method: str, params: dict[str, Any], token: str | None) -> None:
+        """Refuse the call unless `token` may make it; note whose workspace it is for."""
+        if not token:
+            raise ApiError("not_authed")
+        # Slack keeps the token kinds apart: the app-level token opens sockets and nothing else.
+        if method in APP_TOKEN_METHODS or token == self.app_token:
+            if token != self.app_token or method not in APP_TOKEN_METHODS:
+                known = token == self.app_token or self.workspaces.knows(token)
+                raise ApiError("not_allowed_token_type" if known else "invalid_auth")
+            return
+        self.caller = self.workspaces.caller(token)
+        self._token = token
+        self.workspaces.check_reach(self.caller, params)
 
     # -- ids ---------------------------------------------------------------------------------
 
@@ -130,13 +138,14 @@ class WebApi:
     # -- the methods -------------------------------------------------------------------------
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        caller = self.caller
         return {
-            "url": f"https://{TEAM_DOMAIN}.slack.com/",
-            "team": TEAM_NAME,
+            "url": f"https://{caller.domain}.slack.com/",
+            "team": caller.name,
             "user": BOT_NAME,
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": BOT_ID,
+            "team_id": caller.team_id,
+            "user_id": caller.bot_user_id,
+            "bot_id": caller.bot_id,
             "is_enterprise_install": False,
         }
 
@@ -144,7 +153,7 @@ class WebApi:
         user = self.users.get(str(params.get("user", "")))
         if user is None:
             raise ApiError("user_not_found")
-        return {"user": user_object(user, self.team_id)}
+        return {"user": user_object(user, self.caller.team_id)}
 
     def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = str(params.get("users", ""))
@@ -161,14 +170,14 @@ class WebApi:
         _check_message_content(params)
         ts = self._next_ts()
         message: dict[str, Any] = {
-            "bot_id": BOT_ID,
+            "bot_id": self.caller.bot_id,
             "type": "message",
             "text": params.get("text", ""),
-            "user": self.bot_user_id,
+            "user": self.caller.bot_user_id,
             "ts": ts,
             "app_id": APP_ID,
             "blocks": params.get("blocks", []),
-            "team": self.team_id,
+            "team": self.caller.team_id,
         }
         if "thread_ts" in params:
             message["thread_ts"] = params["thread_ts"]
@@ -250,14 +259,14 @@ class WebApi:
         message = next((m for m in messages if m["ts"] == ts), None)
         if message is None:
             raise ApiError("message_not_found")
-        if message.get("user") != self.bot_user_id:
+        if message.get("user") != self.caller.bot_user_id:
             raise ApiError("cant_delete_message")
         messages.remove(message)
         return {"channel": channel, "ts": ts}
 
     def _share_files(self, channel: str, text: str, files: list[dict[str, Any]]) -> None:
         """The bot's message that shares uploaded files in `channel`."""
-        message = {"type": "message", "user": self.bot_user_id, "ts": self._next_ts()}
+        message = {"type": "message", "user": self.caller.bot_user_id, "ts": self._next_ts()}
         self.messages.setdefault(channel, []).append({**message, "text": text, "files": files})
 
     def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -300,12 +309,12 @@ class WebApi:
             "previous_view_id": None,
             **view,
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": self.caller.team_id,
             "state": {"values": {}},
             "hash": f"{int(time.time())}.{self._next_id('')}",
             "root_view_id": view_id,
             "app_id": APP_ID,
-            "bot_id": BOT_ID,
+            "bot_id": self.caller.bot_id,
         }
         self.views[view_id] = stored
         return stored
