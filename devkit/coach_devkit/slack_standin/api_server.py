@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from coach_devkit.slack_standin.calls import RESPONSE_URL, UPLOAD
 from coach_devkit.slack_standin.files import UPLOAD_DATA, UPLOAD_ID
-from coach_devkit.slack_standin.calls import RESPONSE_URL
 from coach_devkit.slack_standin.oauth import AUTHORIZE_PAGE, AUTHORIZE_PATH
 from coach_devkit.slack_standin.replies import Reply, text_reply
 
