@@ -283,3 +283,19 @@ def test_a_row_changed_since_it_was_read_keeps_the_newer_write(
             # The next run picks it up.
             assert rotate_notes(both, both.cipher).finished
             assert NoteCipher([key_b]).is_current(raw_notes(both)[0])
+
+
+def test_after_rotation_no_plaintext_is_left_in_a_copy_of_the_database(
+    database_url: str, clock: FixedClock
+) -> None:
+    with keyed_database(database_url, []) as legacy:
+        add_notes(legacy, log(legacy, clock.now()).interview.id, clock.now(), "PLANTED-e3f0")
+        assert b"PLANTED-e3f0" in raw_database_bytes(legacy)  # in the file itself, checkpointed
+        if legacy.is_sqlite:
+            with legacy.engine.connect() as connection:
+                # Freed space is zeroed whatever the SQLite build's default.
+                assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        with reader(database_url, [new_key()]) as keyed:
+            assert rotate_notes(keyed, keyed.cipher).finished
+
+            assert b"PLANTED-e3f0" not in raw_database_bytes(keyed)
