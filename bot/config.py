@@ -97,7 +97,7 @@ class EncryptionSettings(EnvSettings):
     # Fernet keys, newest first: notes are written under the first and read under any, so a
     # new key goes in front and the old one stays until `rotate-key` has run. Empty: notes
     # are stored unencrypted (the demo, a first try), with a warning at start-up.
-    data_encryption_keys: Annotated[list[SecretStr], NoDecode] = []
+    data_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     @field_validator("data_encryption_keys", mode="before")
     @classmethod
