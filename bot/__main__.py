@@ -1,4 +1,4 @@
-"""The `interview-bot` command line: run, migrate, demo, preview, manifest."""
+"""The `interview-bot` command line: run, migrate, rotate-key, demo, preview, manifest."""
 
 from __future__ import annotations
 
@@ -73,16 +73,15 @@ def _upgrade_or_explain(db: Database) -> None:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    from bot.app import configured_playbook, create_app
+    from bot.app import configured_playbook, create_app, open_database
     from bot.config import load_settings
     from bot.logging_setup import configure_logging, secret_values
     from bot.runner import serve
-    from bot.store.db import Database
 
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format, secret_values(settings))
     playbook = configured_playbook(settings)  # before the database: nothing to undo
-    db = Database(settings.database_url)
+    db = open_database(settings)
     try:
         _upgrade_or_explain(db)
         bot = create_app(settings, db=db, playbook=playbook)
@@ -119,6 +118,53 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     _output(f"database at {_redacted(url)} is at revision {revision}")
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    from bot.app import note_cipher
+    from bot.config import RotationSettings, read_settings
+    from bot.store import migrate
+    from bot.store.db import Database
+    from bot.store.rotation import TableProgress, rotate_notes
+
+    if args.batch_size < 1:
+        return _fail(f"rotate-key: --batch-size {args.batch_size} must be at least 1")
+    settings = read_settings(RotationSettings)
+    if not settings.data_encryption_keys:
+        return _fail(
+            "rotate-key: DATA_ENCRYPTION_KEYS is not set, so there is no key to encrypt with. "
+            "Fix: set it to the new key, then the old ones, separated by commas (see README)."
+        )
+    cipher = note_cipher(settings)
+    db = Database(settings.database_url, cipher=cipher)
+    try:
+        _open_or_explain(db)
+        if migrate.current_revision(db.engine) is None:
+            return _fail("rotate-key: the database has no tables yet. Fix: run `migrate` first.")
+
+        def progress(done: TableProgress) -> None:
+            _output(f"{done.table}: {done.checked} rows checked, {done.rewritten} re-encrypted")
+
+        report = rotate_notes(db, cipher, batch_size=args.batch_size, after_batch=progress)
+    finally:
+        db.dispose()
+    for done in report.tables:
+        _output(
+            f"{done.table}: done, {done.checked} rows checked, {done.rewritten} re-encrypted "
+            f"under the newest key, {len(done.unreadable_ids)} unreadable, "
+            f"{done.changed_meanwhile} changed meanwhile"
+        )
+        if done.unreadable_ids:
+            shown = ", ".join(str(i) for i in done.unreadable_ids[:20])
+            _output(f"  {done.table} rows no key opens (ids): {shown}")
+    if not report.finished:
+        return _fail(
+            "rotate-key: some rows are not under the newest key yet. Fix: rows changed "
+            "meanwhile need another run; unreadable rows need the key that wrote them added at "
+            "the end of DATA_ENCRYPTION_KEYS, then another run."
+        )
+    _output("every note is encrypted under the newest key; older keys can now be removed")
     return 0
 
 
@@ -235,6 +281,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--database-url", help="overrides DATABASE_URL")
     migrate.add_argument("--downgrade", metavar="REVISION", help="go back to REVISION (or base)")
     migrate.set_defaults(func=cmd_migrate)
+
+    rotate = sub.add_parser(
+        "rotate-key",
+        help="re-encrypt every stored note under the newest DATA_ENCRYPTION_KEYS key",
+    )
+    rotate.add_argument(
+        "--batch-size", type=int, default=200, help="rows per transaction (default 200)"
+    )
+    rotate.set_defaults(func=cmd_rotate_key)
 
     manifest = sub.add_parser("manifest", help="print the Slack app manifest (JSON)")
     manifest.add_argument(

@@ -10,7 +10,14 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, clock_for_speedup
-from bot.config import DEFAULT_SLACK_API_URL, FIX_HINTS, ConfigError, PlaybookSettings, Settings
+from bot.config import (
+    DEFAULT_SLACK_API_URL,
+    FIX_HINTS,
+    ConfigError,
+    EncryptionSettings,
+    PlaybookSettings,
+    Settings,
+)
 from bot.listener_executor import TrackingExecutor
 from bot.listeners import register_listeners
 from bot.rules.playbook import Playbook, PlaybookError, load_playbook
@@ -20,6 +27,7 @@ from bot.slack.clients import SlackClients, single_workspace
 from bot.slack.errors import failure_reason
 from bot.slack.oauth import oauth_clients, oauth_flow
 from bot.store.db import Database
+from bot.store.encryption import NoteCipher
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +92,11 @@ def create_app(
         # A request no listener takes goes to the error handler, which answers 200.
         raise_error_for_unhandled_request=True,
     )
+    db = db or open_database(settings)
+    if not db.cipher.encrypts:
+        warn_unencrypted()
     services = Services(
-        db=db or Database(settings.database_url),
+        db=db,
         clock=clock,
         playbook=playbook,
         clients=clients,
@@ -97,6 +108,25 @@ def create_app(
     services.metrics.watch_database(services.db, clock)
     register_listeners(bolt, services)
     return BotApp(bolt=bolt, services=services, settings=settings, listener_executor=executor)
+
+
+def open_database(settings: Settings) -> Database:
+    """The database DATABASE_URL names, its notes sealed with DATA_ENCRYPTION_KEYS."""
+    return Database(settings.database_url, cipher=note_cipher(settings))
+
+
+def note_cipher(settings: EncryptionSettings) -> NoteCipher:
+    """The cipher for DATA_ENCRYPTION_KEYS (validated by the settings): none, plaintext."""
+    return NoteCipher(settings.encryption_keys())
+
+
+def warn_unencrypted() -> None:
+    """The start-up warning of a bot that stores people's notes in plain text."""
+    logger.warning(
+        "DATA_ENCRYPTION_KEYS is not set: reflection answers and drafts are stored "
+        "UNENCRYPTED in the database, readable by anyone with a copy of it. Fine for the demo "
+        "or a first try; for real use set it (see README, 'Notes encrypted at rest')"
+    )
 
 
 def configured_playbook(settings: PlaybookSettings) -> Playbook:

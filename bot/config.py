@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///interview_coach.db"
@@ -51,6 +51,9 @@ FIX_HINTS: dict[str, str] = {
     "UNINSTALLED_DATA_RETENTION_DAYS": "give a whole number of days from 0 (at once) to 3650",
     "NOTES_RETENTION_DAYS": "give a whole number of days from 0 to 3650, or leave it unset "
     "to keep notes until the person deletes them",
+    "DATA_ENCRYPTION_KEYS": "give Fernet keys separated by commas, newest first; make one with "
+    '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
+    ", or leave it unset to store notes unencrypted",
     "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
     "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook",
 }
@@ -101,7 +104,49 @@ class PlaybookSettings(EnvSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
 
-class Settings(DatabaseSettings, PlaybookSettings):
+class EncryptionSettings(EnvSettings):
+    """DATA_ENCRYPTION_KEYS alone: `run` and `rotate-key` read it."""
+
+    # Fernet keys, newest first: notes are written under the first and read under any, so a
+    # new key goes in front and the old one stays until `rotate-key` has run. Empty: notes
+    # are stored unencrypted (the demo, a first try), with a warning at start-up.
+    data_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+
+    @field_validator("data_encryption_keys", mode="before")
+    @classmethod
+    def _keys_split(cls, value: Any) -> Any:
+        # One line in .env: "newkey,oldkey" (commas or spaces), not a JSON list.
+        if isinstance(value, str):
+            return [part for part in re.split(r"[\s,]+", value) if part]
+        return value
+
+    @field_validator("data_encryption_keys")
+    @classmethod
+    def _keys_are_fernet_keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        # Imported here: `preview` and `manifest` read settings and need no cryptography.
+        from cryptography.fernet import Fernet
+
+        for number, key in enumerate(value, start=1):
+            try:
+                Fernet(key.get_secret_value())
+            except ValueError:
+                # Never the key itself: it is a secret even when malformed.
+                raise ValueError(
+                    f"key {number} of {len(value)} is not a Fernet key "
+                    "(44 characters of url-safe base64 encoding 32 bytes)"
+                ) from None
+        return value
+
+    def encryption_keys(self) -> list[str]:
+        """The keys as text, newest first, for the cipher (never for a log)."""
+        return [key.get_secret_value() for key in self.data_encryption_keys]
+
+
+class RotationSettings(DatabaseSettings, EncryptionSettings):
+    """What `rotate-key` reads: the database and the keys, no Slack tokens."""
+
+
+class Settings(DatabaseSettings, PlaybookSettings, EncryptionSettings):
     """Everything `run` reads."""
 
     # Required unless SLACK_CLIENT_ID is set (OAuth: each workspace's token comes from its
@@ -274,7 +319,8 @@ def _describe(error: dict[str, Any]) -> str:
         given = error.get("input")
         if name == "DATABASE_URL" and isinstance(given, str):
             given = hide_password(given)
-        shown = "" if "TOKEN" in name or "SECRET" in name else f" (got {given!r})"
+        secret = any(word in name for word in ("TOKEN", "SECRET", "KEY"))
+        shown = "" if secret else f" (got {given!r})"
         problem = f"is not valid{shown}: {error['msg'].removeprefix('Value error, ')}"
     return f"{name} {problem}. Fix: {hint} (in .env or the environment; see .env.example)."
 

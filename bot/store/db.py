@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.encryption import PLAINTEXT, NoteCipher, bind_cipher
+
 # Under Slack's 3 s ack window: a request that waits longer for SQLite's write lock would be
 # answered "unhandled" by Bolt even if it then succeeded.
 SQLITE_BUSY_TIMEOUT_MS = 2000
@@ -65,6 +67,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Overwrite what an update or delete frees: a note rewritten as ciphertext (rotate-key)
+        # or deleted must not linger in the file's free space. Not every build defaults to on.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -94,11 +99,19 @@ _PRIVATE = {"hide_parameters": True}
 
 
 class Database:
-    """One engine and its session factory; `transaction()` is the unit of work."""
+    """One engine and its session factory; `transaction()` is the unit of work.
 
-    def __init__(self, database_url: str, **engine_kwargs: Any) -> None:
+    `cipher` encrypts and decrypts the notes this engine stores (reflection answers, drafts);
+    the default stores plaintext (no DATA_ENCRYPTION_KEYS).
+    """
+
+    def __init__(
+        self, database_url: str, *, cipher: NoteCipher = PLAINTEXT, **engine_kwargs: Any
+    ) -> None:
         self.url = database_url
         self.engine = create_engine_for(database_url, **engine_kwargs)
+        self.cipher = cipher
+        bind_cipher(self.engine, cipher)  # per engine: each engine has a dialect of its own
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.outage = _OutageLog()
 

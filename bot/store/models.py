@@ -14,7 +14,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
@@ -34,6 +33,7 @@ from bot.rules.domain import (
     NudgeStatus,
     Outcome,
 )
+from bot.store.encryption import EncryptedText
 from bot.store.types import UTCDateTime
 
 WORKING_DAYS_DEFAULT = "01234"
@@ -143,7 +143,8 @@ class Reflection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
     question_key: Mapped[str] = mapped_column(String(40))
-    answer: Mapped[str] = mapped_column(Text)
+    # Encrypted at rest when DATA_ENCRYPTION_KEYS is set (bot.store.encryption).
+    answer: Mapped[str] = mapped_column(EncryptedText("answer"))
     # The DM that gave this answer (None: the Answer modal): editing it in Slack edits this.
     message_ts: Mapped[str | None] = mapped_column(String(32), index=True)
     answered_at: Mapped[datetime]
@@ -239,6 +240,7 @@ class Draft(Base):
     interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
     # Which draft: "thank_you.0" (per interviewer, in the order named), "card", "follow_up.2".
     draft_key: Mapped[str] = mapped_column(String(DRAFT_KEY_MAX))
-    subject: Mapped[str | None] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    # Encrypted at rest when DATA_ENCRYPTION_KEYS is set (bot.store.encryption).
+    subject: Mapped[str | None] = mapped_column(EncryptedText("draft"))
+    body: Mapped[str] = mapped_column(EncryptedText("draft"))
     updated_at: Mapped[datetime]
