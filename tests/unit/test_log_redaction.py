@@ -8,7 +8,7 @@ import logging
 import sys
 
 import pytest
-from pydantic import Field, SecretStr
+from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, Settings, read_settings
 from bot.log_context import log_context
@@ -119,16 +119,15 @@ def test_every_secret_setting_is_collected() -> None:
     )
     assert set(secret_values(settings)) == {TOKEN, SECRET, "xapp-1-abc-def", "pa55word-x"}
 
-    class WithKeys(Settings):
-        data_encryption_keys: list[SecretStr] = Field(default_factory=list)
-
-    keyed = WithKeys(
+    keys = [Fernet.generate_key().decode(), Fernet.generate_key().decode()]
+    keyed = Settings(
         _env_file=None,
-        slack_bot_token=TOKEN,
         slack_signing_secret=SECRET,
-        data_encryption_keys=["key-one-abcdef", "key-two-abcdef"],
+        slack_client_id="123.456",
+        slack_client_secret="client-secret-abcdef",
+        data_encryption_keys=",".join(keys),
     )
-    assert {"key-one-abcdef", "key-two-abcdef"} <= set(secret_values(keyed))
+    assert {*keys, "client-secret-abcdef"} <= set(secret_values(keyed))
     assert RedactingFilter(["short"]).secrets == []  # too short to mask without mangling lines
 
 
