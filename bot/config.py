@@ -38,6 +38,8 @@ FIX_HINTS: dict[str, str] = {
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
     "SHUTDOWN_GRACE_SECONDS": "give a number of seconds from 1 to 300, below your "
     "orchestrator's kill timeout (Kubernetes: 30)",
+    "NUDGE_HISTORY_DAYS": "give a whole number of days, at least 1 (default 180), that sent, "
+    "cancelled and failed DMs of closed interviews are kept",
     "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
     "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook",
 }
@@ -103,6 +105,8 @@ class Settings(DatabaseSettings, PlaybookSettings):
     # On SIGTERM the dispatcher finishes or hands back its batch within this; Kubernetes
     # kills 30 s after SIGTERM by default.
     shutdown_grace_seconds: Annotated[float, Field(ge=1, le=300)] = 20.0
+    # Settled nudges of closed interviews older than this are pruned (bot.coach.history).
+    nudge_history_days: Annotated[int, Field(ge=1, le=36_500)] = 180
 
     @field_validator("slack_bot_token")
     @classmethod
