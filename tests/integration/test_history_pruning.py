@@ -27,8 +27,7 @@ KEEP_DAYS = 180
 
 
 def interview(db: Database, now: datetime, view_id: str) -> int:
-    """A logged interview whose planned nudges are out of the way (cancelled long ago would
-    be pruned; these are the planner's own, due in the future)."""
+    """A logged interview; its planned nudges are due from now on, too young to prune."""
     return log(db, now, view_id=view_id).interview.id
 
 
