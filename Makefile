@@ -43,6 +43,7 @@ manifest: install
 bench: install
 	$(BIN)/python bench/ack_latency.py
 	$(BIN)/python bench/dispatch_throughput.py
+	$(BIN)/python bench/idle_tick.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

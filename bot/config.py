@@ -54,6 +54,8 @@ FIX_HINTS: dict[str, str] = {
     "DATA_ENCRYPTION_KEYS": "give Fernet keys separated by commas, newest first; make one with "
     '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
     ", or leave it unset to store notes unencrypted",
+    "NUDGE_HISTORY_DAYS": "give a whole number of days, at least 1 (default 180), that sent, "
+    "cancelled and failed DMs of closed interviews are kept",
     "PLAYBOOK_PATH": "give the path of a playbook TOML file (start from a copy of "
     "bot/rules/default_playbook.toml), or leave it unset for the built-in playbook",
 }
@@ -176,6 +178,8 @@ class Settings(DatabaseSettings, PlaybookSettings, EncryptionSettings):
     # days; closed interviews' answers and drafts after NOTES_RETENTION_DAYS (None: kept).
     uninstalled_data_retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
     notes_retention_days: Annotated[int | None, Field(ge=0, le=3650)] = None
+    # Settled nudges of closed interviews older than this are pruned (bot.coach.history).
+    nudge_history_days: Annotated[int, Field(ge=1, le=36_500)] = 180
 
     @model_validator(mode="before")
     @classmethod

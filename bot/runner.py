@@ -19,6 +19,7 @@ from bot.coach.event_receipts import forget_old_receipts
 from bot.config import FIX_HINTS, ConfigError, Settings
 from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.job import JOB_ID, add_dispatch_job, build_dispatcher
+from bot.dispatch.pruning import add_prune_job
 from bot.dispatch.retention import add_retention_job
 from bot.http_server import HttpServer
 from bot.listener_executor import TrackingExecutor
@@ -54,6 +55,7 @@ def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     dispatcher = build_dispatcher(bot.services)
     add_dispatch_job(scheduler, dispatcher, bot.settings.dispatch_interval_seconds)
     add_retention_job(scheduler, bot.services)  # the people's data: README "Your data"
+    add_prune_job(scheduler, bot.services.db, bot.services.clock, bot.settings.nudge_history_days)
     return scheduler
 
 

@@ -37,6 +37,9 @@ from bot.store.encryption import EncryptedText
 from bot.store.types import UTCDateTime
 
 WORKING_DAYS_DEFAULT = "01234"
+# The settled nudge states, spelled as the partial index on them and the pruner's query spell
+# them: a partial index is used only for a query whose WHERE names the same literals.
+SETTLED_STATUSES_SQL = "status IN ('sent', 'cancelled', 'failed')"
 HOLIDAYS_NONE = "none"
 
 # Named constraints let Alembic's batch mode (SQLite) find and alter them later.
@@ -165,6 +168,22 @@ class Nudge(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # The tick's requeue of expired leases: only the few claimed rows are in it.
+        Index(
+            "ix_nudge_claimed_lease_until",
+            "lease_until",
+            postgresql_where=text("status = 'claimed'"),
+            sqlite_where=text("status = 'claimed'"),
+        ),
+        # The history pruner's walk, oldest first, over what is settled.
+        Index(
+            "ix_nudge_settled_due_at",
+            "due_at",
+            postgresql_where=text(SETTLED_STATUSES_SQL),
+            sqlite_where=text(SETTLED_STATUSES_SQL),
+        ),
+        # A DM's messages (which reflection prompt a reply answers) are looked up by channel.
+        Index("ix_nudge_channel_id", "channel_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,7 +214,10 @@ class ContactLog(Base):
     __tablename__ = "contact_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id", ondelete="CASCADE"))
+    # Indexed: every press and every re-plan reads an interview's contacts.
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interview.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind, "contact_kind"))
     channel: Mapped[str | None] = mapped_column(String(20))
     occurred_at: Mapped[datetime]

@@ -382,3 +382,37 @@ def test_0008_adds_slack_sdks_oauth_stores_and_takes_them_away(fresh: Database) 
     migrate.downgrade(fresh.engine, "0007")
 
     assert tables(fresh) == {*Base.metadata.tables, "alembic_version"}
+
+
+def test_0009_adds_the_history_indexes_and_its_downgrade_removes_them(fresh: Database) -> None:
+    migrate.upgrade(fresh.engine)
+    dialect = fresh.engine.dialect.name
+
+    def indexes(table: str) -> dict[str, dict]:
+        return {i["name"]: i for i in inspect(fresh.engine).get_indexes(table)}
+
+    nudge = indexes("nudge")
+    claimed = nudge["ix_nudge_claimed_lease_until"]
+    assert claimed["column_names"] == ["lease_until"]
+    assert "'claimed'" in str(claimed["dialect_options"][f"{dialect}_where"])
+    settled = nudge["ix_nudge_settled_due_at"]
+    assert settled["column_names"] == ["due_at"]
+    where = str(settled["dialect_options"][f"{dialect}_where"])
+    assert all(f"'{s}'" in where for s in ("sent", "cancelled", "failed"))
+    assert "'pending'" not in where
+    assert nudge["ix_nudge_channel_id"]["column_names"] == ["channel_id"]
+    assert indexes("contact_log")["ix_contact_log_interview_id"]["column_names"] == ["interview_id"]
+
+    migrate.downgrade(fresh.engine, "0008")
+
+    assert not {
+        "ix_nudge_claimed_lease_until",
+        "ix_nudge_settled_due_at",
+        "ix_nudge_channel_id",
+    } & set(indexes("nudge"))
+    assert "ix_contact_log_interview_id" not in indexes("contact_log")
+    assert "ix_nudge_pending_due_at" in indexes("nudge")  # 0001's, untouched
+
+    migrate.upgrade(fresh.engine)
+
+    assert schema_differences(fresh, Base.metadata) == []

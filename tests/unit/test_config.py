@@ -46,6 +46,7 @@ def test_defaults() -> None:
     assert settings.database_url.startswith("sqlite:///")
     assert settings.port == 3000
     assert settings.clock_speedup == 1
+    assert settings.nudge_history_days == 180
     assert settings.slack_app_token is None
     assert settings.socket_mode is False
     assert settings.playbook_path is None  # the built-in playbook
@@ -89,6 +90,9 @@ BAD_SETTINGS = [
     ("DISPATCH_INTERVAL_SECONDS", "0", "greater than 0"),
     ("DISPATCH_INTERVAL_SECONDS", "abc", "valid number"),
     ("CLOCK_SPEEDUP", "0.5", "greater than or equal to 1"),
+    ("NUDGE_HISTORY_DAYS", "0", "greater than or equal to 1"),
+    ("NUDGE_HISTORY_DAYS", "-30", "greater than or equal to 1"),
+    ("NUDGE_HISTORY_DAYS", "half a year", "valid integer"),
     ("LOG_LEVEL", "chatty", "DEBUG"),
     ("UNINSTALLED_DATA_RETENTION_DAYS", "-1", "greater than or equal to 0"),
     ("UNINSTALLED_DATA_RETENTION_DAYS", "a month", "valid integer"),
