@@ -29,6 +29,7 @@ from bot.coach.people import note_profile
 from bot.config import load_settings
 from bot.dispatch.dispatcher import DispatchReport
 from bot.dispatch.job import build_dispatcher
+from bot.dispatch.retention import retention_tick
 from bot.http_server import HttpServer
 from bot.rules.domain import NudgeStatus
 from bot.rules.interview_form import InterviewForm
@@ -39,6 +40,7 @@ from bot.store.models import Interview, Nudge, SlackUser, WorkspaceRemoval
 from bot.web import create_wsgi_app
 from tests.e2e.test_log_submission import submit
 from tests.harness import DANA, SIGNING_SECRET, RunningBot
+from tests.personal_data_seed import rows_of
 
 TEAM_A = DANA.team_id  # the stand-in's first workspace
 TEAM_B = "T0BBB0002"
@@ -223,6 +225,18 @@ def test_two_workspaces_install_get_their_own_tokens_and_one_uninstalls(
     assert set(posts_to(standin, BEA)) == {token_b}
     assert len(posts_to(standin, BEA)) == 2
     assert token_a not in {c.token for c in standin.calls[calls_before:]}
+
+    # After the grace period (UNINSTALLED_DATA_RETENTION_DAYS, 30 by default) the scheduler's
+    # retention job deletes the removed workspace's people; the other workspace keeps its own.
+    assert any(rows_of(db, DANA.user_id).values())
+    running.clock.advance(timedelta(days=31))
+    report = retention_tick(running.bot.services)
+
+    assert report is not None and report.workspaces.people == 1
+    assert not any(rows_of(db, DANA.user_id).values())
+    assert rows_of(db, BEA.user_id)["slack_user"] == rows_of(db, BEA.user_id)["interview"] == 1
+    with db.transaction() as session:
+        assert list(session.scalars(select(WorkspaceRemoval.team_id))) == []
 
 
 def test_installing_again_brings_the_workspace_back(
