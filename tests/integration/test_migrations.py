@@ -415,4 +415,4 @@ def test_0009_adds_the_history_indexes_and_its_downgrade_removes_them(fresh: Dat
 
     migrate.upgrade(fresh.engine)
 
-    assert schema_differences(fresh, Base.metadata) == []
+    assert schema_differences(fresh, all_models()) == []
