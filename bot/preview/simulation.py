@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.rules.calendar import Pause, PersonHours
+from bot.rules.daily_limits import limit_daily
 from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.planning import (
     Contact,
@@ -35,6 +36,9 @@ from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
 # gets here is a bug in the rules, not a long schedule.
 MAX_DELIVERIES = 200
 
+# Rows that are history: the daily limits count them and never move them.
+_HISTORY = frozenset({NudgeStatus.SENT, NudgeStatus.CLAIMED, NudgeStatus.FAILED})
+
 Press = Callable[["Simulation"], None]
 # The button each contact is logged by, to key a press the way bot.coach.choices keys it.
 _CHOICE_OF = {contact: choice for choice, contact in CONTACT_OF.items()}
@@ -51,6 +55,26 @@ class Delivered:
     @property
     def key(self) -> Key:
         return (self.kind, self.sequence)
+
+
+def plan_limited(
+    facts: InterviewFacts,
+    history: History,
+    now: datetime,
+    person: PersonHours,
+    playbook: Playbook,
+) -> tuple[PlannedNudge, ...]:
+    """The plan with the daily limits applied, as the reconciler applies them; here over
+    one interview, so at most one unprompted DM of it a day."""
+    planned = plan(facts, history, now, person, playbook)
+    settled = {
+        (row.kind, row.sequence): (
+            None if row.status is NudgeStatus.FAILED else row.sent_at or row.due_at
+        )
+        for row in history.nudges
+        if row.status in _HISTORY
+    }
+    return limit_daily({0: planned}, {0: settled}, person, now)[0]
 
 
 class Simulation:
@@ -94,7 +118,7 @@ class Simulation:
         return self.facts.status is not InterviewStatus.ACTIVE
 
     def plan(self) -> tuple[PlannedNudge, ...]:
-        return plan(self.facts, self.history, self.clock.now(), self.person, self.playbook)
+        return plan_limited(self.facts, self.history, self.clock.now(), self.person, self.playbook)
 
     def reconcile(self) -> tuple[PlannedNudge, ...]:
         planned = self.plan()

@@ -6,6 +6,8 @@ The registry says which parts a kind shows; this module only knows how each part
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.rules.domain import ReflectionQuestion
@@ -32,6 +34,19 @@ SECTION_MAX = 3000
 def content_blocks(view: NudgeView, playbook: Playbook) -> list[Block]:
     """The message's advice and what it is about, as its kind declares them."""
     return [block for part in KINDS[view.kind].content for block in _part(part, view, playbook)]
+
+
+def advice_message(view: NudgeView, playbook: Playbook) -> tuple[str, list[dict[str, Any]]]:
+    """The message's advice alone (no "Interview: …" line, no controls), as the escaped
+    fallback and blocks another DM carries: the "Logged" confirmation carries "get some
+    distance" this way."""
+    blocks = [
+        block
+        for part in KINDS[view.kind].content
+        if isinstance(part, Advice)
+        for block in _part(part, view, playbook)
+    ]
+    return escape_mrkdwn(fallback(view)), [block.to_dict() for block in blocks]
 
 
 def fallback(view: NudgeView) -> str:
