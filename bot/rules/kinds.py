@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bot.rules.domain import Choice, InterviewFormat, NudgeKind, ReflectionQuestion
+from bot.rules.zones import known_zone
 
 if TYPE_CHECKING:
     from bot.rules.view_models import NudgeView
@@ -36,6 +37,8 @@ class Condition(StrEnum):
     DIRECT_CONTACT_OK = "direct_contact_ok"  # the person may contact the hiring manager
     IN_PERSON = "in_person"  # the interview was face-to-face, at the employer's
     REMOTE = "remote"  # a phone screen or a video call, most likely taken at home
+    SAME_DAY = "same_day"  # the message is due on the interview's own local day
+    LATER_DAY = "later_day"  # due on a later day (an interview late in the day, a pause)
 
     def holds(self, view: NudgeView) -> bool:
         """Whether the condition holds for the message `view` describes."""
@@ -48,6 +51,21 @@ class Condition(StrEnum):
                 return view.interview.format is InterviewFormat.IN_PERSON
             case Condition.REMOTE:
                 return view.interview.format is not InterviewFormat.IN_PERSON
+            case Condition.SAME_DAY:
+                return not days_after_interview(view)
+            case Condition.LATER_DAY:
+                return days_after_interview(view) > 0
+
+
+def days_after_interview(view: NudgeView) -> int:
+    """How many local days after the interview's the message is due, in the person's zone
+    (0 when it is not the planner's)."""
+    if view.due_at is None:
+        return 0
+    tz = known_zone(view.interview.owner_tz)
+    return (
+        view.due_at.astimezone(tz).date() - view.interview.happened_at.astimezone(tz).date()
+    ).days
 
 
 # -- what a message shows, top to bottom -------------------------------------------------------
@@ -88,6 +106,12 @@ class CallQuestions:
 
 
 @dataclass(frozen=True)
+class SinceInterview:
+    """Why the advice comes on a later day than the interview ("your interview was Friday
+    evening"), as a small line; shown only then."""
+
+
+@dataclass(frozen=True)
 class About:
     """Which interview the message is about (company, role, format, day), prefixed with
     "Follow-up n of at most m" where `follow_up_count` is set."""
@@ -95,7 +119,15 @@ class About:
     follow_up_count: bool = False
 
 
-Part = Advice | SmallPrint | ReflectionQuestions | QuotedAnswer | CallQuestions | About
+Part = (
+    Advice
+    | SmallPrint
+    | ReflectionQuestions
+    | QuotedAnswer
+    | CallQuestions
+    | SinceInterview
+    | About
+)
 
 
 # -- what a message offers --------------------------------------------------------------------
@@ -230,8 +262,12 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
         NudgeKind.THANK_YOU: KindSpec(
             label="the thank-you note",
             fallback="Send a thank-you note for your interview with {title} today.",
+            # "Today" only on the interview's own day: advised a day later (an interview at
+            # 18:30 on a Friday), it is "first thing today", and the message says why.
             content=(
-                Advice("thank_you_email"),
+                Advice("thank_you_email", only_if=Condition.SAME_DAY),
+                Advice("thank_you_email_later", only_if=Condition.LATER_DAY),
+                SinceInterview(),
                 Advice("thank_you_card", only_if=Condition.CARD_ADVISED),
                 QuotedAnswer("clarify_reminder", ReflectionQuestion.TO_CLARIFY),
                 About(),

@@ -19,7 +19,9 @@ from bot.rules.kinds import (
     Part,
     QuotedAnswer,
     ReflectionQuestions,
+    SinceInterview,
     SmallPrint,
+    days_after_interview,
 )
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import NudgeView
@@ -90,11 +92,33 @@ def _part(part: Part, view: NudgeView, playbook: Playbook) -> list[Block]:
                 return []
             intro = texts.text(key)
             return [section(f"{intro}\n{_quoted(answer, SECTION_MAX - len(intro) - 1)}")]
+        case SinceInterview():
+            days = days_after_interview(view)
+            return [context(since_interview(view, days))] if days > 0 else []
         case CallQuestions():
             return [section("\n".join(f"• {q}" for q in playbook.questions.call_questions))]
         case About(follow_up_count=counted):
             return [_about(view, follow_up_count(view) if counted else "")]
     raise ValueError(f"no rendering for {part!r}")
+
+
+def since_interview(view: NudgeView, days: int) -> str:
+    """Why the advice comes today and not on the interview's day: when the interview was,
+    in the person's words ("yesterday evening", "Friday evening", "on Tue 1 Dec")."""
+    local = view.interview.happened_at.astimezone(known_zone(view.interview.owner_tz))
+    if local.hour < 12:
+        part = "morning"
+    elif local.hour < 17:
+        part = "afternoon"
+    else:
+        part = "evening"
+    if days == 1:
+        when = f"yesterday {part}"
+    elif days < 7:
+        when = f"{local:%A} {part}"
+    else:
+        when = f"on {local:%a %-d %b}, in the {part}"
+    return f"Your interview was {when}; a note first thing today still reads as prompt."
 
 
 def _about(view: NudgeView, extra: str = "") -> ContextBlock:
