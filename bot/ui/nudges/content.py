@@ -62,6 +62,11 @@ def follow_up_count(view: NudgeView) -> str:
     return f"Follow-up {view.follow_up_number} of at most {view.follow_ups_max}"
 
 
+def call_questions_text(playbook: Playbook) -> str:
+    """The questions to ask on a call, bulleted (mrkdwn)."""
+    return "\n".join(f"• {q}" for q in playbook.questions.call_questions)
+
+
 def section(text: str) -> SectionBlock:
     """A mrkdwn section: the advice itself."""
     return SectionBlock(text=MarkdownTextObject(text=text))
@@ -95,8 +100,10 @@ def _part(part: Part, view: NudgeView, playbook: Playbook) -> list[Block]:
         case SinceInterview():
             days = days_after_interview(view)
             return [context(since_interview(view, days))] if days > 0 else []
-        case CallQuestions():
-            return [section("\n".join(f"• {q}" for q in playbook.questions.call_questions))]
+        case CallQuestions(only_if=condition):
+            if condition is not None and not condition.holds(view):
+                return []
+            return [section(call_questions_text(playbook))]
         case About(follow_up_count=counted):
             return [_about(view, follow_up_count(view) if counted else "")]
     raise ValueError(f"no rendering for {part!r}")
