@@ -14,6 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.clock import FixedClock
+from bot.preview import Delivered, Simulation
+from bot.preview.person import PersonOutbox
 from bot.rules.calendar import Pause, PersonHours, at_local, is_waking, local_date
 from bot.rules.daily_limits import (
     LIMITED,
@@ -21,7 +24,7 @@ from bot.rules.daily_limits import (
     PER_PERSON_A_DAY,
     limit_daily,
 )
-from bot.rules.domain import InterviewFormat, NudgeKind
+from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind
 from bot.rules.planning import History, InterviewFacts, PlannedNudge, plan
 from bot.rules.playbook import default_playbook
 from tests.unit.test_playbook_properties import ZONES
@@ -261,3 +264,82 @@ def test_limits_hold_and_nothing_is_lost(case: tuple) -> None:
     assert all(count <= PER_INTERVIEW_A_DAY for count in per_interview.values())
     # Applied again to its own output, it changes nothing.
     assert limit_daily(limited, settled, person, now) == limited
+
+
+# -- a person's interviews played over time ----------------------------------------------------
+
+POLICIES: dict[NudgeKind, list[ContactKind | None]] = {
+    NudgeKind.THANK_YOU: [ContactKind.THANK_YOU_EMAIL, ContactKind.THANK_YOU_SKIPPED, None],
+    NudgeKind.CARD: [ContactKind.THANK_YOU_CARD, None],
+    NudgeKind.FOLLOW_UP: [ContactKind.FOLLOW_UP, ContactKind.SNOOZED, None],
+    NudgeKind.REMINDER: [ContactKind.FOLLOW_UP, None],
+    NudgeKind.CHECK_IN: [ContactKind.KEPT_GOING, None],
+}
+
+
+@st.composite
+def people_over_time(draw: st.DrawFn) -> tuple[PersonHours, list[InterviewFacts], dict]:
+    person, now = draw(people())
+    if person.pause is not None and person.pause.until is None:
+        # An open pause never ends in a run without a resume: give it an end.
+        person = replace(person, pause=Pause(person.pause.start, person.pause.start + WEEK))
+    person = replace(person, now=None)
+    logs = []
+    for _ in range(draw(st.integers(1, 4))):
+        happened = now + timedelta(hours=draw(st.integers(0, 72)))
+        logs.append(
+            InterviewFacts(
+                format=draw(st.sampled_from(InterviewFormat)),
+                traditional_org=draw(st.booleans()),
+                happened_at=happened,
+                logged_at=happened + timedelta(minutes=draw(st.integers(0, 120))),
+                employer_timeline=None,
+                direct_contact_ok=draw(st.booleans()),
+            )
+        )
+    policy = {kind: draw(st.sampled_from(options)) for kind, options in POLICIES.items()}
+    return person, logs, policy
+
+
+WEEK = timedelta(days=7)
+
+
+def play(person: PersonHours, logs: list[InterviewFacts], policy: dict, *, limits: bool):
+    outbox = PersonOutbox(
+        person, default_playbook(), FixedClock(min(f.logged_at for f in logs)), limits
+    )
+
+    def respond(simulation: Simulation, delivered: Delivered) -> None:
+        contact = policy.get(delivered.kind)
+        if contact is ContactKind.SNOOZED:
+            simulation.snooze(3)
+        elif contact is not None:
+            simulation.press(contact)
+
+    outbox.run(logs, respond)
+    return outbox
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people_over_time())
+def test_a_person_never_gets_more_than_the_limits_and_loses_nothing(case: tuple) -> None:
+    person, logs, policy = case
+    outbox = play(person, logs, policy, limits=True)
+    total: Counter[date] = Counter()
+    per_interview: Counter[tuple[int, date]] = Counter()
+    for each in outbox.delivered:
+        sent = each.delivered
+        local = sent.at.astimezone(person.tz)
+        assert is_waking(sent.at, person), sent
+        assert not replace(person, now=sent.at).is_paused(sent.at), sent
+        if sent.kind in LIMITED:
+            assert person.is_working_day(local.date()), sent
+            total[local.date()] += 1
+            per_interview[(each.interview, local.date())] += 1
+    assert all(count <= PER_PERSON_A_DAY for count in total.values())
+    assert all(count <= PER_INTERVIEW_A_DAY for count in per_interview.values())
+    # Nothing lost: the same DMs as without the limits, only some later.
+    unlimited = play(person, logs, policy, limits=False)
+    assert sorted((d.interview, d.delivered.key) for d in outbox.delivered) == sorted(
+        (d.interview, d.delivered.key) for d in unlimited.delivered
+    )
