@@ -27,7 +27,8 @@ from bot.rules.planning import PlannedNudge
 LIMITED = frozenset({NudgeKind.CARD, NudgeKind.FOLLOW_UP, NudgeKind.CHECK_IN, NudgeKind.REMINDER})
 PER_INTERVIEW_A_DAY = 1
 PER_PERSON_A_DAY = 3
-# A week of full days is more than five interviews' worth of nudges can fill; a safety net.
+# A safety net: room on a suitable day is always weeks away at most (a pause is jumped over
+# in one step, and calendar.next_waking finds a working day within sixty days).
 _MAX_DAYS_AHEAD = 400
 
 Key = tuple[NudgeKind, int]
