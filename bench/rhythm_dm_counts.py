@@ -1,6 +1,12 @@
 """How many DMs a person gets who logs three interviews in one afternoon: on the first day,
-and in the first two weeks. One scripted scenario on the pure rules (bot.preview.Simulation),
-no Slack, no database; the "Logged" confirmation of each interview counts as a DM.
+and in the first two weeks. One scripted scenario on the pure rules, no Slack, no database;
+the "Logged" confirmation of each interview counts as a DM.
+
+Printed for the rules before issue 10's "fewer, calmer messages" and after, step by step:
+each interview on its own outbox with the "Logged" DM and "get some distance" apart (the
+before figures), then the "Logged" DM carrying "get some distance" when both are due at
+once, then the daily limits over all of the person's interviews (bot.preview.person, as the
+bot's reconciler applies them: one unprompted DM per interview a day, three in all).
 
 Run on any commit to compare: `python bench/rhythm_dm_counts.py`.
 """
@@ -12,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
 from bot.preview import Delivered, Simulation
+from bot.preview.person import PersonOutbox
 from bot.rules.calendar import PersonHours
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind
 from bot.rules.planning import InterviewFacts
@@ -27,6 +34,8 @@ AFTERNOON = [
 ]
 LOGGED_AFTER = timedelta(minutes=20)
 
+Sent = list[tuple[datetime, str]]
+
 
 def respond(simulation: Simulation, delivered: Delivered) -> None:
     """The person does what the coach suggests: the thank-you email, the card, each
@@ -41,36 +50,64 @@ def respond(simulation: Simulation, delivered: Delivered) -> None:
         simulation.press(ContactKind.KEPT_GOING)
 
 
-def dms() -> list[tuple[datetime, str]]:
-    """Every DM the person gets, with when, from all three interviews."""
-    sent: list[tuple[datetime, str]] = []
+def interviews() -> list[InterviewFacts]:
+    found = []
     for at, interview_format, traditional, direct in AFTERNOON:
         happened = datetime.combine(DAY, at, tzinfo=LA).astimezone(UTC)
-        facts = InterviewFacts(
-            format=interview_format,
-            traditional_org=traditional,
-            happened_at=happened,
-            logged_at=happened + LOGGED_AFTER,
-            employer_timeline=None,
-            direct_contact_ok=direct,
+        found.append(
+            InterviewFacts(
+                format=interview_format,
+                traditional_org=traditional,
+                happened_at=happened,
+                logged_at=happened + LOGGED_AFTER,
+                employer_timeline=None,
+                direct_contact_ok=direct,
+            )
         )
-        sent.append((facts.logged_at, "logged"))
-        simulation = Simulation(
-            facts, PersonHours(LA), default_playbook(), FixedClock(facts.logged_at)
-        )
-        simulation.run(respond)
-        sent.extend((d.at, d.kind.value) for d in simulation.delivered)
+    return found
+
+
+def dms(*, daily_limits: bool, carry_distance: bool) -> Sent:
+    """Every DM the person gets, with when, from all three interviews."""
+    outbox = PersonOutbox(
+        PersonHours(LA), default_playbook(), FixedClock(interviews()[0].logged_at), daily_limits
+    )
+    outbox.run(interviews(), respond)
+    logged_at = {facts.logged_at for facts in interviews()}
+    sent: Sent = [(at, "logged") for at in sorted(logged_at)]
+    for each in outbox.delivered:
+        delivered = each.delivered
+        if carry_distance and delivered.kind is NudgeKind.DISTANCE and delivered.at in logged_at:
+            continue  # it went out inside the "Logged" DM
+        sent.append((delivered.at, f"{delivered.kind.value} (interview {each.interview + 1})"))
     return sorted(sent)
 
 
-def main() -> None:
-    sent = dms()
-    first_day = [s for s in sent if s[0].astimezone(LA).date() == DAY]
+def counts(sent: Sent) -> tuple[int, int]:
     start = datetime.combine(DAY, time(0), tzinfo=LA)
+    first_day = [s for s in sent if s[0].astimezone(LA).date() == DAY]
     two_weeks = [s for s in sent if s[0] < start + timedelta(days=14)]
-    print(f"first day: {len(first_day)} DMs; first two weeks: {len(two_weeks)} DMs")
-    for when, what in two_weeks:
-        print(f"  {when.astimezone(LA):%a %d %b %H:%M}  {what}")
+    return len(first_day), len(two_weeks)
+
+
+def main() -> None:
+    steps = [
+        ("before (each DM on its own, no limits)", False, False),
+        ('+ "Logged" carries "get some distance"', False, True),
+        ("+ daily limits (after: all of issue 10)", True, True),
+    ]
+    before = counts(dms(daily_limits=False, carry_distance=False))
+    for name, limits, carry in steps:
+        day, fortnight = counts(dms(daily_limits=limits, carry_distance=carry))
+        print(
+            f"{name:44} first day: {day:2} DMs ({day / before[0]:.2f} x before); "
+            f"first two weeks: {fortnight:2} DMs ({fortnight / before[1]:.2f} x before)"
+        )
+    print("\nafter, the first two weeks:")
+    start = datetime.combine(DAY, time(0), tzinfo=LA)
+    for when, what in dms(daily_limits=True, carry_distance=True):
+        if when < start + timedelta(days=14):
+            print(f"  {when.astimezone(LA):%a %d %b %H:%M}  {what}")
 
 
 if __name__ == "__main__":

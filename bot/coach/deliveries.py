@@ -110,6 +110,7 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
         follow_ups_max=playbook.timing.max_follow_ups,
         weekly=interview.direct_contact_ok or kept_going,
         done=_done(nudge, interview, contacts, _brought_back_at(session, nudge)),
+        due_at=nudge.due_at,
     )
 
 

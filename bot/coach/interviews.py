@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.coach.deliveries import view_of
 from bot.coach.mappers import summary_of
 from bot.coach.people import ensure_person, zone_of
 from bot.coach.reconciler import reconcile
-from bot.rules.domain import InterviewStatus, NudgeStatus
+from bot.rules.domain import InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.interview_form import (
     FieldErrors,
     InterviewDraft,
@@ -20,15 +21,31 @@ from bot.rules.interview_form import (
     validate_interview_form,
 )
 from bot.rules.playbook import Playbook
-from bot.rules.view_models import InterviewSummary
+from bot.rules.view_models import InterviewSummary, NudgeView
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, SlackUser
+
+# How long the confirmation DM holds "get some distance" while it posts: the dispatcher's
+# own lease, so a listener that dies mid-post hands it back as a dead worker would.
+CONFIRMATION_LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class CarriedNudge:
+    """A due nudge claimed for the "Logged" DM to carry: post it with the confirmation,
+    then record it sent (or hand it back) fenced on `worker_id`."""
+
+    nudge_id: int
+    worker_id: str
+    view: NudgeView
 
 
 @dataclass(frozen=True)
 class LogResult:
     interview: InterviewSummary
     created: bool  # False when this submission had been stored already
+    # "Get some distance", due now and claimed for the confirmation to carry (one DM).
+    distance: CarriedNudge | None = None
 
 
 def submit_interview(
@@ -40,9 +57,14 @@ def submit_interview(
     now: datetime,
     source_view_id: str | None,
     playbook: Playbook,
+    carry_distance: bool = False,
 ) -> FieldErrors | LogResult:
     """Check the form in the person's own zone, then store it and plan its nudges: the
     problems, or the result.
+
+    `carry_distance`: the caller will post the confirmation DM, and "get some distance",
+    when due now, goes in it; it is claimed in the same transaction that plans it, so the
+    dispatcher can never send it on its own as well.
 
     Raises StoreUnavailable when the database cannot be reached or stays locked.
     """
@@ -58,6 +80,7 @@ def submit_interview(
             now=now,
             source_view_id=source_view_id,
             playbook=playbook,
+            carry_distance=carry_distance,
         )
 
 
@@ -70,6 +93,7 @@ def log_interview(
     now: datetime,
     source_view_id: str | None,
     playbook: Playbook,
+    carry_distance: bool = False,
 ) -> LogResult:
     """Store a checked interview once per modal submission, with the nudges it should get."""
     owner = ensure_person(session, team_id, user_id, now)
@@ -101,7 +125,32 @@ def log_interview(
             raise
         return earlier
     reconcile(session, interview, now, playbook)
-    return LogResult(summary_of(interview, owner), created=True)
+    carried = _claim_distance(session, interview, now, playbook) if carry_distance else None
+    return LogResult(summary_of(interview, owner), created=True, distance=carried)
+
+
+def _claim_distance(
+    session: Session, interview: Interview, now: datetime, playbook: Playbook
+) -> CarriedNudge | None:
+    """Claim the interview's "get some distance" if it is due now, for the confirmation."""
+    distance = session.scalars(
+        select(Nudge).where(
+            Nudge.interview_id == interview.id,
+            Nudge.kind == NudgeKind.DISTANCE,
+            Nudge.status == NudgeStatus.PENDING,
+            Nudge.due_at <= now,
+        )
+    ).one_or_none()
+    if distance is None:
+        return None
+    worker_id = f"confirmation-{interview.id}"
+    distance.status = NudgeStatus.CLAIMED
+    distance.claimed_by = worker_id
+    distance.lease_until = now + CONFIRMATION_LEASE
+    # Its post may reach Slack: a dispatcher that takes it over looks in the DM first.
+    distance.post_started_at = now
+    session.flush()
+    return CarriedNudge(distance.id, worker_id, view_of(session, distance, playbook))
 
 
 def _already_logged(session: Session, source_view_id: str) -> LogResult | None:

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import facts_of, history_of, hours_of, is_coached
-from bot.rules.domain import NudgeStatus
+from bot.rules.daily_limits import limit_daily
+from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
-from bot.rules.reconciling import ChangeKind, reconcile_changes
+from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
 from bot.store.db import Database
-from bot.store.models import Interview, Nudge
+from bot.store.models import Interview, Nudge, SlackUser
+
+# Nudges that are history: the limits count them (failed ones on no day) and never move them.
+_HISTORY = frozenset({NudgeStatus.SENT, NudgeStatus.CLAIMED, NudgeStatus.FAILED})
+# Sent nudges of closed interviews older than this cannot share a day with a planned one.
+RECENT = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class ReconcileReport:
 def planned_for(
     session: Session, interview: Interview, now: datetime, playbook: Playbook
 ) -> tuple[list[Nudge], tuple[PlannedNudge, ...]]:
+    """The interview's rows and what the playbook alone plans for it (no daily limits)."""
     rows = list(session.scalars(select(Nudge).where(Nudge.interview_id == interview.id)).all())
     owner = interview.owner
     planned = plan(
@@ -56,12 +63,81 @@ def planned_for(
 def reconcile(
     session: Session, interview: Interview, now: datetime, playbook: Playbook
 ) -> ReconcileReport:
-    """Bring `interview`'s nudges in line with the playbook, in the caller's transaction.
+    """Bring the nudges of `interview`'s owner in line with the playbook and the daily
+    limits, in the caller's transaction.
 
-    The caller holds the interview's row lock (PostgreSQL) or the write lock (SQLite's
-    BEGIN IMMEDIATE), so two processes reconciling one interview take turns.
+    The limits are per person, so one interview's change can move another's pending nudge:
+    every active interview of the owner is planned, the limits are applied over all of them
+    (bot.rules.daily_limits), and each interview's rows are made to match. The owner's row
+    is locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises), so two processes
+    reconciling one person take turns. Running it twice changes nothing.
     """
-    rows, planned = planned_for(session, interview, now, playbook)
+    owner = interview.owner
+    session.execute(select(SlackUser.id).where(SlackUser.id == owner.id).with_for_update())
+    interviews = [
+        other
+        for other in session.scalars(
+            select(Interview).where(Interview.owner_id == owner.id).order_by(Interview.id)
+        )
+        if other.status is InterviewStatus.ACTIVE or other.id == interview.id
+    ]
+    rows_of: dict[int, list[Nudge]] = {}
+    plans: dict[int, tuple[PlannedNudge, ...]] = {}
+    for each in interviews:
+        rows_of[each.id], plans[each.id] = planned_for(session, each, now, playbook)
+    limited = limit_daily(plans, _settled(session, owner.id, rows_of, now), hours_of(owner), now)
+    counts: Counter[ChangeKind] = Counter()
+    for each in interviews:
+        counts.update(_apply(session, each.id, rows_of[each.id], limited[each.id], now))
+    session.flush()
+    return ReconcileReport(
+        inserted=counts[ChangeKind.INSERT],
+        moved=counts[ChangeKind.MOVE],
+        cancelled=counts[ChangeKind.CANCEL],
+        revived=counts[ChangeKind.REVIVE],
+    )
+
+
+def _settled(
+    session: Session, owner_id: int, rows_of: dict[int, list[Nudge]], now: datetime
+) -> dict[int, dict[Key, datetime | None]]:
+    """The owner's nudges that are history, for the limits: each planned interview's, and
+    the recent sent ones of their closed interviews (a follow-up sent this morning still
+    counts today after the interview closed)."""
+    settled: dict[int, dict[Key, datetime | None]] = {}
+    for interview_id, rows in rows_of.items():
+        settled[interview_id] = {
+            (row.kind, row.sequence): _reached(row) for row in rows if row.status in _HISTORY
+        }
+    recent = session.scalars(
+        select(Nudge)
+        .join(Interview, Nudge.interview_id == Interview.id)
+        .where(
+            Interview.owner_id == owner_id,
+            Interview.id.not_in(list(rows_of)),
+            Nudge.status.in_([NudgeStatus.SENT, NudgeStatus.CLAIMED]),
+            Nudge.due_at >= now - RECENT,
+        )
+    )
+    for row in recent:
+        settled.setdefault(row.interview_id, {})[(row.kind, row.sequence)] = _reached(row)
+    return settled
+
+
+def _reached(row: Nudge) -> datetime | None:
+    """When a settled nudge reached the person (None: it never will)."""
+    if row.status is NudgeStatus.FAILED:
+        return None
+    return row.sent_at or row.due_at
+
+
+def _apply(
+    session: Session,
+    interview_id: int,
+    rows: list[Nudge],
+    planned: tuple[PlannedNudge, ...],
+    now: datetime,
+) -> Counter[ChangeKind]:
     by_key = {(row.kind, row.sequence): row for row in rows}
     # The dispatcher records why it put a pending nudge off in last_error.
     put_off = {key for key, row in by_key.items() if row.last_error is not None}
@@ -71,7 +147,7 @@ def reconcile(
             kind, sequence = change.key
             session.add(
                 Nudge(
-                    interview_id=interview.id,
+                    interview_id=interview_id,
                     kind=kind,
                     sequence=sequence,
                     due_at=change.due_at,
@@ -89,14 +165,7 @@ def reconcile(
             row = by_key[change.key]
             row.status = NudgeStatus.CANCELLED
             row.lease_until = None
-    session.flush()
-    counts = Counter(change.kind for change in changes)
-    return ReconcileReport(
-        inserted=counts[ChangeKind.INSERT],
-        moved=counts[ChangeKind.MOVE],
-        cancelled=counts[ChangeKind.CANCEL],
-        revived=counts[ChangeKind.REVIVE],
-    )
+    return Counter(change.kind for change in changes)
 
 
 def _rearm(row: Nudge, due_at: datetime) -> None:

@@ -22,6 +22,8 @@ from bot.listeners.slack_io import (
 )
 from bot.listeners.view_submissions import team_of
 from bot.rules.view_models import AnswerStatus, ChoiceStatus
+from bot.slack.errors import SLACK_CALL_ERRORS, failure_reason
+from bot.ui.call_questions_modal import build_call_questions_modal, call_questions_reply
 from bot.ui.home import OPEN_LOG_MODAL
 from bot.ui.messages import (
     ANSWER_MODAL_FAILED,
@@ -34,6 +36,7 @@ from bot.ui.messages import (
 from bot.ui.nudges import (
     ACTION_IDS,
     ANSWER,
+    CALL_QUESTIONS,
     nudge_id_of,
     parse_press,
     pressed_line,
@@ -150,6 +153,20 @@ def handle_answer_press(
     )
 
 
+def handle_call_questions_press(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """Open the call questions (the playbook's, the same for everyone: no ownership to
+    check); if Slack will not open the modal, tell them in a note only the presser sees."""
+    ack()
+    playbook = services_of(context).playbook
+    try:
+        client.views_open(trigger_id=body["trigger_id"], view=build_call_questions_modal(playbook))
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("views.open (call questions) failed: %s", failure_reason(exc))
+        tell_ephemeral(client, body, call_questions_reply(playbook, failure_reason(exc)), respond)
+
+
 def handle_unknown_button(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
@@ -165,5 +182,6 @@ def register(app: App) -> None:
     for action_id in ACTION_IDS.values():
         app.action(action_id)(handle_nudge_press)
     app.action(ANSWER)(handle_answer_press)
+    app.action(CALL_QUESTIONS)(handle_call_questions_press)
     # Last: Bolt runs the first listener that matches, so this one takes only the rest.
     app.block_action(ANY_ACTION)(handle_unknown_button)

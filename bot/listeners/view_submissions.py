@@ -10,11 +10,12 @@ from slack_sdk import WebClient
 from bot.coach.interviews import submit_interview
 from bot.coach.reflections import answer_by_modal
 from bot.listeners.context import services_of
-from bot.listeners.slack_io import publish_home, send_dm, show_answer
+from bot.listeners.logged_dm import confirm_logged
+from bot.listeners.slack_io import publish_home, show_answer
 from bot.rules.domain import ReflectionQuestion
 from bot.rules.view_models import AnswerResult, AnswerStatus
 from bot.ui import log_modal, reflection_modal
-from bot.ui.messages import NOT_YOUR_PROMPT, PROMPT_CLOSED, PROMPT_GONE, logged_confirmation
+from bot.ui.messages import NOT_YOUR_PROMPT, PROMPT_CLOSED, PROMPT_GONE
 
 _FIRST_ANSWER = reflection_modal.BLOCK_IDS[ReflectionQuestion.SAID_WELL]
 
@@ -39,6 +40,7 @@ def handle_log_submission(
         now=services.clock.now(),
         source_view_id=view.get("id"),
         playbook=services.playbook,
+        carry_distance=True,
     )
     if isinstance(outcome, dict):
         ack(response_action="errors", errors=log_modal.block_errors(outcome))
@@ -46,8 +48,7 @@ def handle_log_submission(
     # Saved before the ack: once the modal closes, the interview is safe.
     ack()
     if outcome.created:
-        text, blocks = logged_confirmation(outcome.interview)
-        send_dm(client, services, team_id=team_id, user_id=user_id, text=text, blocks=blocks)
+        confirm_logged(client, services, team_id=team_id, user_id=user_id, result=outcome)
         publish_home(client, services, team_id=team_id, user_id=user_id)
 
 

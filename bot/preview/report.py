@@ -106,9 +106,15 @@ def summary(delivered: Delivered, facts: InterviewFacts, playbook: Playbook) -> 
         return first_sentence(texts.reminder)
     weekly = " Weekly, direct contact OK." if facts.direct_contact_ok else ""
     questions = len(playbook.questions.call_questions)
+    if delivered.sequence == 1:
+        return (
+            f"{first_sentence(texts.follow_up)} {questions} call questions and the caution "
+            f"(at most {timing.max_follow_ups}).{weekly}"
+        )
+    # After the first, the call questions are behind "Show the call questions".
     return (
-        f"{first_sentence(texts.follow_up)} {questions} call questions and the caution "
-        f"(at most {timing.max_follow_ups}).{weekly}"
+        f"{first_sentence(texts.follow_up_again)} Call questions behind a button, the "
+        f"caution (at most {timing.max_follow_ups}).{weekly}"
     )
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.rules.calendar import Pause, PersonHours
+from bot.rules.daily_limits import limit_daily
 from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.planning import (
     Contact,
@@ -35,6 +36,9 @@ from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
 # gets here is a bug in the rules, not a long schedule.
 MAX_DELIVERIES = 200
 
+# Rows that are history: the daily limits count them and never move them.
+_HISTORY = frozenset({NudgeStatus.SENT, NudgeStatus.CLAIMED, NudgeStatus.FAILED})
+
 Press = Callable[["Simulation"], None]
 # The button each contact is logged by, to key a press the way bot.coach.choices keys it.
 _CHOICE_OF = {contact: choice for choice, contact in CONTACT_OF.items()}
@@ -51,6 +55,31 @@ class Delivered:
     @property
     def key(self) -> Key:
         return (self.kind, self.sequence)
+
+
+def plan_limited(
+    facts: InterviewFacts,
+    history: History,
+    now: datetime,
+    person: PersonHours,
+    playbook: Playbook,
+) -> tuple[PlannedNudge, ...]:
+    """The plan with the daily limits applied, as the reconciler applies them; here over
+    one interview, so at most one unprompted DM of it a day."""
+    planned = plan(facts, history, now, person, playbook)
+    return limit_daily({0: planned}, {0: _settled(history)}, person, now)[0]
+
+
+def _settled(history: History) -> dict[Key, datetime | None]:
+    """The nudges that are history, for the daily limits: when each reached the person
+    (None: failed, it never did)."""
+    return {
+        (row.kind, row.sequence): (
+            None if row.status is NudgeStatus.FAILED else row.sent_at or row.due_at
+        )
+        for row in history.nudges
+        if row.status in _HISTORY
+    }
 
 
 class Simulation:
@@ -73,8 +102,11 @@ class Simulation:
         clock: FixedClock,
         *,
         latency: Callable[[NudgeRecord], timedelta] | None = None,
+        daily_limits: bool = True,
     ) -> None:
         self.facts, self.person, self.playbook, self.clock = facts, person, playbook, clock
+        # False only to measure what the limits change (bench/rhythm_dm_counts.py).
+        self.daily_limits = daily_limits
         # How long after its due time each nudge is sent (the dispatcher's tick, a queue).
         self._latency = latency or (lambda _row: timedelta(0))
         self.rows: dict[Key, NudgeRecord] = {}
@@ -83,6 +115,8 @@ class Simulation:
         self._pressed: set[str] = set()  # the presses' once-only keys, as choices.py keeps them
         self._presses: list[tuple[datetime, int, Press]] = []  # a heap: (when, order, press)
         self._order = itertools.count()  # scheduled earlier goes first among equal times
+        # The person's interviews planned together (see join); alone until joined.
+        self.group: list[Simulation] = [self]
         self.reconcile()
 
     @property
@@ -94,15 +128,40 @@ class Simulation:
         return self.facts.status is not InterviewStatus.ACTIVE
 
     def plan(self) -> tuple[PlannedNudge, ...]:
-        return plan(self.facts, self.history, self.clock.now(), self.person, self.playbook)
+        return self._limited_plans()[self.group.index(self)]
 
     def reconcile(self) -> tuple[PlannedNudge, ...]:
-        planned = self.plan()
+        """Make the rows of every interview of the person match the plan with the daily
+        limits applied over all of them, as the bot's reconciler does; this one's plan."""
+        limited = self._limited_plans()
+        for number, member in enumerate(self.group):
+            member._apply(limited[number])
+        return limited[self.group.index(self)]
+
+    def join(self, others: list[Simulation]) -> None:
+        """Plan this interview together with the person's `others` (sharing one clock and
+        one calendar): the daily limits then hold over all of them."""
+        group = [*others, self] if self not in others else others
+        for member in group:
+            member.group = group
+        self.reconcile()
+
+    def _limited_plans(self) -> dict[int, tuple[PlannedNudge, ...]]:
+        now = self.clock.now()
+        plans = {
+            number: plan(m.facts, m.history, now, self.person, m.playbook)
+            for number, m in enumerate(self.group)
+        }
+        if not self.daily_limits:
+            return plans
+        settled = {number: _settled(m.history) for number, m in enumerate(self.group)}
+        return limit_daily(plans, settled, self.person, now)
+
+    def _apply(self, planned: tuple[PlannedNudge, ...]) -> None:
         for change in reconcile_changes(self.rows, planned):
             cancel = change.kind is ChangeKind.CANCEL
             status = NudgeStatus.CANCELLED if cancel else NudgeStatus.PENDING
             self.rows[change.key] = NudgeRecord(*change.key, status, change.due_at)
-        return planned
 
     def pending(self) -> list[NudgeRecord]:
         rows = [r for r in self.rows.values() if r.status is NudgeStatus.PENDING]

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bot.rules.domain import Choice, InterviewFormat, NudgeKind, ReflectionQuestion
+from bot.rules.zones import known_zone
 
 if TYPE_CHECKING:
     from bot.rules.view_models import NudgeView
@@ -36,6 +37,10 @@ class Condition(StrEnum):
     DIRECT_CONTACT_OK = "direct_contact_ok"  # the person may contact the hiring manager
     IN_PERSON = "in_person"  # the interview was face-to-face, at the employer's
     REMOTE = "remote"  # a phone screen or a video call, most likely taken at home
+    FIRST_FOLLOW_UP = "first_follow_up"  # the first follow-up message itself
+    LATER_FOLLOW_UP = "later_follow_up"  # a later follow-up, or one brought back
+    SAME_DAY = "same_day"  # the message is due on the interview's own local day
+    LATER_DAY = "later_day"  # due on a later day (an interview late in the day, a pause)
 
     def holds(self, view: NudgeView) -> bool:
         """Whether the condition holds for the message `view` describes."""
@@ -48,6 +53,25 @@ class Condition(StrEnum):
                 return view.interview.format is InterviewFormat.IN_PERSON
             case Condition.REMOTE:
                 return view.interview.format is not InterviewFormat.IN_PERSON
+            case Condition.FIRST_FOLLOW_UP:
+                return view.kind is NudgeKind.FOLLOW_UP and view.follow_up_number == 1
+            case Condition.LATER_FOLLOW_UP:
+                return not (view.kind is NudgeKind.FOLLOW_UP and view.follow_up_number == 1)
+            case Condition.SAME_DAY:
+                return not days_after_interview(view)
+            case Condition.LATER_DAY:
+                return days_after_interview(view) > 0
+
+
+def days_after_interview(view: NudgeView) -> int:
+    """How many local days after the interview's the message is due, in the person's zone
+    (0 when it is not the planner's)."""
+    if view.due_at is None:
+        return 0
+    tz = known_zone(view.interview.owner_tz)
+    return (
+        view.due_at.astimezone(tz).date() - view.interview.happened_at.astimezone(tz).date()
+    ).days
 
 
 # -- what a message shows, top to bottom -------------------------------------------------------
@@ -86,6 +110,14 @@ class QuotedAnswer:
 class CallQuestions:
     """The playbook's questions to ask on a call, as one bulleted section."""
 
+    only_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class SinceInterview:
+    """Why the advice comes on a later day than the interview ("your interview was Friday
+    evening"), as a small line; shown only then."""
+
 
 @dataclass(frozen=True)
 class About:
@@ -95,7 +127,15 @@ class About:
     follow_up_count: bool = False
 
 
-Part = Advice | SmallPrint | ReflectionQuestions | QuotedAnswer | CallQuestions | About
+Part = (
+    Advice
+    | SmallPrint
+    | ReflectionQuestions
+    | QuotedAnswer
+    | CallQuestions
+    | SinceInterview
+    | About
+)
 
 
 # -- what a message offers --------------------------------------------------------------------
@@ -114,6 +154,14 @@ class Control:
 
     choice: Choice
     emphasis: Emphasis | None = None
+    only_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class CallQuestionsButton:
+    """ "Show the call questions": opens them (a modal) instead of repeating them in full; it
+    records nothing."""
+
     only_if: Condition | None = None
 
 
@@ -154,7 +202,7 @@ class KindSpec:
     content: tuple[Part, ...]
     # In the order shown; the choices among them are the only presses the coach accepts
     # from this kind of message.
-    controls: tuple[Control | AnswerButton | DraftButton, ...]
+    controls: tuple[Control | AnswerButton | CallQuestionsButton | DraftButton, ...]
     # How late, after downtime, it may still go out (the playbook may set another).
     max_lateness_hours: float
 
@@ -186,22 +234,25 @@ class KindSpec:
 def _follow_up(*, brought_back: bool) -> tuple[Part, ...]:
     """A follow-up's content; a reminder (a snoozed follow-up) says first that it was asked for."""
     reminder: tuple[Part, ...] = (Advice("reminder"),) if brought_back else ()
-    # Each in its own section: together they could pass Slack's 3000 characters.
+    # Each in its own section: together they could pass Slack's 3000 characters. The call
+    # questions in full on the first follow-up only; after it, behind a button.
     return (
         *reminder,
-        Advice("follow_up"),
-        CallQuestions(),
+        Advice("follow_up", only_if=Condition.FIRST_FOLLOW_UP),
+        Advice("follow_up_again", only_if=Condition.LATER_FOLLOW_UP),
+        CallQuestions(only_if=Condition.FIRST_FOLLOW_UP),
         Advice("follow_up_direct", only_if=Condition.DIRECT_CONTACT_OK),
         SmallPrint("caution"),
         About(follow_up_count=True),
     )
 
 
-_FOLLOW_UP_CONTROLS: tuple[Control | DraftButton, ...] = (
+_FOLLOW_UP_CONTROLS: tuple[Control | CallQuestionsButton | DraftButton, ...] = (
     Control(Choice.FOLLOW_UP_SENT, Emphasis.PRIMARY),
     Control(Choice.SNOOZE),
     Control(Choice.HEARD_BACK),
     Control(Choice.STOP, Emphasis.DANGER),
+    CallQuestionsButton(only_if=Condition.LATER_FOLLOW_UP),
     DraftButton((DraftPiece.FOLLOW_UP, DraftPiece.CALL_SCRIPT)),
 )
 
@@ -230,8 +281,12 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
         NudgeKind.THANK_YOU: KindSpec(
             label="the thank-you note",
             fallback="Send a thank-you note for your interview with {title} today.",
+            # "Today" only on the interview's own day: advised a day later (an interview at
+            # 18:30 on a Friday), it is "first thing today", and the message says why.
             content=(
-                Advice("thank_you_email"),
+                Advice("thank_you_email", only_if=Condition.SAME_DAY),
+                Advice("thank_you_email_later", only_if=Condition.LATER_DAY),
+                SinceInterview(),
                 Advice("thank_you_card", only_if=Condition.CARD_ADVISED),
                 QuotedAnswer("clarify_reminder", ReflectionQuestion.TO_CLARIFY),
                 About(),

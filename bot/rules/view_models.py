@@ -75,6 +75,8 @@ class NudgeView:
     weekly: bool
     # What was recorded of this message's choices, in the order its kind offers them.
     done: tuple[Done, ...] = ()
+    # When the planner scheduled the message (UTC); None for a message not from the planner.
+    due_at: datetime | None = None
 
 
 class ChoiceStatus(StrEnum):

@@ -64,7 +64,9 @@ def interview_facts(interview: InterviewSummary) -> str:
     return "\n".join(lines)
 
 
-def logged_confirmation(interview: InterviewSummary) -> Message:
+def logged_confirmation(interview: InterviewSummary, carried: Message | None = None) -> Message:
+    """The "Logged" DM. `carried`: the "get some distance" advice (its fallback and blocks)
+    when it is due now, so both come as one DM instead of two within a minute."""
     tz = known_zone(interview.owner_tz)
     fallback = (
         f"Logged your interview with {interview.company} "
@@ -77,17 +79,25 @@ def logged_confirmation(interview: InterviewSummary) -> Message:
                 text=f"{interview_title(interview)}\n{interview_facts(interview)}"
             )
         ),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    # The "get some distance" DM follows at once; this says what comes after.
-                    text="I'll message you here at each step: some distance first, then two "
-                    "questions on how it went, the thank-you note, and well-paced follow-ups."
-                )
-            ]
-        ),
     ]
-    return escape_mrkdwn(fallback), [block.to_dict() for block in blocks]
+    if carried is None:
+        # The "get some distance" DM follows, or is not due: this says what comes after.
+        steps = (
+            "I'll message you here at each step: some distance first, then two questions on "
+            "how it went, the thank-you note, and well-paced follow-ups."
+        )
+        text, carried_blocks = escape_mrkdwn(fallback), []
+    else:
+        steps = (
+            "After that, I'll message you here at each step: two questions on how it went, "
+            "the thank-you note, and well-paced follow-ups."
+        )
+        text, carried_blocks = f"{escape_mrkdwn(fallback)} {carried[0]}", carried[1]
+    return text, [
+        *(block.to_dict() for block in blocks),
+        *carried_blocks,
+        ContextBlock(elements=[MarkdownTextObject(text=steps)]).to_dict(),
+    ]
 
 
 def interview_list(interviews: list[InterviewSummary]) -> str:

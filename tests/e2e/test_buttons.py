@@ -425,6 +425,7 @@ def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: Runni
         "Snooze",
         "Heard back",
         "Stop reminders",
+        "Show the call questions",
         "Draft",
     ]
 

@@ -135,24 +135,25 @@ KEY_MOMENTS = [
     "[Heard back ▾]  [Keep going]  [Stop reminders]",
     "you › press [Keep going]",
     "✓ Keep going: I'll remind you weekly",
-    "*Time to follow up.*",
+    # After the first, the call questions are one press away.
+    "*Time to follow up again.*",
     "Follow-up 2 of at most 5",
+    "[Follow-up sent]  [Snooze ▾]  [Heard back ▾]  [Stop reminders]  [Show the call",
     "you › choose [Heard back ▾] Offer",
     "Heard back: offer. Congratulations — no more reminders for this interview.",
     "8 weeks later: no more messages about Acme Corp",
     "interviews stored:  1",
-    "messages sent:      9",
+    "messages sent:      8",
     "coach's nudges:     cancelled ×2, sent ×6",
     "requests rejected:  0",
     "exit code 0",
 ]
 # When each of the bot's DMs came, in Dana's time, at the demo's own speed: the confirmation
-# and "get some distance" at once, the reflection an hour after the interview, the thank-you
+# carrying "get some distance", the reflection an hour after the interview, the thank-you
 # an hour later, the first follow-up the working morning after the date they gave (a week),
 # the check-in a week after that, the second follow-up a day after she said "Keep going".
 # The thread answers and the card reminder (she mailed it) are not among them.
 DM_TIMES = [
-    "Tue 1 Dec 10:00",
     "Tue 1 Dec 10:00",
     "Tue 1 Dec 11:00",
     "Tue 1 Dec 12:00",
@@ -185,7 +186,7 @@ def _dm_times(out: str) -> list[str]:
 
 
 def _distance_dm_came_before_the_home_tab(out: str) -> None:
-    # Due the moment she saved: it races the confirmation DM, as it would in Slack.
+    # Due the moment she saved: the confirmation DM carries it.
     saved = out.index("you change the form:")
     home = out.index("you open the Interview Coach app's Home tab")
     assert saved < out.index("*Get some distance first.*") < home, out
@@ -301,7 +302,8 @@ def test_a_dm_slack_refuses_fails_the_demo_saying_which_step(
 ) -> None:
     out = io.StringIO()
     with stage(start=START) as on_stage:
-        # Twice: the confirmation and the "get some distance" DM race for the first post.
+        # The confirmation (carrying "get some distance") is refused; the dispatcher's try
+        # of the advice alone too.
         on_stage.standin.fail_next("chat.postMessage", "account_inactive", times=2)
         code = play(on_stage, STEPS, out, wait_seconds=0.5)
 
@@ -343,9 +345,11 @@ def test_waiting_for_a_dm_passes_by_the_others_and_stops_the_clock_at_its_due_ti
             next(mark for mark in marks if mark in "\n".join(render_message(call.params, LA)))
             for call in on_stage.standin.calls_to("chat.postMessage")
         ]
-        # The confirmation and "get some distance" race; the rest come in their order.
-        assert sorted(shown[:2]) == sorted(marks[:2])
-        assert shown[2:] == [REFLECTION_MARK, THANK_YOU_MARK]
+        # The confirmation carries "get some distance"; the rest come in their order.
+        assert shown == ["Logged:", REFLECTION_MARK, THANK_YOU_MARK]
+        assert DISTANCE_MARK in "\n".join(
+            render_message(on_stage.standin.calls_to("chat.postMessage")[0].params, LA)
+        )
         assert f"{clock.now().astimezone(LA):%a %d %b %Y %H:%M:%S}" == "Tue 01 Dec 2026 12:00:00"
         assert Summary.collect(on_stage.bot.services.db, [], 0).nudges["sent"] == 3
 

@@ -147,7 +147,7 @@ def test_a_dm_not_yet_known_is_opened_once_and_remembered(
     assert posts(standin) == [(DANA_DM, False), (DANA_DM, False)]
 
 
-def test_an_interview_logged_over_http_gets_its_first_nudge_from_the_dispatcher(
+def test_an_interview_logged_over_http_gets_its_next_nudge_from_the_dispatcher(
     running: RunningBot, clients: SlackClients
 ) -> None:
     view = running.open_log_modal("logged Acme Corp")
@@ -161,8 +161,12 @@ def test_an_interview_logged_over_http_gets_its_first_nudge_from_the_dispatcher(
     running.idle()
     assert reply.status == 200
     confirmations = len(running.standin.calls_to("chat.postMessage"))
+    dispatcher = make_dispatcher(running.db, running.clock, clients)
+    # "Get some distance" came inside the confirmation: nothing is left to send now.
+    assert dispatch_until_idle(dispatcher).sent == 0
 
-    report = dispatch_until_idle(make_dispatcher(running.db, running.clock, clients))
+    running.clock.advance(timedelta(hours=1))  # the reflection is due
+    report = dispatch_until_idle(dispatcher)
 
     assert report.sent == 1
     call = running.standin.calls_to("chat.postMessage")[confirmations]

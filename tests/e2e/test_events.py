@@ -302,7 +302,8 @@ def test_home_says_what_the_coach_will_send_next_and_when(running: RunningBot) -
     running.idle()
 
     view = json.dumps(running.standin.wait_for("views.publish")[-1].params["view"])
-    assert "*Next from me:* a reminder to get some distance" in view
+    # "Get some distance" came inside the "Logged" DM: next are the reflection questions.
+    assert "*Next from me:* two questions on how it went" in view
     assert f"<!date^{int(first_due.timestamp())}^" in view
 
 

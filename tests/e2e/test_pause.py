@@ -88,10 +88,10 @@ def test_pause_without_a_date_lasts_until_resume(running: RunningBot) -> None:
     with running.db.transaction() as session:
         person = session.scalars(select(SlackUser).where(SlackUser.user_id == DANA.user_id)).one()
         assert person.paused and person.paused_until is None
-    # Every pending nudge is still there, out of reach; only "get some distance", which
-    # helps only right after the interview, is withdrawn.
+    # Every pending nudge is still there, out of reach; "get some distance" already came,
+    # inside the "Logged" DM.
     statuses = {n.kind: n.status for n in nudges(running)}
-    assert statuses.pop(NudgeKind.DISTANCE) is NudgeStatus.CANCELLED
+    assert statuses.pop(NudgeKind.DISTANCE) is NudgeStatus.SENT
     assert set(statuses.values()) == {NudgeStatus.PENDING}
     assert pending_due(running, NudgeKind.FOLLOW_UP) > planned + timedelta(days=300)
 

@@ -156,7 +156,8 @@ def test_the_playbook_flag_wins_over_playbook_path_and_a_blank_one_is_unset(
     assert blank.stdout.splitlines()[-1].startswith("8 DMs, 5 of them follow-ups")
 
 
-# Printed by the command before bot.preview became a package; the report must not change.
+# Printed by the command before bot.preview became a package; the report must not change
+# (but for what the DMs now say: after the first, the call questions are behind a button).
 FACE_TO_FACE_WITH_EVERY_PRESS = """\
 A face-to-face interview at a traditional organization on Tue 2026-12-01 10:00 PST \
 (America/Los_Angeles, awake 08-20); hear back by Fri 2026-12-04; direct contact OK; the person \
@@ -167,14 +168,14 @@ Tue 2026-12-01 11:00 PST  reflection     How did it go? Asks the 2 reflection qu
 Tue 2026-12-01 12:00 PST  thank-you      Send a thank-you note today. Also a thank-you card by mail.
 Mon 2026-12-07 10:00 PST  follow-up 1    Time to follow up. 3 call questions and the caution \
 (at most 5). Weekly, direct contact OK.
-Mon 2026-12-14 10:00 PST  follow-up 2    Time to follow up. 3 call questions and the caution \
-(at most 5). Weekly, direct contact OK.
-Mon 2026-12-21 10:00 PST  follow-up 3    Time to follow up. 3 call questions and the caution \
-(at most 5). Weekly, direct contact OK.
-Mon 2026-12-28 10:00 PST  follow-up 4    Time to follow up. 3 call questions and the caution \
-(at most 5). Weekly, direct contact OK.
-Mon 2027-01-04 10:00 PST  follow-up 5    Time to follow up. 3 call questions and the caution \
-(at most 5). Weekly, direct contact OK.
+Mon 2026-12-14 10:00 PST  follow-up 2    Time to follow up again. Call questions behind a button, \
+the caution (at most 5). Weekly, direct contact OK.
+Mon 2026-12-21 10:00 PST  follow-up 3    Time to follow up again. Call questions behind a button, \
+the caution (at most 5). Weekly, direct contact OK.
+Mon 2026-12-28 10:00 PST  follow-up 4    Time to follow up again. Call questions behind a button, \
+the caution (at most 5). Weekly, direct contact OK.
+Mon 2027-01-04 10:00 PST  follow-up 5    Time to follow up again. Call questions behind a button, \
+the caution (at most 5). Weekly, direct contact OK.
 
 8 DMs, 5 of them follow-ups; after that nothing is planned.
 """

@@ -28,6 +28,7 @@ from bot.rules.kinds import (
     About,
     Advice,
     AnswerButton,
+    CallQuestionsButton,
     Control,
     DraftButton,
     KindSpec,
@@ -37,7 +38,7 @@ from bot.rules.kinds import (
 from bot.rules.playbook import MaxLateness, Playbook, Texts, default_playbook
 from bot.rules.view_models import NudgeView
 from bot.ui.messages import next_from_me
-from bot.ui.nudges import ACTION_IDS, ANSWER, DRAFT, render_nudge
+from bot.ui.nudges import ACTION_IDS, ANSWER, CALL_QUESTIONS, DRAFT, render_nudge
 from bot.ui.nudges.controls import BUTTON_LABELS
 from tests.nudge_views import (
     AT,
@@ -108,7 +109,7 @@ def test_every_entry_is_whole(kind: NudgeKind) -> None:
     assert len(spec.choices) == len(set(spec.choices))
     assert CONTROLS[kind] == spec.choices
     for control in spec.controls:
-        assert isinstance(control, Control | AnswerButton | DraftButton)
+        assert isinstance(control, Control | AnswerButton | CallQuestionsButton | DraftButton)
         if isinstance(control, DraftButton):
             assert control.pieces, "a Draft button opens some draft"
             assert spec.drafts == control.pieces
@@ -190,8 +191,13 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
         if isinstance(control, AnswerButton)
         else DRAFT
         if isinstance(control, DraftButton)
+        else CALL_QUESTIONS
+        if isinstance(control, CallQuestionsButton)
         else ACTION_IDS[control.choice]
         for control in spec.controls
+        if not isinstance(control, CallQuestionsButton)
+        or control.only_if is None
+        or control.only_if.holds(view)
     ]
     assert action_ids(blocks) == expected
     styles = {

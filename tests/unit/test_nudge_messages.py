@@ -122,13 +122,23 @@ def test_card_reminder_offers_card_mailed_and_skip() -> None:
     assert labels(blocks) == ["Card mailed", "Skip", "Draft"]
 
 
-def test_follow_up_carries_the_call_questions_the_caution_and_its_controls() -> None:
-    text, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP, follow_up_number=2), PLAYBOOK)
+def test_the_first_follow_up_carries_the_call_questions_in_full() -> None:
+    _, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP, follow_up_number=1), PLAYBOOK)
     shown = "\n".join(mrkdwn_texts(blocks))
     assert PLAYBOOK.texts.follow_up in shown
     assert len(PLAYBOOK.questions.call_questions) == 3
     for question in PLAYBOOK.questions.call_questions:
         assert f"• {question}" in shown
+    assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders", "Draft"]
+
+
+def test_a_later_follow_up_puts_the_call_questions_behind_a_button() -> None:
+    text, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP, follow_up_number=2), PLAYBOOK)
+    shown = "\n".join(mrkdwn_texts(blocks))
+    assert PLAYBOOK.texts.follow_up_again in shown
+    assert PLAYBOOK.texts.follow_up not in shown
+    for question in PLAYBOOK.questions.call_questions:
+        assert question not in shown
     assert PLAYBOOK.texts.caution in shown
     assert "Follow-up 2 of at most 5" in shown
     assert "Follow-up 2 of at most 5" in text
@@ -137,8 +147,13 @@ def test_follow_up_carries_the_call_questions_the_caution_and_its_controls() -> 
 
     [actions] = [b for b in blocks if b["type"] == "actions"]
     assert actions["block_id"] == "nudge:42"
-    sent, snooze, heard, stop, draft = actions["elements"]
+    sent, snooze, heard, stop, questions, draft = actions["elements"]
     assert (sent["text"]["text"], sent["value"]) == ("Follow-up sent", "42")
+    assert (questions["text"]["text"], questions["action_id"], questions["value"]) == (
+        "Show the call questions",
+        nudges.CALL_QUESTIONS,
+        "42",
+    )
     assert (draft["text"]["text"], draft["value"], draft.get("style")) == ("Draft", "42", None)
     assert snooze["type"] == "static_select"
     assert [(o["text"]["text"], o["value"]) for o in snooze["options"]] == [
@@ -165,9 +180,16 @@ def test_a_reminder_says_it_was_asked_for_then_follows_up() -> None:
     text, blocks = render_nudge(nudge(NudgeKind.REMINDER, follow_up_number=1), PLAYBOOK)
     first, second = mrkdwn_texts(blocks)[:2]
     assert first == PLAYBOOK.texts.reminder
-    assert second == PLAYBOOK.texts.follow_up
+    assert second == PLAYBOOK.texts.follow_up_again  # the first follow-up, brought back
     assert text.startswith("Reminder:")
-    assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders", "Draft"]
+    assert labels(blocks) == [
+        "Follow-up sent",
+        "Snooze",
+        "Heard back",
+        "Stop reminders",
+        "Show the call questions",
+        "Draft",
+    ]
 
 
 def test_check_in_offers_heard_back_keep_going_and_stop() -> None:

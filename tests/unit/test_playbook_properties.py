@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bot.clock import FixedClock
 from bot.preview import Delivered, Simulation
+from bot.preview.simulation import plan_limited
 from bot.rules.calendar import PersonHours, at_local
 from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.planning import (
@@ -27,7 +28,6 @@ from bot.rules.planning import (
     InterviewFacts,
     PlannedNudge,
     card_advised,
-    plan,
     reminded_follow_up,
 )
 from bot.rules.playbook import Playbook, default_playbook
@@ -188,7 +188,7 @@ class CheckedSimulation(Simulation):
         planned = super().reconcile()
         self.plans += 1
         # Deterministic: the same inputs give the same plan.
-        assert plan(self.facts, history, now, self.person, self.playbook) == planned
+        assert plan_limited(self.facts, history, now, self.person, self.playbook) == planned
         # Idempotent: planning again over what was just applied changes nothing.
         rows = dict(self.rows)
         assert super().reconcile() == planned

@@ -12,6 +12,7 @@ from bot.ui.nudges.controls import HEARD_BACK_LABELS
 from bot.ui.nudges.ids import (
     ACTION_IDS,
     ANSWER,
+    CALL_QUESTIONS,
     CARD_MAILED,
     CHOICE_OF_ACTION,
     CONTROLS_PREFIX,
@@ -33,6 +34,7 @@ from bot.ui.nudges.recorded import OUTCOME_WORDS, closed_line, recorded_line
 __all__ = [
     "ACTION_IDS",
     "ANSWER",
+    "CALL_QUESTIONS",
     "CARD_MAILED",
     "CHOICE_OF_ACTION",
     "CONTROLS_PREFIX",

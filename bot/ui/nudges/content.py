@@ -6,6 +6,8 @@ The registry says which parts a kind shows; this module only knows how each part
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.rules.domain import ReflectionQuestion
@@ -17,7 +19,9 @@ from bot.rules.kinds import (
     Part,
     QuotedAnswer,
     ReflectionQuestions,
+    SinceInterview,
     SmallPrint,
+    days_after_interview,
 )
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import NudgeView
@@ -34,6 +38,19 @@ def content_blocks(view: NudgeView, playbook: Playbook) -> list[Block]:
     return [block for part in KINDS[view.kind].content for block in _part(part, view, playbook)]
 
 
+def advice_message(view: NudgeView, playbook: Playbook) -> tuple[str, list[dict[str, Any]]]:
+    """The message's advice alone (no "Interview: …" line, no controls), as the escaped
+    fallback and blocks another DM carries: the "Logged" confirmation carries "get some
+    distance" this way."""
+    blocks = [
+        block
+        for part in KINDS[view.kind].content
+        if isinstance(part, Advice)
+        for block in _part(part, view, playbook)
+    ]
+    return escape_mrkdwn(fallback(view)), [block.to_dict() for block in blocks]
+
+
 def fallback(view: NudgeView) -> str:
     """The notification text, plain (the caller escapes it for mrkdwn)."""
     template = KINDS[view.kind].fallback
@@ -43,6 +60,11 @@ def fallback(view: NudgeView) -> str:
 def follow_up_count(view: NudgeView) -> str:
     """Which follow-up this is, of how many at most."""
     return f"Follow-up {view.follow_up_number} of at most {view.follow_ups_max}"
+
+
+def call_questions_text(playbook: Playbook) -> str:
+    """The questions to ask on a call, bulleted (mrkdwn)."""
+    return "\n".join(f"• {q}" for q in playbook.questions.call_questions)
 
 
 def section(text: str) -> SectionBlock:
@@ -75,11 +97,35 @@ def _part(part: Part, view: NudgeView, playbook: Playbook) -> list[Block]:
                 return []
             intro = texts.text(key)
             return [section(f"{intro}\n{_quoted(answer, SECTION_MAX - len(intro) - 1)}")]
-        case CallQuestions():
-            return [section("\n".join(f"• {q}" for q in playbook.questions.call_questions))]
+        case SinceInterview():
+            days = days_after_interview(view)
+            return [context(since_interview(view, days))] if days > 0 else []
+        case CallQuestions(only_if=condition):
+            if condition is not None and not condition.holds(view):
+                return []
+            return [section(call_questions_text(playbook))]
         case About(follow_up_count=counted):
             return [_about(view, follow_up_count(view) if counted else "")]
     raise ValueError(f"no rendering for {part!r}")
+
+
+def since_interview(view: NudgeView, days: int) -> str:
+    """Why the advice comes today and not on the interview's day: when the interview was,
+    in the person's words ("yesterday evening", "Friday evening", "on Tue 1 Dec")."""
+    local = view.interview.happened_at.astimezone(known_zone(view.interview.owner_tz))
+    if local.hour < 12:
+        part = "morning"
+    elif local.hour < 17:
+        part = "afternoon"
+    else:
+        part = "evening"
+    if days == 1:
+        when = f"yesterday {part}"
+    elif days < 7:
+        when = f"{local:%A} {part}"
+    else:
+        when = f"on {local:%a %-d %b}, in the {part}"
+    return f"Your interview was {when}; a note first thing today still reads as prompt."
 
 
 def _about(view: NudgeView, extra: str = "") -> ContextBlock:

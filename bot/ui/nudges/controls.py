@@ -20,11 +20,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.rules.domain import Choice, Outcome
-from bot.rules.kinds import KINDS, AnswerButton, Control, DraftButton
+from bot.rules.kinds import KINDS, AnswerButton, CallQuestionsButton, Control, DraftButton
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, NudgeView
 from bot.ui.messages import plain_title
-from bot.ui.nudges.ids import ACTION_IDS, ANSWER, DRAFT, controls_block_id
+from bot.ui.nudges.ids import ACTION_IDS, ANSWER, CALL_QUESTIONS, DRAFT, controls_block_id
 from bot.ui.text import truncate
 
 # The buttons' labels; SNOOZE and HEARD_BACK are menus.
@@ -37,6 +37,7 @@ BUTTON_LABELS: dict[Choice, str] = {
     Choice.STOP: "Stop reminders",
 }
 DRAFT_LABEL = "Draft"
+CALL_QUESTIONS_LABEL = "Show the call questions"
 HEARD_BACK_LABELS: dict[Outcome, str] = {
     Outcome.OFFER: "Offer",
     Outcome.NEXT_ROUND: "Next round",
@@ -62,12 +63,21 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
             elements.append(_answer_button(view))
         elif isinstance(control, DraftButton):
             elements.append(_draft_button(view))
+        elif isinstance(control, CallQuestionsButton):
+            if control.only_if is None or control.only_if.holds(view):
+                elements.append(
+                    ButtonElement(
+                        text=PlainTextObject(text=CALL_QUESTIONS_LABEL),
+                        action_id=CALL_QUESTIONS,
+                        value=str(view.nudge_id),
+                    )
+                )
         elif _still_offered(control, view, done):
             elements.append(_element(control, view, playbook))
             choices_left = True
     if not choices_left:
         # Once no choice is left the message has done its job, and so have its drafts.
-        elements = [e for e in elements if e.action_id != DRAFT]
+        elements = [e for e in elements if e.action_id not in (DRAFT, CALL_QUESTIONS)]
     if not elements:
         return None
     return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=elements)

@@ -22,6 +22,7 @@ KEEP_GOING = "nudge_keep_going"
 STOP = "nudge_stop"
 ANSWER = "nudge_answer"
 DRAFT = "nudge_draft"  # opens the drafts modal
+CALL_QUESTIONS = "nudge_call_questions"  # opens the call questions (a modal)
 
 ACTION_IDS: dict[Choice, str] = {
     Choice.EMAIL_SENT: EMAIL_SENT,

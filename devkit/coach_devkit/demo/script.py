@@ -111,7 +111,7 @@ def correct_and_save(scene: Scene) -> None:
     scene.expect_post(
         after=before, containing=f"Logged: {COMPANY}", because="no confirmation DM arrived"
     )
-    # Due as soon as she logged it: the dispatcher sends it on its next run.
+    # Due as soon as she logged it: the confirmation carries it, one DM.
     scene.expect_post(
         after=before, containing=DISTANCE_MARK, because="no 'get some distance' DM arrived"
     )
@@ -135,7 +135,7 @@ def list_interviews(scene: Scene) -> None:
 DISTANCE_MARK = "Get some distance first."
 REFLECTION_MARK = "What did I say well"
 THANK_YOU_MARK = "thank-you card by mail"
-FOLLOW_UP_MARK = "Time to follow up."
+FOLLOW_UP_MARK = "Time to follow up"  # "… follow up." the first time, "… again." after
 CHECK_IN_MARK = "Heard back yet?"
 SAID_WELL = "Walking them through the churn model; Priya asked two follow-up questions."
 TO_CLARIFY = "My answer on SQL window functions was vague: I'd show the query I wrote."

@@ -1,0 +1,117 @@
+"""The daily limits: a person-level pass over every nudge planned for all their interviews.
+
+Apart from an interview's own-day advice (distance, reflection, thank-you, which the
+planner times from the interview itself), the coach sends a person at most one unprompted
+DM per interview per local day and at most three a day in all. What exceeds a day's limit
+waits for the next suitable slot: the same wall-clock time on their next working day,
+moved on by `next_waking` out of a pause, a holiday or the night. Nudges are placed in
+due order (ties by interview, then kind and sequence), so one that waits never overtakes an
+earlier one of its interview. What already went out (or is going out) counts on the day it
+did and never moves. Replies to what the person did are not nudges, so never counted.
+
+Pure: the planner's output in, the same nudges (some later) out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from bot.rules.calendar import PersonHours, local_date, next_waking
+from bot.rules.domain import NudgeKind
+from bot.rules.planning import PlannedNudge
+
+# The unprompted kinds the limits hold back; the own-day advice is the planner's alone.
+LIMITED = frozenset({NudgeKind.CARD, NudgeKind.FOLLOW_UP, NudgeKind.CHECK_IN, NudgeKind.REMINDER})
+PER_INTERVIEW_A_DAY = 1
+PER_PERSON_A_DAY = 3
+# A safety net: room on a suitable day is always weeks away at most (a pause is jumped over
+# in one step, and calendar.next_waking finds a working day within sixty days).
+_MAX_DAYS_AHEAD = 400
+
+Key = tuple[NudgeKind, int]
+_KIND_ORDER = {kind: number for number, kind in enumerate(NudgeKind)}
+
+
+def limit_daily(
+    planned: Mapping[int, Sequence[PlannedNudge]],
+    settled: Mapping[int, Mapping[Key, datetime | None]],
+    person: PersonHours,
+    now: datetime,
+) -> dict[int, tuple[PlannedNudge, ...]]:
+    """Each interview's plan (keyed by interview id) with the daily limits applied.
+
+    `settled` names, per interview, the nudges that are history (sent, claimed, failed):
+    they keep their time, and count on the day of the instant given (when they reached the
+    person), or not at all when None (failed: never reached them).
+    """
+    if person.now != now:
+        person = replace(person, now=now)  # an open pause's horizon is measured from now
+    tz = person.tz
+    total: Counter[date] = Counter()
+    per_interview: Counter[tuple[int, date]] = Counter()
+    for interview, keys in settled.items():
+        for key, reached in keys.items():
+            if key[0] in LIMITED and reached is not None:
+                day = local_date(reached, tz)
+                total[day] += 1
+                per_interview[(interview, day)] += 1
+
+    result: dict[int, list[PlannedNudge]] = {interview: [] for interview in planned}
+    waiting: list[tuple[int, PlannedNudge]] = []
+    for interview, nudges in planned.items():
+        fixed = settled.get(interview, {})
+        for nudge in nudges:
+            if nudge.kind in LIMITED and nudge.key not in fixed:
+                waiting.append((interview, nudge))
+            else:
+                result[interview].append(nudge)
+
+    waiting.sort(
+        key=lambda item: (item[1].due_at, item[0], _KIND_ORDER[item[1].kind], item[1].sequence)
+    )
+    for interview, nudge in waiting:
+        due_at = nudge.due_at
+        for _ in range(_MAX_DAYS_AHEAD):
+            # One overdue goes out now: today is the day it counts on.
+            day = local_date(max(due_at, now), tz)
+            if (
+                total[day] < PER_PERSON_A_DAY
+                and per_interview[(interview, day)] < PER_INTERVIEW_A_DAY
+            ):
+                break
+            due_at = next_day_slot(due_at, now, person)
+        else:  # pragma: no cover - a year of full days cannot happen with five follow-ups
+            raise AssertionError("no day with room within a year")
+        total[day] += 1
+        per_interview[(interview, day)] += 1
+        result[interview].append(PlannedNudge(due_at, nudge.kind, nudge.sequence))
+    return {interview: tuple(sorted(nudges)) for interview, nudges in result.items()}
+
+
+def next_day_slot(due_at: datetime, now: datetime, person: PersonHours) -> datetime:
+    """The same wall-clock time on the first working day after the one `due_at` would go
+    out on (outside a pause), moved into waking hours if it falls outside them.
+
+    Always a later local day: nudges parked at a pause's end (an open pause's horizon) are
+    spread over the days after it, as they would be once it ends.
+    """
+    tz = person.tz
+    wall = due_at.astimezone(tz).time()
+    day = local_date(max(due_at, now), tz) + timedelta(days=1)
+    end = person.pause_end()
+    for _ in range(_MAX_DAYS_AHEAD):
+        candidate = datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
+        paused = person.is_paused(candidate)
+        if person.is_working_day(day) and not paused:
+            slot = next_waking(candidate, person, working_days_only=True)
+            if not person.is_paused(slot):
+                return slot
+        if paused:
+            assert end is not None
+            day = max(day + timedelta(days=1), local_date(end, tz))
+        else:
+            day += timedelta(days=1)
+    raise AssertionError("no suitable day within a year")  # pragma: no cover

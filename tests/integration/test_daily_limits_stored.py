@@ -1,0 +1,55 @@
+"""The daily limits on a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is
+set): the reconciler applies them over all of a person's interviews, so one interview's
+change moves another's pending nudge."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import FixedClock
+from bot.rules.domain import NudgeKind
+from bot.store.db import Database
+from tests.coach_helpers import deliver, log, nudges, pending
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def follow_up_due(db: Database, interview_id: int) -> datetime:
+    [due] = [at for kind, _, at in pending(db, interview_id) if kind is NudgeKind.FOLLOW_UP]
+    return due
+
+
+def local_day(instant: datetime) -> date:
+    return instant.astimezone(LA).date()
+
+
+def test_four_follow_ups_for_one_morning_become_three_and_one_the_next_working_day(
+    db: Database, clock: FixedClock
+) -> None:
+    timeline = local_day(clock.now()) + timedelta(days=7)
+    ids = [
+        log(
+            db,
+            clock.now(),
+            view_id=f"V{number}",
+            company=f"Company {number}",
+            format="video",
+            employer_timeline=timeline,
+        ).interview.id
+        for number in range(4)
+    ]
+    dues = [follow_up_due(db, interview_id) for interview_id in ids]
+
+    # Each planned for the working morning after the date they gave; the fourth waits a day.
+    assert dues[0] == dues[1] == dues[2]
+    assert local_day(dues[3]) > local_day(dues[0])
+    assert dues[3].astimezone(LA).time() == dues[0].astimezone(LA).time()
+    assert local_day(dues[3]).weekday() < 5
+
+    # The first interview's follow-up goes out today instead (sent early): its place on that
+    # morning frees up, and the fourth interview's follow-up moves back into it.
+    [row] = [n for n in nudges(db, ids[0]) if n.kind is NudgeKind.FOLLOW_UP]
+    deliver(db, row.id, clock.now(), "1.1")
+
+    assert follow_up_due(db, ids[3]) == dues[0]
