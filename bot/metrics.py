@@ -46,6 +46,7 @@ class BotMetrics:
         self.nudges = {
             outcome: Counter(
                 f"{PREFIX}_nudges_{outcome}",
+                # "sent" also counts the advice a "Logged" DM carries (not the dispatcher's).
                 f"Nudges the dispatcher {outcome.replace('_', ' ')} (this process)",
                 registry=self.registry,
             )
@@ -78,6 +79,10 @@ class BotMetrics:
             count = int(getattr(report, outcome, 0))
             if count:
                 counter.inc(count)
+
+    def nudge_sent(self) -> None:
+        """Count one nudge sent outside the dispatcher (the advice a "Logged" DM carries)."""
+        self.nudges["sent"].inc()
 
     def slack_error(self, exc: BaseException) -> None:
         """Count a failed Slack call by its error code."""

@@ -65,7 +65,7 @@ def confirm_logged(
             error=None,
         )
         return
-    mark_sent(
+    recorded = mark_sent(
         services.db,
         carried.nudge_id,
         carried.worker_id,
@@ -75,3 +75,5 @@ def confirm_logged(
         playbook=services.playbook,
         or_pending=True,
     )
+    if recorded:
+        services.metrics.nudge_sent()

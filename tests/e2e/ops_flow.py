@@ -67,13 +67,13 @@ def run_flow(running: RunningBot) -> FlowResult:
     log_interview(running)  # the slash command and the modal's submission
     result.requests.update(command=1, view_submission=1)
 
-    # The first DM (get some distance) meets a 429; after Retry-After it goes out.
+    # "Get some distance" came with the "Logged" DM; the first DM the dispatcher sends (the
+    # reflection prompt) meets a 429, and after Retry-After it goes out.
+    running.clock.set(pending_due(running, NudgeKind.REFLECTION).astimezone(UTC))
     running.standin.fail_next("chat.postMessage", "ratelimited", retry_after=1)
     report = dispatch_tick(dispatcher)
     assert report is not None and report.rescheduled == 1, report
     tick_until_idle(running, dispatcher, running.clock.now() + timedelta(seconds=1))
-
-    tick_until_idle(running, dispatcher, pending_due(running, NudgeKind.REFLECTION))
     _, prompt = sent_message(running, NudgeKind.REFLECTION)
     write(running, ANSWER_IN_DM, thread_ts=prompt["ts"])  # a message.im event
     result.requests.update(event=1)
