@@ -10,19 +10,20 @@ outbox applies as well.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from bot.coach.mappers import facts_of, history_of, hours_of, is_coached
+from bot.coach.mappers import facts_of, history_from, history_of, hours_of, is_coached
 from bot.rules.domain import NudgeStatus
 from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
 from bot.rules.reconciling import ChangeKind, reconcile_changes
 from bot.store.db import Database
-from bot.store.models import Interview, Nudge
+from bot.store.models import ContactLog, Interview, Nudge, SlackUser
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,41 @@ def reconcile(
     BEGIN IMMEDIATE), so two processes reconciling one interview take turns.
     """
     rows, planned = planned_for(session, interview, now, playbook)
+    report = _apply(session, interview.id, rows, planned, now)
+    session.flush()
+    return report
+
+
+def reconcile_loaded(
+    session: Session,
+    interview: Interview,
+    owner: SlackUser,
+    rows: Sequence[Nudge],
+    contacts: Sequence[ContactLog],
+    now: datetime,
+    playbook: Playbook,
+) -> ReconcileReport:
+    """`reconcile` for a caller that already read, under the interview's lock, the interview,
+    its owner, all its nudges and its contacts (the dispatcher, a batch at a time). Nothing
+    is read here and nothing flushed: the caller flushes once for all its interviews."""
+    planned = plan(
+        facts_of(interview),
+        history_from(contacts, rows),
+        now,
+        hours_of(owner),
+        playbook,
+        coaching=is_coached(owner),
+    )
+    return _apply(session, interview.id, list(rows), planned, now)
+
+
+def _apply(
+    session: Session,
+    interview_id: int,
+    rows: list[Nudge],
+    planned: tuple[PlannedNudge, ...],
+    now: datetime,
+) -> ReconcileReport:
     by_key = {(row.kind, row.sequence): row for row in rows}
     # The dispatcher records why it put a pending nudge off in last_error.
     put_off = {key for key, row in by_key.items() if row.last_error is not None}
@@ -71,7 +107,7 @@ def reconcile(
             kind, sequence = change.key
             session.add(
                 Nudge(
-                    interview_id=interview.id,
+                    interview_id=interview_id,
                     kind=kind,
                     sequence=sequence,
                     due_at=change.due_at,
@@ -89,7 +125,6 @@ def reconcile(
             row = by_key[change.key]
             row.status = NudgeStatus.CANCELLED
             row.lease_until = None
-    session.flush()
     counts = Counter(change.kind for change in changes)
     return ReconcileReport(
         inserted=counts[ChangeKind.INSERT],
