@@ -129,7 +129,6 @@ def test_a_batch_costs_a_few_statements_per_nudge_and_a_fixed_number_per_batch(
     assert len(standin.calls_to("chat.postMessage")) == 25
 
 
-
 def test_the_dispatchers_reads_refuse_lazy_loads(db: Database, clock: FixedClock) -> None:
     """A relationship the batch's statement did not load raises instead of querying."""
     interview_id = log(db, clock.now()).interview.id
