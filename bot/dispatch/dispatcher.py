@@ -24,7 +24,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.coach.deliveries import Delivery, Recipient, Settlement, deliveries_of, settle
 from bot.coach.people import deactivate_person, deactivate_workspace
-from bot.dispatch.claims import Claim, claim_due, mark_post_started, release, renew
+from bot.dispatch.claims import KEEP, Claim, claim_due, mark_posts_started, release, renew
 from bot.dispatch.slack_errors import (
     Permanent,
     PersonGone,
@@ -35,7 +35,7 @@ from bot.dispatch.slack_errors import (
 )
 from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import Playbook
-from bot.slack.clients import SlackClients
+from bot.slack.clients import DISPATCH_TIMEOUT_SECONDS, SlackClients
 from bot.slack.dm import PostedMessage, find_posted, post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS
 from bot.store.db import Database, StoreUnavailable
@@ -53,6 +53,8 @@ BACKOFF_JITTER = 0.2  # ±20%, so nudges that failed together do not all retry t
 # stranded by a dead worker goes out again within a lease and a tick.
 LEASE = timedelta(seconds=60)
 HEARTBEATS_PER_LEASE = 3
+# The longest a post can take: the dispatch client's timeout, and some.
+POST_MAX = timedelta(seconds=DISPATCH_TIMEOUT_SECONDS * 1.5)
 # A post already made must be recorded; each try already waits out SQLite's busy timeout.
 RECORD_TRIES = 3
 # The message metadata every nudge is posted with, and looked for before posting again.
@@ -121,6 +123,10 @@ class _Batch:
     """
 
     writes: list[_Write] = field(default_factory=list)
+    # Noted as started (post_started_at) at the batch's start, and still held then.
+    started: set[int] = field(default_factory=set)
+    # Posted, or a post tried: post_started_at must stay, the post may have reached Slack.
+    attempted: set[int] = field(default_factory=set)
     gone_people: set[tuple[str, str]] = field(default_factory=set)
     gone_teams: set[str] = field(default_factory=set)
 
@@ -164,8 +170,10 @@ class _Heartbeat:
                 held = sorted(self._held)
             d = self._dispatcher
             try:
+                lease_until = d.clock.now() + d.lease
                 with self.renewing:
-                    renew(d.db, d.worker_id, held, d.clock.now() + d.lease)
+                    renew(d.db, d.worker_id, held, lease_until)
+                d.lease_valid_until = lease_until
             except StoreUnavailable:
                 pass  # the batch itself notices; the lease covers a short blip
             except Exception:
@@ -214,6 +222,9 @@ class Dispatcher:
         self._unrecorded: dict[int, _Write] = {}
         self._stopping = threading.Event()
         self._running = threading.Lock()  # held while a batch is worked on
+        # Until when this worker's claims are known to be held: set by the claim, moved on
+        # by each renewal the database took. No post starts that could outlast it.
+        self.lease_valid_until: datetime | None = None
 
     def stop(self) -> None:
         """Claim nothing more; a batch under way hands back what it has not started."""
@@ -255,11 +266,20 @@ class Dispatcher:
         report.claimed = len(claims)
         if not claims:
             return report
+        self.lease_valid_until = claims[0].lease_until
         batch = _Batch()
         with _Heartbeat(self, claims, self.heartbeat_seconds) as heartbeat:
             try:
                 # Everything the batch shows, in a fixed number of statements.
                 deliveries = deliveries_of(self.db, [c.nudge_id for c in claims], self.playbook)
+                # Every post the batch may make is noted before the first, in one statement:
+                # a worker that dies mid-batch leaves each to be looked for in the DM.
+                now = self.clock.now()
+                to_post = [
+                    c.nudge_id for c in claims if self._postable(c, deliveries.get(c.nudge_id), now)
+                ]
+                with heartbeat.renewing:
+                    batch.started = mark_posts_started(self.db, to_post, self.worker_id, now)
                 self._deliver(claims, deliveries, batch, report, heartbeat)
             except StoreUnavailable:
                 # Nothing more can be written now; posts already made are kept, the rest
@@ -285,7 +305,9 @@ class Dispatcher:
                 # at its next tick instead of waiting out the lease.
                 rest = claims[index:]
                 for waiting in rest:
-                    self._release(waiting, due_at=waiting.due_at, count_attempt=False, error=None)
+                    self._release(
+                        waiting, batch, due_at=waiting.due_at, count_attempt=False, error=None
+                    )
                     heartbeat.settled(waiting.nudge_id)
                 logger.info("shutting down: handed %d nudge(s) back", len(rest))
                 report.rescheduled += len(rest)
@@ -299,7 +321,11 @@ class Dispatcher:
                 rest = claims[index + 1 :]
                 for waiting in rest:
                     self._release(
-                        waiting, due_at=limit.until, count_attempt=False, error="ratelimited"
+                        waiting,
+                        batch,
+                        due_at=limit.until,
+                        count_attempt=False,
+                        error="ratelimited",
                     )
                     heartbeat.settled(waiting.nudge_id)
                 report.rescheduled += 1 + len(rest)
@@ -404,7 +430,7 @@ class Dispatcher:
         last = self._last_post.get(person)
         if last is not None and now - last < PACE:
             logger.info("nudge %d paced: %s got a message just now", claim.nudge_id, person[1])
-            self._release(claim, due_at=last + PACE, count_attempt=False, error=None)
+            self._release(claim, batch, due_at=last + PACE, count_attempt=False, error=None)
             return _Outcome.RESCHEDULED
         text, blocks = render_nudge(view, self.playbook)
         try:
@@ -418,9 +444,17 @@ class Dispatcher:
                 )
                 self._record_sent(claim, delivery, found, batch)
                 return _Outcome.SENT
-            if not mark_post_started(self.db, claim.nudge_id, self.worker_id, self.clock.now()):
+            if claim.nudge_id not in batch.started:
                 logger.warning("nudge %d: claim ran out before posting; left alone", claim.nudge_id)
                 return _Outcome.STOPPED
+            if not self._lease_outlasts_a_post():
+                # The heartbeat could not renew (the database unreachable, say): another
+                # worker may take this nudge soon, so it is not posted from here.
+                logger.warning(
+                    "nudge %d: claim may run out during the post; left alone", claim.nudge_id
+                )
+                return _Outcome.STOPPED
+            batch.attempted.add(claim.nudge_id)
             posted = self._post(claim, recipient, text, blocks)
         except SLACK_CALL_ERRORS as exc:
             return self._after_failed_call(claim, delivery, exc, batch)
@@ -480,7 +514,7 @@ class Dispatcher:
                     claim.nudge_id,
                     until.isoformat(),
                 )
-                self._release(claim, due_at=until, count_attempt=False, error="ratelimited")
+                self._release(claim, batch, due_at=until, count_attempt=False, error="ratelimited")
                 raise _RateLimited(until)
             case Transient(reason=reason):
                 return self._retry_later(claim, reason, batch, delivery)
@@ -534,7 +568,7 @@ class Dispatcher:
             reason,
             due_at.isoformat(),
         )
-        self._release(claim, due_at=due_at, count_attempt=True, error=reason)
+        self._release(claim, batch, due_at=due_at, count_attempt=True, error=reason)
         return _Outcome.RESCHEDULED
 
     def _fail(
@@ -572,8 +606,17 @@ class Dispatcher:
         batch.writes.append(_Write(claim, settlement, None))
 
     def _release(
-        self, claim: Claim, *, due_at: datetime, count_attempt: bool, error: str | None
+        self,
+        claim: Claim,
+        batch: _Batch,
+        *,
+        due_at: datetime,
+        count_attempt: bool,
+        error: str | None,
     ) -> None:
+        # A post noted at the batch's start but never tried: the mark is taken back, so the
+        # next worker posts without looking in the DM first.
+        unstarted = claim.nudge_id in batch.started and claim.nudge_id not in batch.attempted
         released = release(
             self.db,
             claim.nudge_id,
@@ -581,9 +624,23 @@ class Dispatcher:
             due_at=due_at,
             count_attempt=count_attempt,
             error=error,
+            post_started_at=claim.post_started_at if unstarted else KEEP,
         )
         if not released:
             logger.warning("nudge %d: claim ran out before it was handed back", claim.nudge_id)
+
+    def _postable(self, claim: Claim, delivery: Delivery | None, now: datetime) -> bool:
+        """Whether the batch may post this nudge, as far as is known before posting any."""
+        return (
+            delivery is not None
+            and delivery.recipient.undeliverable is None
+            and now - claim.first_due_at <= self.playbook.max_lateness_hours.of(claim.kind)
+        )
+
+    def _lease_outlasts_a_post(self) -> bool:
+        """Whether a post started now ends, answered or timed out, inside the lease held."""
+        until = self.lease_valid_until
+        return until is not None and self.clock.now() + POST_MAX < until
 
     def _forget_old_posts(self) -> None:
         cutoff = self.clock.now() - PACE
