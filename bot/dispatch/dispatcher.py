@@ -341,13 +341,7 @@ class Dispatcher:
         for attempt in range(1, RECORD_TRIES + 1):
             try:
                 with heartbeat.renewing:
-                    written = settle(
-                        self.db,
-                        self.worker_id,
-                        [w.settlement for w in batch.writes],
-                        now=self.clock.now(),
-                        playbook=self.playbook,
-                    )
+                    written = self._settle_writes(batch.writes)
                 break
             except StoreUnavailable:
                 # Unrecorded, the leases would run out and the messages go out twice.
@@ -358,6 +352,33 @@ class Dispatcher:
                 logger.warning("recording %d outcome(s) failed; trying again", len(batch.writes))
         for write in batch.writes:
             _log_written(write, write.claim.nudge_id in written)
+
+    def _settle_writes(self, writes: list[_Write]) -> set[int]:
+        """Settle `writes` together; if that fails for a reason other than the database (a
+        bug re-planning one interview, say), one by one, so one cannot hold up the rest."""
+        try:
+            return settle(
+                self.db,
+                self.worker_id,
+                [w.settlement for w in writes],
+                now=self.clock.now(),
+                playbook=self.playbook,
+            )
+        except StoreUnavailable:
+            raise
+        except Exception:
+            if len(writes) == 1:
+                raise
+            logger.exception("recording %d outcome(s) together failed; one by one", len(writes))
+        written: set[int] = set()
+        for write in writes:
+            try:
+                written |= self._settle_writes([write])
+            except StoreUnavailable:
+                raise
+            except Exception:
+                logger.exception("recording nudge %d failed", write.claim.nudge_id)
+        return written
 
     def _keep_unrecorded(self, posted: list[_Write]) -> None:
         for write in posted:
