@@ -2,8 +2,10 @@
 
 Runs the real app (waitress, Bolt with signature checks, SQLite) against the local Slack
 stand-in and sends signed slash commands one after another, timing each until its HTTP
-answer (the ack). Baselines from the same run: `GET /healthz` (the server alone) and
-`/interview help` (signature check and Bolt, no Web API call after the ack).
+answer (the ack). Baselines from the same run: `GET /healthz` (the server alone),
+`/interview help` (signature check and Bolt, no Web API call after the ack), and a bare Bolt
+app with one `/interview` listener that only acks, served the same way (waitress, Bolt's WSGI
+adapter): what Bolt itself costs, which the bot cannot go below.
 
     .venv/bin/python bench/ack_latency.py [--requests 100]
 """
@@ -21,6 +23,9 @@ from pathlib import Path
 
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import SignedSlackSender, SlackPerson
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 
 from bot.app import create_app
 from bot.clock import SystemClock
@@ -51,6 +56,22 @@ def describe(name: str, samples: list[float]) -> str:
     )
 
 
+def bare_bolt(standin: SlackStandIn) -> App:
+    """Bolt with one slash-command listener that acks and does nothing else."""
+    app = App(
+        signing_secret=SECRET,
+        client=WebClient(token=standin.bot_token, base_url=standin.api_url),
+        token_verification_enabled=False,
+        process_before_response=False,
+    )
+
+    def interview(ack: Ack) -> None:
+        ack()
+
+    app.command("/interview")(interview)
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
@@ -72,10 +93,13 @@ def main() -> None:
         bot = create_app(settings, clock=SystemClock(), db=db)
         server = HttpServer(create_wsgi_app(bot), "127.0.0.1", 0).start()
         slack = SignedSlackSender(f"{server.url}/slack/events", SECRET, standin.response_url())
+        bare_server = HttpServer(SlackRequestHandler(bare_bolt(standin)), "127.0.0.1", 0).start()
+        bare = SignedSlackSender(f"{bare_server.url}/slack/events", SECRET, standin.response_url())
         try:
             # Warm up imports, connections and Bolt's first-request paths.
             for _ in range(5):
                 slack.slash_command("logged Warmup", person)
+                bare.slash_command("logged Warmup", person)
             bot.listener_executor.wait_idle()
 
             def health() -> None:
@@ -87,22 +111,30 @@ def main() -> None:
             def logged_command() -> None:
                 assert slack.slash_command("logged Acme Corp", person).status == 200
 
+            def bare_command() -> None:
+                assert bare.slash_command("logged Acme Corp", person).status == 200
+
             healthz = timed(health, args.requests)
             helps = timed(help_command, args.requests)
+            bares = timed(bare_command, args.requests)
             before = len(standin.calls_to("views.open"))
             logged = timed(logged_command, args.requests)
             bot.listener_executor.wait_idle()
             opened = len(standin.calls_to("views.open")) - before
         finally:
             server.stop()
+            bare_server.stop()
             db.dispose()
 
     print(f"ack latency over {args.requests} signed requests each (lower is better)")
     print(describe("GET /healthz (baseline)", healthz))
     print(describe("/interview help", helps))
     print(describe("/interview logged", logged))
+    print(describe("bare Bolt app, one listener", bares))
     ratio = statistics.median(logged) / statistics.median(healthz)
     print(f"median /interview logged ÷ median /healthz: {ratio:.2f}x")
+    to_bare = statistics.median(bares) / statistics.median(logged)
+    print(f"ack of /interview logged vs a bare Bolt app (bare ÷ bot, medians): {to_bare:.2f}x")
     print(f"worst ack as a share of Slack's 3 s window: {max(logged) / 3000:.1%}")
     print(f"modals opened: {opened}/{args.requests}")
 

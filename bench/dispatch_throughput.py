@@ -1,145 +1,526 @@
 """How fast the dispatcher delivers due nudges, against a bare loop of chat.postMessage calls.
 
-Seeds N people in a temporary SQLite database, each with a logged interview whose first nudge
-is due now (one per person, so pacing never holds a message back), then runs the real
-Dispatcher against the local Slack stand-in until every one is sent. In the same run, the
-baseline: N `chat.postMessage` calls with the same message from the same client, one after
-another. The ratio is what claiming, checking, rendering and recording cost per message.
+Three measurements, each a ratio against a baseline taken in the same run:
 
-    .venv/bin/python bench/dispatch_throughput.py [--nudges 500] [--batch-size 50]
+1. Throughput: N people, each with a logged interview whose first nudge is due now (one per
+   person, so pacing never holds a message back), on SQLite and on PostgreSQL, for each N of
+   --sizes. The real Dispatcher delivers them to the local Slack stand-in until every one is
+   sent; then the baseline: N `chat.postMessage` calls with the same message from the same
+   client, one after another. The ratio is what claiming, checking, rendering and recording
+   cost per message. The stand-in runs in this process, as it does for the bare loop.
+2. Per-nudge CPU: a dispatcher in a process of its own (no stand-in in it) delivering
+   --pool nudges on PostgreSQL: its `time.process_time()` over the run, per nudge.
+3. Scale-out: 1, 2 and 3 such processes on PostgreSQL delivering the same pool (reseeded
+   each time), started together; the stand-in records every post, so duplicates and losses
+   are counted.
+
+Then each goal of issue 13 with PASS or MISS. PostgreSQL is BENCH_DATABASE_URL, else
+TEST_DATABASE_URL, else postgresql+psycopg://postgres@127.0.0.1:5432/test; each run gets a
+schema of its own, dropped afterwards. If it cannot be reached its figures say "not run".
+
+    .venv/bin/python bench/dispatch_throughput.py [--sizes 100,1000] [--with-10k]
+        [--pool 1000] [--batch-size 50] [--repeats 3] [--no-postgres] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import json
 import logging
+import os
+import pstats
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from coach_devkit.slack_standin import SlackStandIn
-from sqlalchemy import func, select
+from slack_sdk import WebClient
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Mapper
 
 from bot.clock import FixedClock
 from bot.coach.deliveries import nudge_view
 from bot.coach.interviews import LogResult, submit_interview
 from bot.coach.people import note_profile
 from bot.config import load_settings
-from bot.dispatch.dispatcher import Dispatcher
-from bot.dispatch.job import dispatch_until_idle, new_worker_id
+from bot.dispatch.dispatcher import Dispatcher, DispatchReport
+from bot.dispatch.job import dispatch_tick, dispatch_until_idle, new_worker_id
 from bot.rules.domain import NudgeStatus
 from bot.rules.interview_form import InterviewForm
 from bot.rules.playbook import default_playbook
 from bot.slack.clients import DISPATCH, single_workspace
 from bot.store import migrate
 from bot.store.db import Database
-from bot.store.models import Nudge
+from bot.store.models import Interview, Nudge, SlackUser
 from bot.ui.nudges import render_nudge
 
 TEAM = "T0123ABCD"
 ZONE = "America/Los_Angeles"
+SECRET = "bench-signing-secret"
 # 10:00 in Los Angeles, so the nudges are due in waking hours whenever the bench runs. The
 # clock stands still; timings are wall time.
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+CHUNK = 1000  # rows per seeding INSERT
+
+# The goals of issue 13 this bench checks.
+GOAL_SQLITE = 0.6  # dispatcher ÷ bare loop
+GOAL_PG = 0.5
+GOAL_CPU_MS = 2.0  # per nudge
+GOAL_SCALE = 2.0  # 3 processes ÷ 1
 
 
-def seed(db: Database, clock: FixedClock, people: int) -> list[int]:
-    """One interview per person, logged now; returns the ids of the nudges due now."""
+# -- seeding -------------------------------------------------------------------------------------
+
+
+def _columns(mapper: Mapper[Any], row: object) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in mapper.column_attrs if c.key != "id"}
+
+
+def seed(db: Database, people: int) -> set[int]:
+    """`people` people with an interview each, logged now, whose first nudge is due now;
+    returns the due nudges' ids.
+
+    The first person is logged through the coach (note_profile, submit_interview: the real
+    plan); the others are copies of their rows (person, interview, every planned nudge)
+    inserted in bulk, so 10,000 take seconds, not minutes.
+    """
     playbook = default_playbook()
-    for n in range(people):
-        user_id = f"U0B{n:06d}"
-        now = clock.now()
-        # A cached DM, as for anyone who has used the bot before.
-        note_profile(
-            db, TEAM, user_id, now, tz=ZONE, dm_channel_id=f"D0B{n:06d}", playbook=playbook
-        )
-        result = submit_interview(
-            db,
-            team_id=TEAM,
-            user_id=user_id,
-            form=InterviewForm(
-                company=f"Company {n}",
-                format="video",
-                happened_at=now - timedelta(minutes=30),
-            ),
-            now=now,
-            source_view_id=f"V{n}",
-            playbook=playbook,
-        )
-        assert isinstance(result, LogResult), result
+    note_profile(db, TEAM, "U0B000000", NOW, tz=ZONE, dm_channel_id="D0B000000", playbook=playbook)
+    result = submit_interview(
+        db,
+        team_id=TEAM,
+        user_id="U0B000000",
+        form=InterviewForm(
+            company="Company 0", format="video", happened_at=NOW - timedelta(minutes=30)
+        ),
+        now=NOW,
+        source_view_id="V0",
+        playbook=playbook,
+    )
+    assert isinstance(result, LogResult), result
     with db.transaction() as session:
-        return list(
+        interview = session.get_one(Interview, result.interview.id)
+        person = session.get_one(SlackUser, interview.owner_id)
+        planned = session.scalars(select(Nudge).where(Nudge.interview_id == interview.id)).all()
+        person_row = _columns(SlackUser.__mapper__, person)
+        interview_row = _columns(Interview.__mapper__, interview)
+        nudge_rows = [_columns(Nudge.__mapper__, n) for n in planned]
+    for start in range(1, people, CHUNK):
+        numbers = range(start, min(start + CHUNK, people))
+        with db.transaction() as session:
+            owners = session.scalars(
+                insert(SlackUser).returning(SlackUser.id, sort_by_parameter_order=True),
+                [
+                    {**person_row, "user_id": f"U0B{n:06d}", "dm_channel_id": f"D0B{n:06d}"}
+                    for n in numbers
+                ],
+            ).all()
+            interviews = session.scalars(
+                insert(Interview).returning(Interview.id, sort_by_parameter_order=True),
+                [
+                    {
+                        **interview_row,
+                        "owner_id": owner,
+                        "company": f"Company {n}",
+                        "source_view_id": f"V{n}",
+                    }
+                    for n, owner in zip(numbers, owners, strict=True)
+                ],
+            ).all()
+            session.execute(
+                insert(Nudge),
+                [{**row, "interview_id": i} for i in interviews for row in nudge_rows],
+            )
+    with db.transaction() as session:
+        return set(
             session.scalars(
-                select(Nudge.id).where(
-                    Nudge.status == NudgeStatus.PENDING, Nudge.due_at <= clock.now()
-                )
+                select(Nudge.id).where(Nudge.status == NudgeStatus.PENDING, Nudge.due_at <= NOW)
             )
         )
 
 
-def sent_count(db: Database) -> int:
+def sent_ids(db: Database) -> set[int]:
     with db.transaction() as session:
-        return int(
-            session.scalar(select(func.count()).where(Nudge.status == NudgeStatus.SENT)) or 0
+        return set(session.scalars(select(Nudge.id).where(Nudge.status == NudgeStatus.SENT)))
+
+
+# -- databases -----------------------------------------------------------------------------------
+
+
+def postgres_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG
+
+
+def postgres_reachable(url: str) -> bool:
+    db = Database(url)
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path) -> Iterator[str]:
+    """A migrated, empty database: a new SQLite file, or a new schema on the PostgreSQL."""
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+        _migrate(url)
+        yield url
+        return
+    base = postgres_url()
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = Database(base)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = (
+        make_url(base)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        migrate.upgrade(db.engine)
+    finally:
+        db.dispose()
+
+
+# -- 1. throughput, in this process ----------------------------------------------------------
+
+
+@dataclass
+class Throughput:
+    nudges: int
+    dispatch_seconds: float
+    bare_seconds: float
+    thread_cpu_ms: float  # the dispatching thread's CPU per nudge
+    bare_thread_cpu_ms: float  # the bare loop's, per post
+
+    @property
+    def ratio(self) -> float:
+        return self.bare_seconds / self.dispatch_seconds
+
+
+def throughput(
+    kind: str, people: int, batch_size: int, standin: SlackStandIn, workdir: Path
+) -> Throughput:
+    clock = FixedClock(NOW)
+    playbook = default_playbook()
+    with fresh_database(kind, workdir) as url:
+        settings = load_settings(
+            _env_file=None,
+            slack_bot_token=standin.bot_token,
+            slack_signing_secret=SECRET,
+            slack_api_url=standin.api_url,
+            database_url=url,
         )
+        db = Database(url)
+        try:
+            due = seed(db, people)
+            if len(due) != people:
+                raise SystemExit(f"seeded {len(due)} due nudges, expected {people}")
+            view = nudge_view(db, min(due), playbook)
+            assert view is not None
+            text_, blocks = render_nudge(view, playbook)
+            clients = single_workspace(settings).with_profile(DISPATCH)  # auth.test warms up
+            client = clients.client_for(TEAM)
+            dispatcher = Dispatcher(
+                db, clock, clients, playbook, new_worker_id(), batch_size=batch_size
+            )
+            standin.reset()
+            before_seconds, before_cpu = bare_loop(client, people, text_, blocks)
+            cpu, started = time.thread_time(), time.perf_counter()
+            report = dispatch_until_idle(dispatcher, max_ticks=people)
+            dispatch_seconds = time.perf_counter() - started
+            dispatch_cpu = time.thread_time() - cpu
+            posted = [c for c in standin.calls_to("chat.postMessage") if c.params.get("metadata")]
+            if sent_ids(db) != due or report.sent != people or len(posted) != people:
+                raise SystemExit(f"{kind}: only {report.sent} of {people} nudges were sent")
+
+            # The bare loop runs twice, before and after the dispatcher, and counts once as
+            # their mean: the machine is shared, and its load drifts within a run.
+            bare_seconds, bare_cpu = bare_loop(client, people, text_, blocks)
+        finally:
+            db.dispose()
+    return Throughput(
+        people,
+        dispatch_seconds,
+        (before_seconds + bare_seconds) / 2,
+        dispatch_cpu * 1000 / people,
+        (before_cpu + bare_cpu) / 2 * 1000 / people,
+    )
+
+
+def bare_loop(client: WebClient, people: int, text_: str, blocks: Any) -> tuple[float, float]:
+    """`people` chat.postMessage calls, one after another: wall and thread CPU seconds."""
+    cpu, started = time.thread_time(), time.perf_counter()
+    for n in range(people):
+        client.chat_postMessage(channel=f"D0B{n:06d}", text=text_, blocks=blocks)
+    return time.perf_counter() - started, time.thread_time() - cpu
+
+
+# -- 2 and 3. dispatcher processes on PostgreSQL -----------------------------------------------
+
+
+def worker_main(args: argparse.Namespace) -> int:
+    """A dispatcher in this process: says "ready", waits for a line on stdin, ticks until
+    a tick claims nothing, then prints its report, CPU and wall seconds as JSON."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    settings = load_settings(_env_file=None)
+    db = Database(settings.database_url)
+    dispatcher = Dispatcher(
+        db,
+        FixedClock(NOW),
+        single_workspace(settings).with_profile(DISPATCH),
+        default_playbook(),
+        new_worker_id(),
+        batch_size=args.batch_size,
+    )
+    profiler = cProfile.Profile() if args.profile_to else None
+    print("ready", flush=True)
+    sys.stdin.readline()
+    total, failed = DispatchReport(), 0
+    cpu, started = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    while True:
+        report = dispatch_tick(dispatcher)
+        if report is None:
+            failed += 1
+            if failed > 20:
+                break
+            continue
+        total.add(report)
+        if report.claimed == 0:
+            break
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile_to)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+    db.dispose()
+    print(json.dumps({**asdict(total), "cpu": cpu, "wall": wall}), flush=True)
+    return 0
+
+
+@dataclass
+class ScaleRun:
+    processes: int
+    nudges: int
+    seconds: float
+    cpu_per_nudge_ms: float  # all the workers' CPU, per nudge
+    standin_cpu_ms: float  # the stand-in's (this process's) CPU, per nudge
+    duplicates: int
+    lost: int
+
+    @property
+    def rate(self) -> float:
+        return self.nudges / self.seconds
+
+
+def processes_run(
+    processes: int,
+    pool: int,
+    batch_size: int,
+    standin: SlackStandIn,
+    workdir: Path,
+    profile_to: Path | None = None,
+) -> ScaleRun:
+    with fresh_database("postgresql", workdir) as url:
+        db = Database(url)
+        try:
+            due = seed(db, pool)
+        finally:
+            db.dispose()
+        standin.reset()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SLACK_API_URL": standin.api_url,
+            "SLACK_BOT_TOKEN": standin.bot_token,
+            "SLACK_SIGNING_SECRET": SECRET,
+        }
+        command = [sys.executable, __file__, "--worker", "--batch-size", str(batch_size)]
+        if profile_to is not None:
+            command += ["--profile-to", str(profile_to)]
+        workers = [
+            subprocess.Popen(
+                command,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(processes)
+        ]
+        for worker in workers:
+            assert worker.stdout is not None
+            line = worker.stdout.readline().strip()
+            if line != "ready":
+                raise SystemExit(f"a worker did not start: {line!r} {worker.stderr.read()}")
+        started, own_cpu = time.perf_counter(), time.process_time()
+        for worker in workers:  # go, all together
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        outputs = [worker.communicate(timeout=600) for worker in workers]
+        seconds = time.perf_counter() - started
+        standin_cpu = time.process_time() - own_cpu  # this process serves the stand-in
+        results = []
+        for worker, (out, err) in zip(workers, outputs, strict=True):
+            if worker.returncode != 0:
+                raise SystemExit(f"a worker failed: {err}")
+            results.append(json.loads(out.strip().splitlines()[-1]))
+        db = Database(url)
+        try:
+            sent = sent_ids(db)
+        finally:
+            db.dispose()
+    posted = Counter(
+        int(call.params["metadata"]["event_payload"]["nudge_id"])
+        for call in standin.calls_to("chat.postMessage")
+    )
+    duplicates = sum(count - 1 for count in posted.values() if count > 1)
+    lost = len([n for n in due if posted[n] == 0 or n not in sent])
+    cpu = sum(r["cpu"] for r in results)
+    return ScaleRun(
+        processes, pool, seconds, cpu * 1000 / pool, standin_cpu * 1000 / pool, duplicates, lost
+    )
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nudges", type=int, default=500)
-    parser.add_argument("--batch-size", type=int, default=50)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    clock = FixedClock(NOW)
-    playbook = default_playbook()
-
-    with tempfile.TemporaryDirectory() as tmp, SlackStandIn() as standin:
-        settings = load_settings(
-            _env_file=None,
-            slack_bot_token=standin.bot_token,
-            slack_signing_secret="bench-signing-secret",
-            slack_api_url=standin.api_url,
-            database_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
-        )
-        db = Database(settings.database_url)
-        try:
-            migrate.upgrade(db.engine)
-            due = seed(db, clock, args.nudges)
-            if len(due) != args.nudges:
-                raise SystemExit(f"seeded {len(due)} due nudges, expected {args.nudges}")
-            view = nudge_view(db, due[0], playbook)
-            assert view is not None
-            text, blocks = render_nudge(view, playbook)
-            clients = single_workspace(settings).with_profile(DISPATCH)  # auth.test warms up
-            client = clients.client_for(TEAM)
-
-            dispatcher = Dispatcher(
-                db, clock, clients, playbook, new_worker_id(), batch_size=args.batch_size
-            )
-            started = time.perf_counter()
-            report = dispatch_until_idle(dispatcher)
-            dispatch_seconds = time.perf_counter() - started
-            delivered = sent_count(db)
-
-            started = time.perf_counter()
-            for n in range(args.nudges):
-                client.chat_postMessage(channel=f"D0B{n:06d}", text=text, blocks=blocks)
-            bare_seconds = time.perf_counter() - started
-        finally:
-            db.dispose()
-
-    if delivered != args.nudges or report.sent != args.nudges:
-        raise SystemExit(f"only {delivered} of {args.nudges} nudges were sent: {report}")
-    dispatch_rate = args.nudges / dispatch_seconds
-    bare_rate = args.nudges / bare_seconds
-    print(f"{args.nudges} due nudges, SQLite, stand-in over HTTP (higher is better)")
-    print(
-        f"dispatcher (batch {args.batch_size}):  {dispatch_rate:8.1f} nudges/s"
-        f"   ({dispatch_seconds:.2f} s; {report})"
+    parser.add_argument("--sizes", default="100,1000", help="due nudges per throughput run")
+    parser.add_argument(
+        "--with-10k", action="store_true", help="add 10,000 due (about 4 more minutes)"
     )
-    print(f"bare chat.postMessage loop: {bare_rate:8.1f} posts/s    ({bare_seconds:.2f} s)")
-    print(f"dispatcher ÷ bare loop: {dispatch_rate / bare_rate:.2f}x")
+    parser.add_argument("--pool", type=int, default=1000, help="nudges for the process runs")
+    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=3, help="process runs of each count")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile one worker's run")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-to", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        sys.exit(worker_main(args))
+    logging.basicConfig(level=logging.WARNING)
+    sizes = [int(s) for s in args.sizes.split(",") if s] + ([10_000] if args.with_10k else [])
+    kinds = ["sqlite"]
+    if not args.no_postgres:
+        if postgres_reachable(postgres_url()):
+            kinds.append("postgresql")
+        else:
+            print(f"PostgreSQL not reachable at {postgres_url()}: its figures are not run")
+
+    ratios: dict[str, list[Throughput]] = {kind: [] for kind in ("sqlite", "postgresql")}
+    scale: dict[int, list[ScaleRun]] = {1: [], 2: [], 3: []}
+    with tempfile.TemporaryDirectory() as tmp, SlackStandIn() as standin:
+        workdir = Path(tmp)
+        print("1. dispatcher vs a bare chat.postMessage loop, same stand-in over HTTP")
+        print("   (ratio = dispatcher rate ÷ bare rate; higher is better)")
+        for kind in kinds:
+            for people in sizes:
+                result = throughput(kind, people, args.batch_size, standin, workdir)
+                ratios[kind].append(result)
+                print(
+                    f"   {kind:<10} {people:>6} due:"
+                    f" dispatcher {people / result.dispatch_seconds:7.1f}/s,"
+                    f" bare {people / result.bare_seconds:7.1f}/s, ratio {result.ratio:.2f}x;"
+                    f" dispatching thread {result.thread_cpu_ms:.2f} ms CPU/nudge"
+                    f" (bare loop {result.bare_thread_cpu_ms:.2f} ms/post)",
+                    flush=True,
+                )
+        if "postgresql" in kinds:
+            print(
+                f"2./3. dispatcher processes on PostgreSQL, {args.pool} due, started together,"
+                f" median of {args.repeats}"
+            )
+            for _ in range(args.repeats):
+                for processes in (1, 2, 3):
+                    run = processes_run(processes, args.pool, args.batch_size, standin, workdir)
+                    scale[processes].append(run)
+                    print(
+                        f"   {processes} process(es): {run.rate:7.1f} nudges/s"
+                        f" ({run.seconds:.2f} s),"
+                        f" {run.cpu_per_nudge_ms:.2f} ms CPU/nudge"
+                        f" (stand-in {run.standin_cpu_ms:.2f} ms),"
+                        f" {run.duplicates} duplicate(s), {run.lost} lost",
+                        flush=True,
+                    )
+            if args.profile:
+                profile_path = workdir / "worker.prof"
+                processes_run(1, args.pool, args.batch_size, standin, workdir, profile_path)
+                out = io.StringIO()
+                stats = pstats.Stats(str(profile_path), stream=out)
+                stats.sort_stats("cumulative").print_stats(15)
+                # Where a batch's time goes: claim, read, note, post, record.
+                stats.print_callees(r"dispatcher.py:\d+\(_run_once\)")
+                print(f"cProfile of one process delivering {args.pool} nudges (top 15, cumulative)")
+                print(out.getvalue())
+
+    print("goals of issue 13 (this bench's part)")
+    for kind, goal in (("sqlite", GOAL_SQLITE), ("postgresql", GOAL_PG)):
+        for result in ratios[kind]:
+            print(
+                f"   dispatcher ÷ bare, {kind}, {result.nudges} due: {result.ratio:.2f}x"
+                f" (goal ≥ {goal}x) {verdict(result.ratio >= goal)}"
+            )
+        if not ratios[kind]:
+            print(f"   dispatcher ÷ bare, {kind}: not run")
+    if scale[1]:
+        cpu = statistics.median(r.cpu_per_nudge_ms for r in scale[1])
+        print(
+            f"   CPU per nudge, one dispatcher process: {cpu:.2f} ms"
+            f" (goal ≤ {GOAL_CPU_MS} ms) {verdict(cpu <= GOAL_CPU_MS)}"
+        )
+        one = statistics.median(r.rate for r in scale[1])
+        for processes in (2, 3):
+            rate = statistics.median(r.rate for r in scale[processes])
+            print(f"   {processes} processes ÷ 1: {rate / one:.2f}x")
+        three = statistics.median(r.rate for r in scale[3]) / one
+        dup = sum(r.duplicates for runs in scale.values() for r in runs)
+        lost = sum(r.lost for runs in scale.values() for r in runs)
+        print(
+            f"   3 processes ÷ 1 on PostgreSQL: {three:.2f}x, {dup} duplicate(s), {lost} lost"
+            f" (goal ≥ {GOAL_SCALE}x, 0, 0) {verdict(three >= GOAL_SCALE and not dup and not lost)}"
+        )
+    else:
+        print("   CPU per nudge and 3 processes ÷ 1: not run (no PostgreSQL)")
 
 
 if __name__ == "__main__":

@@ -77,12 +77,12 @@ def bind_team(team_id: str) -> None:
     team_id_var.set(team_id)
 
 
-def in_nudge_context(method: Callable[[Any, Any], ResultT]) -> Callable[[Any, Any], ResultT]:
-    """Run a dispatcher method taking a claim under a correlation id naming its nudge."""
+def in_nudge_context(method: Callable[..., ResultT]) -> Callable[..., ResultT]:
+    """Run a dispatcher method taking a claim (first) under a correlation id naming its nudge."""
 
     @functools.wraps(method)
-    def wrapper(self: Any, claim: Any) -> ResultT:
+    def wrapper(self: Any, claim: Any, *args: Any, **kwargs: Any) -> ResultT:
         with log_context(correlation_id=f"nudge-{claim.nudge_id}"):
-            return method(self, claim)
+            return method(self, claim, *args, **kwargs)
 
     return wrapper

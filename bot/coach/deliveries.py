@@ -4,15 +4,17 @@ ended. Every write is fenced on the claim, so a worker whose lease ran out chang
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Update, and_, case, or_, select, update
+from sqlalchemy.orm import Load, Session
 
 from bot.coach.mappers import is_coached, summary_of
-from bot.coach.reconciler import lock_interview, reconcile
+from bot.coach.reconciler import reconcile_people
 from bot.rules.domain import (
     ERROR_MAX,
     ContactKind,
@@ -59,34 +61,104 @@ class Delivery:
 
     recipient: Recipient
     view: NudgeView
+    interview_id: int
+
+
+# The dispatcher's reads load every row they use in the statement itself: a relationship
+# touched by mistake raises instead of costing one more query per nudge.
+NO_LAZY = (Load(Interview).raiseload("*"), Load(SlackUser).raiseload("*"))
 
 
 def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | None:
     """The nudge's recipient and message, read in one transaction; None if it is gone."""
+    return deliveries_of(db, [nudge_id], playbook).get(nudge_id)
+
+
+def deliveries_of(
+    db: Database, nudge_ids: Sequence[int], playbook: Playbook
+) -> dict[int, Delivery]:
+    """Each nudge's recipient and message, by nudge id (a nudge gone is left out).
+
+    One transaction and a fixed number of statements however many nudges: the nudges with
+    their interviews and owners, then the interviews' answers, contact history and (only if a
+    follow-up is among them) reminders, each for all the interviews at once.
+    """
+    if not nudge_ids:
+        return {}
     with db.transaction() as session:
-        row = session.execute(
+        rows = session.execute(
             select(Nudge, Interview, SlackUser)
             .join(Interview, Nudge.interview_id == Interview.id)
             .join(SlackUser, Interview.owner_id == SlackUser.id)
-            .where(Nudge.id == nudge_id)
-        ).one_or_none()
-        if row is None:
-            return None
-        nudge, interview, person = row
-        reason = None
-        if interview.status is not InterviewStatus.ACTIVE:
-            reason = "interview closed"
-        elif not is_coached(person):
-            reason = "person gone"
-        recipient = Recipient(
-            team_id=person.team_id,
-            user_id=person.user_id,
-            dm_channel_id=person.dm_channel_id,
-            kind=nudge.kind,
-            due_at=nudge.due_at,
-            undeliverable=reason,
+            .where(Nudge.id.in_(nudge_ids))
+            .options(*NO_LAZY)
+        ).all()
+        interview_ids = {interview.id for _, interview, _ in rows}
+        answers = _by_interview(
+            session.scalars(select(Reflection).where(Reflection.interview_id.in_(interview_ids)))
         )
-        return Delivery(recipient, view_of(session, nudge, playbook))
+        contacts = _by_interview(
+            session.scalars(
+                select(ContactLog)
+                .where(ContactLog.interview_id.in_(interview_ids))
+                .order_by(ContactLog.occurred_at, ContactLog.id)
+            )
+        )
+        follow_ups = {
+            nudge.interview_id
+            for nudge, _, _ in rows
+            if follow_up_number(nudge.kind, nudge.sequence) != 0
+        }
+        reminders = _by_interview(
+            session.scalars(
+                select(Nudge).where(
+                    Nudge.interview_id.in_(follow_ups),
+                    Nudge.kind == NudgeKind.REMINDER,
+                    Nudge.status != NudgeStatus.CANCELLED,
+                )
+            )
+            if follow_ups
+            else []
+        )
+        found: dict[int, Delivery] = {}
+        for nudge, interview, person in rows:
+            view = _view(
+                nudge,
+                interview,
+                person,
+                answers.get(interview.id, []),
+                contacts.get(interview.id, []),
+                _brought_back_from(nudge, reminders.get(interview.id, [])),
+                playbook,
+            )
+            found[nudge.id] = Delivery(_recipient(nudge, interview, person), view, interview.id)
+        return found
+
+
+_Row = TypeVar("_Row", Reflection, ContactLog, Nudge)
+
+
+def _by_interview(rows: Iterable[_Row]) -> dict[int, list[_Row]]:
+    grouped: dict[int, list[_Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.interview_id].append(row)
+    return grouped
+
+
+def _recipient(nudge: Nudge, interview: Interview, person: SlackUser) -> Recipient:
+    reason = None
+    if interview.status is not InterviewStatus.ACTIVE:
+        reason = "interview closed"
+    elif not is_coached(person):
+        reason = "person gone"
+    return Recipient(
+        team_id=person.team_id,
+        user_id=person.user_id,
+        dm_channel_id=person.dm_channel_id,
+        kind=nudge.kind,
+        due_at=nudge.due_at,
+        undeliverable=reason,
+    )
 
 
 def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
@@ -99,17 +171,38 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
         .where(ContactLog.interview_id == interview.id)
         .order_by(ContactLog.occurred_at, ContactLog.id)
     ).all()
+    return _view(
+        nudge,
+        interview,
+        interview.owner,
+        answers,
+        contacts,
+        _brought_back_at(session, nudge),
+        playbook,
+    )
+
+
+def _view(
+    nudge: Nudge,
+    interview: Interview,
+    owner: SlackUser,
+    answers: Sequence[Reflection],
+    contacts: Sequence[ContactLog],
+    brought_back_at: datetime | None,
+    playbook: Playbook,
+) -> NudgeView:
+    """The message of `nudge`, from rows already read (contacts oldest first)."""
     kept_going = any(c.kind is ContactKind.KEPT_GOING for c in contacts)
     return NudgeView(
         nudge_id=nudge.id,
         kind=nudge.kind,
         follow_up_number=follow_up_number(nudge.kind, nudge.sequence),
-        interview=summary_of(interview, interview.owner),
+        interview=summary_of(interview, owner),
         answers={ReflectionQuestion(a.question_key): a.answer for a in answers},
         card_advised=card_advised(interview.format, interview.traditional_org),
         follow_ups_max=playbook.timing.max_follow_ups,
         weekly=interview.direct_contact_ok or kept_going,
-        done=_done(nudge, interview, contacts, _brought_back_at(session, nudge)),
+        done=_done(nudge, interview, contacts, brought_back_at),
         due_at=nudge.due_at,
     )
 
@@ -125,21 +218,26 @@ def _brought_back_at(session: Session, nudge: Nudge) -> datetime | None:
     """When the planner brings this follow-up back after a snooze: its latest reminder's
     due time. The honest answer to "I'll bring it back …": a snooze's own end may fall on a
     weekend, a holiday or in a pause, and the reminder then waits for the next slot."""
+    if follow_up_number(nudge.kind, nudge.sequence) == 0:
+        return None
+    reminders = session.scalars(
+        select(Nudge).where(
+            Nudge.interview_id == nudge.interview_id,
+            Nudge.kind == NudgeKind.REMINDER,
+            Nudge.status != NudgeStatus.CANCELLED,
+        )
+    ).all()
+    return _brought_back_from(nudge, reminders)
+
+
+def _brought_back_from(nudge: Nudge, reminders: Sequence[Nudge]) -> datetime | None:
+    """`_brought_back_at` from the interview's reminders not cancelled, already read."""
     number = follow_up_number(nudge.kind, nudge.sequence)
     if number == 0:
         return None
-    reminders = session.scalars(
-        select(Nudge)
-        .where(
-            Nudge.interview_id == nudge.interview_id,
-            Nudge.kind == NudgeKind.REMINDER,
-            Nudge.sequence > reminder_sequence(number, 0),
-            Nudge.sequence <= reminder_sequence(number, MAX_REMINDERS),
-            Nudge.status != NudgeStatus.CANCELLED,
-        )
-        .order_by(Nudge.sequence.desc())
-    ).first()
-    return reminders.due_at if reminders is not None else None
+    low, high = reminder_sequence(number, 0), reminder_sequence(number, MAX_REMINDERS)
+    own = [r for r in reminders if low < r.sequence <= high]
+    return max(own, key=lambda r: r.sequence).due_at if own else None
 
 
 def _done(
@@ -181,37 +279,128 @@ def nudge_view(db: Database, nudge_id: int, playbook: Playbook) -> NudgeView | N
         return view_of(session, nudge, playbook) if nudge is not None else None
 
 
-def _settle_claimed(
+@dataclass(frozen=True)
+class Settlement:
+    """How one claimed nudge ended, to be written back: sent (its channel and ts) or failed
+    (why, and when given how many tries Slack answered "try again" to)."""
+
+    nudge_id: int
+    interview_id: int | None  # None: not known to the caller, looked up when settled
+    status: NudgeStatus
+    channel_id: str | None = None
+    ts: str | None = None
+    error: str | None = None
+    attempts: int | None = None
+
+    @classmethod
+    def sent(cls, nudge_id: int, interview_id: int | None, channel_id: str, ts: str) -> Settlement:
+        return cls(nudge_id, interview_id, NudgeStatus.SENT, channel_id=channel_id, ts=ts)
+
+    @classmethod
+    def failed(
+        cls, nudge_id: int, interview_id: int | None, error: str, attempts: int | None = None
+    ) -> Settlement:
+        return cls(nudge_id, interview_id, NudgeStatus.FAILED, error=error, attempts=attempts)
+
+
+def settle(
     db: Database,
-    nudge_id: int,
     worker_id: str,
+    settlements: Sequence[Settlement],
+    *,
     now: datetime,
     playbook: Playbook,
-    *,
     or_pending: bool = False,
-    **values: object,
-) -> bool:
-    """Write the claimed nudge's outcome if this worker still holds it, then reconcile.
+) -> set[int]:
+    """Write the outcomes of nudges this worker still holds, then re-plan their interviews;
+    returns the ids written (one whose claim ran out, or that was settled, is left alone).
 
-    `or_pending`: also if its lease ran out and it waits, unclaimed, for its next try.
+    One transaction for the whole batch, and a fixed number of statements: lock the
+    interviews (in id order, so two workers settling overlapping batches take turns instead
+    of deadlocking) with their owners; one fenced UPDATE for the sent nudges and one per
+    distinct failure; then the reconciler re-plans the owners of what was written (all their
+    active interviews, under the daily limits) from a fixed number of reads after the update,
+    and its changes go out in one flush.
+
+    `or_pending`: also a nudge whose lease ran out and that waits, unclaimed, for its next
+    try (the post is known to have reached Slack).
     """
+    if not settlements:
+        return set()
     held = held_by(worker_id)
     fence = or_(held, Nudge.status == NudgeStatus.PENDING) if or_pending else held
     with db.transaction(immediate=True) as session:
-        interview_id = session.scalar(select(Nudge.interview_id).where(Nudge.id == nudge_id))
-        interview = lock_interview(session, interview_id) if interview_id else None
-        result = session.execute(
+        interview_of = {s.nudge_id: s.interview_id for s in settlements}
+        unknown = [nudge_id for nudge_id, known in interview_of.items() if known is None]
+        if unknown:
+            found = session.execute(
+                select(Nudge.id, Nudge.interview_id).where(Nudge.id.in_(unknown))
+            )
+            interview_of.update({row.id: row.interview_id for row in found})
+        interview_ids = sorted({i for i in interview_of.values() if i is not None})
+        locked = session.execute(
+            select(Interview, SlackUser)
+            .join(SlackUser, Interview.owner_id == SlackUser.id)
+            .where(Interview.id.in_(interview_ids))
+            .order_by(Interview.id)
+            .with_for_update(of=Interview)
+            .options(*NO_LAZY)
+        ).all()
+        written: set[int] = set()
+        for statement in _outcome_updates(settlements, fence, now):
+            written.update(session.scalars(statement))
+        replan = {interview_of[n] for n in written if interview_of[n] is not None}
+        if replan:
+            # Per person, not per interview: the daily limits span all of a person's
+            # interviews, so a sent nudge can move another interview's next one.
+            owners = {owner.id for interview, owner in locked if interview.id in replan}
+            reconcile_people(session, owners, now, playbook, also=replan)
+            session.flush()
+        return written
+
+
+def _outcome_updates(
+    settlements: Sequence[Settlement], fence: ColumnElement[bool], now: datetime
+) -> list[Update]:
+    """The fenced UPDATEs that write `settlements`, each RETURNING the ids it wrote: one for
+    every sent nudge (channel and ts by id), one per distinct failure."""
+    statements: list[Update] = []
+    sent = [s for s in settlements if s.status is NudgeStatus.SENT]
+    if sent:
+        statements.append(
             update(Nudge)
-            .where(Nudge.id == nudge_id, fence)
-            .values(lease_until=None, **values)
+            .where(Nudge.id.in_([s.nudge_id for s in sent]), fence)
+            .values(
+                status=NudgeStatus.SENT,
+                channel_id=case({s.nudge_id: s.channel_id for s in sent}, value=Nudge.id),
+                message_ts=case({s.nudge_id: s.ts for s in sent}, value=Nudge.id),
+                sent_at=now,
+                last_error=None,
+                lease_until=None,
+            )
+            .returning(Nudge.id)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
-            return False  # the lease ran out and someone else took it, or it was settled
-        if interview is not None:
-            session.expire_all()
-            reconcile(session, interview, now, playbook)
-        return True
+    failures: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for s in settlements:
+        if s.status is NudgeStatus.FAILED:
+            failures[(s.error or "", s.attempts)].append(s.nudge_id)
+    for (error, attempts), ids in failures.items():
+        values: dict[str, object] = {
+            "status": NudgeStatus.FAILED,
+            "last_error": error[:ERROR_MAX],
+            "lease_until": None,
+        }
+        if attempts is not None:
+            values["attempts"] = attempts
+        statements.append(
+            update(Nudge)
+            .where(Nudge.id.in_(ids), fence)
+            .values(values)
+            .returning(Nudge.id)
+            .execution_options(synchronize_session=False)
+        )
+    return statements
 
 
 def mark_sent(
@@ -230,18 +419,9 @@ def mark_sent(
     `or_pending`: the post is known to have reached Slack, so a nudge whose claim ran out
     meanwhile (and that nobody has taken since) is recorded too.
     """
-    return _settle_claimed(
-        db,
-        nudge_id,
-        worker_id,
-        now,
-        playbook,
-        or_pending=or_pending,
-        status=NudgeStatus.SENT,
-        channel_id=channel_id,
-        message_ts=ts,
-        sent_at=now,
-        last_error=None,
+    settlement = Settlement.sent(nudge_id, None, channel_id, ts)
+    return bool(
+        settle(db, worker_id, [settlement], now=now, playbook=playbook, or_pending=or_pending)
     )
 
 
@@ -257,7 +437,5 @@ def mark_failed(
 ) -> bool:
     """Give up on a nudge for good (too late, or Slack refused it for good); `attempts`, when
     given, is how many tries Slack answered "try again" to, the last one included."""
-    values: dict[str, object] = {"status": NudgeStatus.FAILED, "last_error": error[:ERROR_MAX]}
-    if attempts is not None:
-        values["attempts"] = attempts
-    return _settle_claimed(db, nudge_id, worker_id, now, playbook, **values)
+    settlement = Settlement.failed(nudge_id, None, error, attempts)
+    return bool(settle(db, worker_id, [settlement], now=now, playbook=playbook))

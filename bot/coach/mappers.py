@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -68,6 +70,11 @@ def history_of(session: Session, interview_id: int, nudges: list[Nudge]) -> Hist
     contacts = session.scalars(
         select(ContactLog).where(ContactLog.interview_id == interview_id)
     ).all()
+    return history_from(contacts, nudges)
+
+
+def history_from(contacts: Sequence[ContactLog], nudges: Sequence[Nudge]) -> History:
+    """The planner's history from an interview's contact rows and nudge rows, already read."""
     return History(
         contacts=tuple(Contact(c.kind, c.occurred_at, c.until) for c in contacts),
         nudges=tuple(

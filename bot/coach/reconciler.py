@@ -9,21 +9,22 @@ outbox applies as well.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from bot.coach.mappers import facts_of, history_of, hours_of, is_coached
+from bot.coach.mappers import facts_of, history_from, hours_of, is_coached
 from bot.rules.daily_limits import limit_daily
 from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
 from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
 from bot.store.db import Database
-from bot.store.models import Interview, Nudge, SlackUser
+from bot.store.models import ContactLog, Interview, Nudge, SlackUser
 
 # Nudges that are history: the limits count them (failed ones on no day) and never move them.
 _HISTORY = frozenset({NudgeStatus.SENT, NudgeStatus.CLAIMED, NudgeStatus.FAILED})
@@ -43,23 +44,6 @@ class ReconcileReport:
         return bool(self.inserted or self.moved or self.cancelled or self.revived)
 
 
-def planned_for(
-    session: Session, interview: Interview, now: datetime, playbook: Playbook
-) -> tuple[list[Nudge], tuple[PlannedNudge, ...]]:
-    """The interview's rows and what the playbook alone plans for it (no daily limits)."""
-    rows = list(session.scalars(select(Nudge).where(Nudge.interview_id == interview.id)).all())
-    owner = interview.owner
-    planned = plan(
-        facts_of(interview),
-        history_of(session, interview.id, rows),
-        now,
-        hours_of(owner),
-        playbook,
-        coaching=is_coached(owner),
-    )
-    return rows, planned
-
-
 def reconcile(
     session: Session, interview: Interview, now: datetime, playbook: Playbook
 ) -> ReconcileReport:
@@ -72,24 +56,73 @@ def reconcile(
     is locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises), so two processes
     reconciling one person take turns. Running it twice changes nothing.
     """
-    owner = interview.owner
-    session.execute(select(SlackUser.id).where(SlackUser.id == owner.id).with_for_update())
-    interviews = [
-        other
-        for other in session.scalars(
-            select(Interview).where(Interview.owner_id == owner.id).order_by(Interview.id)
-        )
-        if other.status is InterviewStatus.ACTIVE or other.id == interview.id
-    ]
-    rows_of: dict[int, list[Nudge]] = {}
-    plans: dict[int, tuple[PlannedNudge, ...]] = {}
-    for each in interviews:
-        rows_of[each.id], plans[each.id] = planned_for(session, each, now, playbook)
-    limited = limit_daily(plans, _settled(session, owner.id, rows_of, now), hours_of(owner), now)
-    counts: Counter[ChangeKind] = Counter()
-    for each in interviews:
-        counts.update(_apply(session, each.id, rows_of[each.id], limited[each.id], now))
+    report = reconcile_people(session, [interview.owner_id], now, playbook, also={interview.id})
     session.flush()
+    return report
+
+
+Settled = dict[int, dict[Key, datetime | None]]  # per interview: its nudges that are history
+
+
+def reconcile_people(
+    session: Session,
+    owner_ids: Iterable[int],
+    now: datetime,
+    playbook: Playbook,
+    *,
+    also: Collection[int] = (),
+) -> ReconcileReport:
+    """`reconcile` for every active interview of several people at once (and for the
+    interviews `also` names, active or not), in a fixed number of statements whatever their
+    number: the dispatcher re-plans a whole batch this way. The owners are locked in id
+    order; nothing is flushed (the caller flushes once)."""
+    owners = {
+        owner.id: owner
+        for owner in session.scalars(
+            select(SlackUser)
+            .where(SlackUser.id.in_(sorted(set(owner_ids))))
+            .order_by(SlackUser.id)
+            .with_for_update()
+        )
+    }
+    if not owners:
+        return ReconcileReport()
+    interviews = [
+        interview
+        for interview in session.scalars(
+            select(Interview).where(Interview.owner_id.in_(list(owners))).order_by(Interview.id)
+        )
+        if interview.status is InterviewStatus.ACTIVE or interview.id in also
+    ]
+    ids = [interview.id for interview in interviews]
+    rows_of: dict[int, list[Nudge]] = defaultdict(list)
+    contacts_of: dict[int, list[ContactLog]] = defaultdict(list)
+    if ids:
+        for row in session.scalars(select(Nudge).where(Nudge.interview_id.in_(ids))):
+            rows_of[row.interview_id].append(row)
+        for contact in session.scalars(select(ContactLog).where(ContactLog.interview_id.in_(ids))):
+            contacts_of[contact.interview_id].append(contact)
+    settled = _settled(session, list(owners), interviews, rows_of, now)
+    counts: Counter[ChangeKind] = Counter()
+    for owner_id, owner in owners.items():
+        theirs = [interview for interview in interviews if interview.owner_id == owner_id]
+        plans = {
+            interview.id: plan(
+                facts_of(interview),
+                history_from(contacts_of[interview.id], rows_of[interview.id]),
+                now,
+                hours_of(owner),
+                playbook,
+                coaching=is_coached(owner),
+            )
+            for interview in theirs
+        }
+        limited = limit_daily(plans, settled.get(owner_id, {}), hours_of(owner), now)
+        for interview in theirs:
+            changes = _apply(
+                session, interview.id, rows_of[interview.id], limited[interview.id], now
+            )
+            counts.update(changes)
     return ReconcileReport(
         inserted=counts[ChangeKind.INSERT],
         moved=counts[ChangeKind.MOVE],
@@ -99,28 +132,34 @@ def reconcile(
 
 
 def _settled(
-    session: Session, owner_id: int, rows_of: dict[int, list[Nudge]], now: datetime
-) -> dict[int, dict[Key, datetime | None]]:
-    """The owner's nudges that are history, for the limits: each planned interview's, and
-    the recent sent ones of their closed interviews (a follow-up sent this morning still
-    counts today after the interview closed)."""
-    settled: dict[int, dict[Key, datetime | None]] = {}
-    for interview_id, rows in rows_of.items():
-        settled[interview_id] = {
-            (row.kind, row.sequence): _reached(row) for row in rows if row.status in _HISTORY
+    session: Session,
+    owner_ids: list[int],
+    planned: list[Interview],
+    rows_of: dict[int, list[Nudge]],
+    now: datetime,
+) -> dict[int, Settled]:
+    """Per owner, their nudges that are history, for the limits: each planned interview's,
+    and the recent sent ones of their other (closed) interviews (a follow-up sent this
+    morning still counts today after the interview closed)."""
+    settled: dict[int, Settled] = defaultdict(dict)
+    for interview in planned:
+        settled[interview.owner_id][interview.id] = {
+            (row.kind, row.sequence): _reached(row)
+            for row in rows_of[interview.id]
+            if row.status in _HISTORY
         }
-    recent = session.scalars(
-        select(Nudge)
+    recent = session.execute(
+        select(Interview.owner_id, Nudge)
         .join(Interview, Nudge.interview_id == Interview.id)
         .where(
-            Interview.owner_id == owner_id,
-            Interview.id.not_in(list(rows_of)),
+            Interview.owner_id.in_(owner_ids),
+            Interview.id.not_in([interview.id for interview in planned]),
             Nudge.status.in_([NudgeStatus.SENT, NudgeStatus.CLAIMED]),
             Nudge.due_at >= now - RECENT,
         )
     )
-    for row in recent:
-        settled.setdefault(row.interview_id, {})[(row.kind, row.sequence)] = _reached(row)
+    for owner_id, row in recent:
+        settled[owner_id].setdefault(row.interview_id, {})[(row.kind, row.sequence)] = _reached(row)
     return settled
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final, Literal
 
 from sqlalchemy import func, select, update
 
@@ -100,6 +100,10 @@ def requeue_expired(db: Database, now: datetime) -> int:
         return int(session.execute(statement).rowcount or 0)
 
 
+# `release`'s default: leave post_started_at as it is.
+KEEP: Final = "keep"
+
+
 def release(
     db: Database,
     nudge_id: int,
@@ -108,12 +112,14 @@ def release(
     due_at: datetime,
     count_attempt: bool,
     error: str | None,
+    post_started_at: datetime | Literal["keep"] | None = KEEP,
 ) -> bool:
     """Hand a claimed nudge back as pending, due at `due_at`; False if the claim was lost.
 
     `count_attempt=True` when Slack was called and answered "try again"; a rate limit,
     pacing or a shutdown is no try. The first due time is kept, so lateness still counts
-    from the plan however often the nudge is put off.
+    from the plan however often the nudge is put off. `post_started_at`, when given, puts
+    back what it was at the claim: the batch noted a post it then never made.
     """
     values: dict[str, Any] = {
         "status": NudgeStatus.PENDING,
@@ -126,6 +132,8 @@ def release(
         values["attempts"] = Nudge.attempts + 1
     if error is not None:  # pacing is no error: the last real one stays on record
         values["last_error"] = error[:ERROR_MAX]
+    if post_started_at != KEEP:
+        values["post_started_at"] = post_started_at
     statement = (
         update(Nudge)
         .where(Nudge.id == nudge_id, held_by(worker_id))
@@ -161,3 +169,21 @@ def mark_post_started(db: Database, nudge_id: int, worker_id: str, now: datetime
     )
     with db.transaction(immediate=True) as session:
         return bool(session.execute(statement).rowcount)
+
+
+def mark_posts_started(
+    db: Database, nudge_ids: list[int], worker_id: str, now: datetime
+) -> set[int]:
+    """`mark_post_started` for a whole batch in one statement, before its first post: the
+    ids this worker still holds, the only ones it may post."""
+    if not nudge_ids:
+        return set()
+    statement = (
+        update(Nudge)
+        .where(Nudge.id.in_(nudge_ids), held_by(worker_id))
+        .values(post_started_at=now)
+        .returning(Nudge.id)
+        .execution_options(synchronize_session=False)
+    )
+    with db.transaction(immediate=True) as session:
+        return set(session.scalars(statement))

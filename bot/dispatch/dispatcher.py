@@ -17,20 +17,15 @@ import math
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
-from bot.coach.deliveries import (
-    Recipient,
-    delivery_of,
-    mark_failed,
-    mark_sent,
-)
+from bot.coach.deliveries import Delivery, Recipient, Settlement, deliveries_of, settle
 from bot.coach.people import deactivate_person, deactivate_workspace
-from bot.dispatch.claims import Claim, claim_due, mark_post_started, release, renew
+from bot.dispatch.claims import KEEP, Claim, claim_due, mark_posts_started, release, renew
 from bot.dispatch.slack_errors import (
     Permanent,
     PersonGone,
@@ -40,8 +35,9 @@ from bot.dispatch.slack_errors import (
     classify,
 )
 from bot.log_context import bind_team, in_nudge_context
+from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import Playbook
-from bot.slack.clients import SlackClients
+from bot.slack.clients import DISPATCH_TIMEOUT_SECONDS, SlackClients
 from bot.slack.dm import PostedMessage, find_posted, post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS
 from bot.store.db import Database, StoreUnavailable
@@ -59,6 +55,8 @@ BACKOFF_JITTER = 0.2  # ±20%, so nudges that failed together do not all retry t
 # stranded by a dead worker goes out again within a lease and a tick.
 LEASE = timedelta(seconds=60)
 HEARTBEATS_PER_LEASE = 3
+# The longest a post can take: the dispatch client's timeout, and some.
+POST_MAX = timedelta(seconds=DISPATCH_TIMEOUT_SECONDS * 1.5)
 # A post already made must be recorded; each try already waits out SQLite's busy timeout.
 RECORD_TRIES = 3
 # The message metadata every nudge is posted with, and looked for before posting again.
@@ -109,12 +107,33 @@ def nudge_metadata(nudge_id: int) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Unrecorded:
-    """A post that reached Slack while its `sent` could not be written: kept until it is."""
+class _Write:
+    """An outcome waiting to be written at the end of the batch, and what its log line says."""
 
     claim: Claim
-    recipient: Recipient
-    posted: PostedMessage
+    settlement: Settlement
+    user_id: str | None  # the recipient, for a sent nudge
+
+
+@dataclass
+class _Batch:
+    """What one batch has settled but not yet written, and whom Slack said is gone.
+
+    Outcomes are written together when the batch ends (one transaction, see
+    `bot.coach.deliveries.settle`): a post made meanwhile is covered by its
+    `post_started_at`, so a worker that dies first leaves it to be found in the DM.
+    """
+
+    writes: list[_Write] = field(default_factory=list)
+    # Noted as started (post_started_at) at the batch's start, and still held then.
+    started: set[int] = field(default_factory=set)
+    # Posted, or a post tried: post_started_at must stay, the post may have reached Slack.
+    attempted: set[int] = field(default_factory=set)
+    gone_people: set[tuple[str, str]] = field(default_factory=set)
+    gone_teams: set[str] = field(default_factory=set)
+
+    def posted(self) -> list[_Write]:
+        return [w for w in self.writes if w.settlement.status is NudgeStatus.SENT]
 
 
 class _Heartbeat:
@@ -125,6 +144,9 @@ class _Heartbeat:
         self._dispatcher = dispatcher
         self._held = {claim.nudge_id for claim in claims}
         self._lock = threading.Lock()
+        # Held while renewing: the batch's own write waits for it, so this worker never has
+        # two transactions locking its claimed rows at once (PostgreSQL could deadlock them).
+        self.renewing = threading.Lock()
         self._done = threading.Event()
         self._interval = interval
         self._thread = threading.Thread(target=self._run, name="dispatch-heartbeat", daemon=True)
@@ -150,7 +172,10 @@ class _Heartbeat:
                 held = sorted(self._held)
             d = self._dispatcher
             try:
-                renew(d.db, d.worker_id, held, d.clock.now() + d.lease)
+                lease_until = d.clock.now() + d.lease
+                with self.renewing:
+                    renew(d.db, d.worker_id, held, lease_until)
+                d.lease_valid_until = lease_until
             except StoreUnavailable:
                 pass  # the batch itself notices; the lease covers a short blip
             except Exception:
@@ -199,9 +224,12 @@ class Dispatcher:
         # When this worker last posted to each person's DM, by the bot's clock.
         self._last_post: dict[tuple[str, str], datetime] = {}
         # Posts that reached Slack but whose `sent` the database would not take yet.
-        self._unrecorded: dict[int, _Unrecorded] = {}
+        self._unrecorded: dict[int, _Write] = {}
         self._stopping = threading.Event()
         self._running = threading.Lock()  # held while a batch is worked on
+        # Until when this worker's claims are known to be held: set by the claim, moved on
+        # by each renewal the database took. No post starts that could outlast it.
+        self.lease_valid_until: datetime | None = None
 
     def stop(self) -> None:
         """Claim nothing more; a batch under way hands back what it has not started."""
@@ -241,35 +269,125 @@ class Dispatcher:
             lease=self.lease,
         )
         report.claimed = len(claims)
+        if not claims:
+            return report
+        self.lease_valid_until = claims[0].lease_until
+        batch = _Batch()
         with _Heartbeat(self, claims, self.heartbeat_seconds) as heartbeat:
-            for index, claim in enumerate(claims):
-                if self.stopping:
-                    # Shutting down: hand the rest back now, so another replica sends them
-                    # at its next tick instead of waiting out the lease.
-                    rest = claims[index:]
-                    for waiting in rest:
-                        self._release(
-                            waiting, due_at=waiting.due_at, count_attempt=False, error=None
-                        )
-                    logger.info("shutting down: handed %d nudge(s) back", len(rest))
-                    report.rescheduled += len(rest)
-                    break
-                try:
-                    outcome = self._settle_safely(claim)
-                except _RateLimited as limit:
-                    # Slack limits the method for the whole workspace: the rest wait as well.
-                    rest = claims[index + 1 :]
-                    for waiting in rest:
-                        self._release(
-                            waiting, due_at=limit.until, count_attempt=False, error="ratelimited"
-                        )
-                    report.rescheduled += 1 + len(rest)
-                    break
-                finally:
-                    heartbeat.settled(claim.nudge_id)
-                _count(report, outcome)
+            try:
+                # Everything the batch shows, in a fixed number of statements.
+                deliveries = deliveries_of(self.db, [c.nudge_id for c in claims], self.playbook)
+                # Every post the batch may make is noted before the first, in one statement:
+                # a worker that dies mid-batch leaves each to be looked for in the DM.
+                now = self.clock.now()
+                to_post = [
+                    c.nudge_id for c in claims if self._postable(c, deliveries.get(c.nudge_id), now)
+                ]
+                with heartbeat.renewing:
+                    batch.started = mark_posts_started(self.db, to_post, self.worker_id, now)
+                self._deliver(claims, deliveries, batch, report, heartbeat)
+            except StoreUnavailable:
+                # Nothing more can be written now; posts already made are kept, the rest
+                # come back when their leases run out.
+                self._keep_unrecorded(batch.posted())
+                raise
+            self._write(batch, heartbeat)
         self._forget_old_posts()
         return report
+
+    def _deliver(
+        self,
+        claims: list[Claim],
+        deliveries: dict[int, Delivery],
+        batch: _Batch,
+        report: DispatchReport,
+        heartbeat: _Heartbeat,
+    ) -> None:
+        """Settle each claim in turn; outcomes to write are left in `batch`."""
+        for index, claim in enumerate(claims):
+            if self.stopping:
+                # Shutting down: hand the rest back now, so another replica sends them
+                # at its next tick instead of waiting out the lease.
+                rest = claims[index:]
+                for waiting in rest:
+                    self._release(
+                        waiting, batch, due_at=waiting.due_at, count_attempt=False, error=None
+                    )
+                    heartbeat.settled(waiting.nudge_id)
+                logger.info("shutting down: handed %d nudge(s) back", len(rest))
+                report.rescheduled += len(rest)
+                return
+            waiting_writes = len(batch.writes)
+            try:
+                outcome = self._settle_safely(claim, deliveries.get(claim.nudge_id), batch)
+            except _RateLimited as limit:
+                # Slack limits the method for the whole workspace: the rest wait as well.
+                heartbeat.settled(claim.nudge_id)
+                rest = claims[index + 1 :]
+                for waiting in rest:
+                    self._release(
+                        waiting,
+                        batch,
+                        due_at=limit.until,
+                        count_attempt=False,
+                        error="ratelimited",
+                    )
+                    heartbeat.settled(waiting.nudge_id)
+                report.rescheduled += 1 + len(rest)
+                return
+            if len(batch.writes) == waiting_writes:
+                heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
+            _count(report, outcome)
+
+    def _write(self, batch: _Batch, heartbeat: _Heartbeat) -> None:
+        """Write the batch's outcomes in one transaction; posts it could not write are kept."""
+        if not batch.writes:
+            return
+        for attempt in range(1, RECORD_TRIES + 1):
+            try:
+                with heartbeat.renewing:
+                    written = self._settle_writes(batch.writes)
+                break
+            except StoreUnavailable:
+                # Unrecorded, the leases would run out and the messages go out twice.
+                if attempt == RECORD_TRIES:
+                    # Kept, and written first thing when the database answers again.
+                    self._keep_unrecorded(batch.posted())
+                    raise
+                logger.warning("recording %d outcome(s) failed; trying again", len(batch.writes))
+        for write in batch.writes:
+            _log_written(write, write.claim.nudge_id in written)
+
+    def _settle_writes(self, writes: list[_Write]) -> set[int]:
+        """Settle `writes` together; if that fails for a reason other than the database (a
+        bug re-planning one interview, say), one by one, so one cannot hold up the rest."""
+        try:
+            return settle(
+                self.db,
+                self.worker_id,
+                [w.settlement for w in writes],
+                now=self.clock.now(),
+                playbook=self.playbook,
+            )
+        except StoreUnavailable:
+            raise
+        except Exception:
+            if len(writes) == 1:
+                raise
+            logger.exception("recording %d outcome(s) together failed; one by one", len(writes))
+        written: set[int] = set()
+        for write in writes:
+            try:
+                written |= self._settle_writes([write])
+            except StoreUnavailable:
+                raise
+            except Exception:
+                logger.exception("recording nudge %d failed", write.claim.nudge_id)
+        return written
+
+    def _keep_unrecorded(self, posted: list[_Write]) -> None:
+        for write in posted:
+            self._unrecorded[write.claim.nudge_id] = write
 
     def record_unrecorded(self) -> int:
         """Write `sent` for posts that reached Slack while the database was down; how many.
@@ -278,38 +396,35 @@ class Dispatcher:
         whose claim ran out meanwhile is recorded if it waits unclaimed; one another worker
         holds is left to that worker, whose look in the DM finds the post.
         """
-        recorded = 0
-        for nudge_id, waiting in list(self._unrecorded.items()):
-            mark_sent(
-                self.db,
-                nudge_id,
-                self.worker_id,
-                channel_id=waiting.posted.channel,
-                ts=waiting.posted.ts,
-                now=self.clock.now(),
-                playbook=self.playbook,
-                or_pending=True,
-            )
-            del self._unrecorded[nudge_id]
-            recorded += 1
-        if recorded:
-            logger.warning("recorded %d nudge(s) sent while the database was down", recorded)
-        return recorded
+        if not self._unrecorded:
+            return 0
+        waiting = list(self._unrecorded.values())
+        settle(
+            self.db,
+            self.worker_id,
+            [w.settlement for w in waiting],
+            now=self.clock.now(),
+            playbook=self.playbook,
+            or_pending=True,
+        )
+        self._unrecorded.clear()
+        logger.warning("recorded %d nudge(s) sent while the database was down", len(waiting))
+        return len(waiting)
 
     # -- one nudge ---------------------------------------------------------------------------
 
     @in_nudge_context  # ops: the nudge's log lines carry a correlation id naming it
-    def _settle_safely(self, claim: Claim) -> _Outcome:
+    def _settle_safely(self, claim: Claim, delivery: Delivery | None, batch: _Batch) -> _Outcome:
         try:
-            return self._settle(claim)
+            return self._settle(claim, delivery, batch)
         except (StoreUnavailable, _RateLimited):
             raise  # StoreUnavailable: nothing more can be recorded; leases bring the rest back
         except Exception as exc:
             # A bug (in rendering, say) must not hold up the other nudges in the batch.
             logger.exception("nudge %d (%s) failed unexpectedly", claim.nudge_id, claim.kind)
-            return self._retry_later(claim, f"{type(exc).__name__}: {exc}")
+            return self._retry_later(claim, f"{type(exc).__name__}: {exc}", batch)
 
-    def _settle(self, claim: Claim) -> _Outcome:
+    def _settle(self, claim: Claim, delivery: Delivery | None, batch: _Batch) -> _Outcome:
         now = self.clock.now()
         late = now - claim.first_due_at
         if late > self.playbook.max_lateness_hours.of(claim.kind):
@@ -319,29 +434,31 @@ class Dispatcher:
                 claim.kind,
                 late,
             )
-            self._record_failed(claim, "too late")
+            self._record_failed(claim, delivery, "too late", batch)
             return _Outcome.DROPPED_LATE
-        delivery = delivery_of(self.db, claim.nudge_id, self.playbook)
         if delivery is None:
             logger.info("nudge %d vanished before it was sent", claim.nudge_id)
             return _Outcome.STOPPED
         recipient, view = delivery.recipient, delivery.view
         bind_team(recipient.team_id)  # ops: and its workspace, until the nudge is settled
-        if recipient.undeliverable is not None:
+        person = (recipient.team_id, recipient.user_id)
+        undeliverable = recipient.undeliverable
+        if person in batch.gone_people or recipient.team_id in batch.gone_teams:
+            undeliverable = "person gone"  # Slack said so earlier in this batch
+        if undeliverable is not None:
             logger.info(
                 "nudge %d (%s) for %s not sent: %s",
                 claim.nudge_id,
                 claim.kind,
                 recipient.user_id,
-                recipient.undeliverable,
+                undeliverable,
             )
-            self._record_failed(claim, recipient.undeliverable)
+            self._record_failed(claim, delivery, undeliverable, batch)
             return _Outcome.STOPPED
-        person = (recipient.team_id, recipient.user_id)
         last = self._last_post.get(person)
         if last is not None and now - last < PACE:
             logger.info("nudge %d paced: %s got a message just now", claim.nudge_id, person[1])
-            self._release(claim, due_at=last + PACE, count_attempt=False, error=None)
+            self._release(claim, batch, due_at=last + PACE, count_attempt=False, error=None)
             return _Outcome.RESCHEDULED
         text, blocks = render_nudge(view, self.playbook)
         try:
@@ -353,16 +470,24 @@ class Dispatcher:
                     claim.kind,
                     found.ts,
                 )
-                self._record_sent(claim, recipient, found)
+                self._record_sent(claim, delivery, found, batch)
                 return _Outcome.SENT
-            if not mark_post_started(self.db, claim.nudge_id, self.worker_id, self.clock.now()):
+            if claim.nudge_id not in batch.started:
                 logger.warning("nudge %d: claim ran out before posting; left alone", claim.nudge_id)
                 return _Outcome.STOPPED
+            if not self._lease_outlasts_a_post():
+                # The heartbeat could not renew (the database unreachable, say): another
+                # worker may take this nudge soon, so it is not posted from here.
+                logger.warning(
+                    "nudge %d: claim may run out during the post; left alone", claim.nudge_id
+                )
+                return _Outcome.STOPPED
+            batch.attempted.add(claim.nudge_id)
             posted = self._post(claim, recipient, text, blocks)
         except SLACK_CALL_ERRORS as exc:
-            return self._after_failed_call(claim, recipient, exc)
+            return self._after_failed_call(claim, delivery, exc, batch)
         self._last_post[person] = self.clock.now()
-        self._record_sent(claim, recipient, posted)
+        self._record_sent(claim, delivery, posted, batch)
         return _Outcome.SENT
 
     def _already_posted(self, claim: Claim, recipient: Recipient) -> PostedMessage | None:
@@ -404,8 +529,9 @@ class Dispatcher:
         )
 
     def _after_failed_call(
-        self, claim: Claim, recipient: Recipient, exc: BaseException
+        self, claim: Claim, delivery: Delivery, exc: BaseException, batch: _Batch
     ) -> _Outcome:
+        recipient = delivery.recipient
         failure = classify(exc)
         if self.on_slack_error is not None:  # ops: metrics count Slack errors by code
             self.on_slack_error(exc)
@@ -418,43 +544,51 @@ class Dispatcher:
                     claim.nudge_id,
                     until.isoformat(),
                 )
-                self._release(claim, due_at=until, count_attempt=False, error="ratelimited")
+                self._release(claim, batch, due_at=until, count_attempt=False, error="ratelimited")
                 raise _RateLimited(until)
             case Transient(reason=reason):
-                return self._retry_later(claim, reason)
+                return self._retry_later(claim, reason, batch, delivery)
             case PersonGone(reason=reason):
                 cancelled = deactivate_person(
                     self.db, recipient.team_id, recipient.user_id, now
                 ).nudges
+                batch.gone_people.add((recipient.team_id, recipient.user_id))
                 logger.warning(
                     "%s cannot be reached (%s): stopped, %d pending nudge(s) cancelled",
                     recipient.user_id,
                     reason,
                     cancelled,
                 )
-                self._record_failed(claim, reason)
+                self._record_failed(claim, delivery, reason, batch)
                 return _Outcome.STOPPED
             case WorkspaceGone(reason=reason):
                 cancelled = deactivate_workspace(self.db, recipient.team_id, now).nudges
+                batch.gone_teams.add(recipient.team_id)
                 logger.warning(
                     "workspace %s lost the app (%s): stopped, %d pending nudge(s) cancelled",
                     recipient.team_id,
                     reason,
                     cancelled,
                 )
-                self._record_failed(claim, reason)
+                self._record_failed(claim, delivery, reason, batch)
                 return _Outcome.STOPPED
             case Permanent(reason=reason):
-                return self._fail(claim, reason)
+                return self._fail(claim, delivery, reason, batch)
         raise AssertionError(f"unclassified Slack failure {failure!r}")  # pragma: no cover
 
-    def _retry_later(self, claim: Claim, reason: str) -> _Outcome:
+    def _retry_later(
+        self, claim: Claim, reason: str, batch: _Batch, delivery: Delivery | None = None
+    ) -> _Outcome:
         attempts = claim.attempts + 1  # this try
         due_at = self.clock.now() + backoff_delay(attempts, self._rng)
         if due_at - claim.first_due_at > self.playbook.max_lateness_hours.of(claim.kind):
             # The next try would come too late for the advice to be worth having.
             return self._fail(
-                claim, f"{reason} (still failing at max lateness, {attempts} tries)", attempts
+                claim,
+                delivery,
+                f"{reason} (still failing at max lateness, {attempts} tries)",
+                batch,
+                attempts,
             )
         logger.warning(
             "nudge %d (%s) try %d failed (%s); retrying at %s",
@@ -464,72 +598,55 @@ class Dispatcher:
             reason,
             due_at.isoformat(),
         )
-        self._release(claim, due_at=due_at, count_attempt=True, error=reason)
+        self._release(claim, batch, due_at=due_at, count_attempt=True, error=reason)
         return _Outcome.RESCHEDULED
 
-    def _fail(self, claim: Claim, reason: str, attempts: int | None = None) -> _Outcome:
+    def _fail(
+        self,
+        claim: Claim,
+        delivery: Delivery | None,
+        reason: str,
+        batch: _Batch,
+        attempts: int | None = None,
+    ) -> _Outcome:
         logger.warning("nudge %d (%s) failed for good: %s", claim.nudge_id, claim.kind, reason)
-        self._record_failed(claim, reason, attempts)
+        self._record_failed(claim, delivery, reason, batch, attempts)
         return _Outcome.FAILED
 
     # -- writing outcomes back, fenced on the claim --------------------------------------------
 
-    def _record_sent(self, claim: Claim, recipient: Recipient, posted: PostedMessage) -> None:
-        recorded = False
-        for attempt in range(1, RECORD_TRIES + 1):
-            try:
-                recorded = mark_sent(
-                    self.db,
-                    claim.nudge_id,
-                    self.worker_id,
-                    channel_id=posted.channel,
-                    ts=posted.ts,
-                    now=self.clock.now(),
-                    playbook=self.playbook,
-                )
-                break
-            except StoreUnavailable:
-                # Unrecorded, the lease would run out and the message go out twice.
-                if attempt == RECORD_TRIES:
-                    # Kept, and written first thing when the database answers again.
-                    self._unrecorded[claim.nudge_id] = _Unrecorded(claim, recipient, posted)
-                    raise
-                logger.warning("recording nudge %d as sent failed; trying again", claim.nudge_id)
-        if recorded:
-            logger.info(
-                "nudge %d (%s) sent to %s in %s at %s",
-                claim.nudge_id,
-                claim.kind,
-                recipient.user_id,
-                posted.channel,
-                posted.ts,
-            )
-        else:
-            logger.warning(
-                "nudge %d (%s) was posted (ts %s) after its claim ran out; it may go out twice",
-                claim.nudge_id,
-                claim.kind,
-                posted.ts,
-            )
-
-    def _record_failed(self, claim: Claim, error: str, attempts: int | None = None) -> None:
-        recorded = mark_failed(
-            self.db,
-            claim.nudge_id,
-            self.worker_id,
-            error=error,
-            now=self.clock.now(),
-            playbook=self.playbook,
-            attempts=attempts,
+    def _record_sent(
+        self, claim: Claim, delivery: Delivery, posted: PostedMessage, batch: _Batch
+    ) -> None:
+        settlement = Settlement.sent(
+            claim.nudge_id, delivery.interview_id, posted.channel, posted.ts
         )
-        if not recorded:
-            logger.warning(
-                "nudge %d: claim ran out before its failure was recorded", claim.nudge_id
-            )
+        batch.writes.append(_Write(claim, settlement, delivery.recipient.user_id))
+
+    def _record_failed(
+        self,
+        claim: Claim,
+        delivery: Delivery | None,
+        error: str,
+        batch: _Batch,
+        attempts: int | None = None,
+    ) -> None:
+        interview_id = delivery.interview_id if delivery is not None else None
+        settlement = Settlement.failed(claim.nudge_id, interview_id, error, attempts)
+        batch.writes.append(_Write(claim, settlement, None))
 
     def _release(
-        self, claim: Claim, *, due_at: datetime, count_attempt: bool, error: str | None
+        self,
+        claim: Claim,
+        batch: _Batch,
+        *,
+        due_at: datetime,
+        count_attempt: bool,
+        error: str | None,
     ) -> None:
+        # A post noted at the batch's start but never tried: the mark is taken back, so the
+        # next worker posts without looking in the DM first.
+        unstarted = claim.nudge_id in batch.started and claim.nudge_id not in batch.attempted
         released = release(
             self.db,
             claim.nudge_id,
@@ -537,13 +654,50 @@ class Dispatcher:
             due_at=due_at,
             count_attempt=count_attempt,
             error=error,
+            post_started_at=claim.post_started_at if unstarted else KEEP,
         )
         if not released:
             logger.warning("nudge %d: claim ran out before it was handed back", claim.nudge_id)
 
+    def _postable(self, claim: Claim, delivery: Delivery | None, now: datetime) -> bool:
+        """Whether the batch may post this nudge, as far as is known before posting any."""
+        return (
+            delivery is not None
+            and delivery.recipient.undeliverable is None
+            and now - claim.first_due_at <= self.playbook.max_lateness_hours.of(claim.kind)
+        )
+
+    def _lease_outlasts_a_post(self) -> bool:
+        """Whether a post started now ends, answered or timed out, inside the lease held."""
+        until = self.lease_valid_until
+        return until is not None and self.clock.now() + POST_MAX < until
+
     def _forget_old_posts(self) -> None:
         cutoff = self.clock.now() - PACE
         self._last_post = {k: v for k, v in self._last_post.items() if v > cutoff}
+
+
+def _log_written(write: _Write, written: bool) -> None:
+    claim, settlement = write.claim, write.settlement
+    if settlement.status is NudgeStatus.SENT:
+        if written:
+            logger.info(
+                "nudge %d (%s) sent to %s in %s at %s",
+                claim.nudge_id,
+                claim.kind,
+                write.user_id,
+                settlement.channel_id,
+                settlement.ts,
+            )
+        else:
+            logger.warning(
+                "nudge %d (%s) was posted (ts %s) after its claim ran out; it may go out twice",
+                claim.nudge_id,
+                claim.kind,
+                settlement.ts,
+            )
+    elif not written:
+        logger.warning("nudge %d: claim ran out before its failure was recorded", claim.nudge_id)
 
 
 def _count(report: DispatchReport, outcome: _Outcome) -> None:
