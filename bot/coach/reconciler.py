@@ -178,8 +178,14 @@ def _apply(
     now: datetime,
 ) -> Counter[ChangeKind]:
     by_key = {(row.kind, row.sequence): row for row in rows}
-    # The dispatcher records why it put a pending nudge off in last_error.
-    put_off = {key for key, row in by_key.items() if row.last_error is not None}
+    # A pending nudge the dispatcher put off keeps its later time: after a failed try it says
+    # why in last_error; after pacing or a hand-back it has none, but its first_due_at is set
+    # (the batch re-plans a person's other interviews after such a hand-back).
+    put_off = {
+        key
+        for key, row in by_key.items()
+        if row.last_error is not None or row.first_due_at is not None
+    }
     changes = reconcile_changes(by_key, planned, put_off=put_off)
     for change in changes:
         if change.kind is ChangeKind.INSERT:

@@ -70,6 +70,15 @@ def test_a_pause_until_a_date_moves_the_follow_up_and_resume_brings_it_back(
     assert kinds.index(NudgeKind.REFLECTION) < kinds.index(NudgeKind.FOLLOW_UP)
 
     dispatch(running, due)
+    # What the pause held back goes out in order; the follow-up is not sent seconds after the
+    # thank-you advice it follows: the planner paces it after the thank-you, moved, not failed.
+    waiting = follow_up(running)
+    assert waiting.status is NudgeStatus.PENDING and waiting.attempts == 0
+    assert waiting.due_at > due
+    for _ in range(3):  # the card advice, then the follow-up, each on its own day
+        if follow_up(running).status is not NudgeStatus.PENDING:
+            break
+        dispatch(running, min(n.due_at for n in nudges(running) if n.status is NudgeStatus.PENDING))
     sent = follow_up(running)
     assert sent.status is NudgeStatus.SENT
     assert sent.sequence == 1  # the first of the five: the pause used none of them
