@@ -1,8 +1,9 @@
 """Claiming due nudges, handing them back, and taking back the leases of dead workers.
 
-Each function is one short statement in its own transaction: nothing here is ever held open
-across a Slack call. A claim is a lease: `claimed_by` fences every later write, so a worker
-that outlived its lease cannot overwrite what the worker that took over recorded.
+Each function is one short statement in its own transaction (`requeue_and_claim`, the tick's
+two, in one): nothing here is ever held open across a Slack call. A claim is a lease:
+`claimed_by` fences every later write, so a worker that outlived its lease cannot overwrite
+what the worker that took over recorded.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Update, func, select, update
+from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import held_by
 from bot.rules.domain import ERROR_MAX, NudgeKind, NudgeStatus
@@ -43,6 +45,33 @@ def claim_due(
     """
     if limit < 1:
         return []
+    with db.transaction(immediate=True) as session:
+        return _claim(session, db, now=now, worker_id=worker_id, limit=limit, lease=lease)
+
+
+def requeue_and_claim(
+    db: Database, *, now: datetime, worker_id: str, limit: int, lease: timedelta
+) -> tuple[int, list[Claim]]:
+    """`requeue_expired`, then `claim_due`, in one transaction: how many leases ran out, and
+    the claims. An idle tick is these two statements; one transaction spares it a pool
+    checkout (PostgreSQL's pre-ping) and a BEGIN/COMMIT, most of its cost on PostgreSQL."""
+    with db.transaction(immediate=True) as session:
+        requeued = int(session.execute(_requeue_statement(now)).rowcount or 0)
+        if limit < 1:
+            return requeued, []
+        claims = _claim(session, db, now=now, worker_id=worker_id, limit=limit, lease=lease)
+        return requeued, claims
+
+
+def _claim(
+    session: Session,
+    db: Database,
+    *,
+    now: datetime,
+    worker_id: str,
+    limit: int,
+    lease: timedelta,
+) -> list[Claim]:
     lease_until = now + lease
     due = (
         select(Nudge.id)
@@ -66,8 +95,7 @@ def claim_due(
         )
         .execution_options(synchronize_session=False)
     )
-    with db.transaction(immediate=True) as session:
-        rows = session.execute(statement).all()
+    rows = session.execute(statement).all()
     claims = [
         Claim(
             row.id,
@@ -90,14 +118,17 @@ def requeue_expired(db: Database, now: datetime) -> int:
     Their worker died or hung, maybe after posting; that is no attempt of theirs, and the
     nudge's `post_started_at` makes the next worker look in the DM before posting again.
     """
-    statement = (
+    with db.transaction(immediate=True) as session:
+        return int(session.execute(_requeue_statement(now)).rowcount or 0)
+
+
+def _requeue_statement(now: datetime) -> Update:
+    return (
         update(Nudge)
         .where(Nudge.status == NudgeStatus.CLAIMED, Nudge.lease_until < now)
         .values(status=NudgeStatus.PENDING, lease_until=None, claimed_by=None)
         .execution_options(synchronize_session=False, preserve_rowcount=True)
     )
-    with db.transaction(immediate=True) as session:
-        return int(session.execute(statement).rowcount or 0)
 
 
 # `release`'s default: leave post_started_at as it is.

@@ -25,7 +25,15 @@ from typing import Any
 from bot.clock import Clock
 from bot.coach.deliveries import Delivery, Recipient, Settlement, deliveries_of, settle
 from bot.coach.people import deactivate_person, deactivate_workspace
-from bot.dispatch.claims import KEEP, Claim, claim_due, mark_posts_started, release, renew
+from bot.dispatch.claims import (
+    KEEP,
+    Claim,
+    claim_due,
+    mark_posts_started,
+    release,
+    renew,
+    requeue_and_claim,
+)
 from bot.dispatch.slack_errors import (
     Permanent,
     PersonGone,
@@ -182,6 +190,12 @@ class _Heartbeat:
                 logger.exception("renewing claims failed")
 
 
+def _claim_only(
+    db: Database, *, now: datetime, worker_id: str, limit: int, lease: timedelta
+) -> tuple[int, list[Claim]]:
+    return 0, claim_due(db, now=now, worker_id=worker_id, limit=limit, lease=lease)
+
+
 def backoff_delay(attempts: int, rng: random.Random) -> timedelta:
     """How long to wait after the `attempts`-th try failed for a reason that may pass."""
     # The exponent stops growing once the cap is reached: hours of tries would overflow.
@@ -251,23 +265,29 @@ class Dispatcher:
         """How many posts wait to be recorded as sent (the database was down)."""
         return len(self._unrecorded)
 
-    def run_once(self) -> DispatchReport:
-        """Record posts left unrecorded, then claim one batch of due nudges and settle them."""
-        with self._running:
-            return self._run_once()
+    def run_once(self, *, requeue: bool = False) -> DispatchReport:
+        """Record posts left unrecorded, then claim one batch of due nudges and settle them.
 
-    def _run_once(self) -> DispatchReport:
+        `requeue`: first take back the nudges of workers whose lease ran out, in the claim's
+        transaction (the scheduled tick does; a test driving the dispatcher need not)."""
+        with self._running:
+            return self._run_once(requeue)
+
+    def _run_once(self, requeue: bool = False) -> DispatchReport:
         report = DispatchReport()
         self.record_unrecorded()
         if self.stopping:
             return report
-        claims = claim_due(
+        claim = requeue_and_claim if requeue else _claim_only
+        requeued, claims = claim(
             self.db,
             now=self.clock.now(),
             worker_id=self.worker_id,
             limit=self.batch_size,
             lease=self.lease,
         )
+        if requeued:
+            logger.warning("took back %d nudge(s) whose worker's lease ran out", requeued)
         report.claimed = len(claims)
         if not claims:
             return report

@@ -15,7 +15,6 @@ import weakref
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.dispatch.claims import requeue_expired
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.metrics import BotMetrics
 from bot.services import Services
@@ -107,10 +106,7 @@ def dispatch_tick(dispatcher: Dispatcher) -> DispatchReport | None:
     try:
         # Posts made before an outage are recorded first: none may be taken for a re-post.
         dispatcher.record_unrecorded()
-        requeued = requeue_expired(dispatcher.db, dispatcher.clock.now())
-        if requeued:
-            logger.warning("took back %d nudge(s) whose worker's lease ran out", requeued)
-        report = dispatcher.run_once()
+        report = dispatcher.run_once(requeue=True)
     except StoreUnavailable as exc:
         outage.failed(exc)
         return None

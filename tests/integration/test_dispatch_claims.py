@@ -6,11 +6,19 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.clock import FixedClock
 from bot.coach.deliveries import mark_sent
-from bot.dispatch.claims import Claim, claim_due, mark_post_started, release, renew, requeue_expired
+from bot.dispatch.claims import (
+    Claim,
+    claim_due,
+    mark_post_started,
+    release,
+    renew,
+    requeue_and_claim,
+    requeue_expired,
+)
 from bot.rules.domain import NudgeKind, NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.store.db import Database
@@ -125,6 +133,40 @@ def test_an_expired_lease_goes_back_to_pending(db: Database, clock: FixedClock) 
     assert stored.due_at == now  # still due: the next claim takes it at once
     [again] = claim(db, now + LEASE + timedelta(seconds=1), "worker-b")
     assert (again.nudge_id, again.attempts) == (claimed.nudge_id, 0)
+
+
+def test_the_tick_takes_back_an_expired_lease_and_claims_it_in_one_transaction(
+    db: Database, clock: FixedClock
+) -> None:
+    now = clock.now()
+    log(db, now)
+    [claimed] = claim(db, now, "worker-dead")
+    later = now + LEASE + timedelta(seconds=1)
+    statements: list[str] = []
+    commits: list[object] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    def committed(conn: object) -> None:
+        commits.append(conn)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    event.listen(db.engine, "commit", committed)
+    try:
+        requeued, claims = requeue_and_claim(
+            db, now=later, worker_id="worker-b", limit=50, lease=LEASE
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+        event.remove(db.engine, "commit", committed)
+
+    assert requeued == 1
+    assert [(c.nudge_id, c.attempts) for c in claims] == [(claimed.nudge_id, 0)]
+    assert row(db, claimed.nudge_id).claimed_by == "worker-b"
+    # The requeue and the claim, in one transaction (an idle tick's whole cost).
+    assert [s for s in statements if s == "UPDATE"] == ["UPDATE", "UPDATE"]
+    assert len(commits) == 1
 
 
 def test_a_worker_that_lost_its_lease_cannot_record_anything(
