@@ -18,7 +18,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/interview-bot demo
 
-## lint, then every test (PostgreSQL too when TEST_DATABASE_URL is set)
+## lint, then every test (on PostgreSQL instead of SQLite when TEST_DATABASE_URL is set)
 test: install lint
 	$(BIN)/pytest
 

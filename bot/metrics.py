@@ -33,7 +33,16 @@ PREFIX = "interview_coach"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 # Dispatch outcomes counted from DispatchReport, by its field names.
 DISPATCH_OUTCOMES = ("sent", "failed", "dropped_late")
-REQUEST_KINDS = ("command", "action", "view_submission", "view_closed", "event", "options")
+REQUEST_KINDS = (
+    "command",
+    "action",
+    "view_submission",
+    "view_closed",
+    "event",
+    "options",
+    "shortcut",
+    "other",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +98,7 @@ class BotMetrics:
         self.slack_errors.labels(code=slack_error_label(exc)).inc()
 
     def request(self, kind: str) -> None:
-        """Count one request from Slack of `kind` (one of REQUEST_KINDS, or 'other')."""
+        """Count one request from Slack of `kind` (one of REQUEST_KINDS)."""
         self.requests.labels(kind=kind).inc()
 
     def render(self) -> bytes:

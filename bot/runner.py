@@ -117,7 +117,8 @@ def serve(bot: BotApp, drain_seconds: float = DRAIN_SECONDS) -> None:
                 # Where a workspace's admin goes to install the app (OAuth, many workspaces).
                 logger.info(
                     "workspaces install the app at %s/slack/install",
-                    settings.public_base_url or f"http://{settings.host}:{server.port}",
+                    # 0.0.0.0 listens everywhere but is no address a browser can open.
+                    settings.public_base_url or f"http://{_browsable(settings.host)}:{server.port}",
                 )
             # waitress ends its loop on KeyboardInterrupt (Ctrl-C, or SIGTERM above) and returns.
             server.serve_forever()
@@ -213,3 +214,8 @@ def _connect(socket_handler: SocketModeHandler, settings: Settings, http_port: i
     else:
         # slack_sdk logs a failed WebSocket handshake and retries on its own.
         logger.warning("Socket Mode not connected yet; slack_sdk keeps retrying")
+
+
+def _browsable(host: str) -> str:
+    """A host a browser on this machine can open, for a server bound to `host`."""
+    return "localhost" if host in {"0.0.0.0", "::", ""} else host

@@ -724,3 +724,10 @@ def test_shutdown_gives_up_on_listener_work_after_its_time(
     assert "gave up waiting after 0s: 1 listener task(s) still running" in log.messages
     # Let go of, not cut off: once released, the work still finishes.
     assert work.finished.is_set()
+
+
+def test_the_install_link_logged_without_a_public_url_is_one_a_browser_can_open() -> None:
+    from bot.runner import _browsable
+
+    assert _browsable("0.0.0.0") == _browsable("::") == "localhost"
+    assert _browsable("10.0.0.7") == "10.0.0.7"

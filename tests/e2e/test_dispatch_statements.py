@@ -37,8 +37,9 @@ KINDS = (
 )
 # Per batch, not per nudge: the claim, its reads, one statement noting every post as started,
 # and one transaction writing every outcome and re-plan (its INSERTs batched by SQLAlchemy, a
-# few more statements as the batch grows); BEGINs count on SQLite. Measured: 16 for 5 nudges
-# and 19 for 20 on SQLite, 12 and 12 on PostgreSQL. Before, a nudge cost 12: 240 for 20.
+# few more statements as the batch grows); BEGINs count on SQLite. Measured after the re-plan
+# became per person (five reads for the batch): 19 for 5 nudges and 22 for 20 on SQLite, 15 and
+# 15 on PostgreSQL. Before, a nudge cost 12: 240 for 20.
 PER_NUDGE = 0.5
 PER_BATCH = 20
 
