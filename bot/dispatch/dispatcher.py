@@ -6,8 +6,10 @@ this thread for Slack: a rate limit or an outage moves the nudge's `due_at` inst
 sleeping, so the next tick (in any process) picks it up.
 
 Attempts count tries Slack answered "try again" to, never claims: a nudge is given up only
-when it is later than its kind allows. Each post carries message metadata naming the nudge,
-so a nudge whose earlier post may have reached Slack is first looked for in the DM.
+when it is later than its kind allows. Each post carries message metadata naming the nudge
+(every nudge, for a grouped DM), so a nudge whose earlier post may have reached Slack is
+first looked for in the DM. A person's nudges due together go out as one DM
+(`bot.dispatch.grouping`, `_settle_group`).
 """
 
 from __future__ import annotations
