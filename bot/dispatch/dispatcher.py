@@ -37,7 +37,7 @@ from bot.dispatch.slack_errors import (
     WorkspaceGone,
     classify,
 )
-from bot.log_context import bind_team, in_nudge_context
+from bot.log_context import bind_team, in_nudge_context, log_context
 from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import Playbook
 from bot.slack.clients import DISPATCH_TIMEOUT_SECONDS, SlackClients
@@ -541,8 +541,10 @@ class Dispatcher:
     ) -> None:
         """Settle `group` as one DM; each nudge's outcome is counted in `report`."""
         outcomes: dict[int, _Outcome] = {}
+        # ops: the DM's log lines carry a correlation id naming its first nudge, and its team.
         try:
-            self._settle_group(group, deliveries, batch, outcomes)
+            with log_context(correlation_id=f"nudge-{group[0].nudge_id}"):
+                self._settle_group(group, deliveries, batch, outcomes)
         except (StoreUnavailable, _RateLimited):
             raise
         except Exception as exc:
