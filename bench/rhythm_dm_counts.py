@@ -6,7 +6,11 @@ Printed for the rules before issue 10's "fewer, calmer messages" and after, step
 each interview on its own outbox with the "Logged" DM and "get some distance" apart (the
 before figures), then the "Logged" DM carrying "get some distance" when both are due at
 once, then the daily limits over all of the person's interviews (bot.preview.person, as the
-bot's reconciler applies them: one unprompted DM per interview a day, three in all).
+bot's reconciler applies them: one unprompted DM per interview a day, three in all), then
+one DM for the person's nudges that fall due together (bot.rules.grouping, the rule the
+dispatcher applies to each batch; here to the preview's sends, which the preview itself
+does not group: sends due within one dispatch tick of the DM's first are one DM, since
+the dispatcher groups what one batch claims and never posts a nudge before it is due).
 
 Run on any commit to compare: `python bench/rhythm_dm_counts.py`.
 """
@@ -21,6 +25,7 @@ from bot.preview import Delivered, Simulation
 from bot.preview.person import PersonOutbox
 from bot.rules.calendar import PersonHours
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind
+from bot.rules.grouping import Due, group_due
 from bot.rules.planning import InterviewFacts
 from bot.rules.playbook import default_playbook
 
@@ -33,6 +38,8 @@ AFTERNOON = [
     (time(16, 0), InterviewFormat.PHONE_SCREEN, False, False),
 ]
 LOGGED_AFTER = timedelta(minutes=20)
+# The default DISPATCH_INTERVAL_SECONDS: nudges due within one tick are claimed together.
+TICK = timedelta(seconds=10)
 
 Sent = list[tuple[datetime, str]]
 
@@ -83,6 +90,15 @@ def dms(*, daily_limits: bool, carry_distance: bool) -> Sent:
     return sorted(sent)
 
 
+def grouped(sent: Sent) -> Sent:
+    """`sent` as the dispatcher posts it: one DM for nudges due within a tick of each other
+    (the "Logged" DMs are the listener's, each on its own)."""
+    nudges = [(at, what) for at, what in sent if what != "logged"]
+    dms = group_due([Due(i, "person", at) for i, (at, _) in enumerate(nudges)], TICK)
+    together = [(nudges[dm[0]][0], " + ".join(nudges[i][1] for i in dm)) for dm in dms]
+    return sorted([s for s in sent if s[1] == "logged"] + together)
+
+
 def counts(sent: Sent) -> tuple[int, int]:
     start = datetime.combine(DAY, time(0), tzinfo=LA)
     first_day = [s for s in sent if s[0].astimezone(LA).date() == DAY]
@@ -92,20 +108,22 @@ def counts(sent: Sent) -> tuple[int, int]:
 
 def main() -> None:
     steps = [
-        ("before (each DM on its own, no limits)", False, False),
-        ('+ "Logged" carries "get some distance"', False, True),
-        ("+ daily limits (after: all of issue 10)", True, True),
+        ("before (each DM on its own, no limits)", False, False, False),
+        ('+ "Logged" carries "get some distance"', False, True, False),
+        ("+ daily limits", True, True, False),
+        ("+ one DM for what falls due together", True, True, True),
     ]
     before = counts(dms(daily_limits=False, carry_distance=False))
-    for name, limits, carry in steps:
-        day, fortnight = counts(dms(daily_limits=limits, carry_distance=carry))
+    for name, limits, carry, group in steps:
+        sent = dms(daily_limits=limits, carry_distance=carry)
+        day, fortnight = counts(grouped(sent) if group else sent)
         print(
             f"{name:44} first day: {day:2} DMs ({day / before[0]:.2f} x before); "
             f"first two weeks: {fortnight:2} DMs ({fortnight / before[1]:.2f} x before)"
         )
     print("\nafter, the first two weeks:")
     start = datetime.combine(DAY, time(0), tzinfo=LA)
-    for when, what in dms(daily_limits=True, carry_distance=True):
+    for when, what in grouped(dms(daily_limits=True, carry_distance=True)):
         if when < start + timedelta(days=14):
             print(f"  {when.astimezone(LA):%a %d %b %H:%M}  {what}")
 

@@ -6,8 +6,10 @@ this thread for Slack: a rate limit or an outage moves the nudge's `due_at` inst
 sleeping, so the next tick (in any process) picks it up.
 
 Attempts count tries Slack answered "try again" to, never claims: a nudge is given up only
-when it is later than its kind allows. Each post carries message metadata naming the nudge,
-so a nudge whose earlier post may have reached Slack is first looked for in the DM.
+when it is later than its kind allows. Each post carries message metadata naming the nudge
+(every nudge, for a grouped DM), so a nudge whose earlier post may have reached Slack is
+first looked for in the DM. A person's nudges due together go out as one DM
+(`bot.dispatch.grouping`, `_settle_group`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.dispatch.claims import (
     renew,
     requeue_and_claim,
 )
+from bot.dispatch.grouping import dm_units
 from bot.dispatch.slack_errors import (
     Permanent,
     PersonGone,
@@ -42,7 +45,7 @@ from bot.dispatch.slack_errors import (
     WorkspaceGone,
     classify,
 )
-from bot.log_context import bind_team, in_nudge_context
+from bot.log_context import bind_team, in_nudge_context, log_context
 from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import Playbook
 from bot.slack.clients import DISPATCH_TIMEOUT_SECONDS, SlackClients
@@ -50,6 +53,7 @@ from bot.slack.dm import PostedMessage, find_posted, post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS
 from bot.store.db import Database, StoreUnavailable
 from bot.ui.nudges import render_nudge
+from bot.ui.nudges.grouped import render_group
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +74,8 @@ RECORD_TRIES = 3
 # The message metadata every nudge is posted with, and looked for before posting again.
 NUDGE_EVENT_TYPE = "interview_coach_nudge"
 NUDGE_ID_KEY = "nudge_id"
+# A grouped DM names every nudge it shows under this key (and the first under NUDGE_ID_KEY).
+NUDGE_IDS_KEY = "nudge_ids"
 
 
 @dataclass
@@ -112,6 +118,13 @@ _DOUBLINGS_TO_CAP = math.ceil(math.log2(BACKOFF_CAP / BACKOFF_BASE))
 def nudge_metadata(nudge_id: int) -> dict[str, Any]:
     """The Slack message metadata naming the nudge a message delivers."""
     return {"event_type": NUDGE_EVENT_TYPE, "event_payload": {NUDGE_ID_KEY: nudge_id}}
+
+
+def group_metadata(nudge_ids: list[int]) -> dict[str, Any]:
+    """The metadata of a grouped DM: every nudge it shows, the first also under the
+    single-nudge key, so a reader that knows only that one still finds it."""
+    payload = {NUDGE_ID_KEY: nudge_ids[0], NUDGE_IDS_KEY: nudge_ids}
+    return {"event_type": NUDGE_EVENT_TYPE, "event_payload": payload}
 
 
 @dataclass(frozen=True)
@@ -323,12 +336,25 @@ class Dispatcher:
         report: DispatchReport,
         heartbeat: _Heartbeat,
     ) -> None:
-        """Settle each claim in turn; outcomes to write are left in `batch`."""
-        for index, claim in enumerate(claims):
+        """Settle each claim in turn, a person's nudges due together as one DM (see
+        `bot.dispatch.grouping`); outcomes to write are left in `batch`."""
+        units = dm_units(claims, deliveries, batch.started)
+        for index, unit in enumerate(units):
+            if len(unit) > 1 and not self.stopping:
+                try:
+                    self._settle_group_safely(unit, deliveries, batch, report)
+                except _RateLimited as limit:
+                    rest = [c for later in units[index + 1 :] for c in later]
+                    self._release_all(rest, batch, heartbeat, limit.until, report)
+                    self._forget_handed_back(unit, batch, heartbeat)
+                    return
+                self._forget_handed_back(unit, batch, heartbeat)
+                continue
+            claim = unit[0]
             if self.stopping:
                 # Shutting down: hand the rest back now, so another replica sends them
                 # at its next tick instead of waiting out the lease.
-                rest = claims[index:]
+                rest = [c for later in units[index:] for c in later]
                 for waiting in rest:
                     self._release(
                         waiting, batch, due_at=waiting.due_at, count_attempt=False, error=None
@@ -343,21 +369,35 @@ class Dispatcher:
             except _RateLimited as limit:
                 # Slack limits the method for the whole workspace: the rest wait as well.
                 heartbeat.settled(claim.nudge_id)
-                rest = claims[index + 1 :]
-                for waiting in rest:
-                    self._release(
-                        waiting,
-                        batch,
-                        due_at=limit.until,
-                        count_attempt=False,
-                        error="ratelimited",
-                    )
-                    heartbeat.settled(waiting.nudge_id)
-                report.rescheduled += 1 + len(rest)
+                report.rescheduled += 1
+                rest = [c for later in units[index + 1 :] for c in later]
+                self._release_all(rest, batch, heartbeat, limit.until, report)
                 return
             if len(batch.writes) == waiting_writes:
                 heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
             _count(report, outcome)
+
+    def _release_all(
+        self,
+        claims: list[Claim],
+        batch: _Batch,
+        heartbeat: _Heartbeat,
+        until: datetime,
+        report: DispatchReport,
+    ) -> None:
+        """Slack limits the method for the whole workspace: the batch's rest wait as well."""
+        for waiting in claims:
+            self._release(waiting, batch, due_at=until, count_attempt=False, error="ratelimited")
+            heartbeat.settled(waiting.nudge_id)
+        report.rescheduled += len(claims)
+
+    @staticmethod
+    def _forget_handed_back(unit: list[Claim], batch: _Batch, heartbeat: _Heartbeat) -> None:
+        """Stop renewing the claims of `unit` that were handed back (no outcome to write)."""
+        written = {w.claim.nudge_id for w in batch.writes}
+        for claim in unit:
+            if claim.nudge_id not in written:
+                heartbeat.settled(claim.nudge_id)
 
     def _write(self, batch: _Batch, heartbeat: _Heartbeat) -> None:
         """Write the batch's outcomes in one transaction; posts it could not write are kept."""
@@ -510,6 +550,149 @@ class Dispatcher:
         self._record_sent(claim, delivery, posted, batch)
         return _Outcome.SENT
 
+    # -- one person's nudges due together, as one DM --------------------------------------------
+
+    def _settle_group_safely(
+        self,
+        group: list[Claim],
+        deliveries: dict[int, Delivery],
+        batch: _Batch,
+        report: DispatchReport,
+    ) -> None:
+        """Settle `group` as one DM; each nudge's outcome is counted in `report`."""
+        outcomes: dict[int, _Outcome] = {}
+        # ops: the DM's log lines carry a correlation id naming its first nudge, and its team.
+        try:
+            with log_context(correlation_id=f"nudge-{group[0].nudge_id}"):
+                self._settle_group(group, deliveries, batch, outcomes)
+        except (StoreUnavailable, _RateLimited):
+            raise
+        except Exception as exc:
+            logger.exception("grouped DM of %d nudge(s) failed unexpectedly", len(group))
+            for claim in group:
+                if claim.nudge_id not in outcomes:
+                    outcomes[claim.nudge_id] = self._retry_later(
+                        claim, f"{type(exc).__name__}: {exc}", batch
+                    )
+        finally:
+            for outcome in outcomes.values():
+                _count(report, outcome)
+
+    def _settle_group(
+        self,
+        group: list[Claim],
+        deliveries: dict[int, Delivery],
+        batch: _Batch,
+        outcomes: dict[int, _Outcome],
+    ) -> None:
+        """Post `group` (one person's, each noted as started, none late) as one DM, with the
+        same guarantees as one nudge: a post that may have reached Slack is looked for first,
+        no post outlasts the lease, and Slack's answer settles every nudge not yet settled."""
+        recipient = deliveries[group[0].nudge_id].recipient
+        bind_team(recipient.team_id)
+        person = (recipient.team_id, recipient.user_id)
+        if person in batch.gone_people or recipient.team_id in batch.gone_teams:
+            for claim in group:
+                self._record_failed(claim, deliveries[claim.nudge_id], "person gone", batch)
+                outcomes[claim.nudge_id] = _Outcome.STOPPED
+            return
+        now = self.clock.now()
+        last = self._last_post.get(person)
+        if last is not None and now - last < PACE:
+            for claim in group:
+                self._release(claim, batch, due_at=last + PACE, count_attempt=False, error=None)
+                outcomes[claim.nudge_id] = _Outcome.RESCHEDULED
+            return
+        waiting: list[Claim] = []
+        try:
+            for claim in group:
+                found = self._already_posted(claim, recipient)
+                if found is None:
+                    waiting.append(claim)
+                    continue
+                logger.warning(
+                    "nudge %d had reached Slack before (ts %s): recorded, not posted again",
+                    claim.nudge_id,
+                    found.ts,
+                )
+                self._record_sent(claim, deliveries[claim.nudge_id], found, batch)
+                outcomes[claim.nudge_id] = _Outcome.SENT
+            if not waiting:
+                return
+            if not self._lease_outlasts_a_post():
+                logger.warning("%d nudge(s): claims may run out during the post", len(waiting))
+                for claim in waiting:
+                    outcomes[claim.nudge_id] = _Outcome.STOPPED
+                return
+            shown, text, blocks = self._render_dm(waiting, deliveries)
+            for claim in waiting[len(shown) :]:
+                # Past Slack's block limit: they stay pending, for the next DM.
+                self._release(claim, batch, due_at=now + PACE, count_attempt=False, error=None)
+                outcomes[claim.nudge_id] = _Outcome.RESCHEDULED
+            batch.attempted.update(claim.nudge_id for claim in shown)
+            metadata = (
+                group_metadata([c.nudge_id for c in shown])
+                if len(shown) > 1
+                else nudge_metadata(shown[0].nudge_id)
+            )
+            posted = self._post_blocks(recipient, text, blocks, metadata)
+        except SLACK_CALL_ERRORS as exc:
+            unsettled = [c for c in group if c.nudge_id not in outcomes]
+            self._group_failed(unsettled, deliveries, exc, batch, outcomes)
+            return
+        self._last_post[person] = self.clock.now()
+        for claim in shown:
+            self._record_sent(claim, deliveries[claim.nudge_id], posted, batch)
+            outcomes[claim.nudge_id] = _Outcome.SENT
+
+    def _render_dm(
+        self, waiting: list[Claim], deliveries: dict[int, Delivery]
+    ) -> tuple[list[Claim], str, list[dict[str, Any]]]:
+        """What one DM shows of `waiting`: the nudges that fit, its text and its blocks."""
+        views = [deliveries[c.nudge_id].view for c in waiting]
+        if len(views) == 1:
+            text, blocks = render_nudge(views[0], self.playbook)
+            return waiting, text, blocks
+        (text, blocks), shown_ids = render_group(views, self.playbook)
+        return waiting[: len(shown_ids)], text, blocks
+
+    def _group_failed(
+        self,
+        unsettled: list[Claim],
+        deliveries: dict[int, Delivery],
+        exc: BaseException,
+        batch: _Batch,
+        outcomes: dict[int, _Outcome],
+    ) -> None:
+        """Slack refused the grouped DM (or the look before it): the first unsettled nudge is
+        settled as a lone one would be, the others the same way."""
+        if not unsettled:
+            return
+        first, others = unsettled[0], unsettled[1:]
+        try:
+            outcomes[first.nudge_id] = self._after_failed_call(
+                first, deliveries[first.nudge_id], exc, batch
+            )
+        except _RateLimited as limit:
+            outcomes[first.nudge_id] = _Outcome.RESCHEDULED
+            for claim in others:
+                self._release(
+                    claim, batch, due_at=limit.until, count_attempt=False, error="ratelimited"
+                )
+                outcomes[claim.nudge_id] = _Outcome.RESCHEDULED
+            raise
+        failure = classify(exc)
+        reason = getattr(failure, "reason", str(exc))
+        for claim in others:
+            delivery = deliveries[claim.nudge_id]
+            if isinstance(failure, Transient):
+                outcomes[claim.nudge_id] = self._retry_later(claim, reason, batch, delivery)
+            elif isinstance(failure, Permanent):
+                outcomes[claim.nudge_id] = self._fail(claim, delivery, reason, batch)
+            else:  # the person or the workspace is gone: the first one's call stopped them
+                self._record_failed(claim, delivery, reason, batch)
+                outcomes[claim.nudge_id] = _Outcome.STOPPED
+
     def _already_posted(self, claim: Claim, recipient: Recipient) -> PostedMessage | None:
         """The earlier post of this nudge, if one was started and Slack shows it in the DM.
 
@@ -522,7 +705,9 @@ class Dispatcher:
             return None  # never started, or no DM was ever opened: nothing can be there
         client = self.clients.client_for(recipient.team_id)
         try:
-            ts = find_posted(client, channel, NUDGE_EVENT_TYPE, NUDGE_ID_KEY, claim.nudge_id)
+            ts = find_posted(
+                client, channel, NUDGE_EVENT_TYPE, NUDGE_ID_KEY, claim.nudge_id, NUDGE_IDS_KEY
+            )
         except SLACK_CALL_ERRORS as exc:
             if isinstance(classify(exc), RateLimited | Transient):
                 raise  # Slack is busy or down: this try fails, and the look is made again
@@ -536,6 +721,15 @@ class Dispatcher:
     def _post(
         self, claim: Claim, recipient: Recipient, text: str, blocks: list[dict[str, Any]]
     ) -> PostedMessage:
+        return self._post_blocks(recipient, text, blocks, nudge_metadata(claim.nudge_id))
+
+    def _post_blocks(
+        self,
+        recipient: Recipient,
+        text: str,
+        blocks: list[dict[str, Any]],
+        metadata: dict[str, Any],
+    ) -> PostedMessage:
         return post_to_dm(
             self.clients.client_for(recipient.team_id),
             self.db,
@@ -545,7 +739,7 @@ class Dispatcher:
             text=text,
             blocks=blocks,
             now=self.clock.now(),
-            metadata=nudge_metadata(claim.nudge_id),
+            metadata=metadata,
         )
 
     def _after_failed_call(

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.coach.choices import record_choice
 from bot.coach.reflections import reflection_prompt
 from bot.listeners.context import services_of
+from bot.listeners.grouped_press import render_pressed
 from bot.listeners.slack_io import (
     open_log_modal,
     open_modal,
@@ -40,7 +41,6 @@ from bot.ui.nudges import (
     nudge_id_of,
     parse_press,
     pressed_line,
-    render_nudge,
 )
 from bot.ui.reflection_modal import build_reflection_modal
 
@@ -107,7 +107,9 @@ def handle_nudge_press(
         return
     # Rendered from what the database holds, so presses racing on one message each
     # leave every recorded line, whatever copy of the message their payload carried.
-    text, blocks = render_nudge(result.view, services.playbook)
+    # A grouped DM: only this nudge's part changes (bot.listeners.grouped_press).
+    person = (team_of(body), body["user"]["id"])
+    text, blocks = render_pressed(services.db, services.playbook, body, result.view, person)
     where = pressed_message(body)
     updated = where is not None and update_message(
         client, channel=where[0], ts=where[1], text=text, blocks=blocks

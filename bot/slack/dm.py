@@ -78,16 +78,25 @@ HISTORY_PAGE = 100
 
 
 def find_posted(
-    client: WebClient, channel: str, event_type: str, key: str, value: object
+    client: WebClient,
+    channel: str,
+    event_type: str,
+    key: str,
+    value: object,
+    list_key: str | None = None,
 ) -> str | None:
     """The ts of a recent message in `channel` whose metadata names `key`=`value` under
-    `event_type`, or None. Raises what the Slack call raised."""
+    `event_type` (or lists `value` under `list_key`: a grouped DM names all its nudges), or
+    None. Raises what the Slack call raised."""
     answer = client.conversations_history(
         channel=channel, limit=HISTORY_PAGE, include_all_metadata=True
     )
     for message in answer.get("messages") or []:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == event_type and payload.get(key) == value:
+        if metadata.get("event_type") != event_type:
+            continue
+        listed = payload.get(list_key) if list_key is not None else None
+        if payload.get(key) == value or (isinstance(listed, list) and value in listed):
             return str(message["ts"])
     return None

@@ -71,6 +71,12 @@ def make_dispatcher(
     )
 
 
+def names_nudges(metadata: dict) -> list[int]:
+    """The nudges a post's metadata names: one, or every part of a grouped DM."""
+    payload = metadata["event_payload"]
+    return list(payload.get("nudge_ids") or [payload["nudge_id"]])
+
+
 def the(db: Database, interview_id: int, kind: NudgeKind) -> Nudge:
     [row] = [n for n in nudges(db, interview_id) if n.kind is kind]
     return row
@@ -178,12 +184,15 @@ def test_an_interview_logged_over_http_gets_its_next_nudge_from_the_dispatcher(
 def test_messages_to_one_person_are_paced_a_second_apart(
     db: Database, clock: FixedClock, standin: SlackStandIn, dispatcher: Dispatcher
 ) -> None:
-    first = log(db, clock.now(), view_id="V1").interview
+    # Logged 70 minutes apart: the first interview's distance and reflection (due 30 minutes
+    # apart) are one grouped DM, the second's distance, due more than an hour after the
+    # first's, another DM, which waits its second.
+    first = log(db, clock.now() - timedelta(minutes=70), view_id="V1").interview
     second = log(db, clock.now(), view_id="V2").interview
     log(db, clock.now(), user_id=LEE, view_id="V3")
     now = clock.now()
 
-    assert dispatcher.run_once() == DispatchReport(claimed=3, sent=2, rescheduled=1)
+    assert dispatcher.run_once() == DispatchReport(claimed=4, sent=3, rescheduled=1)
 
     assert sorted(posts(standin)) == [(DANA_DM, False), (LEE_DM, False)]
     paced = the(db, second.id, NudgeKind.DISTANCE)
@@ -330,7 +339,7 @@ def test_a_nudge_that_keeps_failing_is_given_up_only_at_its_max_lateness(
     calls = [
         call
         for call in standin.calls_to("chat.postMessage", include_failed=True)
-        if call.params["metadata"]["event_payload"]["nudge_id"] == row.id
+        if row.id in names_nudges(call.params["metadata"])
     ]
     assert row.status is NudgeStatus.FAILED
     assert row.last_error == f"HTTP 502 (still failing at max lateness, {len(calls)} tries)"

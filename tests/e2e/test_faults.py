@@ -54,11 +54,13 @@ def clients(standin: SlackStandIn, database_url: str) -> SlackClients:
     return single_workspace(test_settings(standin, database_url)).with_profile(DISPATCH)
 
 
-def nudge_of(call: RecordedCall) -> int:
-    """The nudge a chat.postMessage call delivers, from its message metadata."""
+def nudges_of(call: RecordedCall) -> list[int]:
+    """The nudges a chat.postMessage call delivers, from its message metadata: one, or every
+    part of a grouped DM."""
     metadata = call.params["metadata"]
     assert metadata["event_type"] == NUDGE_EVENT_TYPE
-    return int(metadata["event_payload"]["nudge_id"])
+    payload = metadata["event_payload"]
+    return [int(n) for n in payload.get("nudge_ids") or [payload["nudge_id"]]]
 
 
 def due_distance_nudges(
@@ -90,7 +92,7 @@ def rows(db: Database, ids: set[int]) -> list[Nudge]:
 
 def delivered(standin: SlackStandIn) -> Counter[int]:
     """How many times Slack took a post of each nudge."""
-    return Counter(nudge_of(call) for call in standin.calls_to(POSTS))
+    return Counter(nudge for call in standin.calls_to(POSTS) for nudge in nudges_of(call))
 
 
 # -- crashes ---------------------------------------------------------------------------------
@@ -132,7 +134,7 @@ def test_twenty_kill_9s_during_200_nudges_lose_none_and_double_none(
     assert {nudge: per_nudge[nudge] for nudge in ids} == dict.fromkeys(ids, 1)  # 0 doubled
     # Kills were no attempts, and every stored ts is the one Slack gave.
     assert {r.attempts for r in sent} == {0}
-    posted_ts = {nudge_of(c): c.response["ts"] for c in standin.calls_to(POSTS)}
+    posted_ts = {n: c.response["ts"] for c in standin.calls_to(POSTS) for n in nudges_of(c)}
     assert {r.id: r.message_ts for r in sent} == {i: posted_ts[i] for i in ids}
     # Each post that reached Slack unanswered was found by a look in the DM.
     assert len(standin.calls_to(HISTORY)) >= mid_post
