@@ -653,7 +653,10 @@ class Dispatcher:
         if len(views) == 1:
             text, blocks = render_nudge(views[0], self.playbook)
             return waiting, text, blocks
-        (text, blocks), shown_ids = render_group(views, self.playbook)
+        team_id = deliveries[waiting[0].nudge_id].recipient.team_id
+        (text, blocks), shown_ids = render_group(
+            views, self.playbook, home_url=lambda: self.clients.home_url(team_id)
+        )
         return waiting[: len(shown_ids)], text, blocks
 
     def _group_failed(

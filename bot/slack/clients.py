@@ -31,9 +31,10 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.slack.errors import retry_after_seconds
+from bot.slack.errors import SLACK_CALL_ERRORS, retry_after_seconds
 
 # A person waiting on a click will sit through a second or two, not more; a modal's
 # trigger id also expires 3 s after the click.
@@ -106,6 +107,11 @@ class SingleWorkspaceAuthorize(Authorize):
         self._bot_token = bot_token
         self._identity = dict(identity)
 
+    @property
+    def identity(self) -> Mapping[str, Any]:
+        """What auth.test said of the token (bot_id, user_id, team_id …)."""
+        return self._identity
+
     def __call__(
         self,
         *,
@@ -139,6 +145,35 @@ class SlackClients:
         self.authorize = authorize
         self.api_url = api_url
         self.profile = profile
+        self._app_ids: dict[str, str] = {}
+
+    def home_url(self, team_id: str) -> str | None:
+        """A deep link to the app's Home tab in `team_id`'s workspace, or None when Slack
+        would not say which app this is.
+
+        The app id comes from the workspace's installation (OAuth) or from `bots.info` for
+        the bot auth.test named (one token); asked once per team, then kept."""
+        app_id = self._app_ids.get(team_id) or self._find_app_id(team_id)
+        if app_id is None:
+            return None
+        self._app_ids[team_id] = app_id
+        return f"slack://app?team={team_id}&id={app_id}&tab=home"
+
+    def _find_app_id(self, team_id: str) -> str | None:
+        store: Any = getattr(self.authorize, "installation_store", None)
+        try:
+            if store is not None:
+                bot = store.find_bot(enterprise_id=None, team_id=team_id)
+                return getattr(bot, "app_id", None) if bot is not None else None
+            identity = getattr(self.authorize, "identity", {})
+            bot_id = identity.get("bot_id")
+            if not bot_id:
+                return None
+            answer = self.client_for(team_id).bots_info(bot=bot_id)
+            found = answer.get("bot") or {}
+            return found.get("app_id") if isinstance(found, dict) else None
+        except (*SLACK_CALL_ERRORS, SQLAlchemyError):
+            return None  # the link is a convenience: the line names the Home tab anyway
 
     def client_for(self, team_id: str | None) -> WebClient:
         """A client for `team_id`'s workspace.

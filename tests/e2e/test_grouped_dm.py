@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from coach_devkit.slack_standin.web_api import APP_ID
 from sqlalchemy import select
 
 from bot.dispatch.dispatcher import Dispatcher
@@ -18,7 +19,7 @@ from bot.ui.nudges import FOLLOW_UP_SENT
 from bot.ui.nudges.grouped import HEAD_BLOCK, MAX_BLOCKS, MORE_BLOCK
 from tests.coach_helpers import log
 from tests.e2e.test_buttons import dispatch, log_interview, nudges
-from tests.harness import RunningBot
+from tests.harness import DANA, RunningBot
 
 POSTS = "chat.postMessage"
 
@@ -185,6 +186,11 @@ def test_past_fifty_blocks_the_rest_wait_for_the_next_message_and_none_is_lost(
     # Every message but the last says more is coming; the last does not.
     assert all(p.params["blocks"][-1].get("block_id") == MORE_BLOCK for p in posts[:-1])
     assert posts[-1].params["blocks"][-1].get("block_id") != MORE_BLOCK
+    # That line links to the app's Home tab in the person's workspace (bots.info named the app).
+    team = DANA.team_id
+    home = f"<slack://app?team={team}&id={APP_ID}&tab=home|*Home* tab>"
+    assert all(home in str(p.params["blocks"][-1]) for p in posts[:-1])
+    assert len(running.standin.calls_to("bots.info")) == 1  # asked once, then kept
     shown = [n for p in posts for n in named(p.params)]
     assert sorted(shown) == sorted(ids)  # each exactly once
 

@@ -1,6 +1,6 @@
 """One DM carrying several of a person's nudges: a short header, then each nudge's own
 message as a part of its own (a divider, its blocks, its controls), and, when not all fit in
-Slack's 50 blocks, a last line saying the rest come next.
+Slack's 50 blocks, a last line saying the rest come next, linking to the Home tab.
 
 Every block of a part carries a block_id naming its nudge (`grp:<id>` on the divider that
 opens it, `grp:<id>:<n>` on the rest; the controls keep `nudge:<id>`), so a press on one part
@@ -9,7 +9,7 @@ re-renders that part alone and leaves the others' blocks as they were.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bot.rules.playbook import Playbook
@@ -25,6 +25,10 @@ MORE_BLOCK = "grp:more"
 MORE_TEXT = (
     "There is more from me, in my next message. Everything you have on the go is on my "
     "*Home* tab too (open the coach under Apps)."
+)
+MORE_LINKED = (
+    "There is more from me, in my next message. Everything you have on the go is on my "
+    "<{url}|*Home* tab> too."
 )
 
 Part = tuple[int, str, list[dict[str, Any]]]  # nudge id, fallback text, blocks
@@ -43,7 +47,11 @@ def part_of(view: NudgeView, playbook: Playbook) -> Part:
     return view.nudge_id, text, named
 
 
-def render_group(views: Sequence[NudgeView], playbook: Playbook) -> tuple[Message, list[int]]:
+def render_group(
+    views: Sequence[NudgeView],
+    playbook: Playbook,
+    home_url: Callable[[], str | None] | None = None,
+) -> tuple[Message, list[int]]:
     """The grouped DM for `views` (in order), and the ids of the nudges it shows: those that
     fit in Slack's block limit, with room kept for the line saying the rest come next."""
     parts = [part_of(view, playbook) for view in views]
@@ -57,7 +65,8 @@ def render_group(views: Sequence[NudgeView], playbook: Playbook) -> tuple[Messag
         used += len(part[2])
     if not shown:
         shown, used = parts[:1], 1 + len(parts[0][2])  # one nudge's message always fits
-    more = len(shown) < len(parts)
+    # Asked only when something is left out: finding the link may cost a Slack call.
+    more = _more_block(home_url() if home_url else None) if len(shown) < len(parts) else None
     return _message(shown, more), [part[0] for part in shown]
 
 
@@ -87,7 +96,7 @@ def regroup(
     for nudge_id, old in _split(blocks):
         view = views.get(nudge_id)
         parts.append(part_of(view, playbook) if view is not None else (nudge_id, "", old))
-    more = any(block.get("block_id") == MORE_BLOCK for block in blocks)
+    more = next((dict(b) for b in blocks if b.get("block_id") == MORE_BLOCK), None)
     return _message(parts, more)
 
 
@@ -107,7 +116,17 @@ def _split(blocks: Sequence[Mapping[str, Any]]) -> list[tuple[int, list[dict[str
     return parts
 
 
-def _message(parts: Sequence[Part], more: bool) -> Message:
+def _more_block(home_url: str | None) -> dict[str, Any]:
+    """The last line of a DM that could not show everything: where the rest is."""
+    text = MORE_LINKED.format(url=home_url) if home_url else MORE_TEXT
+    return {
+        "type": "context",
+        "block_id": MORE_BLOCK,
+        "elements": [{"type": "mrkdwn", "text": text}],
+    }
+
+
+def _message(parts: Sequence[Part], more: dict[str, Any] | None) -> Message:
     count = len(parts)
     head = {
         "type": "section",
@@ -121,14 +140,8 @@ def _message(parts: Sequence[Part], more: bool) -> Message:
     blocks: list[dict[str, Any]] = [head]
     for part in parts:
         blocks += part[2]
-    if more:
-        blocks.append(
-            {
-                "type": "context",
-                "block_id": MORE_BLOCK,
-                "elements": [{"type": "mrkdwn", "text": MORE_TEXT}],
-            }
-        )
+    if more is not None:
+        blocks.append(more)
     texts = [part[1] for part in parts if part[1]]
     text = f"{count} things from your coach: " + " · ".join(texts)
     return text, blocks

@@ -71,6 +71,7 @@ class WebApi:
         self._last_ts_us = 0
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
+            "bots.info": self._bots_info,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
@@ -147,6 +148,21 @@ class WebApi:
             "user_id": caller.bot_user_id,
             "bot_id": caller.bot_id,
             "is_enterprise_install": False,
+        }
+
+    def _bots_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The calling workspace's own bot only, with the app it belongs to."""
+        caller = self.caller
+        if str(params.get("bot", "")) != caller.bot_id:
+            raise ApiError("bot_not_found")
+        return {
+            "bot": {
+                "id": caller.bot_id,
+                "deleted": False,
+                "name": BOT_NAME,
+                "app_id": APP_ID,
+                "user_id": caller.bot_user_id,
+            }
         }
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
