@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import SignedSlackSender, SlackPerson
+from coach_devkit.slack_standin.web_api import APP_ID
 from sqlalchemy import func, select, text
 
 from bot.app import create_app
@@ -405,3 +406,12 @@ def test_a_token_another_replica_refreshed_meanwhile_is_taken_not_refused(
     assert asked.error == "invalid_refresh_token"
     with db.transaction() as session:
         assert list(session.scalars(select(WorkspaceRemoval.team_id))) == []
+
+
+def test_the_home_tab_link_names_the_installed_app(running: RunningBot) -> None:
+    install(running, TEAM_A)
+
+    link = running.bot.services.clients.home_url(TEAM_A)
+
+    assert link == f"slack://app?team={TEAM_A}&id={APP_ID}&tab=home"
+    assert running.bot.services.clients.home_url("T0NOBODY0") is None  # never installed
