@@ -9,6 +9,12 @@ due order (ties by interview, then kind and sequence), so one that waits never o
 earlier one of its interview. What already went out (or is going out) counts on the day it
 did and never moves. Replies to what the person did are not nudges, so never counted.
 
+Last, unprompted nudges of one person that would go out within an hour of each other on one
+day share the latest of their times (`share_the_hour`), so they arrive as one DM (the
+dispatcher groups what falls due together) rather than several within minutes. Only later,
+never earlier: no spacing rule can be broken by it, and the latest time was already a
+suitable one.
+
 Pure: the planner's output in, the same nudges (some later) out.
 """
 
@@ -17,10 +23,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot.rules.calendar import PersonHours, local_date, next_waking
 from bot.rules.domain import NudgeKind
+from bot.rules.grouping import GROUP_WINDOW
 from bot.rules.planning import PlannedNudge
 
 # The unprompted kinds the limits hold back; the own-day advice is the planner's alone.
@@ -69,6 +76,7 @@ def limit_daily(
             else:
                 result[interview].append(nudge)
 
+    placed: list[tuple[int, PlannedNudge]] = []
     waiting.sort(
         key=lambda item: (item[1].due_at, item[0], _KIND_ORDER[item[1].kind], item[1].sequence)
     )
@@ -87,8 +95,41 @@ def limit_daily(
             raise AssertionError("no day with room within a year")
         total[day] += 1
         per_interview[(interview, day)] += 1
-        result[interview].append(PlannedNudge(due_at, nudge.kind, nudge.sequence))
+        placed.append((interview, PlannedNudge(due_at, nudge.kind, nudge.sequence)))
+    for interview, nudge in share_the_hour(placed, now, tz):
+        result[interview].append(nudge)
     return {interview: tuple(sorted(nudges)) for interview, nudges in result.items()}
+
+
+def share_the_hour(
+    placed: Sequence[tuple[int, PlannedNudge]], now: datetime, tz: tzinfo
+) -> list[tuple[int, PlannedNudge]]:
+    """`placed` (interview, nudge) with every run of nudges due less than GROUP_WINDOW after
+    the run's first, on one local day, moved to the run's latest time.
+
+    Overdue nudges go out now, so they are taken as due now."""
+    ordered = sorted(placed, key=lambda item: (max(item[1].due_at, now), item[0]))
+    shared: list[tuple[int, PlannedNudge]] = []
+    run: list[tuple[int, PlannedNudge]] = []
+
+    def close() -> None:
+        latest = max(max(nudge.due_at, now) for _, nudge in run)
+        for interview, nudge in run:
+            if max(nudge.due_at, now) < latest:
+                nudge = PlannedNudge(latest, nudge.kind, nudge.sequence)
+            shared.append((interview, nudge))
+
+    for item in ordered:
+        when = max(item[1].due_at, now)
+        if run:
+            first = max(run[0][1].due_at, now)
+            if when - first >= GROUP_WINDOW or local_date(when, tz) != local_date(first, tz):
+                close()
+                run = []
+        run.append(item)
+    if run:
+        close()
+    return shared
 
 
 def next_day_slot(due_at: datetime, now: datetime, person: PersonHours) -> datetime:

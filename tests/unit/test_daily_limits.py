@@ -147,6 +147,32 @@ ROWS = [
         now=at(THU, 9),
         person=PersonHours(NEW_YORK, working_days=frozenset({6, 0, 1, 2, 3})),
     ),
+    Row(
+        "two follow-ups within an hour share the later time (one DM), never an earlier one",
+        {1: (nudge(FU, at(TUE, 10)),), 2: (nudge(FU, at(TUE, 10) + timedelta(minutes=40)),)},
+        {i: (nudge(FU, at(TUE, 10) + timedelta(minutes=40)),) for i in (1, 2)},
+        now=at(TUE, 9),
+    ),
+    Row(
+        "an hour or more apart, or on different days, they keep their own times",
+        {
+            1: (nudge(FU, at(TUE, 10)),),
+            2: (nudge(FU, at(TUE, 11)),),
+            3: (nudge(NudgeKind.CARD, at(WED, 10), 0), nudge(FU, at(THU, 10))),
+        },
+        {
+            1: (nudge(FU, at(TUE, 10)),),
+            2: (nudge(FU, at(TUE, 11)),),
+            3: (nudge(NudgeKind.CARD, at(WED, 10), 0), nudge(FU, at(THU, 10))),
+        },
+        now=at(TUE, 9),
+    ),
+    Row(
+        "an overdue follow-up goes out now, joined by one due within the hour",
+        {1: (nudge(FU, at(MON - timedelta(days=7), 10)),), 2: (nudge(FU, at(TUE, 9, NEW_YORK)),)},
+        {i: (nudge(FU, at(TUE, 9)),) for i in (1, 2)},
+        now=at(TUE, 9) - timedelta(minutes=30),
+    ),
 ]
 
 
