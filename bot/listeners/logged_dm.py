@@ -18,12 +18,10 @@ from slack_sdk import WebClient
 
 from bot.coach.deliveries import mark_sent
 from bot.coach.interviews import LogResult
-from bot.coach.people import dm_channel_of
 from bot.dispatch.claims import release
 from bot.dispatch.dispatcher import nudge_metadata
-from bot.listeners.slack_io import send_dm
+from bot.listeners.slack_io import post_person_dm, send_dm
 from bot.services import Services
-from bot.slack.dm import post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS, failure_reason
 from bot.ui.messages import logged_confirmation
 from bot.ui.nudges.content import advice_message
@@ -43,15 +41,13 @@ def confirm_logged(
     advice = advice_message(carried.view, services.playbook)
     text, blocks = logged_confirmation(result.interview, advice)
     try:
-        posted = post_to_dm(
+        posted = post_person_dm(
             client,
-            services.db,
+            services,
             team_id=team_id,
             user_id=user_id,
-            cached_channel=dm_channel_of(services.db, team_id, user_id),
             text=text,
             blocks=blocks,
-            now=services.clock.now(),
             metadata=nudge_metadata(carried.nudge_id),
         )
     except SLACK_CALL_ERRORS as exc:

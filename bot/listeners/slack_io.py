@@ -19,7 +19,7 @@ from bot.rules.interview_form import clean_text
 from bot.rules.view_models import AnswerResult, AnswerStatus
 from bot.rules.zones import known_zone
 from bot.services import Services
-from bot.slack.dm import post_to_dm
+from bot.slack.dm import PostedMessage, post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS, failure_reason
 from bot.ui.home import PauseShown, home_view
 from bot.ui.log_modal import build_log_modal
@@ -125,6 +125,31 @@ def message_text(client: WebClient, text: str) -> str:
     return as_shown_in_slack(text, names)
 
 
+def post_person_dm(
+    client: WebClient,
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> PostedMessage:
+    """Post to the person's DM with the bot (bot.slack.dm, its cached channel); raises what
+    the call raised (SLACK_CALL_ERRORS)."""
+    return post_to_dm(
+        client,
+        services.db,
+        team_id=team_id,
+        user_id=user_id,
+        cached_channel=dm_channel_of(services.db, team_id, user_id),
+        text=text,
+        blocks=blocks,
+        now=services.clock.now(),
+        metadata=metadata,
+    )
+
+
 def send_dm(
     client: WebClient,
     services: Services,
@@ -134,18 +159,10 @@ def send_dm(
     text: str,
     blocks: list[dict[str, Any]] | None = None,
 ) -> str | None:
-    """Post to the person's DM with the bot (bot.slack.dm); its ts, or None (logged) when
-    Slack refused."""
+    """Post to the person's DM with the bot; its ts, or None (logged) when Slack refused."""
     try:
-        posted = post_to_dm(
-            client,
-            services.db,
-            team_id=team_id,
-            user_id=user_id,
-            cached_channel=dm_channel_of(services.db, team_id, user_id),
-            text=text,
-            blocks=blocks,
-            now=services.clock.now(),
+        posted = post_person_dm(
+            client, services, team_id=team_id, user_id=user_id, text=text, blocks=blocks
         )
     except SLACK_CALL_ERRORS as exc:
         logger.warning("DM to %s failed: %s", user_id, failure_reason(exc))

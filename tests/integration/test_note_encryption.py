@@ -49,6 +49,39 @@ def add_notes(db: Database, interview_id: int, now: datetime, tag: str) -> None:
         )
 
 
+def plant(
+    db: Database,
+    interview_id: int,
+    now: datetime,
+    *,
+    answer: str,
+    body: str,
+    subject: str | None = None,
+    question: ReflectionQuestion = ReflectionQuestion.TO_CLARIFY,
+) -> None:
+    """One reflection answer and the card's saved draft, through `db`'s cipher."""
+    with db.transaction() as session:
+        session.add(
+            Reflection(
+                interview_id=interview_id,
+                question_key=question.value,
+                answer=answer,
+                message_ts=None,
+                answered_at=now,
+                updated_at=now,
+            )
+        )
+        session.add(
+            Draft(
+                interview_id=interview_id,
+                draft_key="card",
+                subject=subject,
+                body=body,
+                updated_at=now,
+            )
+        )
+
+
 def notes(db: Database) -> list[str]:
     """Every note as `db` reads it, in row order."""
     with db.transaction() as session:
@@ -63,26 +96,7 @@ def test_a_copy_of_the_database_shows_no_note_under_a_key(
 ) -> None:
     with keyed_database(database_url, [new_key()] if keyed else []) as db:
         interview = log(db, clock.now()).interview.id
-        with db.transaction() as session:
-            session.add(
-                Reflection(
-                    interview_id=interview,
-                    question_key=ReflectionQuestion.TO_CLARIFY.value,
-                    answer=ANSWER,
-                    message_ts=None,
-                    answered_at=clock.now(),
-                    updated_at=clock.now(),
-                )
-            )
-            session.add(
-                Draft(
-                    interview_id=interview,
-                    draft_key="card",
-                    subject=None,
-                    body=DRAFT_BODY,
-                    updated_at=clock.now(),
-                )
-            )
+        plant(db, interview, clock.now(), answer=ANSWER, body=DRAFT_BODY)
 
         dump = raw_database_bytes(db)
 
@@ -142,26 +156,15 @@ def test_the_longest_allowed_notes_fit_once_encrypted(database_url: str, clock: 
     answer, subject, body = "😀" * ANSWER_MAX, "😀" * SUBJECT_MAX, "😀" * BODY_MAX
     with keyed_database(database_url, [new_key()]) as db:
         interview = log(db, clock.now()).interview.id
-        with db.transaction() as session:
-            session.add(
-                Reflection(
-                    interview_id=interview,
-                    question_key=ReflectionQuestion.SAID_WELL.value,
-                    answer=answer,
-                    message_ts=None,
-                    answered_at=clock.now(),
-                    updated_at=clock.now(),
-                )
-            )
-            session.add(
-                Draft(
-                    interview_id=interview,
-                    draft_key="card",
-                    subject=subject,
-                    body=body,
-                    updated_at=clock.now(),
-                )
-            )
+        plant(
+            db,
+            interview,
+            clock.now(),
+            answer=answer,
+            subject=subject,
+            body=body,
+            question=ReflectionQuestion.SAID_WELL,
+        )
         assert notes(db) == [answer, subject, body]
         longest = max(len(v) for v in raw_notes(db))
         assert longest > 4 * ANSWER_MAX  # ciphertext of 12,000 bytes, in base64
