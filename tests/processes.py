@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -34,10 +35,24 @@ def clean_env(**settings: str) -> dict[str, str]:
     return env
 
 
+# Below Linux's ephemeral range (32768-60999): a port the kernel gave us for a probe can be
+# handed to any other process's bind(0) or outgoing connection before the bot binds it (seen
+# in CI: "PORT … is already in use"); a random free port outside that range can only meet
+# another test's own choice.
+_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port on 127.0.0.1 nothing listens on now, outside the kernel's ephemeral range."""
+    for _ in range(200):
+        port = random.choice(_PORTS)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 def start_run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 
 import pytest
@@ -21,6 +20,7 @@ from bot.dispatch.slack_errors import (
 from bot.slack.clients import DISPATCH, DISPATCH_TIMEOUT_SECONDS, single_workspace
 from bot.slack.errors import DEFAULT_RETRY_AFTER_SECONDS, retry_after_seconds
 from tests.harness import test_settings
+from tests.processes import free_port
 
 DM = "D0456EFGH"
 
@@ -96,9 +96,7 @@ def test_slack_answers_are_classified(
 
 
 def test_no_answer_at_all_is_transient(standin: SlackStandIn) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = free_port()  # a port nobody listens on
     client = dispatch_client(standin)
     client.base_url = f"http://127.0.0.1:{closed_port}/api/"
 
