@@ -1,0 +1,185 @@
+"""Interviews logged ahead of time, one row per case, planned by the real planner: nothing
+about an interview is due before it has ended; "get some distance" comes right after its end
+and only when it was logged ahead or within three hours after it; the reflection and the
+thank-you follow from the end. No Slack, no database, no today's date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.rules.calendar import Pause, PersonHours, at_local
+from bot.rules.domain import InterviewFormat, NudgeKind
+from bot.rules.interview_form import InterviewDraft, InterviewForm, validate_interview_form
+from bot.rules.planning import History, InterviewFacts, plan
+from bot.rules.playbook import default_playbook
+
+PLAYBOOK = default_playbook()
+NEW_YORK = ZoneInfo("America/New_York")
+MONDAY = date(2026, 12, 7)
+TUESDAY = date(2026, 12, 8)
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    return at_local(day, hour, NEW_YORK) + timedelta(minutes=minute)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    happened: datetime
+    logged: datetime
+    length_minutes: int
+    distance_at: datetime | None  # None: no "get some distance" at all
+    reflection_at: datetime
+    thank_you_at: datetime
+    person: PersonHours | None = None  # None: New York, 08:00-20:00, no pause
+
+
+ROWS = [
+    Row(
+        "logged 20 h ahead: distance right after the end, nothing before it",
+        happened=local(TUESDAY, 14),
+        logged=local(MONDAY, 18),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 15),
+        reflection_at=local(TUESDAY, 16),
+        thank_you_at=local(TUESDAY, 17),
+    ),
+    Row(
+        "logged 3 h ahead (the old bug: distance at once): distance at the end",
+        happened=local(TUESDAY, 14),
+        logged=local(TUESDAY, 11),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 15),
+        reflection_at=local(TUESDAY, 16),
+        thank_you_at=local(TUESDAY, 17),
+    ),
+    Row(
+        "a 90-minute interview logged ahead: its end is 15:30",
+        happened=local(TUESDAY, 14),
+        logged=local(MONDAY, 9),
+        length_minutes=90,
+        distance_at=local(TUESDAY, 15, 30),
+        reflection_at=local(TUESDAY, 16, 30),
+        thank_you_at=local(TUESDAY, 17, 30),
+    ),
+    Row(
+        "logged 2 h after: distance at once, the reflection in a little while",
+        happened=local(TUESDAY, 10),
+        logged=local(TUESDAY, 12),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 12),
+        reflection_at=local(TUESDAY, 12, 30),
+        thank_you_at=local(TUESDAY, 13, 30),
+    ),
+    Row(
+        "logged 5 h after: no distance",
+        happened=local(TUESDAY, 9),
+        logged=local(TUESDAY, 14),
+        length_minutes=60,
+        distance_at=None,
+        reflection_at=local(TUESDAY, 14),
+        thank_you_at=local(TUESDAY, 15),
+    ),
+    Row(
+        "logged ahead, ending after waking hours: no distance, the rest next morning",
+        happened=local(TUESDAY, 19, 30),
+        logged=local(MONDAY, 12),
+        length_minutes=60,
+        distance_at=None,
+        reflection_at=local(date(2026, 12, 9), 8),
+        thank_you_at=local(date(2026, 12, 9), 9),
+    ),
+    Row(
+        "logged ahead, ending inside a pause: no distance, the rest after the pause",
+        happened=local(TUESDAY, 14),
+        logged=local(MONDAY, 12),
+        length_minutes=60,
+        distance_at=None,
+        reflection_at=local(date(2026, 12, 9), 8),
+        thank_you_at=local(date(2026, 12, 9), 9),
+        person=PersonHours(NEW_YORK, pause=Pause(local(TUESDAY, 12), local(date(2026, 12, 9), 0))),
+    ),
+]
+
+
+def hours(row: Row) -> PersonHours:
+    return row.person or PersonHours(NEW_YORK)
+
+
+def facts_of(row: Row) -> InterviewFacts:
+    return InterviewFacts(
+        format=InterviewFormat.VIDEO,
+        traditional_org=False,
+        happened_at=row.happened,
+        logged_at=row.logged,
+        employer_timeline=None,
+        direct_contact_ok=False,
+        length=timedelta(minutes=row.length_minutes),
+    )
+
+
+def due(planned, kind: NudgeKind) -> datetime | None:
+    found = [p.due_at for p in planned if p.kind is kind]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_the_advice_waits_for_the_end(row: Row) -> None:
+    facts = facts_of(row)
+    planned = plan(facts, History(), row.logged, hours(row), PLAYBOOK)
+
+    assert due(planned, NudgeKind.DISTANCE) == row.distance_at
+    assert due(planned, NudgeKind.REFLECTION) == row.reflection_at
+    assert due(planned, NudgeKind.THANK_YOU) == row.thank_you_at
+    end = row.happened + timedelta(minutes=row.length_minutes)
+    if row.logged < row.happened:
+        assert all(p.due_at >= end for p in planned), "nothing before the interview has ended"
+    follow_up = due(planned, NudgeKind.FOLLOW_UP)
+    assert follow_up is not None and follow_up >= row.thank_you_at + timedelta(days=1)
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.logged < r.happened], ids=lambda r: r.name)
+def test_re_planned_while_waiting_nothing_moves_earlier(row: Row) -> None:
+    """The reconciler re-plans at every press and tick: between logging and the interview
+    the plan stays the same."""
+    facts = facts_of(row)
+    first = plan(facts, History(), row.logged, hours(row), PLAYBOOK)
+    for waited in (1, 6, 12):
+        later = row.logged + timedelta(hours=waited)
+        if later >= row.happened:
+            break
+        assert plan(facts, History(), later, hours(row), PLAYBOOK) == first
+
+
+NOW = local(MONDAY, 12)
+
+
+@pytest.mark.parametrize(
+    ("ahead", "accepted"),
+    [
+        (timedelta(hours=20), True),
+        (timedelta(days=30), True),
+        (timedelta(days=60), True),
+        (timedelta(days=60, minutes=1), False),
+        (timedelta(days=61), False),
+    ],
+)
+def test_an_interview_can_be_logged_up_to_60_days_ahead(ahead: timedelta, accepted: bool) -> None:
+    result = validate_interview_form(
+        InterviewForm(company="Acme", format="video", happened_at=NOW + ahead),
+        now=NOW,
+        tz=NEW_YORK,
+    )
+    if accepted:
+        assert isinstance(result, InterviewDraft)
+    else:
+        assert isinstance(result, dict)
+        assert result == {
+            "happened_at": "That's more than 60 days from now. Log it once the date is nearer."
+        }
