@@ -36,6 +36,14 @@ ON_TIME = timedelta(hours=1)
 FIRST_FOLLOW_UP_AFTER_THANK_YOU = timedelta(days=1)
 # The interview's own-day advice, timed from the interview's end: any waking hour will do.
 _OWN_DAY = frozenset({NudgeKind.DISTANCE, NudgeKind.REFLECTION, NudgeKind.THANK_YOU})
+# The evening-before reminder of an interview logged ahead: this local hour the day before
+# (inside the person's waking hours), only for an interview logged at least this far ahead.
+EVENING_BEFORE_HOUR = 18
+EVENING_BEFORE_MIN_AHEAD = timedelta(hours=12)
+# Logged this close to that evening, the "Logged" DM has just said it all.
+EVENING_BEFORE_AFTER_LOGGING = timedelta(hours=1)
+# Worth saying only at their time: inside a pause they are dropped, not moved after it.
+_ONLY_THEN = frozenset({NudgeKind.DISTANCE, NudgeKind.EVENING_BEFORE})
 # These are kept as they were: the person has seen them, or they are being sent.
 _SETTLED = frozenset({NudgeStatus.SENT, NudgeStatus.FAILED, NudgeStatus.CLAIMED})
 
@@ -141,6 +149,7 @@ def plan(
     if person.now != now:
         person = replace(person, now=now)
     planner = _Planner(facts, history, now, person, playbook)
+    planner.evening_before()
     planner.distance_and_reflection()
     planner.thank_you_and_card()
     planner.follow_ups()
@@ -185,7 +194,7 @@ class _Planner:
         goes_out = max(due_at, self.now)
         held = goes_out if self.person.is_paused(goes_out) else due_at
         if self.person.is_paused(held):
-            if kind is NudgeKind.DISTANCE:
+            if kind in _ONLY_THEN:
                 return None  # "get some distance" helps right after, not after a pause
             # Nothing inside a pause: the interview's own-day advice at the first waking
             # hour after it, the rest on the first working day.
@@ -239,6 +248,25 @@ class _Planner:
                 self.planned.append(PlannedNudge(row.due_at, row.kind, row.sequence))
 
     # -- the advice ------------------------------------------------------------------------
+
+    def evening_before(self) -> None:
+        """One reminder the evening before an interview logged ahead (at least 12 hours
+        ahead, and before that evening): never at once, never after the evening has passed."""
+        facts, person = self.facts, self.person
+        if self._settled(NudgeKind.EVENING_BEFORE, ONCE):
+            self._add(NudgeKind.EVENING_BEFORE, ONCE, facts.happened_at)  # kept as it was
+            return
+        if facts.happened_at - facts.logged_at < EVENING_BEFORE_MIN_AHEAD:
+            return
+        hour = min(max(EVENING_BEFORE_HOUR, person.waking_start_hour), person.waking_end_hour - 1)
+        evening = at_local(
+            local_date(facts.happened_at, person.tz) - timedelta(days=1), hour, person.tz
+        )
+        if evening < facts.logged_at + EVENING_BEFORE_AFTER_LOGGING or evening >= facts.happened_at:
+            return
+        if evening + self.lateness.of(NudgeKind.EVENING_BEFORE) < self.now:
+            return  # passed (the interview was moved): "tomorrow" would no longer be true
+        self._add(NudgeKind.EVENING_BEFORE, ONCE, evening)
 
     def distance_and_reflection(self) -> None:
         facts, timing = self.facts, self.timing

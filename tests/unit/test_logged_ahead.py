@@ -1,7 +1,8 @@
 """Interviews logged ahead of time, one row per case, planned by the real planner: nothing
-about an interview is due before it has ended; "get some distance" comes right after its end
-and only when it was logged ahead or within three hours after it; the reflection and the
-thank-you follow from the end. No Slack, no database, no today's date.
+about an interview is due before it has ended but the reminder the evening before (for one
+logged at least 12 hours ahead, before that evening); "get some distance" comes right after
+its end and only when it was logged ahead or within three hours after it; the reflection and
+the thank-you follow from the end. No Slack, no database, no today's date.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Row:
     distance_at: datetime | None  # None: no "get some distance" at all
     reflection_at: datetime
     thank_you_at: datetime
+    evening_at: datetime | None = None  # the reminder the evening before; None: none
     person: PersonHours | None = None  # None: New York, 08:00-20:00, no pause
 
 
@@ -49,6 +51,49 @@ ROWS = [
         distance_at=local(TUESDAY, 15),
         reflection_at=local(TUESDAY, 16),
         thank_you_at=local(TUESDAY, 17),
+        evening_at=None,  # logged at 18:00: the "Logged" DM has just said it
+    ),
+    Row(
+        "logged 26 h ahead: the reminder the evening before at 18:00",
+        happened=local(TUESDAY, 14),
+        logged=local(MONDAY, 12),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 15),
+        reflection_at=local(TUESDAY, 16),
+        thank_you_at=local(TUESDAY, 17),
+        evening_at=local(MONDAY, 18),
+    ),
+    Row(
+        "logged after that evening (Monday 19:00 for Tuesday 16:00): no reminder",
+        happened=local(TUESDAY, 16),
+        logged=local(MONDAY, 19),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 17),
+        reflection_at=local(TUESDAY, 18),
+        thank_you_at=local(TUESDAY, 19),
+        evening_at=None,
+    ),
+    Row(
+        "waking hours end at 17:00: the reminder at 16:00",
+        happened=local(TUESDAY, 10),
+        logged=local(MONDAY, 9),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 11),
+        reflection_at=local(TUESDAY, 12),
+        thank_you_at=local(TUESDAY, 13),
+        evening_at=local(MONDAY, 16),
+        person=PersonHours(NEW_YORK, waking_end_hour=17),
+    ),
+    Row(
+        "paused that evening: no reminder, not sent after the pause",
+        happened=local(TUESDAY, 14),
+        logged=local(MONDAY, 9),
+        length_minutes=60,
+        distance_at=local(TUESDAY, 15),
+        reflection_at=local(TUESDAY, 16),
+        thank_you_at=local(TUESDAY, 17),
+        evening_at=None,
+        person=PersonHours(NEW_YORK, pause=Pause(local(MONDAY, 17), local(TUESDAY, 8))),
     ),
     Row(
         "logged 3 h ahead (the old bug: distance at once): distance at the end",
@@ -67,6 +112,7 @@ ROWS = [
         distance_at=local(TUESDAY, 15, 30),
         reflection_at=local(TUESDAY, 16, 30),
         thank_you_at=local(TUESDAY, 17, 30),
+        evening_at=local(MONDAY, 18),
     ),
     Row(
         "logged 2 h after: distance at once, the reflection in a little while",
@@ -94,6 +140,7 @@ ROWS = [
         distance_at=None,
         reflection_at=local(date(2026, 12, 9), 8),
         thank_you_at=local(date(2026, 12, 9), 9),
+        evening_at=local(MONDAY, 18),
     ),
     Row(
         "logged ahead, ending inside a pause: no distance, the rest after the pause",
@@ -103,6 +150,7 @@ ROWS = [
         distance_at=None,
         reflection_at=local(date(2026, 12, 9), 8),
         thank_you_at=local(date(2026, 12, 9), 9),
+        evening_at=local(MONDAY, 18),
         person=PersonHours(NEW_YORK, pause=Pause(local(TUESDAY, 12), local(date(2026, 12, 9), 0))),
     ),
 ]
@@ -137,9 +185,10 @@ def test_the_advice_waits_for_the_end(row: Row) -> None:
     assert due(planned, NudgeKind.DISTANCE) == row.distance_at
     assert due(planned, NudgeKind.REFLECTION) == row.reflection_at
     assert due(planned, NudgeKind.THANK_YOU) == row.thank_you_at
+    assert due(planned, NudgeKind.EVENING_BEFORE) == row.evening_at
     end = row.happened + timedelta(minutes=row.length_minutes)
-    if row.logged < row.happened:
-        assert all(p.due_at >= end for p in planned), "nothing before the interview has ended"
+    about_it = [p for p in planned if p.kind is not NudgeKind.EVENING_BEFORE]
+    assert all(p.due_at >= end for p in about_it), "nothing before the interview has ended"
     follow_up = due(planned, NudgeKind.FOLLOW_UP)
     assert follow_up is not None and follow_up >= row.thank_you_at + timedelta(days=1)
 
@@ -147,14 +196,20 @@ def test_the_advice_waits_for_the_end(row: Row) -> None:
 @pytest.mark.parametrize("row", [r for r in ROWS if r.logged < r.happened], ids=lambda r: r.name)
 def test_re_planned_while_waiting_nothing_moves_earlier(row: Row) -> None:
     """The reconciler re-plans at every press and tick: between logging and the interview
-    the plan stays the same."""
+    the plan stays the same (the evening's reminder, once sent, is history)."""
     facts = facts_of(row)
     first = plan(facts, History(), row.logged, hours(row), PLAYBOOK)
     for waited in (1, 6, 12):
         later = row.logged + timedelta(hours=waited)
         if later >= row.happened:
             break
-        assert plan(facts, History(), later, hours(row), PLAYBOOK) == first
+        again = plan(facts, History(), later, hours(row), PLAYBOOK)
+        if row.evening_at is not None and later <= row.evening_at:
+            assert again == first
+        else:
+            assert [p for p in again if p.kind is not NudgeKind.EVENING_BEFORE] == [
+                p for p in first if p.kind is not NudgeKind.EVENING_BEFORE
+            ]
 
 
 NOW = local(MONDAY, 12)
