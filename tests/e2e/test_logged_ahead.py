@@ -68,6 +68,7 @@ def test_tomorrows_interview_gets_the_logged_dm_only_and_distance_after_its_end(
     assert all(row.due_at >= ends for row in about_it)
 
     # A minute before it ends: only the reminder of the evening before has come.
+    dispatch(running, at=planned[NudgeKind.EVENING_BEFORE].due_at)
     dispatch(running, at=ends - timedelta(minutes=1))
     assert [TEXTS.evening_before in shown(m) for m in running.standin.messages(DM)] == [
         False,
