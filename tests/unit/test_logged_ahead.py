@@ -12,10 +12,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.rules.calendar import Pause, PersonHours, at_local
 from bot.rules.domain import InterviewFormat, NudgeKind
-from bot.rules.interview_form import InterviewDraft, InterviewForm, validate_interview_form
+from bot.rules.interview_form import (
+    LENGTH_CHOICES_MINUTES,
+    InterviewDraft,
+    InterviewForm,
+    validate_interview_form,
+)
 from bot.rules.planning import History, InterviewFacts, plan
 from bot.rules.playbook import default_playbook
 
@@ -238,3 +245,40 @@ def test_an_interview_can_be_logged_up_to_60_days_ahead(ahead: timedelta, accept
         assert result == {
             "happened_at": "That's more than 60 days from now. Log it once the date is nearer."
         }
+
+
+@given(
+    ahead_minutes=st.integers(min_value=1, max_value=60 * 24 * 60),
+    length=st.sampled_from(LENGTH_CHOICES_MINUTES),
+    waited_minutes=st.integers(min_value=0, max_value=60 * 24 * 61),
+    waking_start=st.integers(min_value=0, max_value=12),
+    waking_end=st.integers(min_value=13, max_value=24),
+)
+def test_nothing_about_an_interview_logged_ahead_comes_before_its_end(
+    ahead_minutes: int, length: int, waited_minutes: int, waking_start: int, waking_end: int
+) -> None:
+    """Whenever it is re-planned: everything but the evening's reminder is due at or after
+    the end; the reminder, if any, on the day before, in waking hours, after the logging."""
+    logged = local(MONDAY, 9, 17)
+    happened = logged + timedelta(minutes=ahead_minutes)
+    facts = InterviewFacts(
+        format=InterviewFormat.IN_PERSON,
+        traditional_org=True,
+        happened_at=happened,
+        logged_at=logged,
+        employer_timeline=None,
+        direct_contact_ok=True,
+        length=timedelta(minutes=length),
+    )
+    person = PersonHours(NEW_YORK, waking_start_hour=waking_start, waking_end_hour=waking_end)
+    now = logged + timedelta(minutes=waited_minutes)
+    planned = plan(facts, History(), now, person, PLAYBOOK)
+    end = happened + timedelta(minutes=length)
+    for nudge in planned:
+        if nudge.kind is NudgeKind.EVENING_BEFORE:
+            local_due = nudge.due_at.astimezone(NEW_YORK)
+            assert local_due.date() == happened.astimezone(NEW_YORK).date() - timedelta(days=1)
+            assert waking_start <= local_due.hour < waking_end
+            assert nudge.due_at > logged
+        else:
+            assert nudge.due_at >= end, nudge
