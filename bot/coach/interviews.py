@@ -108,6 +108,7 @@ def log_interview(
         format=draft.format,
         traditional_org=draft.traditional_org,
         happened_at=draft.happened_at,
+        duration_minutes=draft.length_minutes,
         employer_timeline=draft.employer_timeline,
         direct_contact_ok=draft.direct_contact_ok,
         status=InterviewStatus.ACTIVE,

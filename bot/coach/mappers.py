@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ def facts_of(interview: Interview) -> InterviewFacts:
         format=interview.format,
         traditional_org=interview.traditional_org,
         happened_at=interview.happened_at,
+        length=timedelta(minutes=interview.duration_minutes),
         logged_at=interview.created_at,
         employer_timeline=interview.employer_timeline,
         direct_contact_ok=interview.direct_contact_ok,
@@ -92,6 +94,7 @@ def summary_of(interview: Interview, owner: SlackUser) -> InterviewSummary:
         format=interview.format,
         traditional_org=interview.traditional_org,
         happened_at=interview.happened_at,
+        duration_minutes=interview.duration_minutes,
         interviewers=interview.interviewers,
         hiring_manager=interview.hiring_manager,
         employer_timeline=interview.employer_timeline,

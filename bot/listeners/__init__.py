@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, drafts, events, my_data, rhythm, view_submissions
+from bot.listeners import (
+    actions,
+    change_time,
+    commands,
+    drafts,
+    events,
+    my_data,
+    rhythm,
+    view_submissions,
+)
 from bot.listeners.context import ProvideServices
 from bot.listeners.edge import validate_at_edge
 from bot.listeners.error_handler import handle_listener_error
@@ -28,6 +37,7 @@ def register_listeners(app: App, services: Services) -> None:
     drafts.register(app)
     rhythm.register(app)
     my_data.register(app)
+    change_time.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

@@ -52,6 +52,7 @@ class NudgeKind(StrEnum):
     FOLLOW_UP = "follow_up"
     CHECK_IN = "check_in"
     REMINDER = "reminder"  # a snoozed follow-up, brought back when the person asked
+    EVENING_BEFORE = "evening_before"  # an interview logged ahead, the evening before it
 
 
 class NudgeStatus(StrEnum):

@@ -10,8 +10,13 @@ from zoneinfo import ZoneInfo
 
 from bot.rules.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
 
-# Logging an interview a little ahead covers a clock or time-zone slip; further is a mistake.
-MAX_AHEAD = timedelta(days=1)
+# An interview can be logged when it is scheduled, up to this far ahead; the coach then waits
+# for its end before saying anything about it.
+MAX_AHEAD = timedelta(days=60)
+# How long an interview lasts, in minutes, when the person does not say: its end is when the
+# advice starts. The form offers these lengths only.
+DEFAULT_LENGTH_MINUTES = 60
+LENGTH_CHOICES_MINUTES: tuple[int, ...] = (30, 45, 60, 90, 120, 180)
 # The follow-up advice stops making sense for an interview older than this.
 MAX_AGE = timedelta(days=90)
 MAX_TIMELINE_AHEAD = timedelta(days=365)
@@ -35,6 +40,8 @@ class InterviewForm:
     # True when Slack sent a timeline that is no date (a forgery, or 2026-02-30): named as a
     # field error rather than dropped as if none were given.
     employer_timeline_unreadable: bool = False
+    # The chosen length as Slack sent it (a static select's value); None when left empty.
+    length_minutes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class InterviewDraft:
     hiring_manager: str | None
     employer_timeline: date | None
     direct_contact_ok: bool
+    length_minutes: int = DEFAULT_LENGTH_MINUTES
 
 
 FieldErrors = dict[str, str]
@@ -100,13 +108,15 @@ def validate_interview_form(
     if happened_at is None:
         errors["happened_at"] = "When did the interview happen?"
     elif happened_at > now + MAX_AHEAD:
-        errors["happened_at"] = (
-            "That's more than a day from now. Log the interview once it has happened."
-        )
+        errors["happened_at"] = "That's more than 60 days from now. Log it once the date is nearer."
     elif happened_at < now - MAX_AGE:
         errors["happened_at"] = (
             "That's more than 90 days ago; the follow-up advice won't fit an interview that old."
         )
+
+    length = _length(form.length_minutes)
+    if length is None:
+        errors["length_minutes"] = "Please pick one of the lengths offered."
 
     try:
         interview_format = InterviewFormat(form.format or "")
@@ -127,6 +137,7 @@ def validate_interview_form(
     if errors:
         return errors
     assert happened_at is not None and interview_format is not None and company is not None
+    assert length is not None
     return InterviewDraft(
         company=company,
         role=role,
@@ -137,4 +148,17 @@ def validate_interview_form(
         hiring_manager=hiring_manager,
         employer_timeline=timeline,
         direct_contact_ok=form.direct_contact_ok,
+        length_minutes=length,
     )
+
+
+def _length(raw: str | None) -> int | None:
+    """The interview's length in minutes: the default when none was picked, None when the
+    value is not one the form offers (a forged or stale submission)."""
+    if raw is None or raw == "":
+        return DEFAULT_LENGTH_MINUTES
+    try:
+        minutes = int(raw)
+    except ValueError:
+        return None
+    return minutes if minutes in LENGTH_CHOICES_MINUTES else None

@@ -127,8 +127,15 @@ class About:
     follow_up_count: bool = False
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """An interview still ahead: when it starts (Slack's date token) and with whom (the
+    interviewers named), as one section."""
+
+
 Part = (
     Advice
+    | Upcoming
     | SmallPrint
     | ReflectionQuestions
     | QuotedAnswer
@@ -163,6 +170,12 @@ class CallQuestionsButton:
     records nothing."""
 
     only_if: Condition | None = None
+
+
+@dataclass(frozen=True)
+class ChangeTimeButton:
+    """ "Change its time": opens a small modal (date and time, prefilled) that moves the
+    interview and re-plans at once; the press itself records nothing."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +215,9 @@ class KindSpec:
     content: tuple[Part, ...]
     # In the order shown; the choices among them are the only presses the coach accepts
     # from this kind of message.
-    controls: tuple[Control | AnswerButton | CallQuestionsButton | DraftButton, ...]
+    controls: tuple[
+        Control | AnswerButton | CallQuestionsButton | DraftButton | ChangeTimeButton, ...
+    ]
     # How late, after downtime, it may still go out (the playbook may set another).
     max_lateness_hours: float
 
@@ -334,6 +349,15 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
             content=_follow_up(brought_back=True),
             controls=_FOLLOW_UP_CONTROLS,
             max_lateness_hours=72,
+        ),
+        NudgeKind.EVENING_BEFORE: KindSpec(
+            label="a reminder the evening before",
+            fallback="Tomorrow: your interview with {title}.",
+            content=(Advice("evening_before"), Upcoming(), About()),
+            controls=(ChangeTimeButton(),),
+            # Only worth it the evening before: a few hours late it is still before the
+            # interview, later it would arrive too close to it (or after).
+            max_lateness_hours=3,
         ),
     }
 )

@@ -34,8 +34,16 @@ SLOT_TOLERANCE = timedelta(minutes=15)
 ON_TIME = timedelta(hours=1)
 # A follow-up the same day as the thank-you note would be too eager.
 FIRST_FOLLOW_UP_AFTER_THANK_YOU = timedelta(days=1)
-# The interview's own-day advice, timed from the interview: any waking hour will do.
+# The interview's own-day advice, timed from the interview's end: any waking hour will do.
 _OWN_DAY = frozenset({NudgeKind.DISTANCE, NudgeKind.REFLECTION, NudgeKind.THANK_YOU})
+# The evening-before reminder of an interview logged ahead: this local hour the day before
+# (inside the person's waking hours), only for an interview logged at least this far ahead.
+EVENING_BEFORE_HOUR = 18
+EVENING_BEFORE_MIN_AHEAD = timedelta(hours=12)
+# Logged this close to that evening, the "Logged" DM has just said it all.
+EVENING_BEFORE_AFTER_LOGGING = timedelta(hours=1)
+# Worth saying only at their time: inside a pause they are dropped, not moved after it.
+_ONLY_THEN = frozenset({NudgeKind.DISTANCE, NudgeKind.EVENING_BEFORE})
 # These are kept as they were: the person has seen them, or they are being sent.
 _SETTLED = frozenset({NudgeStatus.SENT, NudgeStatus.FAILED, NudgeStatus.CLAIMED})
 
@@ -49,6 +57,22 @@ class InterviewFacts:
     employer_timeline: date | None
     direct_contact_ok: bool
     status: InterviewStatus = InterviewStatus.ACTIVE
+    # How long it lasts: nothing about an interview logged ahead is sent before its end.
+    length: timedelta = timedelta(hours=1)
+
+    @property
+    def logged_ahead(self) -> bool:
+        return self.logged_at < self.happened_at
+
+    @property
+    def ended_at(self) -> datetime:
+        """When the interview ends; the advice is timed from here.
+
+        Logged ahead, that is its start plus its length. Logged after its start, the person
+        is out of it (they are typing into Slack) and the time they gave counts as the end:
+        "just out of the interview" with the picker left at "now" must not wait an hour.
+        """
+        return self.happened_at + self.length if self.logged_ahead else self.happened_at
 
 
 @dataclass(frozen=True)
@@ -125,6 +149,7 @@ def plan(
     if person.now != now:
         person = replace(person, now=now)
     planner = _Planner(facts, history, now, person, playbook)
+    planner.evening_before()
     planner.distance_and_reflection()
     planner.thank_you_and_card()
     planner.follow_ups()
@@ -169,7 +194,7 @@ class _Planner:
         goes_out = max(due_at, self.now)
         held = goes_out if self.person.is_paused(goes_out) else due_at
         if self.person.is_paused(held):
-            if kind is NudgeKind.DISTANCE:
+            if kind in _ONLY_THEN:
                 return None  # "get some distance" helps right after, not after a pause
             # Nothing inside a pause: the interview's own-day advice at the first waking
             # hour after it, the rest on the first working day.
@@ -224,23 +249,47 @@ class _Planner:
 
     # -- the advice ------------------------------------------------------------------------
 
+    def evening_before(self) -> None:
+        """One reminder the evening before an interview logged ahead (at least 12 hours
+        ahead, and before that evening): never at once, never after the evening has passed."""
+        facts, person = self.facts, self.person
+        if self._settled(NudgeKind.EVENING_BEFORE, ONCE):
+            self._add(NudgeKind.EVENING_BEFORE, ONCE, facts.happened_at)  # kept as it was
+            return
+        if facts.happened_at - facts.logged_at < EVENING_BEFORE_MIN_AHEAD:
+            return
+        hour = min(max(EVENING_BEFORE_HOUR, person.waking_start_hour), person.waking_end_hour - 1)
+        evening = at_local(
+            local_date(facts.happened_at, person.tz) - timedelta(days=1), hour, person.tz
+        )
+        if evening < facts.logged_at + EVENING_BEFORE_AFTER_LOGGING or evening >= facts.happened_at:
+            return
+        if evening + self.lateness.of(NudgeKind.EVENING_BEFORE) < self.now:
+            return  # passed (the interview was moved): "tomorrow" would no longer be true
+        self._add(NudgeKind.EVENING_BEFORE, ONCE, evening)
+
     def distance_and_reflection(self) -> None:
         facts, timing = self.facts, self.timing
-        fresh = facts.logged_at - facts.happened_at <= timedelta(hours=timing.distance_within_hours)
+        ended = facts.ended_at
+        # Logged ahead (a negative gap) or soon after the end: distance helps right after it.
+        fresh = facts.logged_at - ended <= timedelta(hours=timing.distance_within_hours)
         after = timedelta(minutes=timing.reflection_after_minutes)
-        earliest = facts.logged_at
+        # Never before the interview has ended, nor before it was logged.
+        distance_due = max(facts.logged_at, ended)
+        earliest = distance_due
         if self._settled(NudgeKind.DISTANCE, ONCE) or (
-            # Distance helps only right now: logged while paused, it is not worth saying later.
+            # Distance helps only right then: due while paused or asleep, it is not worth
+            # saying later.
             fresh
-            and is_waking(facts.logged_at, self.person)
-            and not self.person.is_paused(facts.logged_at)
+            and is_waking(distance_due, self.person)
+            and not self.person.is_paused(distance_due)
         ):
-            distance = self._add(NudgeKind.DISTANCE, ONCE, facts.logged_at)
+            distance = self._add(NudgeKind.DISTANCE, ONCE, distance_due)
             if distance is not None:
                 # "Get some distance first" promises the questions "in a little while": logged
                 # late, they still do not arrive with it.
                 earliest = distance + after * DISTANCE_SHARE_OF_REFLECTION_DELAY
-        due = self._waking(max(facts.happened_at + after, earliest))
+        due = self._waking(max(ended + after, earliest))
         self.reflection_due = self._add(NudgeKind.REFLECTION, ONCE, due) or due
 
     def thank_you_and_card(self) -> None:
@@ -307,7 +356,7 @@ class _Planner:
             due = self._morning_after(facts.employer_timeline)
         else:
             email = self.history.first(ContactKind.THANK_YOU_EMAIL)
-            anchor = email.occurred_at if email else facts.happened_at
+            anchor = email.occurred_at if email else facts.ended_at
             due = anchor + timedelta(days=timing.follow_up_after_days)
         earliest = max(facts.logged_at, self.thank_you_due + FIRST_FOLLOW_UP_AFTER_THANK_YOU)
         return self._business_slot(max(due, earliest))

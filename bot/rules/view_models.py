@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.rules.domain import (
@@ -36,11 +36,18 @@ class InterviewSummary:
     direct_contact_ok: bool
     status: InterviewStatus
     owner_tz: str
+    # Its length in minutes: the coach waits for its end (happened_at + this).
+    duration_minutes: int = 60
     # How it closed (HEARD_BACK's outcome, or STOPPED); None while it is active.
     outcome: Outcome | None = None
     # The coach's next message about it, where a listing shows it.
     next_kind: NudgeKind | None = None
     next_due: datetime | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the interview ends if it is still ahead (start plus length)."""
+        return self.happened_at + timedelta(minutes=self.duration_minutes)
 
 
 # What "Heard back" offers, in the order shown.

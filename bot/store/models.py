@@ -121,6 +121,8 @@ class Interview(Base):
     format: Mapped[InterviewFormat] = mapped_column(_enum(InterviewFormat, "interview_format"))
     traditional_org: Mapped[bool] = mapped_column(Boolean, default=False)
     happened_at: Mapped[datetime]
+    # Its length: the advice waits for happened_at + this (an interview logged ahead).
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     employer_timeline: Mapped[date | None] = mapped_column(Date)
     direct_contact_ok: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[InterviewStatus] = mapped_column(

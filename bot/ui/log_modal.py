@@ -20,7 +20,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
-from bot.rules.interview_form import FieldErrors, InterviewForm
+from bot.rules.interview_form import (
+    DEFAULT_LENGTH_MINUTES,
+    LENGTH_CHOICES_MINUTES,
+    FieldErrors,
+    InterviewForm,
+)
 
 CALLBACK_ID = "log_interview"
 
@@ -29,6 +34,7 @@ BLOCK_IDS: dict[str, str] = {
     "company": "company_block",
     "role": "role_block",
     "happened_at": "happened_at_block",
+    "length_minutes": "length_block",
     "format": "format_block",
     "flags": "flags_block",
     "interviewers": "interviewers_block",
@@ -58,6 +64,17 @@ def _text_input(
             action_id=ACTION_ID, max_length=limit, initial_value=initial or None
         ),
     )
+
+
+def length_label(minutes: int) -> str:
+    """ "45 min", "1 h", "1.5 h": how the form names an interview's length."""
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes / 60:g} h"
+
+
+def _length_option(minutes: int) -> Option:
+    return Option(value=str(minutes), text=PlainTextObject(text=length_label(minutes)))
 
 
 def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, Any]:
@@ -90,8 +107,20 @@ def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, A
         InputBlock(
             block_id=BLOCK_IDS["happened_at"],
             label=PlainTextObject(text="When was it?"),
+            hint=PlainTextObject(text="Or when it will be: up to 60 days ahead."),
             element=DateTimePickerElement(
                 action_id=ACTION_ID, initial_date_time=int(now.timestamp())
+            ),
+        ),
+        InputBlock(
+            block_id=BLOCK_IDS["length_minutes"],
+            label=PlainTextObject(text="How long?"),
+            optional=True,
+            hint=PlainTextObject(text="The coach waits for its end. One hour if left empty."),
+            element=StaticSelectElement(
+                action_id=ACTION_ID,
+                placeholder=PlainTextObject(text=length_label(DEFAULT_LENGTH_MINUTES)),
+                options=[_length_option(m) for m in LENGTH_CHOICES_MINUTES],
             ),
         ),
         InputBlock(
@@ -158,6 +187,7 @@ def read_submission(view: dict[str, Any]) -> InterviewForm:
     """The form as typed; tolerant of missing or odd values, which validation then names."""
     state = (view.get("state") or {}).get("values") or {}
     selected_format = _value(state, "format").get("selected_option") or {}
+    selected_length = _value(state, "length_minutes").get("selected_option") or {}
     flags = {o.get("value") for o in _value(state, "flags").get("selected_options") or []}
     raw_timeline = _value(state, "employer_timeline").get("selected_date")
     timeline = _parse_date(raw_timeline)
@@ -172,6 +202,7 @@ def read_submission(view: dict[str, Any]) -> InterviewForm:
         employer_timeline=timeline,
         direct_contact_ok=DIRECT_OK in flags,
         employer_timeline_unreadable=raw_timeline not in (None, "") and timeline is None,
+        length_minutes=selected_length.get("value"),
     )
 
 

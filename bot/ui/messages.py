@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -64,9 +65,12 @@ def interview_facts(interview: InterviewSummary) -> str:
     return "\n".join(lines)
 
 
-def logged_confirmation(interview: InterviewSummary, carried: Message | None = None) -> Message:
+def logged_confirmation(
+    interview: InterviewSummary, carried: Message | None = None, *, now: datetime | None = None
+) -> Message:
     """The "Logged" DM. `carried`: the "get some distance" advice (its fallback and blocks)
-    when it is due now, so both come as one DM instead of two within a minute."""
+    when it is due now, so both come as one DM instead of two within a minute. Given `now`,
+    an interview that has not ended yet is told when the coach will be in touch."""
     tz = known_zone(interview.owner_tz)
     fallback = (
         f"Logged your interview with {interview.company} "
@@ -80,7 +84,15 @@ def logged_confirmation(interview: InterviewSummary, carried: Message | None = N
             )
         ),
     ]
-    if carried is None:
+    if carried is None and now is not None and interview.happened_at > now:
+        # Logged ahead: nothing comes before its end, and no distance advice now.
+        steps = (
+            f"I'll check in right after it ends, {slack_date(interview.ends_at, tz)}: some "
+            "distance first, then two questions on how it went, the thank-you note, and "
+            "well-paced follow-ups. Good luck!"
+        )
+        text, carried_blocks = escape_mrkdwn(fallback), []
+    elif carried is None:
         # The "get some distance" DM follows, or is not due: this says what comes after.
         steps = (
             "I'll message you here at each step: some distance first, then two questions on "

@@ -68,6 +68,7 @@ def test_every_modal_input_the_issue_names_is_there(running: RunningBot) -> None
         BLOCK_IDS["company"]: "plain_text_input",
         BLOCK_IDS["role"]: "plain_text_input",
         BLOCK_IDS["happened_at"]: "datetimepicker",
+        BLOCK_IDS["length_minutes"]: "static_select",
         BLOCK_IDS["format"]: "static_select",
         BLOCK_IDS["flags"]: "checkboxes",
         BLOCK_IDS["interviewers"]: "plain_text_input",

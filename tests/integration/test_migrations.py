@@ -416,3 +416,28 @@ def test_0009_adds_the_history_indexes_and_its_downgrade_removes_them(fresh: Dat
     migrate.upgrade(fresh.engine)
 
     assert schema_differences(fresh, all_models()) == []
+
+
+def test_0010_gives_every_interview_an_hour_and_keeps_it_both_ways(fresh: Database) -> None:
+    """Interviews from before 0010 last the default hour; going back to 0009 drops only the
+    column, keeping the interview (and so its nudges: no copy of the table cascades)."""
+    migrate.upgrade(fresh.engine, "0009")
+    with fresh.engine.begin() as connection:
+        connection.execute(PERSON_U1)
+        connection.execute(AN_INTERVIEW_EACH)
+
+    migrate.upgrade(fresh.engine, "0010")
+
+    with fresh.engine.connect() as connection:
+        lengths = connection.execute(text("SELECT duration_minutes FROM interview")).all()
+    assert [tuple(r) for r in lengths] == [(60,)]
+
+    migrate.downgrade(fresh.engine, "0009")
+
+    columns = {c["name"] for c in inspect(fresh.engine).get_columns("interview")}
+    assert "duration_minutes" not in columns
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("SELECT company FROM interview")).scalars().all() == ["Acme"]
+
+    migrate.upgrade(fresh.engine)
+    assert schema_differences(fresh, all_models()) == []

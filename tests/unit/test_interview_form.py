@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,11 +58,11 @@ def test_text_is_trimmed_and_control_characters_dropped() -> None:
 
 def test_boundaries_of_when() -> None:
     assert isinstance(
-        validate_interview_form(form(happened_at=NOW + timedelta(days=1)), now=NOW, tz=LA),
+        validate_interview_form(form(happened_at=NOW + timedelta(days=60)), now=NOW, tz=LA),
         InterviewDraft,
     )
     assert "happened_at" in validate_interview_form(
-        form(happened_at=NOW + timedelta(days=1, seconds=1)), now=NOW, tz=LA
+        form(happened_at=NOW + timedelta(days=60, seconds=1)), now=NOW, tz=LA
     )
     assert isinstance(
         validate_interview_form(form(happened_at=NOW - timedelta(days=90)), now=NOW, tz=LA),
@@ -117,7 +118,7 @@ def test_any_input_gives_a_draft_or_errors_never_a_crash(
         assert 0 < len(result.company) <= 100
         assert result.role is None or len(result.role) <= 100
         assert result.company == result.company.strip()
-        assert NOW - timedelta(days=90) <= result.happened_at <= NOW + timedelta(days=1)
+        assert NOW - timedelta(days=90) <= result.happened_at <= NOW + timedelta(days=60)
     else:
         assert result and all(isinstance(m, str) and m for m in result.values())
 
@@ -141,3 +142,22 @@ def test_command_parsing() -> None:
     assert parse_command(None).subcommand is Subcommand.HELP
     unknown = parse_command("frob x")
     assert (unknown.subcommand, unknown.word) == (Subcommand.UNKNOWN, "frob")
+
+
+@pytest.mark.parametrize(
+    ("raw", "minutes"),
+    [(None, 60), ("", 60), ("30", 30), ("90", 90), ("180", 180)],
+)
+def test_length_defaults_to_an_hour_and_takes_the_offered_lengths(
+    raw: str | None, minutes: int
+) -> None:
+    draft = validate_interview_form(form(length_minutes=raw), now=NOW, tz=LA)
+    assert isinstance(draft, InterviewDraft)
+    assert draft.length_minutes == minutes
+
+
+@pytest.mark.parametrize("raw", ["61", "0", "-60", "1h", "600"])
+def test_a_length_the_form_does_not_offer_is_a_field_error(raw: str) -> None:
+    errors = validate_interview_form(form(length_minutes=raw), now=NOW, tz=LA)
+    assert isinstance(errors, dict)
+    assert "lengths offered" in errors["length_minutes"]

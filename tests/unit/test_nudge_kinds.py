@@ -29,6 +29,7 @@ from bot.rules.kinds import (
     Advice,
     AnswerButton,
     CallQuestionsButton,
+    ChangeTimeButton,
     Control,
     DraftButton,
     KindSpec,
@@ -40,6 +41,7 @@ from bot.rules.view_models import NudgeView
 from bot.ui.messages import next_from_me
 from bot.ui.nudges import ACTION_IDS, ANSWER, CALL_QUESTIONS, DRAFT, render_nudge
 from bot.ui.nudges.controls import BUTTON_LABELS
+from bot.ui.nudges.ids import CHANGE_TIME
 from tests.nudge_views import (
     AT,
     every_choice_done,
@@ -109,7 +111,9 @@ def test_every_entry_is_whole(kind: NudgeKind) -> None:
     assert len(spec.choices) == len(set(spec.choices))
     assert CONTROLS[kind] == spec.choices
     for control in spec.controls:
-        assert isinstance(control, Control | AnswerButton | CallQuestionsButton | DraftButton)
+        assert isinstance(
+            control, Control | AnswerButton | CallQuestionsButton | DraftButton | ChangeTimeButton
+        )
         if isinstance(control, DraftButton):
             assert control.pieces, "a Draft button opens some draft"
             assert spec.drafts == control.pieces
@@ -193,6 +197,8 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
         if isinstance(control, DraftButton)
         else CALL_QUESTIONS
         if isinstance(control, CallQuestionsButton)
+        else CHANGE_TIME
+        if isinstance(control, ChangeTimeButton)
         else ACTION_IDS[control.choice]
         for control in spec.controls
         if not isinstance(control, CallQuestionsButton)

@@ -21,6 +21,7 @@ from bot.rules.kinds import (
     ReflectionQuestions,
     SinceInterview,
     SmallPrint,
+    Upcoming,
     days_after_interview,
 )
 from bot.rules.playbook import Playbook
@@ -104,9 +105,23 @@ def _part(part: Part, view: NudgeView, playbook: Playbook) -> list[Block]:
             if condition is not None and not condition.holds(view):
                 return []
             return [section(call_questions_text(playbook))]
+        case Upcoming():
+            return [section(upcoming_text(view))]
         case About(follow_up_count=counted):
             return [_about(view, follow_up_count(view) if counted else "")]
     raise ValueError(f"no rendering for {part!r}")
+
+
+def upcoming_text(view: NudgeView) -> str:
+    """When an interview still ahead starts, and with whom (the names escaped)."""
+    interview = view.interview
+    when = slack_date(interview.happened_at, known_zone(interview.owner_tz))
+    text = f"*When:* {when}"
+    if interview.interviewers:
+        text += f"\n*With:* {escape_mrkdwn(interview.interviewers)}"
+    if interview.hiring_manager and interview.hiring_manager != interview.interviewers:
+        text += f"\n*Hiring manager:* {escape_mrkdwn(interview.hiring_manager)}"
+    return text
 
 
 def since_interview(view: NudgeView, days: int) -> str:

@@ -20,11 +20,25 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.rules.domain import Choice, Outcome
-from bot.rules.kinds import KINDS, AnswerButton, CallQuestionsButton, Control, DraftButton
+from bot.rules.kinds import (
+    KINDS,
+    AnswerButton,
+    CallQuestionsButton,
+    ChangeTimeButton,
+    Control,
+    DraftButton,
+)
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, NudgeView
 from bot.ui.messages import plain_title
-from bot.ui.nudges.ids import ACTION_IDS, ANSWER, CALL_QUESTIONS, DRAFT, controls_block_id
+from bot.ui.nudges.ids import (
+    ACTION_IDS,
+    ANSWER,
+    CALL_QUESTIONS,
+    CHANGE_TIME,
+    DRAFT,
+    controls_block_id,
+)
 from bot.ui.text import truncate
 
 # The buttons' labels; SNOOZE and HEARD_BACK are menus.
@@ -38,6 +52,7 @@ BUTTON_LABELS: dict[Choice, str] = {
 }
 DRAFT_LABEL = "Draft"
 CALL_QUESTIONS_LABEL = "Show the call questions"
+CHANGE_TIME_LABEL = "Change its time"
 HEARD_BACK_LABELS: dict[Outcome, str] = {
     Outcome.OFFER: "Offer",
     Outcome.NEXT_ROUND: "Next round",
@@ -63,6 +78,14 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
             elements.append(_answer_button(view))
         elif isinstance(control, DraftButton):
             elements.append(_draft_button(view))
+        elif isinstance(control, ChangeTimeButton):
+            elements.append(
+                ButtonElement(
+                    text=PlainTextObject(text=CHANGE_TIME_LABEL),
+                    action_id=CHANGE_TIME,
+                    value=str(view.nudge_id),
+                )
+            )
         elif isinstance(control, CallQuestionsButton):
             if control.only_if is None or control.only_if.holds(view):
                 elements.append(

@@ -23,6 +23,7 @@ STOP = "nudge_stop"
 ANSWER = "nudge_answer"
 DRAFT = "nudge_draft"  # opens the drafts modal
 CALL_QUESTIONS = "nudge_call_questions"  # opens the call questions (a modal)
+CHANGE_TIME = "nudge_change_time"  # opens the "change its time" modal
 
 ACTION_IDS: dict[Choice, str] = {
     Choice.EMAIL_SENT: EMAIL_SENT,
