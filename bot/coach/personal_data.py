@@ -91,6 +91,7 @@ def export_person(db: Database, team_id: str, user_id: str, now: datetime) -> Pe
                     format=i.format,
                     traditional_org=i.traditional_org,
                     happened_at=i.happened_at,
+                    duration_minutes=i.duration_minutes,
                     employer_timeline=i.employer_timeline,
                     direct_contact_ok=i.direct_contact_ok,
                     status=i.status,

@@ -122,6 +122,7 @@ class ExportedInterview(_Strict):
     format: InterviewFormat
     traditional_org: bool
     happened_at: datetime
+    duration_minutes: int  # its length, as logged (60 unless they said)
     employer_timeline: date | None
     direct_contact_ok: bool
     status: InterviewStatus

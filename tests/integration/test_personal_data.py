@@ -53,6 +53,7 @@ def test_the_export_holds_everything_in_the_documented_shape(
     assert [i["company"] for i in document["interviews"]] == ["Acme", "Globex"]
     acme = document["interviews"][0]
     assert acme["id"] == first
+    assert acme["duration_minutes"] == 60  # the default length
     assert PLANTED in [r["answer"] for r in acme["reflections"]]
     assert PLANTED in acme["drafts"][0]["body"]
     assert acme["presses"][0]["kind"] == "thank_you_email"

@@ -45,6 +45,7 @@ def _interview(company: str, presses: list[ExportedPress]) -> ExportedInterview:
         format=InterviewFormat.VIDEO,
         traditional_org=False,
         happened_at=AT,
+        duration_minutes=60,
         employer_timeline=None,
         direct_contact_ok=True,
         status=InterviewStatus.ACTIVE,
