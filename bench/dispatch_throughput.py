@@ -11,8 +11,13 @@ Three measurements, each a ratio against a baseline taken in the same run:
 2. Per-nudge CPU: a dispatcher in a process of its own (no stand-in in it) delivering
    --pool nudges on PostgreSQL: its `time.process_time()` over the run, per nudge.
 3. Scale-out: 1, 2 and 3 such processes on PostgreSQL delivering the same pool (reseeded
-   each time), started together; the stand-in records every post, so duplicates and losses
-   are counted.
+   each time), started together. Each worker talks to a stand-in process of its own: one
+   shared Python stand-in serialises the workers behind its lock (and its interpreter's GIL),
+   which measured the stand-in, not the dispatcher. Every stand-in records every post, so
+   duplicates and losses are counted across them. Beside the workers' CPU the run measures
+   the stand-ins' and PostgreSQL's (from /proc: its live processes and the backends the
+   postmaster reaped), and prints the ceiling the cores allow: cores ÷ (one process's rate ×
+   all the CPU a nudge costs), the most any number of processes could reach here.
 
 Then each goal of issue 13 with PASS or MISS. PostgreSQL is BENCH_DATABASE_URL, else
 TEST_DATABASE_URL, else postgresql+psycopg://postgres@127.0.0.1:5432/test; each run gets a
@@ -329,13 +334,55 @@ def worker_main(args: argparse.Namespace) -> int:
     return 0
 
 
+def standin_main() -> int:
+    """A stand-in in this process: prints its URL and token as JSON, serves until a line on
+    stdin, then prints the nudge ids it was posted and its CPU seconds."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    with SlackStandIn() as standin:
+        print(json.dumps({"url": standin.api_url, "token": standin.bot_token}), flush=True)
+        cpu = time.process_time()
+        sys.stdin.readline()
+        cpu = time.process_time() - cpu
+        posted = [
+            int(call.params["metadata"]["event_payload"]["nudge_id"])
+            for call in standin.calls_to("chat.postMessage")
+            if call.params.get("metadata")
+        ]
+    print(json.dumps({"posted": posted, "cpu": cpu}), flush=True)
+    return 0
+
+
+def postgres_cpu_seconds() -> float | None:
+    """PostgreSQL's CPU so far on this machine: every live postgres process's user+system time,
+    plus what the postmaster's reaped children (closed backends) used. None where /proc or the
+    server cannot be read (another machine, another user)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    found = False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        if not name.startswith("postgres"):
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        # fields[11..14] are utime, stime, cutime, cstime (proc(5), counted from the state).
+        utime, stime, cutime, cstime = (int(f) for f in fields[11:15])
+        total += utime + stime + cutime + cstime
+        found = True
+    return total / tick if found else None
+
+
 @dataclass
 class ScaleRun:
     processes: int
     nudges: int
     seconds: float
     cpu_per_nudge_ms: float  # all the workers' CPU, per nudge
-    standin_cpu_ms: float  # the stand-in's (this process's) CPU, per nudge
+    standin_cpu_ms: float  # all the stand-ins' CPU, per nudge
+    postgres_cpu_ms: float | None  # PostgreSQL's CPU, per nudge
     duplicates: int
     lost: int
 
@@ -343,12 +390,48 @@ class ScaleRun:
     def rate(self) -> float:
         return self.nudges / self.seconds
 
+    @property
+    def all_cpu_ms(self) -> float:
+        """Everything a nudge costs the machine: dispatcher, stand-in, database."""
+        return self.cpu_per_nudge_ms + self.standin_cpu_ms + (self.postgres_cpu_ms or 0.0)
+
+
+def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _first_line(process: subprocess.Popen[str], what: str) -> str:
+    assert process.stdout is not None and process.stderr is not None
+    line = process.stdout.readline().strip()
+    if not line:
+        raise SystemExit(f"a {what} did not start: {process.stderr.read()}")
+    return line
+
+
+def _say(process: subprocess.Popen[str], line: str) -> None:
+    assert process.stdin is not None
+    process.stdin.write(line + "\n")
+    process.stdin.flush()
+
+
+def _last_json(process: subprocess.Popen[str], what: str) -> dict[str, Any]:
+    out, err = process.communicate(timeout=600)
+    if process.returncode != 0:
+        raise SystemExit(f"a {what} failed: {err}")
+    return json.loads(out.strip().splitlines()[-1])
+
 
 def processes_run(
     processes: int,
     pool: int,
     batch_size: int,
-    standin: SlackStandIn,
     workdir: Path,
     profile_to: Path | None = None,
 ) -> ScaleRun:
@@ -358,60 +441,64 @@ def processes_run(
             due = seed(db, pool)
         finally:
             db.dispose()
-        standin.reset()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SLACK_API_URL": standin.api_url,
-            "SLACK_BOT_TOKEN": standin.bot_token,
-            "SLACK_SIGNING_SECRET": SECRET,
-        }
+        standins = [
+            _start([sys.executable, __file__, "--standin"], dict(os.environ))
+            for _ in range(processes)
+        ]
+        addresses = [json.loads(_first_line(s, "stand-in")) for s in standins]
         command = [sys.executable, __file__, "--worker", "--batch-size", str(batch_size)]
         if profile_to is not None:
             command += ["--profile-to", str(profile_to)]
         workers = [
-            subprocess.Popen(
+            _start(
                 command,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+                {
+                    **os.environ,
+                    "DATABASE_URL": url,
+                    "SLACK_API_URL": address["url"],
+                    "SLACK_BOT_TOKEN": address["token"],
+                    "SLACK_SIGNING_SECRET": SECRET,
+                },
             )
-            for _ in range(processes)
+            for address in addresses
         ]
         for worker in workers:
-            assert worker.stdout is not None
-            line = worker.stdout.readline().strip()
-            if line != "ready":
-                raise SystemExit(f"a worker did not start: {line!r} {worker.stderr.read()}")
-        started, own_cpu = time.perf_counter(), time.process_time()
+            if (line := _first_line(worker, "worker")) != "ready":
+                raise SystemExit(f"a worker did not start: {line!r}")
+        postgres_before = postgres_cpu_seconds()
+        started = time.perf_counter()
         for worker in workers:  # go, all together
-            assert worker.stdin is not None
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        outputs = [worker.communicate(timeout=600) for worker in workers]
+            _say(worker, "go")
+        results = [_last_json(worker, "worker") for worker in workers]
         seconds = time.perf_counter() - started
-        standin_cpu = time.process_time() - own_cpu  # this process serves the stand-in
-        results = []
-        for worker, (out, err) in zip(workers, outputs, strict=True):
-            if worker.returncode != 0:
-                raise SystemExit(f"a worker failed: {err}")
-            results.append(json.loads(out.strip().splitlines()[-1]))
+        postgres_after = postgres_cpu_seconds()
+        for standin in standins:
+            _say(standin, "report")
+        reports = [_last_json(standin, "stand-in") for standin in standins]
         db = Database(url)
         try:
             sent = sent_ids(db)
         finally:
             db.dispose()
-    posted = Counter(
-        int(call.params["metadata"]["event_payload"]["nudge_id"])
-        for call in standin.calls_to("chat.postMessage")
-    )
+    posted = Counter(n for report in reports for n in report["posted"])
     duplicates = sum(count - 1 for count in posted.values() if count > 1)
     lost = len([n for n in due if posted[n] == 0 or n not in sent])
     cpu = sum(r["cpu"] for r in results)
+    standin_cpu = sum(r["cpu"] for r in reports)
+    postgres_cpu = (
+        (postgres_after - postgres_before) * 1000 / pool
+        if postgres_before is not None and postgres_after is not None
+        else None
+    )
     return ScaleRun(
-        processes, pool, seconds, cpu * 1000 / pool, standin_cpu * 1000 / pool, duplicates, lost
+        processes,
+        pool,
+        seconds,
+        cpu * 1000 / pool,
+        standin_cpu * 1000 / pool,
+        postgres_cpu,
+        duplicates,
+        lost,
     )
 
 
@@ -435,9 +522,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile one worker's run")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", help=argparse.SUPPRESS)
+    parser.add_argument("--standin", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         sys.exit(worker_main(args))
+    if args.standin:
+        sys.exit(standin_main())
     logging.basicConfig(level=logging.WARNING)
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([10_000] if args.with_10k else [])
     kinds = ["sqlite"]
@@ -472,19 +562,24 @@ def main() -> None:
             )
             for _ in range(args.repeats):
                 for processes in (1, 2, 3):
-                    run = processes_run(processes, args.pool, args.batch_size, standin, workdir)
+                    run = processes_run(processes, args.pool, args.batch_size, workdir)
                     scale[processes].append(run)
+                    postgres = (
+                        f"{run.postgres_cpu_ms:.2f} ms"
+                        if run.postgres_cpu_ms is not None
+                        else "not measured"
+                    )
                     print(
                         f"   {processes} process(es): {run.rate:7.1f} nudges/s"
                         f" ({run.seconds:.2f} s),"
                         f" {run.cpu_per_nudge_ms:.2f} ms CPU/nudge"
-                        f" (stand-in {run.standin_cpu_ms:.2f} ms),"
+                        f" (stand-ins {run.standin_cpu_ms:.2f} ms, PostgreSQL {postgres}),"
                         f" {run.duplicates} duplicate(s), {run.lost} lost",
                         flush=True,
                     )
             if args.profile:
                 profile_path = workdir / "worker.prof"
-                processes_run(1, args.pool, args.batch_size, standin, workdir, profile_path)
+                processes_run(1, args.pool, args.batch_size, workdir, profile_path)
                 out = io.StringIO()
                 stats = pstats.Stats(str(profile_path), stream=out)
                 stats.sort_stats("cumulative").print_stats(15)
@@ -513,6 +608,16 @@ def main() -> None:
             rate = statistics.median(r.rate for r in scale[processes])
             print(f"   {processes} processes ÷ 1: {rate / one:.2f}x")
         three = statistics.median(r.rate for r in scale[3]) / one
+        # What the cores allow: at most `cores` seconds of CPU a second, and a nudge costs
+        # all_cpu_ms of it (dispatcher, stand-in, database), so no number of processes can go
+        # past cores ÷ all_cpu_ms nudges a second; over one process's rate, the best ratio.
+        cores = os.cpu_count() or 1
+        budget = statistics.median(r.all_cpu_ms for r in scale[1])
+        ceiling = cores / (budget / 1000) / one
+        print(
+            f"   the cores' ceiling: {cores} cores ÷ ({one:.0f} nudges/s × {budget:.2f} ms"
+            f" of CPU a nudge, all processes) = {ceiling:.2f}x one process"
+        )
         dup = sum(r.duplicates for runs in scale.values() for r in runs)
         lost = sum(r.lost for runs in scale.values() for r in runs)
         print(
