@@ -45,7 +45,12 @@ class ReconcileReport:
 
 
 def reconcile(
-    session: Session, interview: Interview, now: datetime, playbook: Playbook
+    session: Session,
+    interview: Interview,
+    now: datetime,
+    playbook: Playbook,
+    *,
+    also: Collection[int] = (),
 ) -> ReconcileReport:
     """Bring the nudges of `interview`'s owner in line with the playbook and the daily
     limits, in the caller's transaction.
@@ -54,9 +59,12 @@ def reconcile(
     every active interview of the owner is planned, the limits are applied over all of them
     (bot.rules.daily_limits), and each interview's rows are made to match. The owner's row
     is locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises), so two processes
-    reconciling one person take turns. Running it twice changes nothing.
+    reconciling one person take turns. Running it twice changes nothing. `also` names more
+    of the owner's interviews to plan even if closed (a round the new one just ended).
     """
-    report = reconcile_people(session, [interview.owner_id], now, playbook, also={interview.id})
+    report = reconcile_people(
+        session, [interview.owner_id], now, playbook, also={interview.id, *also}
+    )
     session.flush()
     return report
 
