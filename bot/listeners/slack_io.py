@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.coach.applications import open_applications_at, round_prefill
+from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import active_interviews
 from bot.coach.people import current_pause, dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
@@ -71,16 +72,16 @@ def open_log_modal(
     """
     cleaned = clean_text(company)
     named = cleaned[:COMPANY_MAX] if cleaned else None
-    prefill = (
-        round_prefill(services.db, team_id, user_id, application_id)
-        if application_id is not None
-        else None
-    )
+    prefill, choices = None, []
+    try:
+        if application_id is not None:
+            prefill = round_prefill(services.db, team_id, user_id, application_id)
+        choices = open_applications_at(services.db, team_id, user_id, named)
+    except StoreUnavailable:
+        # The form still opens and keeps what they type; saving it says the notes are away.
+        logger.info("log modal opened without its applications: the database is unavailable")
     view = build_log_modal(
-        now=services.clock.now(),
-        company=named,
-        choices=open_applications_at(services.db, team_id, user_id, named),
-        prefill=prefill,
+        now=services.clock.now(), company=named, choices=choices, prefill=prefill
     )
     opened = open_modal(
         client,
