@@ -190,15 +190,16 @@ def active_interviews(db: Database, team_id: str, user_id: str) -> list[Intervie
             )
             .order_by(Interview.happened_at.desc())
         ).all()
-        upcoming = _next_nudges(session, [interview.id for interview, _ in rows])
+        upcoming = next_nudges(session, [interview.id for interview, _ in rows])
         return [
             replace(summary_of(interview, owner), **upcoming.get(interview.id, {}))
             for interview, owner in rows
         ]
 
 
-def _next_nudges(session: Session, interview_ids: list[int]) -> dict[int, dict[str, object]]:
-    """Each interview's earliest pending nudge: its kind and when it is due."""
+def next_nudges(session: Session, interview_ids: list[int]) -> dict[int, dict[str, object]]:
+    """Each interview's earliest pending nudge (its kind and when it is due), as the
+    summaries' `next_kind` and `next_due`."""
     if not interview_ids:
         return {}
     pending = session.execute(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.rules.view_models import InterviewSummary
+
 # What the log modal's application choice holds when the person starts a new application.
 NEW_APPLICATION = "new"
 
@@ -53,3 +55,13 @@ def parse_application_choice(raw: object) -> int | None:
         return None
     number = int(raw)
     return number if 0 < number < 2**31 else None
+
+
+@dataclass(frozen=True)
+class ApplicationProgress:
+    """An application in progress and its rounds, in round order, for `/interview list`."""
+
+    application_id: int
+    company: str
+    role: str | None
+    rounds: tuple[InterviewSummary, ...]

@@ -20,7 +20,7 @@ from bot.ui.log_modal import BLOCK_IDS
 from tests.e2e.test_buttons import delivered_follow_up, dispatch, labels, press
 from tests.e2e.test_log_submission import DM, submit
 from tests.e2e.test_logged_with_distance import shown
-from tests.harness import SAM, RunningBot
+from tests.harness import DANA, SAM, RunningBot
 
 TEXTS = default_playbook().texts
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")  # Dana's zone in the stand-in
@@ -126,6 +126,15 @@ def test_next_round_then_round_two_logged_ahead_from_the_prompt_gets_fresh_advic
     about_it = [n for n in fresh.values() if n.kind is not NudgeKind.EVENING_BEFORE]
     assert all(n.due_at >= ends for n in about_it)
     assert fresh[NudgeKind.DISTANCE].due_at == ends
+
+    # `/interview list` groups the rounds under their application.
+    listed = running.slack.slash_command("list", DANA).json()["text"]
+    assert "*Your applications in progress (1):*" in listed
+    assert (
+        f"• Acme Corp (Data Analyst): round 1 done, round 2 video call, "
+        f"<!date^{int(starts.timestamp())}^" in listed
+    )
+    assert " · next from me: " in listed
 
     # Nothing but the Logged DM (and the evening before) until round 2 has ended.
     dispatch(running, at=ends - timedelta(minutes=1))
