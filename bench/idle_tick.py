@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from coach_devkit.slack_standin import SlackStandIn
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
@@ -91,21 +91,36 @@ def plant(db: Database, size: int) -> None:
     now = minus_seconds(d, NOW, "0")
     due = minus_seconds(d, DUE_AT, "0")
     false = "0" if d == "sqlite" else "false"
+    # From 0011 each interview is a round of an application (--schema 0008 has none).
+    rounds = "application" in inspect(db.engine).get_table_names()
+    app_col, old_app, new_app = (
+        (", application_id", ", 1 + n", f", {interviews + 1} + n") if rounds else ("", "", "")
+    )
+    applications = [
+        f"INSERT INTO application (id, owner_id, company, status, created_at, updated_at) "
+        f"SELECT 1 + n, 1 + n % {owners}, 'Old Co', 'closed', {now}, {now} "
+        f"FROM {series(d, interviews)}",
+        f"INSERT INTO application (id, owner_id, company, status, created_at, updated_at) "
+        f"SELECT {interviews + 1} + n, {owners + 1} + n, 'Now Co', 'open', {now}, {now} "
+        f"FROM {series(d, DUE_PEOPLE)}",
+    ]
     statements = [
         # The people: history owners first, then one per due nudge, with a cached DM.
         f"INSERT INTO slack_user (team_id, user_id, tz, dm_channel_id, waking_start_hour, "
         f"waking_end_hour, working_days, paused, created_at, updated_at) "
         f"SELECT '{TEAM}', 'U0I' || n, 'UTC', 'D0I' || n, 8, 20, '01234', {false}, {now}, {now} "
         f"FROM {series(d, owners + DUE_PEOPLE)}",
+        # Each interview is round 1 of an application of its own, with the same id.
+        *(applications if rounds else []),
         # Closed interviews hold the history; the due people's are active.
-        f"INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
-        f"direct_contact_ok, status, outcome, created_at, updated_at, closed_at) "
-        f"SELECT 1 + n % {owners}, 'Old Co', 'video', {false}, "
+        f"INSERT INTO interview (owner_id{app_col}, company, format, traditional_org, "
+        f"happened_at, direct_contact_ok, status, outcome, created_at, updated_at, closed_at) "
+        f"SELECT 1 + n % {owners}{old_app}, 'Old Co', 'video', {false}, "
         f"{minus_seconds(d, NOW, str(HISTORY_DAYS * 86400))}, {false}, 'closed', 'rejected', "
         f"{now}, {now}, {now} FROM {series(d, interviews)}",
-        f"INSERT INTO interview (owner_id, company, format, traditional_org, happened_at, "
-        f"direct_contact_ok, status, created_at, updated_at) "
-        f"SELECT {owners + 1} + n, 'Now Co', 'video', {false}, "
+        f"INSERT INTO interview (owner_id{app_col}, company, format, traditional_org, "
+        f"happened_at, direct_contact_ok, status, created_at, updated_at) "
+        f"SELECT {owners + 1} + n{new_app}, 'Now Co', 'video', {false}, "
         f"{minus_seconds(d, NOW, '1800')}, {false}, 'active', {now}, {now} "
         f"FROM {series(d, DUE_PEOPLE)}",
         # History: 7 in 10 sent, the rest cancelled or failed, spread over 200 days.

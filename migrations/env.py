@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from alembic import context
+from sqlalchemy import Connection
 
 from bot.store.db import create_engine_for
 from bot.store.models import Base
@@ -38,18 +41,48 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite's own procedure for changing a table: foreign keys off while batch mode copies
+    it (dropping the old `interview` would otherwise cascade to its nudges and notes), and
+    `foreign_key_check` before the migration commits. The pragma is a no-op inside a
+    transaction, so it is set on the driver's connection before the migration begins one."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        # SQLite's DDL is not transactional for alembic, which leaves the transaction open:
+        # end it here, or the pragma below would be a no-op and the pooled connection would
+        # keep foreign keys off.
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(connection: Connection) -> None:
+    _configure(connection)
+    with _sqlite_foreign_keys_off(connection), context.begin_transaction():
+        context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migration broke {len(broken)} foreign key(s)")
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
         return
     engine = create_engine_for(_cli_database_url())
     with engine.connect() as connection:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
     engine.dispose()
 
 

@@ -32,6 +32,7 @@ def log(
     tz: str = "America/Los_Angeles",
     happened_at: datetime | None = None,
     view_id: str = "V1",
+    application_id: int | None = None,
     **form: object,
 ) -> LogResult:
     note_profile(
@@ -46,6 +47,7 @@ def log(
         now=now,
         source_view_id=view_id,
         playbook=default_playbook(),
+        application_id=application_id,
     )
     assert isinstance(result, LogResult), result
     return result

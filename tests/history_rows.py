@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, update
 
 from bot.rules.domain import (
+    ApplicationStatus,
     ContactKind,
     InterviewFormat,
     InterviewStatus,
@@ -17,7 +18,7 @@ from bot.rules.domain import (
     ReflectionQuestion,
 )
 from bot.store.db import Database
-from bot.store.models import ContactLog, Interview, Nudge, Reflection, SlackUser
+from bot.store.models import Application, ContactLog, Interview, Nudge, Reflection, SlackUser
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,29 @@ def plant_history(
     settled = [NudgeStatus.SENT, NudgeStatus.SENT, NudgeStatus.CANCELLED, NudgeStatus.FAILED]
     with db.transaction() as session:
         user_ids = list(session.scalars(insert(SlackUser).returning(SlackUser.id), users))
+        # One closed application per interview, each its round 1.
+        applications = list(
+            session.scalars(
+                insert(Application).returning(Application.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "owner_id": owner,
+                        "company": "Old Co",
+                        "status": ApplicationStatus.CLOSED,
+                        "created_at": now - timedelta(days=200),
+                        "updated_at": now,
+                        "closed_at": now,
+                    }
+                    for owner in user_ids
+                    for _ in range(interviews_each)
+                ],
+            )
+        )
+        owners = [owner for owner in user_ids for _ in range(interviews_each)]
         interviews = [
             {
                 "owner_id": owner,
+                "application_id": application_id,
                 "company": "Old Co",
                 "format": InterviewFormat.VIDEO,
                 "traditional_org": False,
@@ -99,8 +120,7 @@ def plant_history(
                 "updated_at": now,
                 "closed_at": now,
             }
-            for owner in user_ids
-            for _ in range(interviews_each)
+            for owner, application_id in zip(owners, applications, strict=True)
         ]
         interview_ids = list(session.scalars(insert(Interview).returning(Interview.id), interviews))
         total = len(interview_ids) * nudges_each

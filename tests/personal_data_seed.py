@@ -10,6 +10,7 @@ from bot.clock import FixedClock
 from bot.rules.domain import ContactKind, NudgeStatus, ReflectionQuestion
 from bot.store.db import Database
 from bot.store.models import (
+    Application,
     Base,
     ContactLog,
     Draft,
@@ -94,6 +95,7 @@ def rows_of(db: Database, user_id: str) -> dict[str, int]:
 
         counted = {
             SlackUser.__tablename__: count(SlackUser, SlackUser.id.in_(people)),
+            Application.__tablename__: count(Application, Application.owner_id.in_(people)),
             Interview.__tablename__: count(Interview, Interview.id.in_(interviews)),
             Reflection.__tablename__: count(Reflection, Reflection.interview_id.in_(interviews)),
             Nudge.__tablename__: count(Nudge, Nudge.interview_id.in_(interviews)),

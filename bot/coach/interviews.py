@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.coach.applications import application_for_round
 from bot.coach.deliveries import view_of
 from bot.coach.mappers import summary_of
 from bot.coach.people import ensure_person, zone_of
@@ -58,13 +59,15 @@ def submit_interview(
     source_view_id: str | None,
     playbook: Playbook,
     carry_distance: bool = False,
+    application_id: int | None = None,
 ) -> FieldErrors | LogResult:
     """Check the form in the person's own zone, then store it and plan its nudges: the
     problems, or the result.
 
     `carry_distance`: the caller will post the confirmation DM, and "get some distance",
     when due now, goes in it; it is claimed in the same transaction that plans it, so the
-    dispatcher can never send it on its own as well.
+    dispatcher can never send it on its own as well. `application_id`: the open application
+    this interview is the next round of (None: a new application).
 
     Raises StoreUnavailable when the database cannot be reached or stays locked.
     """
@@ -81,6 +84,7 @@ def submit_interview(
             source_view_id=source_view_id,
             playbook=playbook,
             carry_distance=carry_distance,
+            application_id=application_id,
         )
 
 
@@ -94,13 +98,23 @@ def log_interview(
     source_view_id: str | None,
     playbook: Playbook,
     carry_distance: bool = False,
+    application_id: int | None = None,
 ) -> LogResult:
-    """Store a checked interview once per modal submission, with the nudges it should get."""
+    """Store a checked interview once per modal submission, with the nudges it should get.
+
+    It is the next round of `application_id` when that is the person's open application
+    (the earlier rounds' pending advice stops), else round 1 of a new application.
+    """
     owner = ensure_person(session, team_id, user_id, now)
     if source_view_id is not None and (earlier := _already_logged(session, source_view_id)):
         return earlier
+    application, round_number, ended = application_for_round(
+        session, owner, draft, application_id, now
+    )
     interview = Interview(
         owner_id=owner.id,
+        application_id=application.id,
+        round_number=round_number,
         company=draft.company,
         role=draft.role,
         interviewers=draft.interviewers,
@@ -125,7 +139,8 @@ def log_interview(
         if earlier is None:
             raise
         return earlier
-    reconcile(session, interview, now, playbook)
+    # The rounds it ended are closed: planned with it, their pending nudges are cancelled.
+    reconcile(session, interview, now, playbook, also=[r.id for r in ended])
     carried = _claim_distance(session, interview, now, playbook) if carry_distance else None
     return LogResult(summary_of(interview, owner), created=True, distance=carried)
 
@@ -175,15 +190,16 @@ def active_interviews(db: Database, team_id: str, user_id: str) -> list[Intervie
             )
             .order_by(Interview.happened_at.desc())
         ).all()
-        upcoming = _next_nudges(session, [interview.id for interview, _ in rows])
+        upcoming = next_nudges(session, [interview.id for interview, _ in rows])
         return [
             replace(summary_of(interview, owner), **upcoming.get(interview.id, {}))
             for interview, owner in rows
         ]
 
 
-def _next_nudges(session: Session, interview_ids: list[int]) -> dict[int, dict[str, object]]:
-    """Each interview's earliest pending nudge: its kind and when it is due."""
+def next_nudges(session: Session, interview_ids: list[int]) -> dict[int, dict[str, object]]:
+    """Each interview's earliest pending nudge (its kind and when it is due), as the
+    summaries' `next_kind` and `next_due`."""
     if not interview_ids:
         return {}
     pending = session.execute(

@@ -26,6 +26,8 @@ def facts_of(interview: Interview) -> InterviewFacts:
         employer_timeline=interview.employer_timeline,
         direct_contact_ok=interview.direct_contact_ok,
         status=interview.status,
+        application_id=interview.application_id,
+        round_number=interview.round_number,
     )
 
 
@@ -102,4 +104,6 @@ def summary_of(interview: Interview, owner: SlackUser) -> InterviewSummary:
         status=interview.status,
         owner_tz=owner.tz,
         outcome=interview.outcome,
+        application_id=interview.application_id,
+        round_number=interview.round_number,
     )

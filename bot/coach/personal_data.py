@@ -4,6 +4,8 @@ Everything about a person hangs from their `slack_user` row:
 
 - `slack_user`: their Slack ids, time zone, display name (it signs their drafts), DM channel,
   settings and pause, so the coach writes at hours that suit them.
+- `application`: the jobs they applied for (company, role, their link and note), which hold
+  their interviews as rounds.
 - `interview`: what they logged, so the coach can plan around it.
 - `reflection`: their answers, quoted back in the thank-you DM and the drafts.
 - `nudge`: the messages planned and sent, with their Slack channel and ts, so a message is
@@ -32,6 +34,7 @@ from bot.coach.people import find_person
 from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.personal_export import (
     DataCounts,
+    ExportedApplication,
     ExportedDraft,
     ExportedInterview,
     ExportedNudge,
@@ -44,6 +47,7 @@ from bot.rules.personal_export import (
 from bot.rules.retention import RetentionPolicy
 from bot.store.db import Database
 from bot.store.models import (
+    Application,
     ContactLog,
     Draft,
     Interview,
@@ -73,6 +77,9 @@ def export_person(db: Database, team_id: str, user_id: str, now: datetime) -> Pe
         interviews = session.scalars(
             select(Interview).where(Interview.owner_id == person.id).order_by(Interview.id)
         ).all()
+        applications = session.scalars(
+            select(Application).where(Application.owner_id == person.id).order_by(Application.id)
+        ).all()
         ids = [i.id for i in interviews]
         reflections = _by_interview(session, Reflection, ids)
         presses = _by_interview(session, ContactLog, ids)
@@ -81,9 +88,12 @@ def export_person(db: Database, team_id: str, user_id: str, now: datetime) -> Pe
         return PersonalExport(
             exported_at=now,
             person=_person(person),
+            applications=[_application(a) for a in applications],
             interviews=[
                 ExportedInterview(
                     id=i.id,
+                    application_id=i.application_id,
+                    round_number=i.round_number,
                     company=i.company,
                     role=i.role,
                     interviewers=i.interviewers,
@@ -140,6 +150,20 @@ def _person(p: SlackUser) -> ExportedPerson:
             paused_at=p.paused_at,
             paused_until=p.paused_until,
         ),
+    )
+
+
+def _application(a: Application) -> ExportedApplication:
+    return ExportedApplication(
+        id=a.id,
+        company=a.company,
+        role=a.role,
+        link=a.link,
+        note=a.note,
+        status=a.status,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        closed_at=a.closed_at,
     )
 
 
@@ -262,6 +286,11 @@ def _delete_people(session: Session, people: Select[tuple[int]]) -> int:
     session.execute(
         delete(Interview)
         .where(Interview.owner_id.in_(people))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(Application)
+        .where(Application.owner_id.in_(people))
         .execution_options(synchronize_session=False)
     )
     result = session.execute(

@@ -18,7 +18,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import facts_of, history_from, hours_of, is_coached
-from bot.rules.daily_limits import limit_daily
+from bot.rules.daily_limits import EMPLOYER_GAP, limit_daily
 from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
@@ -28,8 +28,9 @@ from bot.store.models import ContactLog, Interview, Nudge, SlackUser
 
 # Nudges that are history: the limits count them (failed ones on no day) and never move them.
 _HISTORY = frozenset({NudgeStatus.SENT, NudgeStatus.CLAIMED, NudgeStatus.FAILED})
-# Sent nudges of closed interviews older than this cannot share a day with a planned one.
-RECENT = timedelta(days=2)
+# Sent nudges of closed interviews older than this cannot share a day with a planned one,
+# nor come within EMPLOYER_GAP (a week) of a later round's follow-up to the same employer.
+RECENT = EMPLOYER_GAP + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,12 @@ class ReconcileReport:
 
 
 def reconcile(
-    session: Session, interview: Interview, now: datetime, playbook: Playbook
+    session: Session,
+    interview: Interview,
+    now: datetime,
+    playbook: Playbook,
+    *,
+    also: Collection[int] = (),
 ) -> ReconcileReport:
     """Bring the nudges of `interview`'s owner in line with the playbook and the daily
     limits, in the caller's transaction.
@@ -54,9 +60,12 @@ def reconcile(
     every active interview of the owner is planned, the limits are applied over all of them
     (bot.rules.daily_limits), and each interview's rows are made to match. The owner's row
     is locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises), so two processes
-    reconciling one person take turns. Running it twice changes nothing.
+    reconciling one person take turns. Running it twice changes nothing. `also` names more
+    of the owner's interviews to plan even if closed (a round the new one just ended).
     """
-    report = reconcile_people(session, [interview.owner_id], now, playbook, also={interview.id})
+    report = reconcile_people(
+        session, [interview.owner_id], now, playbook, also={interview.id, *also}
+    )
     session.flush()
     return report
 
@@ -102,7 +111,7 @@ def reconcile_people(
             rows_of[row.interview_id].append(row)
         for contact in session.scalars(select(ContactLog).where(ContactLog.interview_id.in_(ids))):
             contacts_of[contact.interview_id].append(contact)
-    settled = _settled(session, list(owners), interviews, rows_of, now)
+    settled, employers = _settled(session, list(owners), interviews, rows_of, now)
     counts: Counter[ChangeKind] = Counter()
     for owner_id, owner in owners.items():
         theirs = [interview for interview in interviews if interview.owner_id == owner_id]
@@ -117,7 +126,10 @@ def reconcile_people(
             )
             for interview in theirs
         }
-        limited = limit_daily(plans, settled.get(owner_id, {}), hours_of(owner), now)
+        # Follow-ups to one employer keep a week apart across its rounds (applications).
+        limited = limit_daily(
+            plans, settled.get(owner_id, {}), hours_of(owner), now, employers=employers
+        )
         for interview in theirs:
             changes = _apply(
                 session, interview.id, rows_of[interview.id], limited[interview.id], now
@@ -137,11 +149,13 @@ def _settled(
     planned: list[Interview],
     rows_of: dict[int, list[Nudge]],
     now: datetime,
-) -> dict[int, Settled]:
+) -> tuple[dict[int, Settled], dict[int, int]]:
     """Per owner, their nudges that are history, for the limits: each planned interview's,
     and the recent sent ones of their other (closed) interviews (a follow-up sent this
-    morning still counts today after the interview closed)."""
+    morning still counts today after the interview closed; one sent to Acme last week still
+    holds back the next round's). With it, each of those interviews' application."""
     settled: dict[int, Settled] = defaultdict(dict)
+    employers = {interview.id: interview.application_id for interview in planned}
     for interview in planned:
         settled[interview.owner_id][interview.id] = {
             (row.kind, row.sequence): _reached(row)
@@ -149,7 +163,7 @@ def _settled(
             if row.status in _HISTORY
         }
     recent = session.execute(
-        select(Interview.owner_id, Nudge)
+        select(Interview.owner_id, Interview.application_id, Nudge)
         .join(Interview, Nudge.interview_id == Interview.id)
         .where(
             Interview.owner_id.in_(owner_ids),
@@ -158,9 +172,10 @@ def _settled(
             Nudge.due_at >= now - RECENT,
         )
     )
-    for owner_id, row in recent:
+    for owner_id, application_id, row in recent:
         settled[owner_id].setdefault(row.interview_id, {})[(row.kind, row.sequence)] = _reached(row)
-    return settled
+        employers[row.interview_id] = application_id
+    return settled, employers
 
 
 def _reached(row: Nudge) -> datetime | None:

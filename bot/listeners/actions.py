@@ -14,6 +14,7 @@ from bot.coach.choices import record_choice
 from bot.coach.reflections import reflection_prompt
 from bot.listeners.context import services_of
 from bot.listeners.grouped_press import render_pressed
+from bot.listeners.rounds import handle_log_round_button, offer_next_round
 from bot.listeners.slack_io import (
     open_log_modal,
     open_modal,
@@ -22,6 +23,7 @@ from bot.listeners.slack_io import (
     update_message,
 )
 from bot.listeners.view_submissions import team_of
+from bot.rules.domain import Choice, Outcome
 from bot.rules.view_models import AnswerStatus, ChoiceStatus
 from bot.slack.errors import SLACK_CALL_ERRORS, failure_reason
 from bot.ui.call_questions_modal import build_call_questions_modal, call_questions_reply
@@ -43,6 +45,7 @@ from bot.ui.nudges import (
     pressed_line,
 )
 from bot.ui.reflection_modal import build_reflection_modal
+from bot.ui.rounds import LOG_ROUND
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +121,12 @@ def handle_nudge_press(
         # Say what the press did when the message cannot show it (it was recorded all the
         # same), or when it did nothing because the interview had closed.
         tell_ephemeral(client, body, pressed_line(result.view, choice), respond)
+    if (
+        result.status is ChoiceStatus.RECORDED
+        and choice is Choice.HEARD_BACK
+        and option == Outcome.NEXT_ROUND.value
+    ):
+        offer_next_round(client, body, result.view)
 
 
 def handle_answer_press(
@@ -181,6 +190,7 @@ def handle_unknown_button(
 
 def register(app: App) -> None:
     app.action(OPEN_LOG_MODAL)(handle_log_button)
+    app.action(LOG_ROUND)(handle_log_round_button)
     for action_id in ACTION_IDS.values():
         app.action(action_id)(handle_nudge_press)
     app.action(ANSWER)(handle_answer_press)

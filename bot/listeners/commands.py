@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.coach.interviews import active_interviews
+from bot.coach.application_list import applications_in_progress
 from bot.coach.people import pause_coaching, resume_coaching, zone_of
 from bot.listeners.context import services_of
 from bot.listeners.my_data import open_delete_modal, send_export
@@ -24,7 +24,7 @@ from bot.ui.command_text import (
     resumed_text,
     usage_text,
 )
-from bot.ui.messages import interview_list
+from bot.ui.rounds import application_list
 
 COMMAND = "/interview"
 
@@ -32,7 +32,8 @@ COMMAND = "/interview"
 def handle_interview_command(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    """`logged [company]` opens the log modal; `list` lists interviews in progress; `pause
+    """`logged [company]` opens the log modal; `list` lists applications in progress with
+    their rounds; `pause
     [until DATE]` and `resume` pause and resume the coach; `export` sends the person their
     data and `delete my data` asks to delete it; anything else gets the usage, only to the
     person."""
@@ -51,8 +52,8 @@ def handle_interview_command(
             tell_person=lambda text: respond(text=text, response_type="ephemeral"),
         )
     elif parsed.subcommand is Subcommand.LIST:
-        interviews = active_interviews(services.db, team_id, user_id)
-        ack(text=interview_list(interviews), response_type="ephemeral")
+        applications = applications_in_progress(services.db, team_id, user_id)
+        ack(text=application_list(applications), response_type="ephemeral")
     elif parsed.subcommand is Subcommand.SETTINGS:
         ack()
         open_settings_modal(

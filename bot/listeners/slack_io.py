@@ -12,6 +12,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.coach.applications import open_applications_at, round_prefill
+from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import active_interviews
 from bot.coach.people import current_pause, dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
@@ -60,11 +62,26 @@ def open_log_modal(
     user_id: str,
     company: str | None = None,
     tell_person: Callable[[str], Any] | None = None,
+    application_id: int | None = None,
 ) -> bool:
-    """Open the modal first (the trigger expires in 3 s), then learn the person's time zone."""
-    prefill = clean_text(company)
+    """Open the modal first (the trigger expires in 3 s), then learn the person's time zone.
+
+    With a company, the person's open applications there are offered to add a round to;
+    with `application_id` ("Log round 2"), the modal is that application's next round,
+    prefilled (a closed or foreign one opens the plain modal).
+    """
+    cleaned = clean_text(company)
+    named = cleaned[:COMPANY_MAX] if cleaned else None
+    prefill, choices = None, []
+    try:
+        if application_id is not None:
+            prefill = round_prefill(services.db, team_id, user_id, application_id)
+        choices = open_applications_at(services.db, team_id, user_id, named)
+    except StoreUnavailable:
+        # The form still opens and keeps what they type; saving it says the notes are away.
+        logger.info("log modal opened without its applications: the database is unavailable")
     view = build_log_modal(
-        now=services.clock.now(), company=prefill[:COMPANY_MAX] if prefill else None
+        now=services.clock.now(), company=named, choices=choices, prefill=prefill
     )
     opened = open_modal(
         client,

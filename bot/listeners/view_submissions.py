@@ -41,6 +41,7 @@ def handle_log_submission(
         source_view_id=view.get("id"),
         playbook=services.playbook,
         carry_distance=True,
+        application_id=log_modal.application_of(view),
     )
     if isinstance(outcome, dict):
         ack(response_action="errors", errors=log_modal.block_errors(outcome))

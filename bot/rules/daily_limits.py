@@ -9,6 +9,11 @@ due order (ties by interview, then kind and sequence), so one that waits never o
 earlier one of its interview. What already went out (or is going out) counts on the day it
 did and never moves. Replies to what the person did are not nudges, so never counted.
 
+Across the rounds of one application (one employer), never two follow-ups within seven days
+(`EMPLOYER_GAP`): a follow-up (or the reminder of a snoozed one) of one round waits, day by day
+at its wall-clock time, until it is that far from every follow-up of the application's other
+rounds, sent or planned. Within one round the planner's own pacing already holds.
+
 Last, unprompted nudges of one person that would go out within an hour of each other on one
 day share the latest of their times (`share_the_hour`), so they arrive as one DM (the
 dispatcher groups what falls due together) rather than several within minutes. Only later,
@@ -34,6 +39,13 @@ from bot.rules.planning import PlannedNudge
 LIMITED = frozenset({NudgeKind.CARD, NudgeKind.FOLLOW_UP, NudgeKind.CHECK_IN, NudgeKind.REMINDER})
 PER_INTERVIEW_A_DAY = 1
 PER_PERSON_A_DAY = 3
+# What reaches the employer: a follow-up, or a snoozed follow-up brought back.
+TO_EMPLOYER = frozenset({NudgeKind.FOLLOW_UP, NudgeKind.REMINDER})
+# Never two of those to one employer (an application's rounds) within this.
+EMPLOYER_GAP = timedelta(days=7)
+# From a planned one, kept with a margin: `share_the_hour` may move either of two planned
+# nudges later by less than GROUP_WINDOW. What was sent stays where it is.
+_PLANNED_SPACING = EMPLOYER_GAP + GROUP_WINDOW
 # A safety net: room on a suitable day is always weeks away at most (a pause is jumped over
 # in one step, and calendar.next_waking finds a working day within sixty days).
 _MAX_DAYS_AHEAD = 400
@@ -47,24 +59,37 @@ def limit_daily(
     settled: Mapping[int, Mapping[Key, datetime | None]],
     person: PersonHours,
     now: datetime,
+    employers: Mapping[int, int] | None = None,
 ) -> dict[int, tuple[PlannedNudge, ...]]:
     """Each interview's plan (keyed by interview id) with the daily limits applied.
 
     `settled` names, per interview, the nudges that are history (sent, claimed, failed):
     they keep their time, and count on the day of the instant given (when they reached the
     person), or not at all when None (failed: never reached them).
+
+    `employers` maps interview ids (planned and settled) to their application: follow-ups of
+    different rounds of one application are kept `EMPLOYER_GAP` apart. Interviews it does not
+    name are employers of their own.
     """
+    employers = employers or {}
     if person.now != now:
         person = replace(person, now=now)  # an open pause's horizon is measured from now
     tz = person.tz
     total: Counter[date] = Counter()
     per_interview: Counter[tuple[int, date]] = Counter()
+    # Per application: (interview, when, spacing) of each follow-up to that employer, sent
+    # or placed.
+    to_employer: dict[int, list[tuple[int, datetime, timedelta]]] = {}
     for interview, keys in settled.items():
         for key, reached in keys.items():
             if key[0] in LIMITED and reached is not None:
                 day = local_date(reached, tz)
                 total[day] += 1
                 per_interview[(interview, day)] += 1
+            if key[0] in TO_EMPLOYER and reached is not None and interview in employers:
+                to_employer.setdefault(employers[interview], []).append(
+                    (interview, reached, EMPLOYER_GAP)
+                )
 
     result: dict[int, list[PlannedNudge]] = {interview: [] for interview in planned}
     waiting: list[tuple[int, PlannedNudge]] = []
@@ -88,6 +113,9 @@ def limit_daily(
             if (
                 total[day] < PER_PERSON_A_DAY
                 and per_interview[(interview, day)] < PER_INTERVIEW_A_DAY
+                and not _too_close_to_employer(
+                    interview, nudge.kind, due_at, now, to_employer, employers
+                )
             ):
                 break
             due_at = next_day_slot(due_at, now, person)
@@ -95,10 +123,33 @@ def limit_daily(
             raise AssertionError("no day with room within a year")
         total[day] += 1
         per_interview[(interview, day)] += 1
+        if nudge.kind in TO_EMPLOYER and interview in employers:
+            to_employer.setdefault(employers[interview], []).append(
+                (interview, max(due_at, now), _PLANNED_SPACING)
+            )
         placed.append((interview, PlannedNudge(due_at, nudge.kind, nudge.sequence)))
     for interview, nudge in share_the_hour(placed, now, tz):
         result[interview].append(nudge)
     return {interview: tuple(sorted(nudges)) for interview, nudges in result.items()}
+
+
+def _too_close_to_employer(
+    interview: int,
+    kind: NudgeKind,
+    due_at: datetime,
+    now: datetime,
+    to_employer: Mapping[int, Sequence[tuple[int, datetime, timedelta]]],
+    employers: Mapping[int, int],
+) -> bool:
+    """Whether a follow-up of `interview` at `due_at` would come within EMPLOYER_GAP of a
+    follow-up of another round of its application (with the margin, of a planned one)."""
+    if kind not in TO_EMPLOYER or interview not in employers:
+        return False
+    when = max(due_at, now)
+    return any(
+        other != interview and abs(when - at) < spacing
+        for other, at, spacing in to_employer.get(employers[interview], ())
+    )
 
 
 def share_the_hour(

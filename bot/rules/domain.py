@@ -15,6 +15,9 @@ ANSWER_MAX = 3000
 DRAFT_KEY_MAX = 40
 # A nudge's last error, as kept for the operator; Slack's messages can run longer.
 ERROR_MAX = 200
+# An application's optional link (the posting) and note.
+LINK_MAX = 300
+NOTE_MAX = 500
 
 
 class InterviewFormat(StrEnum):
@@ -33,6 +36,13 @@ class InterviewFormat(StrEnum):
 
 class InterviewStatus(StrEnum):
     ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ApplicationStatus(StrEnum):
+    """An application is open while any of its rounds may still lead somewhere."""
+
+    OPEN = "open"
     CLOSED = "closed"
 
 

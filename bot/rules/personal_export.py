@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.rules.domain import (
+    ApplicationStatus,
     ContactKind,
     InterviewFormat,
     InterviewStatus,
@@ -27,7 +28,7 @@ from bot.rules.domain import (
 
 FORMAT_VERSION = 1
 JSON_FILENAME = "interview-coach-export.json"
-# Each interview is its own application until applications with several rounds exist.
+# One row per round of each application.
 CSV_FILENAME = "applications.csv"
 
 
@@ -111,10 +112,26 @@ class ExportedDraft(_Strict):
     updated_at: datetime
 
 
-class ExportedInterview(_Strict):
-    """One interview, with everything that hangs from it."""
+class ExportedApplication(_Strict):
+    """One application: a job applied for, whose rounds are the interviews naming it."""
 
     id: int
+    company: str
+    role: str | None
+    link: str | None
+    note: str | None
+    status: ApplicationStatus
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class ExportedInterview(_Strict):
+    """One interview (a round of an application), with everything that hangs from it."""
+
+    id: int
+    application_id: int | None = Field(default=None, description="the application it is a round of")
+    round_number: int = Field(default=1, description="which round of its application, from 1")
     company: str
     role: str | None
     interviewers: str | None
@@ -149,6 +166,7 @@ class PersonalExport(_Strict):
     format_version: Literal[1] = FORMAT_VERSION
     exported_at: datetime
     person: ExportedPerson | None = Field(description="null when the coach has never met them")
+    applications: list[ExportedApplication] = Field(default_factory=list)
     interviews: list[ExportedInterview]
 
 
@@ -183,6 +201,7 @@ def export_json(export: PersonalExport) -> str:
 
 CSV_COLUMNS = (
     "application_id",
+    "round",
     "company",
     "role",
     "format",
@@ -216,7 +235,7 @@ def _cell(value: object) -> str:
 
 
 def applications_csv(export: PersonalExport) -> str:
-    """One row per application (today: per interview), for a spreadsheet."""
+    """One row per application and round (each interview), for a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -224,7 +243,8 @@ def applications_csv(export: PersonalExport) -> str:
         follow_ups = [p for p in interview.presses if p.kind is ContactKind.FOLLOW_UP]
         last = max((p.occurred_at for p in interview.presses), default=None)
         row = (
-            interview.id,
+            interview.application_id or interview.id,
+            interview.round_number,
             interview.company,
             interview.role,
             interview.format.value,

@@ -59,6 +59,9 @@ class InterviewFacts:
     status: InterviewStatus = InterviewStatus.ACTIVE
     # How long it lasts: nothing about an interview logged ahead is sent before its end.
     length: timedelta = timedelta(hours=1)
+    # The application it is a round of (None: not known, as in a preview), and which round.
+    application_id: int | None = None
+    round_number: int = 1
 
     @property
     def logged_ahead(self) -> bool:

@@ -43,6 +43,9 @@ class InterviewSummary:
     # The coach's next message about it, where a listing shows it.
     next_kind: NudgeKind | None = None
     next_due: datetime | None = None
+    # The application it is a round of, and which round (1 for the first).
+    application_id: int | None = None
+    round_number: int = 1
 
     @property
     def ends_at(self) -> datetime:

@@ -24,8 +24,11 @@ from bot.rules.domain import (
     DRAFT_KEY_MAX,
     ERROR_MAX,
     INTERVIEWERS_MAX,
+    LINK_MAX,
+    NOTE_MAX,
     PERSON_MAX,
     ROLE_MAX,
+    ApplicationStatus,
     ContactKind,
     InterviewFormat,
     InterviewStatus,
@@ -105,6 +108,35 @@ class SlackUser(Base):
     updated_at: Mapped[datetime]
 
     interviews: Mapped[list[Interview]] = relationship(back_populates="owner")
+    applications: Mapped[list[Application]] = relationship(back_populates="owner")
+
+
+class Application(Base):
+    """One job a person is applying for; its rounds are interviews (round 1, 2, …)."""
+
+    __tablename__ = "application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("slack_user.id", ondelete="CASCADE"), index=True
+    )
+    company: Mapped[str] = mapped_column(String(COMPANY_MAX))
+    role: Mapped[str | None] = mapped_column(String(ROLE_MAX))
+    link: Mapped[str | None] = mapped_column(String(LINK_MAX))
+    note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
+    status: Mapped[ApplicationStatus] = mapped_column(
+        _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.OPEN
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    owner: Mapped[SlackUser] = relationship(back_populates="applications")
+    rounds: Mapped[list[Interview]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="Interview.round_number",
+    )
 
 
 class Interview(Base):
@@ -114,6 +146,11 @@ class Interview(Base):
     owner_id: Mapped[int] = mapped_column(
         ForeignKey("slack_user.id", ondelete="CASCADE"), index=True
     )
+    # The application this interview is a round of, and which round (1 for the first).
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    round_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     company: Mapped[str] = mapped_column(String(COMPANY_MAX))
     role: Mapped[str | None] = mapped_column(String(ROLE_MAX))
     interviewers: Mapped[str | None] = mapped_column(String(INTERVIEWERS_MAX))
@@ -136,6 +173,7 @@ class Interview(Base):
     closed_at: Mapped[datetime | None]
 
     owner: Mapped[SlackUser] = relationship(back_populates="interviews")
+    application: Mapped[Application] = relationship(back_populates="rounds")
     reflections: Mapped[list[Reflection]] = relationship(
         back_populates="interview", cascade="all, delete-orphan"
     )

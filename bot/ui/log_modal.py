@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,10 +17,17 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     PlainTextObject,
+    RadioButtonsElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.rules.applications import (
+    NEW_APPLICATION,
+    ApplicationChoice,
+    RoundPrefill,
+    parse_application_choice,
+)
 from bot.rules.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
 from bot.rules.interview_form import (
     DEFAULT_LENGTH_MINUTES,
@@ -40,6 +49,7 @@ BLOCK_IDS: dict[str, str] = {
     "interviewers": "interviewers_block",
     "hiring_manager": "hiring_manager_block",
     "employer_timeline": "timeline_block",
+    "application": "application_block",
 }
 ACTION_ID = "value"
 TRADITIONAL = "traditional"
@@ -77,8 +87,45 @@ def _length_option(minutes: int) -> Option:
     return Option(value=str(minutes), text=PlainTextObject(text=length_label(minutes)))
 
 
-def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, Any]:
-    """The modal `/interview logged [company]` opens; `now` seeds the date-time picker."""
+def _application_block(choices: Sequence[ApplicationChoice]) -> InputBlock:
+    """ "Add round 2 to Acme — Data analyst" or a new application: the newest first, chosen."""
+    options = [
+        Option(value=str(c.application_id), text=PlainTextObject(text=c.label[:75]))
+        for c in choices
+    ]
+    options.append(
+        Option(value=NEW_APPLICATION, text=PlainTextObject(text="Start a new application"))
+    )
+    return InputBlock(
+        block_id=BLOCK_IDS["application"],
+        label=PlainTextObject(text="Which application?"),
+        hint=PlainTextObject(
+            text="A new round ends the earlier rounds' reminders; its own advice starts afresh."
+        ),
+        element=RadioButtonsElement(
+            action_id=ACTION_ID, options=options, initial_option=options[0]
+        ),
+    )
+
+
+def build_log_modal(
+    *,
+    now: datetime,
+    company: str | None = None,
+    choices: Sequence[ApplicationChoice] = (),
+    prefill: RoundPrefill | None = None,
+) -> dict[str, Any]:
+    """The modal `/interview logged [company]` opens; `now` seeds the date-time picker.
+
+    `choices`: the person's open applications at that company, offered to add a round to.
+    `prefill`: the next round of one application ("Log round 2"), filled from it and bound
+    to it (the view's private_metadata names it).
+    """
+    role = interviewers = hiring_manager = None
+    if prefill is not None:
+        company, role = prefill.company, prefill.role
+        interviewers, hiring_manager = prefill.interviewers, prefill.hiring_manager
+        choices = ()
     format_options = [
         Option(value=kind.value, text=PlainTextObject(text=kind.label)) for kind in InterviewFormat
     ]
@@ -93,17 +140,20 @@ def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, A
             text=PlainTextObject(text="They said I may follow up with the hiring manager directly"),
         ),
     ]
+    intro = (
+        "Just out of the interview? Note the basics here, then step outside "
+        "and walk a few blocks before you go over it: distance first, analysis after."
+    )
+    if prefill is not None:
+        intro = (
+            f"Round {prefill.next_round}: log it now, even ahead of time (up to 60 days). "
+            "The earlier rounds' reminders stop; this round's advice starts after it."
+        )
     blocks = [
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="Just out of the interview? Note the basics here, then step outside "
-                    "and walk a few blocks before you go over it: distance first, analysis after."
-                )
-            ]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=intro)]),
+        *([_application_block(choices)] if choices else []),
         _text_input("company", "Company", COMPANY_MAX, optional=False, initial=company),
-        _text_input("role", "Role", ROLE_MAX, optional=True),
+        _text_input("role", "Role", ROLE_MAX, optional=True, initial=role),
         InputBlock(
             block_id=BLOCK_IDS["happened_at"],
             label=PlainTextObject(text="When was it?"),
@@ -143,9 +193,12 @@ def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, A
             "Interviewer(s)",
             INTERVIEWERS_MAX,
             optional=True,
+            initial=interviewers,
             hint="Names for your thank-you notes",
         ),
-        _text_input("hiring_manager", "Hiring manager", PERSON_MAX, optional=True),
+        _text_input(
+            "hiring_manager", "Hiring manager", PERSON_MAX, optional=True, initial=hiring_manager
+        ),
         InputBlock(
             block_id=BLOCK_IDS["employer_timeline"],
             label=PlainTextObject(text="When did they say you'd hear back?"),
@@ -157,7 +210,12 @@ def build_log_modal(*, now: datetime, company: str | None = None) -> dict[str, A
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
-        title=PlainTextObject(text="Log an interview"),
+        private_metadata=(
+            json.dumps({"application_id": prefill.application_id}) if prefill else None
+        ),
+        title=PlainTextObject(
+            text=f"Log round {prefill.next_round}" if prefill else "Log an interview"
+        ),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
         blocks=blocks,
@@ -204,6 +262,21 @@ def read_submission(view: dict[str, Any]) -> InterviewForm:
         employer_timeline_unreadable=raw_timeline not in (None, "") and timeline is None,
         length_minutes=selected_length.get("value"),
     )
+
+
+def application_of(view: dict[str, Any]) -> int | None:
+    """The application a submission adds a round to: the one the modal was bound to ("Log
+    round 2"), else the one chosen in it; None for a new application. Forged or stale values
+    are checked again by the use case (the person's own, open application only)."""
+    try:
+        bound = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        bound = {}
+    if isinstance(bound, dict) and "application_id" in bound:
+        return parse_application_choice(str(bound["application_id"]))
+    state = (view.get("state") or {}).get("values") or {}
+    selected = _value(state, "application").get("selected_option") or {}
+    return parse_application_choice(selected.get("value"))
 
 
 def block_errors(errors: FieldErrors) -> dict[str, str]:

@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -381,7 +382,8 @@ def test_0008_adds_slack_sdks_oauth_stores_and_takes_them_away(fresh: Database) 
 
     migrate.downgrade(fresh.engine, "0007")
 
-    assert tables(fresh) == {*Base.metadata.tables, "alembic_version"}
+    # The tables later revisions added are gone with them.
+    assert tables(fresh) == {*Base.metadata.tables, "alembic_version"} - {"application"}
 
 
 def test_0009_adds_the_history_indexes_and_its_downgrade_removes_them(fresh: Database) -> None:
@@ -441,3 +443,133 @@ def test_0010_gives_every_interview_an_hour_and_keeps_it_both_ways(fresh: Databa
 
     migrate.upgrade(fresh.engine)
     assert schema_differences(fresh, all_models()) == []
+
+
+def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule(
+    fresh: Database,
+) -> None:
+    """A database at 0010 with interviews (planned and sent nudges, a reflection, a contact)
+    is migrated: each interview becomes round 1 of an application of its own, and none of
+    its rows change. Going back to 0010 keeps every interview and its schedule too."""
+    migrate.upgrade(fresh.engine, "0010")
+    with fresh.engine.begin() as connection:
+        connection.execute(PERSON_U1)
+        for company, role, status, outcome, closed_at in [
+            ("Acme", "Analyst", "active", None, None),
+            ("Globex", None, "closed", "rejected", datetime(2026, 1, 5, 9)),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO interview (owner_id, company, role, format, traditional_org, "
+                    "happened_at, direct_contact_ok, status, outcome, created_at, updated_at, "
+                    "closed_at) SELECT id, :company, :role, 'video', false, "
+                    "'2026-01-01 10:00:00', false, :status, :outcome, '2026-01-01 11:00:00', "
+                    "'2026-01-02 00:00:00', :closed_at FROM slack_user"
+                ),
+                {
+                    "company": company,
+                    "role": role,
+                    "status": status,
+                    "outcome": outcome,
+                    "closed_at": closed_at,
+                },
+            )
+        for status, kind, sequence in [
+            ("sent", "thank_you", 0),
+            ("pending", "follow_up", 1),
+            ("cancelled", "card", 0),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO nudge (interview_id, kind, sequence, due_at, status, attempts, "
+                    "created_at) SELECT id, :kind, :sequence, '2026-01-08 10:00:00', :status, 0, "
+                    "'2026-01-01 11:00:00' FROM interview"
+                ),
+                {"kind": kind, "sequence": sequence, "status": status},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO reflection (interview_id, question_key, answer, answered_at, "
+                "updated_at) SELECT id, 'went_well', 'the SQL part', '2026-01-01 12:00:00', "
+                "'2026-01-01 12:00:00' FROM interview"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO contact_log (interview_id, kind, occurred_at) SELECT id, "
+                "'thank_you_email', '2026-01-01 15:00:00' FROM interview"
+            )
+        )
+
+    def schedule() -> list[tuple]:
+        with fresh.engine.connect() as connection:
+            nudges = connection.execute(
+                text(
+                    "SELECT interview_id, kind, sequence, due_at, status FROM nudge "
+                    "ORDER BY interview_id, kind"
+                )
+            ).all()
+            notes = connection.execute(
+                text("SELECT interview_id, answer FROM reflection ORDER BY interview_id")
+            ).all()
+            contacts = connection.execute(
+                text("SELECT interview_id, kind FROM contact_log ORDER BY interview_id")
+            ).all()
+            interviews = connection.execute(
+                text("SELECT id, company, happened_at, status, outcome FROM interview ORDER BY id")
+            ).all()
+        return [tuple(r) for r in [*nudges, *notes, *contacts, *interviews]]
+
+    before = schedule()
+    assert len(before) == 2 * 3 + 2 + 2 + 2
+
+    migrate.upgrade(fresh.engine, "0011")
+
+    assert schedule() == before
+    with fresh.engine.connect() as connection:
+        rounds = connection.execute(
+            text(
+                "SELECT i.company, i.round_number, a.company, a.role, a.status, a.closed_at, "
+                "a.owner_id = i.owner_id FROM interview i JOIN application a "
+                "ON a.id = i.application_id ORDER BY i.id"
+            )
+        ).all()
+        applications = connection.execute(text("SELECT count(*) FROM application")).scalar_one()
+    assert applications == 2
+    assert [(r[0], r[1], r[2], r[3], r[4], r[5] is not None, bool(r[6])) for r in rounds] == [
+        ("Acme", 1, "Acme", "Analyst", "open", False, True),
+        ("Globex", 1, "Globex", None, "closed", True, True),
+    ]
+    # A new application after the migrated ones gets an id of its own (PostgreSQL's sequence).
+    with fresh.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO application (owner_id, company, status, created_at, updated_at) "
+                "SELECT id, 'Initech', 'open', '2026-02-01 00:00:00', '2026-02-01 00:00:00' "
+                "FROM slack_user"
+            )
+        )
+    assert schema_differences(fresh, all_models()) == []
+
+    migrate.downgrade(fresh.engine, "0010")
+
+    assert "application" not in tables(fresh)
+    columns = {c["name"] for c in inspect(fresh.engine).get_columns("interview")}
+    assert not columns & {"application_id", "round_number"}
+    assert schedule() == before
+
+    migrate.upgrade(fresh.engine)
+    assert schema_differences(fresh, all_models()) == []
+
+
+def test_sqlite_migrations_give_back_connections_with_foreign_keys_on(fresh: Database) -> None:
+    """Migrations run with SQLite's foreign keys off (a copied table cascades nowhere); the
+    pooled connection must get them back, or deletes would stop cascading."""
+    if not fresh.is_sqlite:
+        pytest.skip("a SQLite pragma")
+    migrate.upgrade(fresh.engine)
+    migrate.downgrade(fresh.engine, "0010")
+    migrate.upgrade(fresh.engine)
+
+    with fresh.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.rules.domain import InterviewFormat, NudgeKind, NudgeStatus
 from bot.store.db import Database
-from bot.store.models import Interview, Nudge, SlackUser
+from bot.store.models import Application, Interview, Nudge, SlackUser
 
 AT = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 
@@ -19,6 +19,9 @@ def test_a_migrated_database_stores_a_nudge_of_every_kind(db: Database) -> None:
         person = SlackUser(team_id="T0001", user_id="U0001", created_at=AT, updated_at=AT)
         interview = Interview(
             owner=person,
+            application=Application(
+                owner=person, company="Acme Corp", created_at=AT, updated_at=AT
+            ),
             company="Acme Corp",
             format=InterviewFormat.VIDEO,
             happened_at=AT,

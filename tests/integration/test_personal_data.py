@@ -28,7 +28,7 @@ from bot.rules.playbook import default_playbook
 from bot.rules.retention import RetentionPolicy
 from bot.store.db import Database
 from bot.store.models import Draft, Interview, Reflection, WorkspaceRemoval
-from tests.coach_helpers import DANA, TEAM
+from tests.coach_helpers import DANA, TEAM, log
 from tests.personal_data_seed import PLANTED, nudge_statuses, rows_of, seed, table_totals
 
 SAM = "U0SAM0001"
@@ -68,10 +68,47 @@ def test_the_applications_csv_has_a_row_per_interview(db: Database, clock: Fixed
 
     lines = applications_csv(export_person(db, TEAM, DANA, clock.now())).splitlines()
 
-    assert lines[0].startswith("application_id,company,role,format")
+    assert lines[0].startswith("application_id,round,company,role,format")
     assert len(lines) == 3
-    assert ",Acme," in lines[1]
-    assert ",'=HYPERLINK(evil)," in lines[2]  # a spreadsheet shows it, never runs it
+    assert ",1,Acme," in lines[1]
+    assert ",1,'=HYPERLINK(evil)," in lines[2]  # a spreadsheet shows it, never runs it
+
+
+def test_the_export_has_each_application_and_a_csv_row_per_round(
+    db: Database, clock: FixedClock
+) -> None:
+    first = log(db, clock.now(), view_id="V-r1", company="Acme", role="Data analyst")
+    clock.advance(timedelta(days=3))
+    second = log(
+        db,
+        clock.now(),
+        view_id="V-r2",
+        company="Acme",
+        application_id=first.interview.application_id,
+    )
+    log(db, clock.now(), view_id="V-other", company="Globex")
+
+    export = export_person(db, TEAM, DANA, clock.now())
+    document = json.loads(export_json(export))
+    lines = applications_csv(export).splitlines()
+
+    jsonschema.validate(document, SCHEMA)
+    assert [(a["company"], a["role"], a["status"]) for a in document["applications"]] == [
+        ("Acme", "Data analyst", "open"),
+        ("Globex", None, "open"),
+    ]
+    acme_id = document["applications"][0]["id"]
+    assert [(i["application_id"], i["round_number"]) for i in document["interviews"]] == [
+        (acme_id, 1),
+        (acme_id, 2),
+        (document["applications"][1]["id"], 1),
+    ]
+    assert second.interview.round_number == 2
+    assert [line.split(",")[:3] for line in lines[1:]] == [
+        [str(acme_id), "1", "Acme"],
+        [str(acme_id), "2", "Acme"],
+        [str(document["applications"][1]["id"]), "1", "Globex"],
+    ]
 
 
 def test_someone_the_coach_never_met_exports_an_empty_document(

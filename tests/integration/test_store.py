@@ -16,7 +16,7 @@ from bot.coach.event_receipts import first_delivery
 from bot.coach.people import ensure_person
 from bot.rules.domain import InterviewFormat, NudgeKind
 from bot.store.db import SQLITE_BUSY_TIMEOUT_MS, Database
-from bot.store.models import EventReceipt, Interview, Nudge, SlackUser
+from bot.store.models import Application, EventReceipt, Interview, Nudge, SlackUser
 from bot.store.upsert import insert_ignoring_conflicts
 
 T0 = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
@@ -27,8 +27,12 @@ def person(user_id: str = "U0456EFGH", when: datetime = T0) -> SlackUser:
 
 
 def interview(owner_id: int, when: datetime = T0) -> Interview:
+    """Round 1 of an application of its own."""
     return Interview(
         owner_id=owner_id,
+        application=Application(
+            owner_id=owner_id, company="Acme", created_at=when, updated_at=when
+        ),
         company="Acme",
         format=InterviewFormat.VIDEO,
         happened_at=when,
