@@ -19,9 +19,9 @@ from slack_sdk.models.views import View
 
 from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
-from bot.ui.messages import interview_title, plain_title
+from bot.ui.messages import interview_title, next_from_me, plain_title
 from bot.ui.nudges.ids import parse_id
-from bot.ui.text import slack_date, truncate
+from bot.ui.text import day_label, slack_date, truncate
 
 # The Home tab's menu on each interview; its options' values are f"{item}:{interview id}".
 MENU = "interview_menu"
@@ -132,3 +132,20 @@ def pick_to_edit(interviews: list[InterviewSummary]) -> tuple[str, list[dict[str
         plain_title(i) for i in interviews[:LISTED]
     )
     return truncate(fallback, 3000), [block.to_dict() for block in blocks]
+
+
+def _next_line(interview: InterviewSummary) -> str:
+    upcoming = next_from_me(interview)
+    return f" Next from me: {upcoming}." if upcoming else " Nothing more is planned for it."
+
+
+def edited_text(interview: InterviewSummary) -> str:
+    """The DM that confirms a correction, with what the coach now sends next."""
+    return f"Saved your changes to {interview_title(interview)}.{_next_line(interview)}"
+
+
+def timeline_text(interview: InterviewSummary) -> str:
+    """The DM that confirms a new timeline, with when the next follow-up comes."""
+    day = interview.employer_timeline
+    said = f"they'll decide by {day_label(day)}" if day else "no timeline"
+    return f"New timeline for {interview_title(interview)}: {said}.{_next_line(interview)}"
