@@ -12,13 +12,29 @@ from typing import Any
 from coach_devkit.slack_standin.signed_sender import SlackPerson, SlackReply, fill_view_state
 from sqlalchemy import select
 
+from bot.coach.corrections import CLOSED
+from bot.rules.calendar import at_local
 from bot.rules.domain import InterviewFormat, NudgeKind, NudgeStatus
+from bot.rules.interview_form import TIMELINE_PAST
 from bot.rules.playbook import default_playbook
-from bot.store.models import Interview, Nudge
-from bot.ui import edit_modal, interview_menu
+from bot.store.models import ContactLog, Draft, Interview, Nudge, Reflection
+from bot.ui import edit_modal, interview_menu, timeline_modal
 from bot.ui.log_modal import BLOCK_IDS
-from tests.e2e.test_buttons import deliver, labels, log_interview, nudges, shown_text
+from bot.ui.messages import UNKNOWN_NUDGE
+from tests.e2e.test_buttons import (
+    LA,
+    deliver,
+    dispatch,
+    ephemerals,
+    labels,
+    log_interview,
+    nudges,
+    press,
+    shown_text,
+)
+from tests.e2e.test_drafts import SAID_WELL, answered_thank_you, open_drafts, save
 from tests.e2e.test_log_submission import DM, answers
+from tests.e2e.test_log_submission import interviews as all_interviews
 from tests.harness import DANA, SAM, RunningBot
 
 TEXTS = default_playbook().texts
@@ -242,3 +258,166 @@ def test_the_home_tab_menu_edits_and_a_timeline_moves_the_first_follow_up(
 
 def pending_follow_up(running: RunningBot) -> Any:
     return pending(running)[NudgeKind.FOLLOW_UP].due_at
+
+
+# -- a new timeline ------------------------------------------------------------------------------
+
+
+def test_a_new_timeline_on_a_follow_up_re_paces_the_follow_ups(running: RunningBot) -> None:
+    log_interview(running)  # no permission to follow up directly; they said by Fri 4 Dec
+    channel, follow_up = deliver(running, NudgeKind.FOLLOW_UP)
+    assert "They gave a new timeline…" in labels(follow_up)
+    check_in = pending(running)[NudgeKind.CHECK_IN].due_at  # a week on: "heard back yet?"
+
+    # Someone else's press opens nothing, and tells them why.
+    opened = len(running.standin.calls_to("views.open"))
+    press(running, channel, follow_up, "They gave a new timeline…", person=SAM)
+    assert len(running.standin.calls_to("views.open")) == opened
+    assert "isn't yours" in ephemerals(running)[-1]["text"]
+
+    press(running, channel, follow_up, "They gave a new timeline…")
+    view = opened_view(running, opened)
+    [picker] = [b for b in view["blocks"] if b.get("block_id") == timeline_modal.BLOCK_ID]
+    assert picker["label"]["text"] == "They said they'd decide by…"
+    assert picker["element"]["initial_date"] == "2026-12-04"
+
+    # A day already past is refused under the picker; nothing moves.
+    reply = running.slack.view_submission(
+        view, fill_view_state(view, {timeline_modal.BLOCK_ID: "2026-12-01"}), DANA
+    )
+    assert reply.json()["errors"] == {timeline_modal.BLOCK_ID: TIMELINE_PAST}
+    assert pending(running)[NudgeKind.CHECK_IN].due_at == check_in
+
+    dms = len(running.standin.messages(DM))
+    values = fill_view_state(view, {timeline_modal.BLOCK_ID: "2026-12-18"})
+    reply = running.slack.view_submission(view, values, DANA)
+    running.idle()
+    assert (reply.status, reply.body) == (200, "")
+    assert stored(running).employer_timeline == date(2026, 12, 18)
+    # Re-paced at once: one more follow-up the Monday after Friday the 18th, no check-in.
+    after = pending(running)
+    assert NudgeKind.CHECK_IN not in after
+    second = after[NudgeKind.FOLLOW_UP]
+    assert (second.sequence, second.due_at) == (2, at_local(date(2026, 12, 21), 10, LA))
+    [told] = running.standin.messages(DM)[dms:]
+    assert (
+        "New timeline for Acme Corp (Data Analyst): they'll decide by Fri 18 Dec 2026"
+        in (told["text"])
+    )
+    assert "Next from me: a follow-up" in told["text"]
+
+    # The same day submitted twice (a double click): nothing changes, nothing more is said.
+    reply = running.slack.view_submission(view, values, DANA)
+    running.idle()
+    assert (reply.status, reply.body) == (200, "")
+    assert len(running.standin.messages(DM)) == dms + 1
+    assert pending(running)[NudgeKind.FOLLOW_UP].due_at == second.due_at
+
+    # Nothing at the old check-in time; the follow-up comes the morning after the new date.
+    dispatch(running, at=check_in)
+    assert len(running.standin.messages(DM)) == dms + 1
+    _, again = deliver(running, NudgeKind.FOLLOW_UP)
+    assert again["ts"] != follow_up["ts"]
+    assert TEXTS.follow_up_again in shown_text(again)
+
+
+def test_a_new_timeline_from_the_home_tab_and_for_a_closed_interview(running: RunningBot) -> None:
+    interview_id = log_interview(running)
+    channel, follow_up = deliver(running, NudgeKind.FOLLOW_UP)
+
+    opened = len(running.standin.calls_to("views.open"))
+    press_menu(running, interview_menu.NEW_TIMELINE, interview_id)
+    view = opened_view(running, opened)
+    assert view["callback_id"] == timeline_modal.CALLBACK_ID
+    values = fill_view_state(view, {timeline_modal.BLOCK_ID: "2026-12-24"})
+    assert running.slack.view_submission(view, values, DANA).body == ""
+    running.idle()
+    assert stored(running).employer_timeline == date(2026, 12, 24)
+
+    # Heard back: the interview closes, and its follow-up's button says so.
+    press(running, channel, follow_up, "Heard back", option="offer")
+    opened = len(running.standin.calls_to("views.open"))
+    press(running, channel, follow_up, "They gave a new timeline…")
+    assert len(running.standin.calls_to("views.open")) == opened
+    assert ephemerals(running)[-1]["text"] == CLOSED
+    # The modal still open from before: refused under the picker.
+    values = fill_view_state(view, {timeline_modal.BLOCK_ID: "2026-12-28"})
+    reply = running.slack.view_submission(view, values, DANA)
+    assert reply.json()["errors"] == {timeline_modal.BLOCK_ID: CLOSED}
+    assert stored(running).employer_timeline == date(2026, 12, 24)
+
+
+# -- delete --------------------------------------------------------------------------------------
+
+
+def rows_of(running: RunningBot, interview_id: int) -> dict[str, int]:
+    """How many rows of each kind the database holds about one interview."""
+    with running.db.transaction() as session:
+        counts = {
+            model.__tablename__: len(
+                session.scalars(select(model).where(model.interview_id == interview_id)).all()
+            )
+            for model in (Reflection, Draft, ContactLog, Nudge)
+        }
+        counts["interview"] = 0 if session.get(Interview, interview_id) is None else 1
+    return counts
+
+
+def test_a_delete_confirmed_by_name_removes_the_rows_and_every_nudge(running: RunningBot) -> None:
+    channel, thank_you = answered_thank_you(running, SAID_WELL)
+    acme = max(i.id for i in all_interviews(running))
+    view = open_drafts(running, channel, thank_you)
+    first_input = next(b["block_id"] for b in view["blocks"] if b["type"] == "input")
+    save(running, view, **{first_input: "Dear Priya, thank you for today."})
+    press(running, channel, thank_you, "Email sent")
+    globex = log_interview(running, company="Globex", role=None)
+    assert all(rows_of(running, acme).values())  # notes, a draft, a contact, nudges
+
+    opened = len(running.standin.calls_to("views.open"))
+    press_menu(running, interview_menu.DELETE, acme)
+    dialog = opened_view(running, opened)
+    assert dialog["callback_id"] == interview_menu.DELETE_CALLBACK_ID
+    assert dialog["blocks"][0]["text"]["text"] == "Delete Acme Corp — Data Analyst (Thu 26 Nov)?"
+
+    # Sam submitting Dana's dialog deletes nothing.
+    reply = running.slack.view_submission(dialog, {}, SAM)
+    running.idle()
+    assert reply.status == 200
+    assert rows_of(running, acme)["interview"] == 1
+    assert "isn't yours" in str(running.standin.home_view(SAM.user_id))
+
+    dms = len(running.standin.messages(DM))
+    reply = running.slack.view_submission(dialog, {}, DANA)
+    running.idle()
+    assert (reply.status, reply.body) == (200, "")
+    assert rows_of(running, acme) == {
+        "reflection": 0,
+        "draft": 0,
+        "contact_log": 0,
+        "nudge": 0,
+        "interview": 0,
+    }
+    assert rows_of(running, globex)["nudge"] > 0  # the other interview is untouched
+    [told] = running.standin.messages(DM)[dms:]
+    assert told["text"].startswith("Deleted Acme Corp (Data Analyst)")
+    home = home_text(running)
+    assert "Acme" not in home and "Globex" in home
+    assert "Acme" not in running.slack.slash_command("list", DANA).json()["text"]
+
+    # Submitted again (a double click): nothing more happens, and Home says why.
+    reply = running.slack.view_submission(dialog, {}, DANA)
+    running.idle()
+    assert (reply.status, reply.body) == (200, "")
+    assert len(running.standin.messages(DM)) == dms + 1
+    assert "can't find that interview" in str(running.standin.home_view(DANA.user_id))
+
+    # A button on an old message of it changes nothing and says so.
+    press(running, channel, thank_you, "Card mailed")
+    assert ephemerals(running)[-1]["text"] == UNKNOWN_NUDGE
+
+    # Seven weeks on: every Globex nudge came, nothing more about Acme.
+    for _ in range(49):
+        dispatch(running, at=running.clock.now() + timedelta(days=1))
+    later = [m["text"] for m in running.standin.messages(DM)[dms + 1 :]]
+    assert later and all("Acme" not in text for text in later)
+    assert any("Globex" in text for text in later)
