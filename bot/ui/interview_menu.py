@@ -21,7 +21,7 @@ from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
 from bot.ui.messages import interview_title, next_from_me, plain_title
 from bot.ui.nudges.ids import parse_id
-from bot.ui.text import day_label, slack_date, truncate
+from bot.ui.text import day_label, escape_mrkdwn, slack_date, truncate
 
 # The Home tab's menu on each interview; its options' values are f"{item}:{interview id}".
 MENU = "interview_menu"
@@ -129,7 +129,7 @@ def pick_to_edit(interviews: list[InterviewSummary]) -> tuple[str, list[dict[str
             )
         )
     fallback = "Which interview do you want to edit? " + ", ".join(
-        plain_title(i) for i in interviews[:LISTED]
+        escape_mrkdwn(plain_title(i)) for i in interviews[:LISTED]
     )
     return truncate(fallback, 3000), [block.to_dict() for block in blocks]
 

@@ -421,3 +421,33 @@ def test_a_delete_confirmed_by_name_removes_the_rows_and_every_nudge(running: Ru
     later = [m["text"] for m in running.standin.messages(DM)[dms + 1 :]]
     assert later and all("Acme" not in text for text in later)
     assert any("Globex" in text for text in later)
+
+
+def test_hostile_text_in_an_edit_is_stored_as_typed_and_shown_escaped(running: RunningBot) -> None:
+    acme = log_interview(running)
+    log_interview(running, company="Globex")
+    hostile = "<!channel> {{ 7*7 }} <@U0ADMIN>"
+
+    opened = len(running.standin.calls_to("views.open"))
+    press_menu(running, interview_menu.EDIT, acme)
+    reply = submit_edit(running, opened_view(running, opened), company=hostile)
+    assert reply.body == ""
+
+    with running.db.transaction() as session:
+        assert session.get(Interview, acme).company == hostile  # type: ignore[union-attr]
+    confirmation = running.standin.messages(DM)[-1]["text"]
+    assert "&lt;!channel&gt; {{ 7*7 }} &lt;@U0ADMIN&gt;" in confirmation
+    listed = edit_command(running).json()
+    assert "<!channel>" not in str(listed) and "&lt;!channel&gt;" in listed["text"]
+    home = running.standin.home_view(DANA.user_id) or {}
+    mrkdwn = [
+        b["text"]["text"] for b in home["blocks"] if b.get("text", {}).get("type") == "mrkdwn"
+    ]
+    assert mrkdwn and not any("<!channel>" in text for text in mrkdwn)
+    opened = len(running.standin.calls_to("views.open"))
+    press_menu(running, interview_menu.DELETE, acme)
+    dialog = opened_view(running, opened)
+    assert dialog["blocks"][0]["text"] == {
+        "type": "plain_text",
+        "text": f"Delete {hostile} — Data Analyst (Thu 26 Nov)?",
+    }
