@@ -96,8 +96,8 @@ def build_manifest(
         "command": "/interview",
         "description": "Log an interview and get coached on what comes next",
         "usage_hint": (
-            "logged [company] | list | pause [until YYYY-MM-DD] | resume | settings | export"
-            " | delete my data | help"
+            "logged [company] | list | edit [company] | pause [until YYYY-MM-DD] | resume"
+            " | settings | export | delete my data | help"
         ),
         "should_escape": False,
     }

@@ -9,6 +9,7 @@ from bot.listeners import (
     actions,
     change_time,
     commands,
+    corrections,
     drafts,
     events,
     my_data,
@@ -38,6 +39,7 @@ def register_listeners(app: App, services: Services) -> None:
     rhythm.register(app)
     my_data.register(app)
     change_time.register(app)
+    corrections.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

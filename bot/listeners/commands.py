@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.coach.application_list import applications_in_progress
 from bot.coach.people import pause_coaching, resume_coaching, zone_of
 from bot.listeners.context import services_of
+from bot.listeners.corrections import answer_edit_command
 from bot.listeners.my_data import open_delete_modal, send_export
 from bot.listeners.rhythm import open_settings_modal
 from bot.listeners.slack_io import open_log_modal
@@ -33,7 +34,7 @@ def handle_interview_command(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     """`logged [company]` opens the log modal; `list` lists applications in progress with
-    their rounds; `pause
+    their rounds; `edit [company]` corrects an interview (bot.listeners.corrections); `pause
     [until DATE]` and `resume` pause and resume the coach; `export` sends the person their
     data and `delete my data` asks to delete it; anything else gets the usage, only to the
     person."""
@@ -54,6 +55,8 @@ def handle_interview_command(
     elif parsed.subcommand is Subcommand.LIST:
         applications = applications_in_progress(services.db, team_id, user_id)
         ack(text=application_list(applications), response_type="ephemeral")
+    elif parsed.subcommand is Subcommand.EDIT:
+        answer_edit_command(ack, command, client, respond, services, parsed.argument)
     elif parsed.subcommand is Subcommand.SETTINGS:
         ack()
         open_settings_modal(

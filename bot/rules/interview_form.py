@@ -83,9 +83,14 @@ def _check_length(errors: FieldErrors, field: str, value: str | None, limit: int
 
 
 def validate_interview_form(
-    form: InterviewForm, *, now: datetime, tz: ZoneInfo
+    form: InterviewForm, *, now: datetime, tz: ZoneInfo, logged_at: datetime | None = None
 ) -> InterviewDraft | FieldErrors:
-    """An InterviewDraft, or the problems keyed by field name, in words for the person."""
+    """An InterviewDraft, or the problems keyed by field name, in words for the person.
+
+    `logged_at`: when correcting an interview already stored, when it was logged. The age
+    limit then counts from then, not from now: an interview logged in time is never refused
+    later for having grown old, whatever else is corrected about it.
+    """
     errors: FieldErrors = {}
     company = clean_text(form.company)
     role = clean_text(form.role)
@@ -109,7 +114,7 @@ def validate_interview_form(
         errors["happened_at"] = "When did the interview happen?"
     elif happened_at > now + MAX_AHEAD:
         errors["happened_at"] = "That's more than 60 days from now. Log it once the date is nearer."
-    elif happened_at < now - MAX_AGE:
+    elif happened_at < (now if logged_at is None else min(now, logged_at)) - MAX_AGE:
         errors["happened_at"] = (
             "That's more than 90 days ago; the follow-up advice won't fit an interview that old."
         )
@@ -162,3 +167,29 @@ def _length(raw: str | None) -> int | None:
     except ValueError:
         return None
     return minutes if minutes in LENGTH_CHOICES_MINUTES else None
+
+
+# -- a new timeline ("They said they'd decide by…") -------------------------------------------
+
+NO_TIMELINE = "Which day did they say they'd decide by?"
+TIMELINE_PAST = "Pick today or a later day: the coach paces your follow-ups from that day."
+TIMELINE_BEFORE_INTERVIEW = "The date they gave can't be before the interview."
+TIMELINE_TOO_FAR = "That's more than a year from now."
+
+
+def check_new_timeline(day: date | None, *, today: date, interview_day: date) -> str | None:
+    """Why a new timeline cannot be used (in words for the date picker), or None.
+
+    `today` and `interview_day` are local dates in the person's zone. A day already past
+    would pace nothing: the coach would follow up at once, which the new date was meant to
+    prevent.
+    """
+    if day is None:
+        return NO_TIMELINE
+    if day < interview_day:
+        return TIMELINE_BEFORE_INTERVIEW
+    if day < today:
+        return TIMELINE_PAST
+    if day > today + MAX_TIMELINE_AHEAD:
+        return TIMELINE_TOO_FAR
+    return None

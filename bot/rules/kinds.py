@@ -179,6 +179,13 @@ class ChangeTimeButton:
 
 
 @dataclass(frozen=True)
+class NewTimelineButton:
+    """ "They gave a new timeline…": opens a date picker ("They said they'd decide by…")
+    that stores the employer's new timeline and re-paces the follow-ups from it; the press
+    itself records nothing."""
+
+
+@dataclass(frozen=True)
 class AnswerButton:
     """The button that opens the modal for the reflection questions; it records nothing."""
 
@@ -216,7 +223,13 @@ class KindSpec:
     # In the order shown; the choices among them are the only presses the coach accepts
     # from this kind of message.
     controls: tuple[
-        Control | AnswerButton | CallQuestionsButton | DraftButton | ChangeTimeButton, ...
+        Control
+        | AnswerButton
+        | CallQuestionsButton
+        | DraftButton
+        | ChangeTimeButton
+        | NewTimelineButton,
+        ...,
     ]
     # How late, after downtime, it may still go out (the playbook may set another).
     max_lateness_hours: float
@@ -262,13 +275,14 @@ def _follow_up(*, brought_back: bool) -> tuple[Part, ...]:
     )
 
 
-_FOLLOW_UP_CONTROLS: tuple[Control | CallQuestionsButton | DraftButton, ...] = (
+_FOLLOW_UP_CONTROLS: tuple[Control | CallQuestionsButton | DraftButton | NewTimelineButton, ...] = (
     Control(Choice.FOLLOW_UP_SENT, Emphasis.PRIMARY),
     Control(Choice.SNOOZE),
     Control(Choice.HEARD_BACK),
     Control(Choice.STOP, Emphasis.DANGER),
     CallQuestionsButton(only_if=Condition.LATER_FOLLOW_UP),
     DraftButton((DraftPiece.FOLLOW_UP, DraftPiece.CALL_SCRIPT)),
+    NewTimelineButton(),
 )
 
 KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
@@ -340,6 +354,7 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
                 Control(Choice.HEARD_BACK),
                 Control(Choice.KEEP_GOING, Emphasis.PRIMARY),
                 Control(Choice.STOP, Emphasis.DANGER),
+                NewTimelineButton(),
             ),
             max_lateness_hours=72,
         ),

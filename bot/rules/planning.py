@@ -327,14 +327,19 @@ class _Planner:
             if sequence == 1:
                 due = self._first_follow_up_due()
             else:
-                if not weekly:
+                assert previous is not None
+                renewed = renewed_timeline(facts.employer_timeline, previous.reached, self.person)
+                if not weekly and renewed is None:
                     self._check_in(previous)
                     return
-                assert previous is not None
                 due = self._days_after(previous, timing.follow_up_interval_days)
                 if kept_going is not None:
                     keep_going_delay = timedelta(hours=timing.keep_going_after_hours)
                     due = max(due, kept_going.occurred_at + keep_going_delay)
+                if renewed is not None:
+                    # A new timeline: the next follow-up the morning after it, never sooner
+                    # than the spacing allows.
+                    due = max(due, self._morning_after(renewed))
                 due = self._business_slot(due)
             row = self._settled(NudgeKind.FOLLOW_UP, sequence)
             if row is None:
@@ -401,6 +406,22 @@ class _Planner:
             return
         due = self._business_slot(self._days_after(follow_up, self.timing.check_in_after_days))
         self._add(NudgeKind.CHECK_IN, ONCE, due)
+
+
+def renewed_timeline(
+    timeline: date | None, last_follow_up: datetime, person: PersonHours
+) -> date | None:
+    """The employer's timeline if it was given anew after the last follow-up reached the
+    person ("they said they'd decide by the 20th" on the phone), else None.
+
+    The first follow-up already waits for the timeline logged with the interview, so a
+    timeline on or after the day a later follow-up reached the person can only be a new one.
+    It re-paces what comes next: one more follow-up the morning after it (even where the
+    coach would otherwise only ask "heard back yet?"), never sooner than the usual spacing.
+    """
+    if timeline is None or timeline < local_date(last_follow_up, person.tz):
+        return None
+    return timeline
 
 
 def _counted_from(row: NudgeRecord) -> datetime:

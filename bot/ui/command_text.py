@@ -13,6 +13,7 @@ from bot.ui.text import escape_mrkdwn, slack_date, slack_day, truncate, unescape
 class Subcommand(StrEnum):
     LOGGED = "logged"
     LIST = "list"
+    EDIT = "edit"
     PAUSE = "pause"
     RESUME = "resume"
     SETTINGS = "settings"
@@ -27,6 +28,7 @@ ALIASES: dict[str, Subcommand] = {
     "log": Subcommand.LOGGED,
     "list": Subcommand.LIST,
     "ls": Subcommand.LIST,
+    "edit": Subcommand.EDIT,
     "pause": Subcommand.PAUSE,
     "vacation": Subcommand.PAUSE,
     "resume": Subcommand.RESUME,
@@ -59,6 +61,7 @@ USAGE = (
     "*Interview Coach* walks you through the days after an interview.\n"
     "• `/interview logged [company]`: log an interview you just had (opens a short form)\n"
     "• `/interview list`: your interviews in progress\n"
+    "• `/interview edit [company]`: correct an interview's details (date, format, people…)\n"
     "• `/interview pause [until 2027-01-04]`: nothing from me until you resume (or that day)\n"
     "• `/interview resume`: pick up where we left off\n"
     "• `/interview settings`: your waking hours, working days, holidays and follow-up hour\n"

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.view_models import InterviewSummary
+from bot.ui.interview_menu import interview_menu
 from bot.ui.messages import interview_facts, plain_title
 from bot.ui.text import escape_mrkdwn, slack_day, truncate
 
@@ -116,7 +117,13 @@ def home_view(
     for interview in interviews[:MAX_LISTED]:
         # A plain-text header: a `*` or `_` in a company name can't upset mrkdwn emphasis.
         blocks.append(HeaderBlock(text=PlainTextObject(text=truncate(plain_title(interview), 150))))
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=interview_facts(interview))))
+        # Its menu: Edit, New timeline, Delete (bot.listeners.corrections).
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=interview_facts(interview)),
+                accessory=interview_menu(interview),
+            )
+        )
     if len(interviews) > MAX_LISTED:
         blocks.append(
             ContextBlock(

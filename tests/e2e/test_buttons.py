@@ -337,7 +337,14 @@ def test_the_follow_up_arrives_with_its_questions_and_controls(running: RunningB
         assert question in shown_text(message)
     assert playbook.texts.caution in shown_text(message)
     assert "Follow-up 1 of at most 5" in shown_text(message)
-    assert labels(message) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders", "Draft"]
+    assert labels(message) == [
+        "Follow-up sent",
+        "Snooze",
+        "Heard back",
+        "Stop reminders",
+        "Draft",
+        "They gave a new timeline…",
+    ]
 
 
 def test_follow_up_sent_is_recorded_and_plans_nothing_more_eager(running: RunningBot) -> None:
@@ -348,7 +355,7 @@ def test_follow_up_sent_is_recorded_and_plans_nothing_more_eager(running: Runnin
     assert len(contacts(running, ContactKind.FOLLOW_UP)) == 1
     after = current(running, channel, message["ts"])
     assert "✓ Follow-up sent: recorded" in shown_text(after)
-    assert labels(after) == ["Heard back", "Stop reminders", "Draft"]
+    assert labels(after) == ["Heard back", "Stop reminders", "Draft", "They gave a new timeline…"]
 
 
 def test_heard_back_offer_closes_the_interview_and_cancels_pending_nudges(
@@ -414,7 +421,13 @@ def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: Runni
         shown_text(after)
     )
     assert local_time_fallback(reminder.due_at, LA) in shown_text(after)
-    assert labels(after) == ["Follow-up sent", "Heard back", "Stop reminders", "Draft"]
+    assert labels(after) == [
+        "Follow-up sent",
+        "Heard back",
+        "Stop reminders",
+        "Draft",
+        "They gave a new timeline…",
+    ]
 
     dispatch(running, reminder.due_at)
 
@@ -427,6 +440,7 @@ def test_snooze_brings_the_follow_up_back_at_the_right_local_time(running: Runni
         "Stop reminders",
         "Show the call questions",
         "Draft",
+        "They gave a new timeline…",
     ]
 
 
@@ -481,14 +495,19 @@ def test_keep_going_on_the_check_in_brings_weekly_follow_ups(running: RunningBot
     channel, message = delivered_follow_up(running)
     press(running, channel, message, "Follow-up sent")
     channel, check_in = deliver(running, NudgeKind.CHECK_IN)
-    assert labels(check_in) == ["Heard back", "Keep going", "Stop reminders"]
+    assert labels(check_in) == [
+        "Heard back",
+        "Keep going",
+        "Stop reminders",
+        "They gave a new timeline…",
+    ]
 
     press(running, channel, check_in, "Keep going")
 
     assert len(contacts(running, ContactKind.KEPT_GOING)) == 1
     after = current(running, channel, check_in["ts"])
     assert "✓ Keep going: I'll remind you weekly" in shown_text(after)
-    assert labels(after) == ["Heard back", "Stop reminders"]
+    assert labels(after) == ["Heard back", "Stop reminders", "They gave a new timeline…"]
     assert [
         n.sequence
         for n in nudges(running)

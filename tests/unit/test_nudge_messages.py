@@ -22,6 +22,7 @@ from bot.rules.playbook import Playbook, default_playbook
 from bot.rules.view_models import Choice, Done, NudgeView
 from bot.ui import nudges
 from bot.ui.nudges import parse_id, parse_press, pressed_line, render_nudge
+from bot.ui.nudges.ids import NEW_TIMELINE
 from bot.ui.reflection_modal import (
     BLOCK_IDS,
     CALLBACK_ID,
@@ -129,7 +130,14 @@ def test_the_first_follow_up_carries_the_call_questions_in_full() -> None:
     assert len(PLAYBOOK.questions.call_questions) == 3
     for question in PLAYBOOK.questions.call_questions:
         assert f"• {question}" in shown
-    assert labels(blocks) == ["Follow-up sent", "Snooze", "Heard back", "Stop reminders", "Draft"]
+    assert labels(blocks) == [
+        "Follow-up sent",
+        "Snooze",
+        "Heard back",
+        "Stop reminders",
+        "Draft",
+        "They gave a new timeline…",
+    ]
 
 
 def test_a_later_follow_up_puts_the_call_questions_behind_a_button() -> None:
@@ -147,7 +155,7 @@ def test_a_later_follow_up_puts_the_call_questions_behind_a_button() -> None:
 
     [actions] = [b for b in blocks if b["type"] == "actions"]
     assert actions["block_id"] == "nudge:42"
-    sent, snooze, heard, stop, questions, draft = actions["elements"]
+    sent, snooze, heard, stop, questions, draft, _timeline = actions["elements"]
     assert (sent["text"]["text"], sent["value"]) == ("Follow-up sent", "42")
     assert (questions["text"]["text"], questions["action_id"], questions["value"]) == (
         "Show the call questions",
@@ -189,13 +197,19 @@ def test_a_reminder_says_it_was_asked_for_then_follows_up() -> None:
         "Stop reminders",
         "Show the call questions",
         "Draft",
+        "They gave a new timeline…",
     ]
 
 
 def test_check_in_offers_heard_back_keep_going_and_stop() -> None:
     _, blocks = render_nudge(nudge(NudgeKind.CHECK_IN), PLAYBOOK)
     assert PLAYBOOK.texts.check_in in mrkdwn_texts(blocks)
-    assert labels(blocks) == ["Heard back", "Keep going", "Stop reminders"]
+    assert labels(blocks) == [
+        "Heard back",
+        "Keep going",
+        "Stop reminders",
+        "They gave a new timeline…",
+    ]
 
 
 # -- limits and hostile text ----------------------------------------------------------------
@@ -235,7 +249,7 @@ def _press(element: dict, block_id: str, option: str | None = None) -> dict:
 def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
     _, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP), PLAYBOOK)
     [actions] = [b for b in blocks if b["type"] == "actions"]
-    sent, snooze, heard, stop, draft = actions["elements"]
+    sent, snooze, heard, stop, draft, timeline = actions["elements"]
     block_id = actions["block_id"]
     assert parse_press(_press(sent, block_id)) == (Choice.FOLLOW_UP_SENT, 42, None)
     assert parse_press(_press(snooze, block_id, "3")) == (Choice.SNOOZE, 42, "3")
@@ -247,6 +261,12 @@ def test_every_control_reads_back_as_its_choice_nudge_and_option() -> None:
         42,
     )
     assert parse_press(_press(draft, block_id)) is None
+    # So does "They gave a new timeline…": it opens a date picker.
+    assert (timeline["action_id"], nudges.nudge_id_of(timeline | {"type": "button"})) == (
+        NEW_TIMELINE,
+        42,
+    )
+    assert parse_press(_press(timeline, block_id)) is None
 
 
 @pytest.mark.parametrize(
@@ -328,7 +348,7 @@ def test_follow_up_sent_leaves_heard_back_and_stop() -> None:
     view = done(nudge(NudgeKind.FOLLOW_UP), Done(Choice.FOLLOW_UP_SENT, AT))
     text, blocks = render_nudge(view, PLAYBOOK)
     assert "✓ Follow-up sent: recorded" in text
-    assert labels(blocks) == ["Heard back", "Stop reminders", "Draft"]
+    assert labels(blocks) == ["Heard back", "Stop reminders", "Draft", "They gave a new timeline…"]
 
 
 def test_snooze_says_when_it_comes_back() -> None:
@@ -338,7 +358,13 @@ def test_snooze_says_when_it_comes_back() -> None:
     line = next(t for t in mrkdwn_texts(blocks) if t.startswith("Snoozed:"))
     assert line.startswith(f"Snoozed: I'll bring it back <!date^{int(until.timestamp())}^")
     assert "Sun 29 Nov 2026 at 10:20 PST" in line
-    assert labels(blocks) == ["Follow-up sent", "Heard back", "Stop reminders", "Draft"]
+    assert labels(blocks) == [
+        "Follow-up sent",
+        "Heard back",
+        "Stop reminders",
+        "Draft",
+        "They gave a new timeline…",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -378,7 +404,7 @@ def test_keep_going_leaves_heard_back_and_stop() -> None:
     view = done(nudge(NudgeKind.CHECK_IN), Done(Choice.KEEP_GOING, AT))
     _, blocks = render_nudge(view, PLAYBOOK)
     assert any(t.startswith("✓ Keep going: I'll remind you weekly") for t in mrkdwn_texts(blocks))
-    assert labels(blocks) == ["Heard back", "Stop reminders"]
+    assert labels(blocks) == ["Heard back", "Stop reminders", "They gave a new timeline…"]
 
 
 def test_skip_ends_the_thank_you_controls() -> None:

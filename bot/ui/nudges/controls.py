@@ -27,6 +27,7 @@ from bot.rules.kinds import (
     ChangeTimeButton,
     Control,
     DraftButton,
+    NewTimelineButton,
 )
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, NudgeView
@@ -37,6 +38,7 @@ from bot.ui.nudges.ids import (
     CALL_QUESTIONS,
     CHANGE_TIME,
     DRAFT,
+    NEW_TIMELINE,
     controls_block_id,
 )
 from bot.ui.text import truncate
@@ -53,6 +55,7 @@ BUTTON_LABELS: dict[Choice, str] = {
 DRAFT_LABEL = "Draft"
 CALL_QUESTIONS_LABEL = "Show the call questions"
 CHANGE_TIME_LABEL = "Change its time"
+NEW_TIMELINE_LABEL = "They gave a new timeline…"
 HEARD_BACK_LABELS: dict[Outcome, str] = {
     Outcome.OFFER: "Offer",
     Outcome.NEXT_ROUND: "Next round",
@@ -86,6 +89,14 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
                     value=str(view.nudge_id),
                 )
             )
+        elif isinstance(control, NewTimelineButton):
+            elements.append(
+                ButtonElement(
+                    text=PlainTextObject(text=NEW_TIMELINE_LABEL),
+                    action_id=NEW_TIMELINE,
+                    value=str(view.nudge_id),
+                )
+            )
         elif isinstance(control, CallQuestionsButton):
             if control.only_if is None or control.only_if.holds(view):
                 elements.append(
@@ -100,7 +111,8 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
             choices_left = True
     if not choices_left:
         # Once no choice is left the message has done its job, and so have its drafts.
-        elements = [e for e in elements if e.action_id not in (DRAFT, CALL_QUESTIONS)]
+        # A new timeline too: the interview is closed, or the message is settled.
+        elements = [e for e in elements if e.action_id not in (DRAFT, CALL_QUESTIONS, NEW_TIMELINE)]
     if not elements:
         return None
     return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=elements)

@@ -24,6 +24,7 @@ ANSWER = "nudge_answer"
 DRAFT = "nudge_draft"  # opens the drafts modal
 CALL_QUESTIONS = "nudge_call_questions"  # opens the call questions (a modal)
 CHANGE_TIME = "nudge_change_time"  # opens the "change its time" modal
+NEW_TIMELINE = "nudge_new_timeline"  # opens the "new timeline" modal (bot.ui.timeline_modal)
 
 ACTION_IDS: dict[Choice, str] = {
     Choice.EMAIL_SENT: EMAIL_SENT,

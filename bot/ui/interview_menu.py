@@ -1,0 +1,151 @@
+"""Correcting an interview from Slack: the Home tab's menu on each interview (Edit, New
+timeline, Delete), the list `/interview edit` answers with when several are in progress,
+and the dialog that confirms a delete by naming the interview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.rules.view_models import InterviewSummary
+from bot.rules.zones import known_zone
+from bot.ui.messages import interview_title, next_from_me, plain_title
+from bot.ui.nudges.ids import parse_id
+from bot.ui.text import day_label, escape_mrkdwn, slack_date, truncate
+
+# The Home tab's menu on each interview; its options' values are f"{item}:{interview id}".
+MENU = "interview_menu"
+EDIT, NEW_TIMELINE, DELETE = "edit", "timeline", "delete"
+MENU_LABELS = {EDIT: "Edit", NEW_TIMELINE: "New timeline", DELETE: "Delete"}
+# The button beside each interview in `/interview edit`'s list; its value is the id.
+EDIT_BUTTON = "edit_interview_button"
+DELETE_CALLBACK_ID = "delete_interview"
+LISTED = 20
+
+
+def interview_menu(interview: InterviewSummary) -> OverflowMenuElement:
+    """The "⋯" menu beside an interview on the Home tab."""
+    return OverflowMenuElement(
+        action_id=MENU,
+        options=[
+            Option(value=f"{item}:{interview.id}", text=PlainTextObject(text=label))
+            for item, label in MENU_LABELS.items()
+        ],
+    )
+
+
+def read_menu(action: dict[str, Any]) -> tuple[str, int] | None:
+    """(the item, the interview id) an overflow press chose; None if unreadable."""
+    value = str((action.get("selected_option") or {}).get("value") or "")
+    item, _, raw_id = value.partition(":")
+    interview_id = parse_id(raw_id)
+    if item not in MENU_LABELS or interview_id is None:
+        return None
+    return item, interview_id
+
+
+def short_name(interview: InterviewSummary) -> str:
+    """ "Acme — Data analyst (Tue 3 Dec)": company, role and local day, as typed (plain)."""
+    day = interview.happened_at.astimezone(known_zone(interview.owner_tz))
+    title = f"{interview.company} — {interview.role}" if interview.role else interview.company
+    return f"{title} ({day:%a %-d %b})"
+
+
+def delete_question(interview: InterviewSummary) -> str:
+    """What the confirm dialog asks, naming the interview."""
+    return f"Delete {short_name(interview)}?"
+
+
+def build_delete_modal(interview: InterviewSummary) -> dict[str, Any]:
+    """The dialog confirming a delete; submitting it deletes. Plain text: a name is shown
+    as typed and Slack never parses it."""
+    return View(
+        type="modal",
+        callback_id=DELETE_CALLBACK_ID,
+        private_metadata=str(interview.id),
+        title=PlainTextObject(text="Delete interview"),
+        submit=PlainTextObject(text="Delete"),
+        close=PlainTextObject(text="Keep it"),
+        blocks=[
+            SectionBlock(text=PlainTextObject(text=truncate(delete_question(interview), 3000))),
+            ContextBlock(
+                elements=[
+                    PlainTextObject(
+                        text="Your notes on it (reflection answers, saved drafts), what you "
+                        "recorded and every message still planned about it go too. This "
+                        "can't be undone."
+                    )
+                ]
+            ),
+        ],
+    ).to_dict()
+
+
+def interview_id_of(view: dict[str, Any]) -> int | None:
+    """The interview a submitted dialog is about, from its private_metadata."""
+    return parse_id(str(view.get("private_metadata") or ""))
+
+
+def deleted_text(interview: InterviewSummary) -> str:
+    """The DM that confirms a delete."""
+    return f"Deleted {interview_title(interview)}, with its notes. Nothing more from me about it."
+
+
+def pick_to_edit(interviews: list[InterviewSummary]) -> tuple[str, list[dict[str, Any]]]:
+    """`/interview edit`'s answer with several interviews in progress: each with Edit."""
+    blocks: list[Any] = [
+        SectionBlock(text=MarkdownTextObject(text="*Which interview do you want to edit?*"))
+    ]
+    for interview in interviews[:LISTED]:
+        tz = known_zone(interview.owner_tz)
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"{interview_title(interview)}\n{interview.format.label}, "
+                    f"{slack_date(interview.happened_at, tz)}"
+                ),
+                accessory=ButtonElement(
+                    text=PlainTextObject(text="Edit"),
+                    action_id=EDIT_BUTTON,
+                    value=str(interview.id),
+                ),
+            )
+        )
+    if len(interviews) > LISTED:
+        more = len(interviews) - LISTED
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"…and {more} more: edit them from my Home tab.")]
+            )
+        )
+    fallback = "Which interview do you want to edit? " + ", ".join(
+        escape_mrkdwn(plain_title(i)) for i in interviews[:LISTED]
+    )
+    return truncate(fallback, 3000), [block.to_dict() for block in blocks]
+
+
+def _next_line(interview: InterviewSummary) -> str:
+    upcoming = next_from_me(interview)
+    return f" Next from me: {upcoming}." if upcoming else " Nothing more is planned for it."
+
+
+def edited_text(interview: InterviewSummary) -> str:
+    """The DM that confirms a correction, with what the coach now sends next."""
+    return f"Saved your changes to {interview_title(interview)}.{_next_line(interview)}"
+
+
+def timeline_text(interview: InterviewSummary) -> str:
+    """The DM that confirms a new timeline, with when the next follow-up comes."""
+    day = interview.employer_timeline
+    said = f"they'll decide by {day_label(day)}" if day else "no timeline"
+    return f"New timeline for {interview_title(interview)}: {said}.{_next_line(interview)}"
