@@ -51,7 +51,12 @@ class InterviewSummary:
 
 
 # What "Heard back" offers, in the order shown.
-HEARD_BACK_OUTCOMES: tuple[Outcome, ...] = (Outcome.OFFER, Outcome.NEXT_ROUND, Outcome.REJECTED)
+HEARD_BACK_OUTCOMES: tuple[Outcome, ...] = (
+    Outcome.OFFER,
+    Outcome.NEXT_ROUND,
+    Outcome.REJECTED,
+    Outcome.WITHDREW,
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ class NudgeView:
     done: tuple[Done, ...] = ()
     # When the planner scheduled the message (UTC); None for a message not from the planner.
     due_at: datetime | None = None
+    # Until when the closed interview may still be reopened (bot.rules.outcomes), as of the
+    # view's making; None when it is open, or too late.
+    reopen_until: datetime | None = None
 
 
 class ChoiceStatus(StrEnum):

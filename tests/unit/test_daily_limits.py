@@ -184,7 +184,14 @@ def test_daily_limits(row: Row) -> None:
 
 def test_the_limits_are_the_issues() -> None:
     assert (PER_INTERVIEW_A_DAY, PER_PERSON_A_DAY) == (1, 3)
-    assert {NudgeKind.CARD, FU, NudgeKind.CHECK_IN, NudgeKind.REMINDER} == LIMITED
+    assert {
+        NudgeKind.CARD,
+        FU,
+        NudgeKind.CHECK_IN,
+        NudgeKind.REMINDER,
+        NudgeKind.STILL_WAITING,
+        NudgeKind.AUTO_CLOSE,
+    } == LIMITED
 
 
 # -- properties ------------------------------------------------------------------------------
