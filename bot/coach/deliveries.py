@@ -25,6 +25,7 @@ from bot.rules.domain import (
     ReflectionQuestion,
 )
 from bot.rules.kinds import KINDS
+from bot.rules.outcomes import reopen_until
 from bot.rules.planning import (
     MAX_REMINDERS,
     card_advised,
@@ -204,6 +205,7 @@ def _view(
         weekly=interview.direct_contact_ok or kept_going,
         done=_done(nudge, interview, contacts, brought_back_at),
         due_at=nudge.due_at,
+        reopen_until=reopen_until(interview.status, interview.closed_at),
     )
 
 
@@ -211,6 +213,7 @@ def _view(
 _CLOSING: dict[Choice, tuple[Outcome, ...]] = {
     Choice.HEARD_BACK: HEARD_BACK_OUTCOMES,
     Choice.STOP: (Outcome.STOPPED,),
+    Choice.CLOSE_IT: (Outcome.NO_REPLY,),
 }
 
 

@@ -34,6 +34,7 @@ from bot.rules.kinds import (
     DraftButton,
     KindSpec,
     QuotedAnswer,
+    ReopenButton,
     SmallPrint,
 )
 from bot.rules.playbook import MaxLateness, Playbook, Texts, default_playbook
@@ -41,7 +42,7 @@ from bot.rules.view_models import NudgeView
 from bot.ui.messages import next_from_me
 from bot.ui.nudges import ACTION_IDS, ANSWER, CALL_QUESTIONS, DRAFT, render_nudge
 from bot.ui.nudges.controls import BUTTON_LABELS
-from bot.ui.nudges.ids import CHANGE_TIME
+from bot.ui.nudges.ids import CHANGE_TIME, REOPEN
 from tests.nudge_views import (
     AT,
     every_choice_done,
@@ -112,7 +113,13 @@ def test_every_entry_is_whole(kind: NudgeKind) -> None:
     assert CONTROLS[kind] == spec.choices
     for control in spec.controls:
         assert isinstance(
-            control, Control | AnswerButton | CallQuestionsButton | DraftButton | ChangeTimeButton
+            control,
+            Control
+            | AnswerButton
+            | CallQuestionsButton
+            | DraftButton
+            | ChangeTimeButton
+            | ReopenButton,
         )
         if isinstance(control, DraftButton):
             assert control.pieces, "a Draft button opens some draft"
@@ -199,11 +206,16 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
         if isinstance(control, CallQuestionsButton)
         else CHANGE_TIME
         if isinstance(control, ChangeTimeButton)
+        else REOPEN
+        if isinstance(control, ReopenButton)
         else ACTION_IDS[control.choice]
         for control in spec.controls
-        if not isinstance(control, CallQuestionsButton)
-        or control.only_if is None
-        or control.only_if.holds(view)
+        if (
+            not isinstance(control, CallQuestionsButton)
+            or control.only_if is None
+            or control.only_if.holds(view)
+        )
+        and (not isinstance(control, ReopenButton) or view.reopen_until is not None)
     ]
     assert action_ids(blocks) == expected
     styles = {
