@@ -102,4 +102,5 @@ def summary_of(interview: Interview, owner: SlackUser) -> InterviewSummary:
         status=interview.status,
         owner_tz=owner.tz,
         outcome=interview.outcome,
+        closed_at=interview.closed_at,
     )

@@ -12,6 +12,7 @@ from bot.listeners import (
     drafts,
     events,
     my_data,
+    outcomes,
     rhythm,
     view_submissions,
 )
@@ -38,6 +39,7 @@ def register_listeners(app: App, services: Services) -> None:
     rhythm.register(app)
     my_data.register(app)
     change_time.register(app)
+    outcomes.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

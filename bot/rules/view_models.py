@@ -40,6 +40,8 @@ class InterviewSummary:
     duration_minutes: int = 60
     # How it closed (HEARD_BACK's outcome, or STOPPED); None while it is active.
     outcome: Outcome | None = None
+    # When it closed (UTC); None while it is active.
+    closed_at: datetime | None = None
     # The coach's next message about it, where a listing shows it.
     next_kind: NudgeKind | None = None
     next_due: datetime | None = None
