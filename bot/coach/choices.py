@@ -12,6 +12,7 @@ from bot.coach.deliveries import view_of
 from bot.coach.people import is_owner
 from bot.coach.reconciler import lock_interview, reconcile
 from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.rules.outcomes import CHECK_BACK_AFTER
 from bot.rules.planning import card_advised, follow_up_number
 from bot.rules.playbook import Playbook
 from bot.rules.press_keys import CONTACT_OF, press_key
@@ -72,7 +73,9 @@ def record_choice(
             interview.status = InterviewStatus.CLOSED
             interview.outcome = press.closes_with
             interview.closed_at = now
-        if fresh:
+        if fresh or press.closes_with is not None:
+            # A close always re-plans: after a Reopen, the same outcome pressed again logs
+            # no second contact, and still closes.
             interview.updated_at = now
             reconcile(session, interview, now, playbook)
         return ChoiceResult(
@@ -101,6 +104,10 @@ def _validate(
         return None
     if choice is Choice.STOP:
         return _Press(contact, key, closes_with=Outcome.STOPPED)
+    if choice is Choice.CLOSE_IT:
+        return _Press(contact, key, closes_with=Outcome.NO_REPLY)
+    if choice is Choice.CHECK_BACK:
+        return _Press(contact, key, until=now + CHECK_BACK_AFTER)
     if choice is Choice.HEARD_BACK:
         outcome = next((o for o in HEARD_BACK_OUTCOMES if o.value == option), None)
         if outcome is None:

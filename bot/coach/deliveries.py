@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, Update, and_, case, or_, select, update
 from sqlalchemy.orm import Load, Session
 
+from bot.coach.auto_close import close_auto_closed
 from bot.coach.mappers import is_coached, summary_of
 from bot.coach.reconciler import reconcile_people
 from bot.rules.domain import (
@@ -25,6 +26,7 @@ from bot.rules.domain import (
     ReflectionQuestion,
 )
 from bot.rules.kinds import KINDS
+from bot.rules.outcomes import reopen_until
 from bot.rules.planning import (
     MAX_REMINDERS,
     card_advised,
@@ -204,6 +206,7 @@ def _view(
         weekly=interview.direct_contact_ok or kept_going,
         done=_done(nudge, interview, contacts, brought_back_at),
         due_at=nudge.due_at,
+        reopen_until=reopen_until(interview.status, interview.closed_at),
     )
 
 
@@ -211,6 +214,7 @@ def _view(
 _CLOSING: dict[Choice, tuple[Outcome, ...]] = {
     Choice.HEARD_BACK: HEARD_BACK_OUTCOMES,
     Choice.STOP: (Outcome.STOPPED,),
+    Choice.CLOSE_IT: (Outcome.NO_REPLY,),
 }
 
 
@@ -350,6 +354,9 @@ def settle(
         for statement in _outcome_updates(settlements, fence, now):
             written.update(session.scalars(statement))
         replan = {interview_of[n] for n in written if interview_of[n] is not None}
+        # An auto-close DM settled: its interview closes now (failed too: nothing is left
+        # to send either way), and the re-plan below then cancels what it had pending.
+        close_auto_closed(session, written, now)
         if replan:
             # Per person, not per interview: the daily limits span all of a person's
             # interviews, so a sent nudge can move another interview's next one.

@@ -106,4 +106,5 @@ def summary_of(interview: Interview, owner: SlackUser) -> InterviewSummary:
         outcome=interview.outcome,
         application_id=interview.application_id,
         round_number=interview.round_number,
+        closed_at=interview.closed_at,
     )

@@ -13,6 +13,7 @@ from bot.listeners import (
     drafts,
     events,
     my_data,
+    outcomes,
     rhythm,
     view_submissions,
 )
@@ -40,6 +41,7 @@ def register_listeners(app: App, services: Services) -> None:
     my_data.register(app)
     change_time.register(app)
     corrections.register(app)
+    outcomes.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

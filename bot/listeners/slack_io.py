@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from bot.coach.applications import open_applications_at, round_prefill
 from bot.coach.errors import StoreUnavailable
 from bot.coach.interviews import active_interviews
+from bot.coach.outcomes import recently_closed
 from bot.coach.people import current_pause, dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
 from bot.rules.interview_form import clean_text
@@ -197,11 +198,13 @@ def publish_home(
 ) -> None:
     """Show the person's interviews in progress and their pause on the app's Home tab."""
     interviews = active_interviews(services.db, team_id, user_id)
+    closed = recently_closed(services.db, team_id, user_id, services.clock.now())
     state = current_pause(services.db, team_id, user_id, services.clock.now())
     pause = PauseShown(state.paused, state.until, known_zone(state.tz))
     try:
         client.views_publish(
-            user_id=user_id, view=home_view(interviews, pause=pause, notice=notice)
+            user_id=user_id,
+            view=home_view(interviews, pause=pause, notice=notice, closed=closed),
         )
     except SLACK_CALL_ERRORS as exc:
         logger.warning("views.publish failed for %s: %s", user_id, failure_reason(exc))

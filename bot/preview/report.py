@@ -104,6 +104,10 @@ def summary(delivered: Delivered, facts: InterviewFacts, playbook: Playbook) -> 
         return first_sentence(texts.check_in)
     if kind is NudgeKind.REMINDER:
         return first_sentence(texts.reminder)
+    if kind is NudgeKind.STILL_WAITING:
+        return f"{first_sentence(texts.still_waiting)} Keep going, check back, or close it."
+    if kind is NudgeKind.AUTO_CLOSE:
+        return f"{first_sentence(texts.auto_close)} Reopen for a day."
     weekly = " Weekly, direct contact OK." if facts.direct_contact_ok else ""
     questions = len(playbook.questions.call_questions)
     if delivered.sequence == 1:

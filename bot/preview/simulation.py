@@ -181,6 +181,9 @@ class Simulation:
         self.rows[key] = dataclasses.replace(row, status=NudgeStatus.CLAIMED)
         self.reconcile()  # the in-flight probe (see the class's docstring)
         self.rows[key] = dataclasses.replace(row, status=NudgeStatus.SENT, sent_at=at)
+        if row.kind is NudgeKind.AUTO_CLOSE:
+            # Its DM says the interview is closed: settling it closes it (bot.coach.outcomes).
+            self.facts = dataclasses.replace(self.facts, status=InterviewStatus.CLOSED)
         self.reconcile()
         delivered = Delivered(row.kind, row.sequence, at)
         self.delivered.append(delivered)
@@ -288,4 +291,12 @@ class Simulation:
         if heard_back and self._first_press(ContactKind.HEARD_BACK, None):
             self.contacts.append(Contact(ContactKind.HEARD_BACK, self.clock.now()))
         self.facts = dataclasses.replace(self.facts, status=InterviewStatus.CLOSED)
+        self.reconcile()
+
+    def reopen(self) -> None:
+        """ "Reopen" on a closed interview (within its day: the caller's to check)."""
+        if not self.closed:
+            return
+        self.contacts.append(Contact(ContactKind.REOPENED, self.clock.now()))
+        self.facts = dataclasses.replace(self.facts, status=InterviewStatus.ACTIVE)
         self.reconcile()

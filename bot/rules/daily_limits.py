@@ -36,7 +36,16 @@ from bot.rules.grouping import GROUP_WINDOW
 from bot.rules.planning import PlannedNudge
 
 # The unprompted kinds the limits hold back; the own-day advice is the planner's alone.
-LIMITED = frozenset({NudgeKind.CARD, NudgeKind.FOLLOW_UP, NudgeKind.CHECK_IN, NudgeKind.REMINDER})
+LIMITED = frozenset(
+    {
+        NudgeKind.CARD,
+        NudgeKind.FOLLOW_UP,
+        NudgeKind.CHECK_IN,
+        NudgeKind.REMINDER,
+        NudgeKind.STILL_WAITING,
+        NudgeKind.AUTO_CLOSE,
+    }
+)
 PER_INTERVIEW_A_DAY = 1
 PER_PERSON_A_DAY = 3
 # What reaches the employer: a follow-up, or a snoozed follow-up brought back.

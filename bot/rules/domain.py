@@ -52,6 +52,8 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     WITHDREW = "withdrew"
     STOPPED = "stopped"
+    # Nothing left to send and no news for three weeks, or "Close it" on "Still waiting?".
+    NO_REPLY = "no_reply"
 
 
 class NudgeKind(StrEnum):
@@ -63,6 +65,10 @@ class NudgeKind(StrEnum):
     CHECK_IN = "check_in"
     REMINDER = "reminder"  # a snoozed follow-up, brought back when the person asked
     EVENING_BEFORE = "evening_before"  # an interview logged ahead, the evening before it
+    # After two follow-ups with no press: "Still waiting?" instead of the rest.
+    STILL_WAITING = "still_waiting"
+    # Nothing left to send for three weeks: the interview closes itself as "no reply".
+    AUTO_CLOSE = "auto_close"
 
 
 class NudgeStatus(StrEnum):
@@ -83,6 +89,10 @@ class ContactKind(StrEnum):
     THANK_YOU_SKIPPED = "thank_you_skipped"
     SNOOZED = "snoozed"
     KEPT_GOING = "kept_going"
+    # "I'll check back in two weeks" on "Still waiting?": its `until` is when follow-ups resume.
+    CHECKING_BACK = "checking_back"
+    # A closed interview reopened within its day: the schedule resumes from here.
+    REOPENED = "reopened"
 
 
 class Choice(StrEnum):
@@ -94,9 +104,11 @@ class Choice(StrEnum):
     SKIP_THANK_YOU = "skip_thank_you"
     FOLLOW_UP_SENT = "follow_up_sent"
     SNOOZE = "snooze"  # option: days, as a string ("1", "3")
-    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected)
+    HEARD_BACK = "heard_back"  # option: an Outcome value (offer, next_round, rejected, withdrew)
     KEEP_GOING = "keep_going"
     STOP = "stop"
+    CHECK_BACK = "check_back"  # "I'll check back in two weeks" (Still waiting?)
+    CLOSE_IT = "close_it"  # "Close it" (Still waiting?): closes as no reply
 
 
 class ReflectionQuestion(StrEnum):

@@ -186,6 +186,12 @@ class NewTimelineButton:
 
 
 @dataclass(frozen=True)
+class ReopenButton:
+    """ "Reopen": undoes the interview's close within a day of it (bot.rules.outcomes), and
+    re-plans what is still due; the press itself records nothing on the message."""
+
+
+@dataclass(frozen=True)
 class AnswerButton:
     """The button that opens the modal for the reflection questions; it records nothing."""
 
@@ -228,7 +234,8 @@ class KindSpec:
         | CallQuestionsButton
         | DraftButton
         | ChangeTimeButton
-        | NewTimelineButton,
+        | NewTimelineButton
+        | ReopenButton,
         ...,
     ]
     # How late, after downtime, it may still go out (the playbook may set another).
@@ -373,6 +380,25 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
             # Only worth it the evening before: a few hours late it is still before the
             # interview, later it would arrive too close to it (or after).
             max_lateness_hours=3,
+        ),
+        NudgeKind.STILL_WAITING: KindSpec(
+            label="a question: still waiting?",
+            fallback="Still waiting on {title}?",
+            content=(Advice("still_waiting"), About()),
+            controls=(
+                Control(Choice.KEEP_GOING, Emphasis.PRIMARY),
+                Control(Choice.CHECK_BACK),
+                Control(Choice.CLOSE_IT, Emphasis.DANGER),
+            ),
+            max_lateness_hours=72,
+        ),
+        NudgeKind.AUTO_CLOSE: KindSpec(
+            label="closing it as no reply",
+            fallback="No reply from {title} in three weeks: I've closed it.",
+            content=(Advice("auto_close"), About()),
+            controls=(ReopenButton(),),
+            # Sent late it is still true; the interview closes when it goes out.
+            max_lateness_hours=24 * 7,
         ),
     }
 )

@@ -19,6 +19,12 @@ from bot.rules.calendar import (
     next_waking,
 )
 from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.rules.outcomes import (
+    AUTO_CLOSE_AFTER,
+    asks_still_waiting,
+    auto_close_sequence,
+    within_follow_up_window,
+)
 from bot.rules.playbook import Playbook
 
 # One-off nudges use sequence 0; follow-ups count from 1.
@@ -46,6 +52,11 @@ EVENING_BEFORE_AFTER_LOGGING = timedelta(hours=1)
 _ONLY_THEN = frozenset({NudgeKind.DISTANCE, NudgeKind.EVENING_BEFORE})
 # These are kept as they were: the person has seen them, or they are being sent.
 _SETTLED = frozenset({NudgeStatus.SENT, NudgeStatus.FAILED, NudgeStatus.CLAIMED})
+# The messages that ask about the employer: the auto-close counts its three weeks from the
+# last of them to reach the person.
+_ASKING = frozenset(
+    {NudgeKind.FOLLOW_UP, NudgeKind.REMINDER, NudgeKind.CHECK_IN, NudgeKind.STILL_WAITING}
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,7 @@ def plan(
     planner.thank_you_and_card()
     planner.follow_ups()
     planner.keep_history()
+    planner.auto_close()
     return tuple(sorted(planner.planned))
 
 
@@ -176,6 +188,9 @@ class _Planner:
         self.planned: list[PlannedNudge] = []
         self.reflection_due: datetime = facts.logged_at
         self.thank_you_due: datetime = facts.logged_at
+        # Set when the follow-ups have run their course: nothing more will be asked of them
+        # whatever the person does not do (the auto-close may then come).
+        self.exhausted = False
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -321,8 +336,10 @@ class _Planner:
     def follow_ups(self) -> None:
         facts, history, timing = self.facts, self.history, self.timing
         kept_going = history.last(ContactKind.KEPT_GOING)
+        checking_back = history.last(ContactKind.CHECKING_BACK)
         weekly = facts.direct_contact_ok or kept_going is not None
         previous: _LastFollowUp | None = None
+        first_reached: datetime | None = None
         for sequence in range(1, timing.max_follow_ups + 1):
             if sequence == 1:
                 due = self._first_follow_up_due()
@@ -332,6 +349,7 @@ class _Planner:
                 if not weekly and renewed is None:
                     self._check_in(previous)
                     return
+                assert first_reached is not None
                 due = self._days_after(previous, timing.follow_up_interval_days)
                 if kept_going is not None:
                     keep_going_delay = timedelta(hours=timing.keep_going_after_hours)
@@ -340,7 +358,17 @@ class _Planner:
                     # A new timeline: the next follow-up the morning after it, never sooner
                     # than the spacing allows.
                     due = max(due, self._morning_after(renewed))
+                if checking_back is not None and checking_back.until is not None:
+                    due = max(due, checking_back.until)
                 due = self._business_slot(due)
+                settled_already = self._settled(NudgeKind.FOLLOW_UP, sequence) is not None
+                if not settled_already and not within_follow_up_window(first_reached, due):
+                    self.exhausted = True  # "no more than five weeks" from the first
+                    return
+                kinds = [c.kind for c in history.contacts]
+                if not settled_already and asks_still_waiting(sequence - 1, kinds):
+                    self._still_waiting(due)
+                    return
             row = self._settled(NudgeKind.FOLLOW_UP, sequence)
             if row is None:
                 self._add(NudgeKind.FOLLOW_UP, sequence, due)
@@ -351,12 +379,49 @@ class _Planner:
             reached = self._reminders(sequence, row)
             if reached is None:
                 return  # snoozed: the next waits until the reminder has come
+            if first_reached is None:
+                first_reached = row.sent_at or row.due_at
             followed_up = [
                 c.occurred_at for c in history.contacts if c.kind is ContactKind.FOLLOW_UP
             ]
             previous = _LastFollowUp(
                 reached=_counted_from(row), acted_at=max([reached, *followed_up])
             )
+        self.exhausted = True  # every follow-up the playbook allows has gone out
+
+    def _still_waiting(self, due: datetime) -> None:
+        """ "Still waiting?" where the next follow-up would come; once it has gone out with
+        no answer, nothing more is asked (the auto-close follows)."""
+        settled = self._settled(NudgeKind.STILL_WAITING, ONCE)
+        if settled is None:
+            self._add(NudgeKind.STILL_WAITING, ONCE, due)
+        elif settled.status is not NudgeStatus.CLAIMED:
+            self.exhausted = True
+
+    def auto_close(self) -> None:
+        """Nothing left to send: the interview closes itself as "no reply", three weeks after
+        the last follow-up (or check-in, or "Still waiting?") or the last thing the person
+        told the coach, whichever is later; at the follow-up hour on a working day."""
+        if not self.exhausted:
+            return
+        if any(self._settled(p.kind, p.sequence) is None for p in self.planned):
+            return  # something is still to be sent
+        kinds = [c.kind for c in self.history.contacts]
+        sequence = auto_close_sequence(kinds)
+        if self._settled(NudgeKind.AUTO_CLOSE, sequence) is not None:
+            return  # kept by keep_history
+        asked = [
+            row.sent_at or row.due_at
+            for row in self.rows.values()
+            if row.kind in _ASKING
+            and row.status is not NudgeStatus.CANCELLED
+            and row.status in _SETTLED
+        ]
+        told = [c.until or c.occurred_at for c in self.history.contacts]
+        last = max([*asked, *told], default=None)
+        if last is None:
+            return
+        self._add(NudgeKind.AUTO_CLOSE, sequence, self._business_slot(last + AUTO_CLOSE_AFTER))
 
     def _first_follow_up_due(self) -> datetime:
         facts, timing = self.facts, self.timing
@@ -404,6 +469,9 @@ class _Planner:
     def _check_in(self, follow_up: _LastFollowUp | None) -> None:
         if follow_up is None:
             return
+        settled = self._settled(NudgeKind.CHECK_IN, ONCE)
+        if settled is not None and settled.status is not NudgeStatus.CLAIMED:
+            self.exhausted = True  # asked, and not told to keep going
         due = self._business_slot(self._days_after(follow_up, self.timing.check_in_after_days))
         self._add(NudgeKind.CHECK_IN, ONCE, due)
 

@@ -40,6 +40,8 @@ class InterviewSummary:
     duration_minutes: int = 60
     # How it closed (HEARD_BACK's outcome, or STOPPED); None while it is active.
     outcome: Outcome | None = None
+    # When it closed (UTC); None while it is active.
+    closed_at: datetime | None = None
     # The coach's next message about it, where a listing shows it.
     next_kind: NudgeKind | None = None
     next_due: datetime | None = None
@@ -54,7 +56,12 @@ class InterviewSummary:
 
 
 # What "Heard back" offers, in the order shown.
-HEARD_BACK_OUTCOMES: tuple[Outcome, ...] = (Outcome.OFFER, Outcome.NEXT_ROUND, Outcome.REJECTED)
+HEARD_BACK_OUTCOMES: tuple[Outcome, ...] = (
+    Outcome.OFFER,
+    Outcome.NEXT_ROUND,
+    Outcome.REJECTED,
+    Outcome.WITHDREW,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,9 @@ class NudgeView:
     done: tuple[Done, ...] = ()
     # When the planner scheduled the message (UTC); None for a message not from the planner.
     due_at: datetime | None = None
+    # Until when the closed interview may still be reopened (bot.rules.outcomes), as of the
+    # view's making; None when it is open, or too late.
+    reopen_until: datetime | None = None
 
 
 class ChoiceStatus(StrEnum):

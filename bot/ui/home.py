@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 from bot.rules.view_models import InterviewSummary
 from bot.ui.interview_menu import interview_menu
 from bot.ui.messages import interview_facts, plain_title
+from bot.ui.outcomes import closed_today_blocks
 from bot.ui.text import escape_mrkdwn, slack_day, truncate
 
 OPEN_LOG_MODAL = "open_log_modal"
@@ -34,6 +35,8 @@ EXPORT_MY_DATA = "export_my_data"
 DELETE_MY_DATA = "delete_my_data"
 # A Home view holds 100 blocks: two per interview, plus the header, pause and footer.
 MAX_LISTED = 40
+# Closed less than a day ago, with Reopen; a few keep the view within its 100 blocks.
+MAX_CLOSED_LISTED = 5
 
 ADVICE = (
     "*After an interview:*\n"
@@ -92,9 +95,11 @@ def home_view(
     *,
     pause: PauseShown | None = None,
     notice: str | None = None,
+    closed: list[InterviewSummary] | None = None,
 ) -> dict[str, Any]:
     """The Home tab: the advice, the log button, the person's pause and settings, and their
-    interviews in progress; `notice` answers a pause date that could not be used."""
+    interviews in progress, and those `closed` less than a day ago (with Reopen); `notice`
+    answers a pause date that could not be used, or a Reopen."""
     blocks: list[Any] = [
         HeaderBlock(text=PlainTextObject(text="Interview Coach")),
         SectionBlock(text=MarkdownTextObject(text=ADVICE)),
@@ -124,6 +129,7 @@ def home_view(
                 accessory=interview_menu(interview),
             )
         )
+    blocks.extend(closed_today_blocks((closed or [])[:MAX_CLOSED_LISTED]))
     if len(interviews) > MAX_LISTED:
         blocks.append(
             ContextBlock(

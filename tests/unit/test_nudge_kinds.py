@@ -35,6 +35,7 @@ from bot.rules.kinds import (
     KindSpec,
     NewTimelineButton,
     QuotedAnswer,
+    ReopenButton,
     SmallPrint,
 )
 from bot.rules.playbook import MaxLateness, Playbook, Texts, default_playbook
@@ -42,7 +43,7 @@ from bot.rules.view_models import NudgeView
 from bot.ui.messages import next_from_me
 from bot.ui.nudges import ACTION_IDS, ANSWER, CALL_QUESTIONS, DRAFT, render_nudge
 from bot.ui.nudges.controls import BUTTON_LABELS
-from bot.ui.nudges.ids import CHANGE_TIME, NEW_TIMELINE
+from bot.ui.nudges.ids import CHANGE_TIME, NEW_TIMELINE, REOPEN
 from tests.nudge_views import (
     AT,
     every_choice_done,
@@ -119,7 +120,8 @@ def test_every_entry_is_whole(kind: NudgeKind) -> None:
             | CallQuestionsButton
             | DraftButton
             | ChangeTimeButton
-            | NewTimelineButton,
+            | NewTimelineButton
+            | ReopenButton,
         )
         if isinstance(control, DraftButton):
             assert control.pieces, "a Draft button opens some draft"
@@ -208,11 +210,16 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
         if isinstance(control, ChangeTimeButton)
         else NEW_TIMELINE
         if isinstance(control, NewTimelineButton)
+        else REOPEN
+        if isinstance(control, ReopenButton)
         else ACTION_IDS[control.choice]
         for control in spec.controls
-        if not isinstance(control, CallQuestionsButton)
-        or control.only_if is None
-        or control.only_if.holds(view)
+        if (
+            not isinstance(control, CallQuestionsButton)
+            or control.only_if is None
+            or control.only_if.holds(view)
+        )
+        and (not isinstance(control, ReopenButton) or view.reopen_until is not None)
     ]
     assert action_ids(blocks) == expected
     styles = {

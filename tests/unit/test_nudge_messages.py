@@ -172,6 +172,7 @@ def test_a_later_follow_up_puts_the_call_questions_behind_a_button() -> None:
         ("Offer", "offer"),
         ("Next round", "next_round"),
         ("Rejected", "rejected"),
+        ("Withdrew", "withdrew"),
     ]
     assert stop["text"]["text"] == "Stop reminders"
     assert stop["confirm"]["title"]["text"] == "Stop reminders?"

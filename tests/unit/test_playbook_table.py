@@ -22,6 +22,7 @@ from bot.clock import FixedClock
 from bot.preview import Delivered, Simulation
 from bot.rules.calendar import PersonHours, is_waking, next_waking
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind, NudgeStatus
+from bot.rules.outcomes import CHECK_BACK_AFTER
 from bot.rules.planning import (
     History,
     InterviewFacts,
@@ -64,6 +65,10 @@ PRESSES: dict[str, Button] = {
     "snooze 1 day": _snooze(1),
     "snooze 3 days": _snooze(3),
     "keep going": _press(ContactKind.KEPT_GOING),
+    "check back": lambda simulation, on: simulation.press(
+        ContactKind.CHECKING_BACK, on=on, until=simulation.clock.now() + CHECK_BACK_AFTER
+    ),
+    "close it": _close(heard_back=False),
     "heard back": _close(heard_back=True),
     "stop reminders": _close(heard_back=False),
 }
@@ -113,6 +118,7 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Tue 08 Dec 10:00 follow-up 1",
             "Tue 15 Dec 10:00 check-in",
+            "Tue 05 Jan 10:00 auto-close",
         ],
     ),
     Row(
@@ -125,6 +131,7 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Wed 09 Dec 10:00 follow-up 1",
             "Wed 16 Dec 10:00 check-in",
+            "Wed 06 Jan 10:00 auto-close",
         ],
         presses={"thank-you": [(minutes(120), "email sent")]},
     ),
@@ -138,6 +145,7 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Thu 10 Dec 10:00 follow-up 1",
             "Thu 17 Dec 10:00 check-in",
+            "Thu 07 Jan 10:00 auto-close",
         ],
         timeline=date(2026, 12, 9),
         presses={"thank-you": [(minutes(0), "email sent")]},
@@ -153,6 +161,7 @@ ROWS = [
             "Wed 02 Dec 10:00 card",
             "Wed 09 Dec 10:00 follow-up 1",
             "Wed 16 Dec 10:00 check-in",
+            "Wed 06 Jan 10:00 auto-close",
         ],
         traditional=True,
         presses={
@@ -169,6 +178,7 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Wed 09 Dec 10:00 follow-up 1",
             "Wed 16 Dec 10:00 check-in",
+            "Wed 06 Jan 10:00 auto-close",
         ],
         traditional=True,
         presses={"thank-you": [(minutes(30), "email sent"), (minutes(30), "card mailed")]},
@@ -183,6 +193,7 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Tue 08 Dec 10:00 follow-up 1",
             "Tue 15 Dec 10:00 check-in",
+            "Tue 05 Jan 10:00 auto-close",
         ],
         traditional=True,
         presses={"thank-you": [(minutes(5), "skip")]},
@@ -198,11 +209,13 @@ ROWS = [
             "Wed 02 Dec 10:00 card",
             "Tue 08 Dec 10:00 follow-up 1",
             "Tue 15 Dec 10:00 check-in",
+            "Tue 05 Jan 10:00 auto-close",
         ],
         traditional=True,
     ),
     Row(
-        "direct permission: weekly follow-ups, five at most, no check-in",
+        "direct permission, nothing pressed on the follow-ups: two weekly follow-ups, then "
+        "'Still waiting?' instead of the rest, then it closes itself three weeks later",
         VIDEO,
         [
             "Tue 01 Dec 10:00 distance",
@@ -210,12 +223,71 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Wed 09 Dec 10:00 follow-up 1",
             "Wed 16 Dec 10:00 follow-up 2",
-            "Wed 23 Dec 10:00 follow-up 3",
-            "Wed 30 Dec 10:00 follow-up 4",
-            "Wed 06 Jan 10:00 follow-up 5",
+            "Wed 23 Dec 10:00 still-waiting",
+            "Wed 13 Jan 10:00 auto-close",
         ],
         direct=True,
         presses={"thank-you": [(minutes(0), "email sent")]},
+    ),
+    Row(
+        "direct permission, Keep going on 'Still waiting?' at 10:30: the rest weekly from the "
+        "first slot a day later, none later than five weeks after the first, then the auto-close",
+        VIDEO,
+        [
+            "Tue 01 Dec 10:00 distance",
+            "Tue 01 Dec 11:00 reflection",
+            "Tue 01 Dec 12:00 thank-you",
+            "Wed 09 Dec 10:00 follow-up 1",
+            "Wed 16 Dec 10:00 follow-up 2",
+            "Wed 23 Dec 10:00 still-waiting",
+            "Fri 25 Dec 10:00 follow-up 3",
+            "Fri 01 Jan 10:00 follow-up 4",
+            "Fri 08 Jan 10:00 follow-up 5",
+            "Fri 29 Jan 10:00 auto-close",
+        ],
+        direct=True,
+        presses={
+            "thank-you": [(minutes(0), "email sent")],
+            "still-waiting": [(minutes(30), "keep going")],
+        },
+    ),
+    Row(
+        "direct permission, 'I'll check back in two weeks': follow-up 3 two weeks on; the "
+        "fourth would fall past five weeks from the first, so none; then the auto-close",
+        VIDEO,
+        [
+            "Tue 01 Dec 10:00 distance",
+            "Tue 01 Dec 11:00 reflection",
+            "Tue 01 Dec 12:00 thank-you",
+            "Wed 09 Dec 10:00 follow-up 1",
+            "Wed 16 Dec 10:00 follow-up 2",
+            "Wed 23 Dec 10:00 still-waiting",
+            "Thu 07 Jan 10:00 follow-up 3",
+            "Thu 28 Jan 10:00 auto-close",
+        ],
+        direct=True,
+        presses={
+            "thank-you": [(minutes(0), "email sent")],
+            "still-waiting": [(minutes(60), "check back")],
+        },
+    ),
+    Row(
+        "direct permission, Close it on 'Still waiting?': closed, then silence",
+        VIDEO,
+        [
+            "Tue 01 Dec 10:00 distance",
+            "Tue 01 Dec 11:00 reflection",
+            "Tue 01 Dec 12:00 thank-you",
+            "Wed 09 Dec 10:00 follow-up 1",
+            "Wed 16 Dec 10:00 follow-up 2",
+            "Wed 23 Dec 10:00 still-waiting",
+        ],
+        direct=True,
+        presses={
+            "thank-you": [(minutes(0), "email sent")],
+            "still-waiting": [(minutes(5), "close it")],
+        },
+        closes=True,
     ),
     Row(
         "direct permission, follow-up sent two days late: the next one a week after that; "
@@ -248,6 +320,7 @@ ROWS = [
             "Tue 22 Dec 10:00 follow-up 3",
             "Tue 29 Dec 10:00 follow-up 4",
             "Tue 05 Jan 10:00 follow-up 5",
+            "Wed 27 Jan 10:00 auto-close",
         ],
         direct=True,
         presses={f"follow-up {n}": [(timedelta(hours=1), "follow-up sent")] for n in range(1, 6)},
@@ -261,6 +334,7 @@ ROWS = [
             "Tue 01 Dec 12:00 thank-you",
             "Tue 08 Dec 10:00 follow-up 1",
             "Tue 15 Dec 10:00 check-in",
+            "Tue 05 Jan 10:00 auto-close",
         ],
         presses={"follow-up 1": [(timedelta(hours=6), "follow-up sent")]},
     ),
@@ -278,6 +352,7 @@ ROWS = [
             "Thu 24 Dec 10:00 follow-up 3",
             "Thu 31 Dec 10:00 follow-up 4",
             "Thu 07 Jan 10:00 follow-up 5",
+            "Thu 28 Jan 10:00 auto-close",
         ],
         presses={"check-in": [(minutes(60), "keep going")]},
     ),
@@ -357,6 +432,7 @@ ROWS = [
             "Wed 02 Dec 09:00 thank-you",
             "Wed 09 Dec 10:00 follow-up 1",
             "Wed 16 Dec 10:00 check-in",
+            "Wed 06 Jan 10:00 auto-close",
         ],
         at="2026-12-01 19:30",
         logged_after=minutes(15),
@@ -369,6 +445,7 @@ ROWS = [
             "Wed 02 Dec 09:00 thank-you",
             "Wed 09 Dec 10:00 follow-up 1",
             "Wed 16 Dec 10:00 check-in",
+            "Wed 06 Jan 10:00 auto-close",
         ],
         at="2026-12-01 20:00",
         logged_after=minutes(60),
@@ -381,6 +458,7 @@ ROWS = [
             "Tue 01 Dec 16:00 thank-you",
             "Tue 08 Dec 10:00 follow-up 1",
             "Tue 15 Dec 10:00 check-in",
+            "Tue 05 Jan 10:00 auto-close",
         ],
         logged_after=timedelta(hours=5),
     ),
@@ -393,6 +471,7 @@ ROWS = [
             "Tue 01 Dec 12:50 thank-you",
             "Tue 08 Dec 10:00 follow-up 1",
             "Tue 15 Dec 10:00 check-in",
+            "Tue 05 Jan 10:00 auto-close",
         ],
         logged_after=minutes(80),
     ),
@@ -407,6 +486,7 @@ ROWS = [
             "Mon 07 Dec 10:00 card",
             "Mon 14 Dec 10:00 follow-up 1",
             "Mon 21 Dec 10:00 check-in",
+            "Mon 11 Jan 10:00 auto-close",
         ],
         at="2026-12-04 10:00",
         traditional=True,
@@ -422,6 +502,7 @@ ROWS = [
             "Sat 05 Dec 12:00 thank-you",
             "Mon 14 Dec 10:00 follow-up 1",
             "Mon 21 Dec 10:00 check-in",
+            "Mon 11 Jan 10:00 auto-close",
         ],
         at="2026-12-05 10:00",
     ),
@@ -434,6 +515,7 @@ ROWS = [
             "Tue 09 Mar 12:00 thank-you",
             "Mon 15 Mar 10:00 follow-up 1",
             "Mon 22 Mar 10:00 check-in",
+            "Mon 12 Apr 10:00 auto-close",
         ],
         at="2027-03-09 10:00",
         timeline=date(2027, 3, 12),
@@ -448,6 +530,7 @@ ROWS = [
             "Tue 09 Mar 12:00 thank-you",
             "Wed 17 Mar 10:00 follow-up 1",
             "Wed 24 Mar 10:00 check-in",
+            "Wed 14 Apr 10:00 auto-close",
         ],
         at="2027-03-09 10:00",
     ),
@@ -504,8 +587,10 @@ def local_lines(simulation: Simulation, zone: str) -> list[str]:
 def test_rule(row: Row) -> None:
     simulation = play(row)
 
-    assert local_lines(simulation, row.zone) == list(row.expected), row.rule
-    assert simulation.closed is row.closes
+    lines = local_lines(simulation, row.zone)
+    assert lines == list(row.expected), row.rule
+    # Closed by the script, or by itself (the auto-close's DM is the last one).
+    assert simulation.closed is (row.closes or lines[-1].endswith("auto-close"))
     # The end: nothing pending, and planning again adds nothing.
     assert not simulation.pending()
     planned = {p.key for p in simulation.plan()}

@@ -67,12 +67,15 @@ def test_a_face_to_face_interview_at_a_traditional_organization() -> None:
         "Tue 2026-12-08 10:00 PST  follow-up 1    Time to follow up. 3 call questions and the "
         "caution (at most 5).",
         "Tue 2026-12-15 10:00 PST  check-in       Heard back yet?",
+        'Tue 2027-01-05 10:00 PST  auto-close     I\'ve closed this interview as "no reply". '
+        "Reopen for a day.",
     ]
-    assert lines[-1] == "6 DMs, 1 of them follow-ups; after that nothing is planned."
+    assert lines[-1] == "7 DMs, 1 of them follow-ups; after that nothing is planned."
 
 
 def test_direct_permission_gives_five_weekly_follow_ups_and_no_check_in() -> None:
-    lines = preview_lines(PreviewOptions(direct=True, tz=LA, at=TUESDAY_10), NOW)
+    options = PreviewOptions(direct=True, tz=LA, at=TUESDAY_10, follow_ups_sent=True)
+    lines = preview_lines(options, NOW)
 
     assert when_and_what(lines)[3:] == [
         "Tue 2026-12-08 10:00 PST follow-up 1",
@@ -80,9 +83,21 @@ def test_direct_permission_gives_five_weekly_follow_ups_and_no_check_in() -> Non
         "Tue 2026-12-22 10:00 PST follow-up 3",
         "Tue 2026-12-29 10:00 PST follow-up 4",
         "Tue 2027-01-05 10:00 PST follow-up 5",
+        "Tue 2027-01-26 10:00 PST auto-close",
     ]
-    assert "Weekly, direct contact OK." in dm_lines(lines)[-1]
-    assert lines[-1].startswith("8 DMs, 5 of them follow-ups")
+    assert "Weekly, direct contact OK." in dm_lines(lines)[-2]
+    assert lines[-1].startswith("9 DMs, 5 of them follow-ups")
+
+
+def test_direct_permission_and_no_press_asks_still_waiting_after_two() -> None:
+    lines = preview_lines(PreviewOptions(direct=True, tz=LA, at=TUESDAY_10), NOW)
+
+    assert when_and_what(lines)[3:] == [
+        "Tue 2026-12-08 10:00 PST follow-up 1",
+        "Tue 2026-12-15 10:00 PST follow-up 2",
+        "Tue 2026-12-22 10:00 PST still-waiting",
+        "Tue 2027-01-12 10:00 PST auto-close",
+    ]
 
 
 def test_email_sent_moves_the_follow_up_and_keep_going_continues_after_the_check_in() -> None:
@@ -104,6 +119,7 @@ def test_email_sent_moves_the_follow_up_and_keep_going_continues_after_the_check
         "Thu 2026-12-24 10:00 PST follow-up 3",
         "Thu 2026-12-31 10:00 PST follow-up 4",
         "Thu 2027-01-07 10:00 PST follow-up 5",
+        "Thu 2027-01-28 10:00 PST auto-close",
     ]
     assert "presses Email sent, Keep going." in lines[0]
 
@@ -125,6 +141,7 @@ def test_a_timeline_a_zone_and_the_clock_change_show_in_local_time() -> None:
         "Thu 2027-03-25 09:00 CET thank-you",
         "Mon 2027-03-29 10:00 CEST follow-up 1",
         "Mon 2027-04-05 10:00 CEST check-in",
+        "Mon 2027-04-26 10:00 CEST auto-close",
     ]
     assert "hear back by Fri 2027-03-26" in lines[0]
 
@@ -147,8 +164,9 @@ def test_waking_hours_and_a_replacement_playbook(tmp_path: Path) -> None:
         "Tue 2026-12-01 12:00 PST thank-you",
         "Tue 2026-12-08 11:00 PST follow-up 1",
         "Tue 2026-12-15 11:00 PST follow-up 2",
+        "Tue 2027-01-05 11:00 PST auto-close",
     ]
-    assert "(at most 2)" in dm_lines(lines)[-1]
+    assert "(at most 2)" in dm_lines(lines)[-2]
 
 
 @pytest.mark.parametrize(

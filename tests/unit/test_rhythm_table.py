@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FixedClock
-from bot.preview import Simulation
+from bot.preview import Delivered, Simulation
 from bot.rules.calendar import Pause, PersonHours, at_local
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind, NudgeStatus
 from bot.rules.planning import InterviewFacts
@@ -241,7 +241,14 @@ def test_a_pause_moves_what_falls_inside_it_and_drops_nothing(row: PauseRow) -> 
     for day, hour, action in row.script:
         simulation.schedule(local(LA, day, hour), action)
 
-    simulation.run(lambda s, d: s.press(ContactKind.THANK_YOU_EMAIL) if d.sequence == 0 else None)
+    def respond(s: Simulation, d: Delivered) -> None:
+        # Each follow-up marked sent: answered, they all come (no "Still waiting?").
+        if d.sequence == 0:
+            s.press(ContactKind.THANK_YOU_EMAIL)
+        elif d.kind is NudgeKind.FOLLOW_UP:
+            s.press(ContactKind.FOLLOW_UP, on=d.key)
+
+    simulation.run(respond)
 
     assert follow_ups(simulation) == list(enumerate(row.expected, start=1))
     # Nothing failed or was dropped: every follow-up the cap allows was sent, once.

@@ -28,6 +28,7 @@ from bot.rules.kinds import (
     Control,
     DraftButton,
     NewTimelineButton,
+    ReopenButton,
 )
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import HEARD_BACK_OUTCOMES, NudgeView
@@ -39,6 +40,7 @@ from bot.ui.nudges.ids import (
     CHANGE_TIME,
     DRAFT,
     NEW_TIMELINE,
+    REOPEN,
     controls_block_id,
 )
 from bot.ui.text import truncate
@@ -51,7 +53,10 @@ BUTTON_LABELS: dict[Choice, str] = {
     Choice.FOLLOW_UP_SENT: "Follow-up sent",
     Choice.KEEP_GOING: "Keep going",
     Choice.STOP: "Stop reminders",
+    Choice.CHECK_BACK: "I'll check back in two weeks",
+    Choice.CLOSE_IT: "Close it",
 }
+REOPEN_LABEL = "Reopen"
 DRAFT_LABEL = "Draft"
 CALL_QUESTIONS_LABEL = "Show the call questions"
 CHANGE_TIME_LABEL = "Change its time"
@@ -60,10 +65,16 @@ HEARD_BACK_LABELS: dict[Outcome, str] = {
     Outcome.OFFER: "Offer",
     Outcome.NEXT_ROUND: "Next round",
     Outcome.REJECTED: "Rejected",
+    Outcome.WITHDREW: "Withdrew",
 }
 
 # After one of these the message has done its job: no control makes sense on it any more.
-_FINAL = frozenset({Choice.HEARD_BACK, Choice.STOP, Choice.SKIP_THANK_YOU})
+_FINAL = frozenset(
+    {Choice.HEARD_BACK, Choice.STOP, Choice.SKIP_THANK_YOU, Choice.CLOSE_IT, Choice.CHECK_BACK}
+)
+# The choices that close the interview: the message that recorded one offers Reopen while
+# the close can still be undone.
+_CLOSING = frozenset({Choice.HEARD_BACK, Choice.STOP, Choice.CLOSE_IT})
 # A control that makes no sense once another choice was made on the same message.
 _SUPERSEDED_BY: dict[Choice, frozenset[Choice]] = {
     Choice.SKIP_THANK_YOU: frozenset({Choice.EMAIL_SENT, Choice.CARD_MAILED}),
@@ -97,6 +108,9 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
                     value=str(view.nudge_id),
                 )
             )
+        elif isinstance(control, ReopenButton):
+            if view.reopen_until is not None:
+                elements.append(_reopen_button(view))
         elif isinstance(control, CallQuestionsButton):
             if control.only_if is None or control.only_if.holds(view):
                 elements.append(
@@ -113,6 +127,9 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
         # Once no choice is left the message has done its job, and so have its drafts.
         # A new timeline too: the interview is closed, or the message is settled.
         elements = [e for e in elements if e.action_id not in (DRAFT, CALL_QUESTIONS, NEW_TIMELINE)]
+        if view.reopen_until is not None and done & _CLOSING:
+            # The DM that confirms the close undoes it, for a day.
+            elements.append(_reopen_button(view))
     if not elements:
         return None
     return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=elements)
@@ -136,6 +153,15 @@ def _answer_button(view: NudgeView) -> ButtonElement:
     )
 
 
+def _reopen_button(view: NudgeView) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=REOPEN_LABEL),
+        action_id=REOPEN,
+        value=str(view.nudge_id),
+        style="primary",
+    )
+
+
 def _draft_button(view: NudgeView) -> ButtonElement:
     return ButtonElement(
         text=PlainTextObject(text=DRAFT_LABEL), action_id=DRAFT, value=str(view.nudge_id)
@@ -152,13 +178,34 @@ def _element(control: Control, view: NudgeView, playbook: Playbook) -> Any:
             options = [
                 (outcome.value, HEARD_BACK_LABELS[outcome]) for outcome in HEARD_BACK_OUTCOMES
             ]
-            return _select(choice, "Heard back", options)
+            menu = _select(choice, "Heard back", options)
+            # Every outcome closes the interview: asked first, and undoable for a day.
+            menu.confirm = _closing_confirm(
+                view,
+                title="Close this interview?",
+                text=(
+                    f"Heard back from {plain_title(view.interview)}: this closes it, with no "
+                    "more reminders. You can reopen it for a day."
+                ),
+                confirm="Yes, close it",
+            )
+            return menu
     button = ButtonElement(
         text=PlainTextObject(text=BUTTON_LABELS[choice]),
         action_id=ACTION_IDS[choice],
         value=str(view.nudge_id),
         style=control.emphasis.value if control.emphasis else None,
     )
+    if choice is Choice.CLOSE_IT:
+        button.confirm = _closing_confirm(
+            view,
+            title="Close it?",
+            text=(
+                f"Close {plain_title(view.interview)} as no reply: no more reminders. You can "
+                "reopen it for a day."
+            ),
+            confirm="Close it",
+        )
     if choice is Choice.STOP:
         button.confirm = ConfirmObject(
             title=PlainTextObject(text="Stop reminders?"),
@@ -171,6 +218,17 @@ def _element(control: Control, view: NudgeView, playbook: Playbook) -> Any:
             style="danger",
         )
     return button
+
+
+def _closing_confirm(view: NudgeView, *, title: str, text: str, confirm: str) -> ConfirmObject:
+    # Plain text: a confirm dialog holds 300 characters, escaped names can be longer.
+    return ConfirmObject(
+        title=PlainTextObject(text=title),
+        text=PlainTextObject(text=truncate(text, 300)),
+        confirm=PlainTextObject(text=confirm),
+        deny=PlainTextObject(text="Not yet"),
+        style="danger",
+    )
 
 
 def _select(choice: Choice, placeholder: str, options: Sequence[tuple[str, str]]) -> Any:

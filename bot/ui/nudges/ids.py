@@ -25,6 +25,9 @@ DRAFT = "nudge_draft"  # opens the drafts modal
 CALL_QUESTIONS = "nudge_call_questions"  # opens the call questions (a modal)
 CHANGE_TIME = "nudge_change_time"  # opens the "change its time" modal
 NEW_TIMELINE = "nudge_new_timeline"  # opens the "new timeline" modal (bot.ui.timeline_modal)
+CHECK_BACK = "nudge_check_back"
+CLOSE_IT = "nudge_close_it"
+REOPEN = "nudge_reopen"  # reopens the closed interview (bot.listeners.outcomes)
 
 ACTION_IDS: dict[Choice, str] = {
     Choice.EMAIL_SENT: EMAIL_SENT,
@@ -35,6 +38,8 @@ ACTION_IDS: dict[Choice, str] = {
     Choice.HEARD_BACK: HEARD_BACK,
     Choice.KEEP_GOING: KEEP_GOING,
     Choice.STOP: STOP,
+    Choice.CHECK_BACK: CHECK_BACK,
+    Choice.CLOSE_IT: CLOSE_IT,
 }
 CHOICE_OF_ACTION: dict[str, Choice] = {action: choice for choice, action in ACTION_IDS.items()}
 

@@ -14,10 +14,11 @@ OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.REJECTED: "rejected",
     Outcome.WITHDREW: "withdrew",
     Outcome.STOPPED: "reminders stopped",
+    Outcome.NO_REPLY: "no reply",
 }
 
 # These say for themselves that the interview is closed.
-_CLOSING = frozenset({Choice.HEARD_BACK, Choice.STOP})
+_CLOSING = frozenset({Choice.HEARD_BACK, Choice.STOP, Choice.CLOSE_IT})
 
 
 def recorded_line(done: Done, view: NudgeView) -> str:
@@ -46,6 +47,12 @@ def recorded_line(done: Done, view: NudgeView) -> str:
             )
         case Choice.STOP:
             return "Reminders stopped for this interview."
+        case Choice.CHECK_BACK:
+            if done.until is None:
+                return "✓ Checking back later."
+            return f"✓ Checking back: no follow-up before {slack_date(done.until, tz)}"
+        case Choice.CLOSE_IT:
+            return "Closed as no reply: no more reminders for this interview."
     return when
 
 
@@ -95,4 +102,6 @@ def _heard_back(outcome: Outcome | None) -> str:
             )
         case Outcome.REJECTED:
             return "Heard back: rejected. Sorry to hear it — no more reminders for this interview."
+        case Outcome.WITHDREW:
+            return "Withdrew: noted — no more reminders for this interview."
     return "Heard back: no more reminders for this interview."
