@@ -204,6 +204,7 @@ def _view(
         weekly=interview.direct_contact_ok or kept_going,
         done=_done(nudge, interview, contacts, brought_back_at),
         due_at=nudge.due_at,
+        follow_up_marked_sent=any(c.kind is ContactKind.FOLLOW_UP for c in contacts),
     )
 
 

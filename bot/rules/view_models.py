@@ -84,6 +84,8 @@ class NudgeView:
     done: tuple[Done, ...] = ()
     # When the planner scheduled the message (UTC); None for a message not from the planner.
     due_at: datetime | None = None
+    # Whether the person pressed "Follow-up sent" on any of the interview's follow-ups.
+    follow_up_marked_sent: bool = False
 
 
 class ChoiceStatus(StrEnum):

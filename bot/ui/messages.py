@@ -66,11 +66,18 @@ def interview_facts(interview: InterviewSummary) -> str:
 
 
 def logged_confirmation(
-    interview: InterviewSummary, carried: Message | None = None, *, now: datetime | None = None
+    interview: InterviewSummary,
+    carried: Message | None = None,
+    *,
+    now: datetime | None = None,
+    distance_coming: bool = True,
 ) -> Message:
     """The "Logged" DM. `carried`: the "get some distance" advice (its fallback and blocks)
     when it is due now, so both come as one DM instead of two within a minute. Given `now`,
-    an interview that has not ended yet is told when the coach will be in touch."""
+    an interview that has not ended yet is told when the coach will be in touch.
+    `distance_coming`: whether a "get some distance" DM will follow (it is not planned when
+    logged too long after the interview, or when its end falls at night or in a pause); the
+    DM promises one only then."""
     tz = known_zone(interview.owner_tz)
     fallback = (
         f"Logged your interview with {interview.company} "
@@ -84,32 +91,40 @@ def logged_confirmation(
             )
         ),
     ]
-    if carried is None and now is not None and interview.happened_at > now:
-        # Logged ahead: nothing comes before its end, and no distance advice now.
-        steps = (
-            f"I'll check in right after it ends, {slack_date(interview.ends_at, tz)}: some "
-            "distance first, then two questions on how it went, the thank-you note, and "
-            "well-paced follow-ups. Good luck!"
-        )
-        text, carried_blocks = escape_mrkdwn(fallback), []
-    elif carried is None:
-        # The "get some distance" DM follows, or is not due: this says what comes after.
-        steps = (
-            "I'll message you here at each step: some distance first, then two questions on "
-            "how it went, the thank-you note, and well-paced follow-ups."
-        )
-        text, carried_blocks = escape_mrkdwn(fallback), []
-    else:
-        steps = (
-            "After that, I'll message you here at each step: two questions on how it went, "
-            "the thank-you note, and well-paced follow-ups."
-        )
+    text, carried_blocks = escape_mrkdwn(fallback), []
+    steps = confirmation_steps(
+        carried=carried is not None,
+        ahead=carried is None and now is not None and interview.happened_at > now,
+        distance_coming=distance_coming,
+        ends=slack_date(interview.ends_at, tz),
+    )
+    if carried is not None:
         text, carried_blocks = f"{escape_mrkdwn(fallback)} {carried[0]}", carried[1]
     return text, [
         *(block.to_dict() for block in blocks),
         *carried_blocks,
         ContextBlock(elements=[MarkdownTextObject(text=steps)]).to_dict(),
     ]
+
+
+_LATER_STEPS = "two questions on how it went, the thank-you note, and well-paced follow-ups"
+
+
+def confirmation_steps(*, carried: bool, ahead: bool, distance_coming: bool, ends: str) -> str:
+    """What the "Logged" DM says comes next: "some distance first" only when that DM will
+    come (or is carried in this one, which then says "after that")."""
+    if carried:
+        return f"After that, I'll message you here at each step: {_LATER_STEPS}."
+    if ahead and distance_coming:
+        return (
+            f"I'll check in right after it ends, {ends}: some distance first, then "
+            f"{_LATER_STEPS}. Good luck!"
+        )
+    if ahead:
+        return f"I'll be in touch after it ends, {ends}: {_LATER_STEPS}. Good luck!"
+    if distance_coming:
+        return f"I'll message you here at each step: some distance first, then {_LATER_STEPS}."
+    return f"I'll message you here at each step: {_LATER_STEPS}."
 
 
 def interview_list(interviews: list[InterviewSummary]) -> str:

@@ -126,12 +126,13 @@ KEY_MOMENTS = [
     "*Time to follow up.*",
     "• Where are you in the hiring process?",
     "There is a fine line between enthusiastic and annoying",
-    "Follow-up 1 of at most 5",
+    # No direct permission: one follow-up, then a check-in; five only after "Keep going".
+    "Follow-up 1 · Interview:",
     "[Follow-up sent]  [Snooze ▾]  [Heard back ▾]  [Stop reminders]",
     "you › press [Follow-up sent]",
     "✓ Follow-up sent: recorded",
     # No direct permission: one check-in a week later; she keeps going.
-    "*Heard back yet?*",
+    "*Heard back yet?* It has been a week since your follow-up.",
     "[Heard back ▾]  [Keep going]  [Stop reminders]",
     "you › press [Keep going]",
     "✓ Keep going: I'll remind you weekly",
