@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from bot.listeners import (
     actions,
+    answer_routing,
     change_time,
     commands,
     drafts,
@@ -38,6 +39,7 @@ def register_listeners(app: App, services: Services) -> None:
     rhythm.register(app)
     my_data.register(app)
     change_time.register(app)
+    answer_routing.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

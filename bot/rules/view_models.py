@@ -115,6 +115,11 @@ class AnswerStatus(StrEnum):
     NOT_OWNER = "not_owner"
     TOO_LONG = "too_long"
     EMPTY = "empty"
+    # A top-level DM that could answer the prompts of several interviews (or one prompt that
+    # is no longer the latest message): the coach asks which, and stores nothing yet.
+    WHICH_INTERVIEW = "which_interview"
+    # This message was already stored as an answer (a second press): nothing changed.
+    ALREADY_FILED = "already_filed"
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,14 @@ class SentMessage:
     channel: str
     ts: str
     view: NudgeView
+
+
+@dataclass(frozen=True)
+class PromptChoice:
+    """An open reflection prompt a top-level DM could answer: which interview it is for."""
+
+    nudge_id: int
+    interview: InterviewSummary
 
 
 @dataclass(frozen=True)
@@ -141,3 +154,5 @@ class AnswerResult:
     # Other messages already sent that quote an answer (the thank-you note's point to
     # clarify), as they stand after it: an answer given late still reaches them.
     quoting: tuple[SentMessage, ...] = ()
+    # WHICH_INTERVIEW: the open prompts it could answer, one per interview, latest first.
+    candidates: tuple[PromptChoice, ...] = ()

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot.rules.domain import ANSWER_MAX, ReflectionQuestion
 from bot.rules.kinds import KINDS
+from bot.rules.labels import interview_label
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import AnswerResult, AnswerStatus, InterviewSummary
 from bot.rules.zones import known_zone
@@ -175,6 +176,8 @@ BOTH_ANSWERED = (
     "or press *Answer*."
 )
 ANSWER_UNCHANGED = "That's the answer I already have, so nothing changed."
+ANSWER_UNCHANGED_FOR = "That's the answer I already have for {where}, so nothing changed."
+ALREADY_FILED = "That message is already saved for {where}, so nothing changed."
 ANSWER_EMPTY = (
     "I didn't find an answer in that. Write it after the number, like `1: I explained my "
     "project well`."
@@ -191,21 +194,32 @@ NOT_YOUR_PROMPT = "That reflection belongs to someone else's interview, so I lef
 ANSWER_SAVE_FAILED = "I couldn't save that just now. Please send it again in a minute."
 
 
+def stored_for(interview: InterviewSummary) -> str:
+    """The interview an answer was stored for, as a reply names it (escaped for mrkdwn)."""
+    return escape_mrkdwn(interview_label(interview.company, interview.role))
+
+
 def answer_reply(result: AnswerResult, playbook: Playbook) -> str:
-    """The coach's reply to a reflection answer, in the prompt's thread."""
+    """The coach's reply to a reflection answer, in the prompt's thread: naming the interview
+    it was stored for, so an answer never lands somewhere unsaid."""
 
     def bold(question: ReflectionQuestion) -> str:
         return f"*{playbook.questions.reflection(question)}*"
 
     following = f" Next: {bold(result.next_question)}" if result.next_question else ""
+    where = stored_for(result.interview) if result.interview is not None else None
     match result.status:
         case AnswerStatus.SAVED:
-            return f"Saved.{following}" if following else BOTH_ANSWERED
+            saved = f"Saved for {where}." if where else "Saved."
+            return f"{saved}{following}" if following else f"{saved} {BOTH_ANSWERED}"
         case AnswerStatus.REVISED:
             revised = bold(result.question) if result.question else "the question"
-            return f"Updated your answer to {revised}.{following}"
+            for_ = f" for {where}" if where else ""
+            return f"Updated your answer to {revised}{for_}.{following}"
         case AnswerStatus.UNCHANGED:
-            return ANSWER_UNCHANGED
+            return ANSWER_UNCHANGED_FOR.format(where=where) if where else ANSWER_UNCHANGED
+        case AnswerStatus.ALREADY_FILED:
+            return ALREADY_FILED.format(where=where or "an interview")
         case AnswerStatus.EMPTY:
             return ANSWER_EMPTY
         case AnswerStatus.TOO_LONG:
