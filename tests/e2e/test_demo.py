@@ -86,7 +86,7 @@ KEY_MOMENTS = [
     "you write in the thread:",
     "Walking them through the churn model",
     "Interview Coach answers in the thread:",
-    "Saved. Next: *Was there something I didn't provide a strong answer for",
+    "Saved for Acme Corp — Data Analyst. Next: *Was there something I didn't provide",
     "you write in the thread:",
     "My answer on SQL window functions was vague",
     "Interview Coach answers in the thread:",
