@@ -66,12 +66,12 @@ def answer_by_message(
         if person is None:
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
         if thread_ts is not None:
-            prompt = _thread_prompt(session, channel_id, thread_ts)
+            routed = _thread_prompt(session, channel_id, thread_ts)
         else:
             routed = _top_level_prompt(session, person, channel_id, explicit=question is not None)
-            if isinstance(routed, tuple):
-                return AnswerResult(AnswerStatus.WHICH_INTERVIEW, candidates=routed)
-            prompt = routed
+        if isinstance(routed, tuple):
+            return AnswerResult(AnswerStatus.WHICH_INTERVIEW, candidates=routed)
+        prompt = routed
         if prompt is None:
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
         return _answer(
@@ -310,9 +310,28 @@ def _sent_prompts(channel_id: str) -> Select[tuple[Nudge]]:
     )
 
 
-def _thread_prompt(session: Session, channel_id: str, thread_ts: str) -> Nudge | None:
-    """In a prompt's thread: that prompt (anyone's, so a stranger is refused)."""
-    return session.scalars(_sent_prompts(channel_id).where(Nudge.message_ts == thread_ts)).first()
+def _thread_prompt(
+    session: Session, channel_id: str, thread_ts: str
+) -> Nudge | tuple[PromptChoice, ...] | None:
+    """In a prompt's thread: that prompt (anyone's, so a stranger is refused). A grouped DM
+    may carry the prompts of two interviews in one thread: then the coach asks which."""
+    prompts = list(
+        session.scalars(
+            _sent_prompts(channel_id).where(Nudge.message_ts == thread_ts).order_by(Nudge.id)
+        )
+    )
+    if len(prompts) > 1:
+        return _choices(session, prompts)
+    return prompts[0] if prompts else None
+
+
+def _choices(session: Session, prompts: list[Nudge]) -> tuple[PromptChoice, ...]:
+    """The prompts as the choices of a "which interview?" question, at most MAX_CANDIDATES."""
+    choices: list[PromptChoice] = []
+    for prompt in prompts[:MAX_CANDIDATES]:
+        interview = session.get_one(Interview, prompt.interview_id)
+        choices.append(PromptChoice(prompt.id, summary_of(interview, interview.owner)))
+    return tuple(choices)
 
 
 # The most interviews one "which interview?" question offers (Slack allows 25 buttons a block).
@@ -349,11 +368,7 @@ def _top_level_prompt(
         ).first()
         if last is not None and last.id == prompts[0].id:
             return prompts[0]
-    choices: list[PromptChoice] = []
-    for prompt in prompts[:MAX_CANDIDATES]:
-        interview = session.get_one(Interview, prompt.interview_id)
-        choices.append(PromptChoice(prompt.id, summary_of(interview, interview.owner)))
-    return tuple(choices)
+    return _choices(session, prompts)
 
 
 def _answers(session: Session, interview_id: int) -> dict[ReflectionQuestion, str]:

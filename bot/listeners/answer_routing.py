@@ -35,6 +35,7 @@ from bot.ui.answer_routing import (
     NOT_AN_ANSWER,
     NOT_YOUR_MESSAGE,
     READ_FAILED,
+    MessageRef,
     filed,
     not_saved,
     parse_answer_for,
@@ -56,12 +57,20 @@ _FILED = frozenset({AnswerStatus.SAVED, AnswerStatus.REVISED, AnswerStatus.UNCHA
 
 
 def ask_which_interview(
-    client: WebClient, result: AnswerResult, *, channel: str, message_ts: str
+    client: WebClient,
+    result: AnswerResult,
+    *,
+    channel: str,
+    message_ts: str,
+    thread_ts: str | None,
 ) -> None:
-    """Ask, in the thread of the person's message, which interview it answers."""
-    text, blocks = which_interview(result.candidates, message_ts)
+    """Ask which interview the person's message answers: under it, or in the thread it was
+    written in (a grouped DM's, carrying two prompts)."""
+    text, blocks = which_interview(result.candidates, message_ts, thread_ts)
     try:
-        client.chat_postMessage(channel=channel, thread_ts=message_ts, text=text, blocks=blocks)
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts or message_ts, text=text, blocks=blocks
+        )
     except SLACK_CALL_ERRORS as exc:
         logger.warning("asking which interview in %s failed: %s", channel, failure_reason(exc))
 
@@ -70,12 +79,18 @@ class _ReadFailed(Exception):
     """Slack would not give the message back (an error, not its absence)."""
 
 
-def _person_message(client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:
-    """The message at `ts` in the DM, as Slack keeps it now; None when it is gone."""
+def _person_message(client: WebClient, channel: str, ref: MessageRef) -> dict[str, Any] | None:
+    """The message `ref` names in the DM, as Slack keeps it now; None when it is gone."""
+    ts, thread_ts = ref
     try:
-        reply = client.conversations_history(
-            channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
-        )
+        if thread_ts is None:
+            reply = client.conversations_history(
+                channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+            )
+        else:  # a reply: only its thread has it
+            reply = client.conversations_replies(
+                channel=channel, ts=thread_ts, latest=ts, oldest=ts, inclusive=True
+            )
     except SLACK_CALL_ERRORS as exc:
         logger.warning("conversations.history in %s failed: %s", channel, failure_reason(exc))
         raise _ReadFailed from exc
@@ -84,11 +99,11 @@ def _person_message(client: WebClient, channel: str, ts: str) -> dict[str, Any] 
 
 
 def _authored(
-    client: WebClient, body: dict[str, Any], respond: Respond, channel: str, ts: str
+    client: WebClient, body: dict[str, Any], respond: Respond, channel: str, ref: MessageRef
 ) -> dict[str, Any] | None:
-    """The presser's own message at `ts`, or None once they have been told why not."""
+    """The presser's own message `ref` names, or None once they have been told why not."""
     try:
-        message = _person_message(client, channel, ts)
+        message = _person_message(client, channel, ref)
     except _ReadFailed:
         tell_ephemeral(client, body, READ_FAILED, respond)
         return None
@@ -116,8 +131,8 @@ def handle_answer_for_press(
     if press is None or where is None:
         tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
         return
-    nudge_id, message_ts = press
-    message = _authored(client, body, respond, where[0], message_ts)
+    nudge_id, ref = press
+    message = _authored(client, body, respond, where[0], ref)
     if message is None:
         return
     result = answer_for_prompt(
@@ -125,7 +140,7 @@ def handle_answer_for_press(
         nudge_id=nudge_id,
         team_id=team_of(body),
         user_id=body["user"]["id"],
-        message_ts=message_ts,
+        message_ts=ref[0],
         text=message_text(client, str(message.get("text") or "")),
         now=services.clock.now(),
         playbook=services.playbook,
@@ -163,11 +178,11 @@ def handle_not_an_answer_press(
 ) -> None:
     """ "Not an answer": nothing is stored, and the question loses its buttons."""
     ack()
-    message_ts, where = parse_not_an_answer(action), pressed_message(body)
-    if message_ts is None or where is None:
+    ref, where = parse_not_an_answer(action), pressed_message(body)
+    if ref is None or where is None:
         tell_ephemeral(client, body, UNKNOWN_NUDGE, respond)
         return
-    if _authored(client, body, respond, where[0], message_ts) is None:
+    if _authored(client, body, respond, where[0], ref) is None:
         return
     text, blocks = not_saved()
     update_message(client, channel=where[0], ts=where[1], text=text, blocks=blocks)

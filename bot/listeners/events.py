@@ -67,7 +67,9 @@ def _written(event: dict[str, Any], team_id: str, client: WebClient, services: S
     )
     if result.status is AnswerStatus.WHICH_INTERVIEW:
         # Several prompts it could answer: ask, and store it on the person's pick.
-        ask_which_interview(client, result, channel=channel, message_ts=str(event["ts"]))
+        ask_which_interview(
+            client, result, channel=channel, message_ts=str(event["ts"]), thread_ts=thread_ts
+        )
         return
     # Answers are kept together under the prompt they belong to; anything else is
     # answered where it was written.

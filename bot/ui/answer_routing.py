@@ -2,8 +2,9 @@
 interviews: "Which interview is this answer for?", one button per interview, and "Not an
 answer"; and what the question becomes once answered.
 
-A button carries the prompt's nudge id and the ts of the person's message, never the text:
-the coach reads the message back from Slack on the press (bot.listeners.answer_routing).
+A button carries the prompt's nudge id and where the person's message is (its ts, and its
+thread's when it was a reply), never the text: the coach reads the message back from Slack
+on the press (bot.listeners.answer_routing).
 """
 
 from __future__ import annotations
@@ -50,8 +51,12 @@ NOT_YOUR_MESSAGE = "That message is someone else's, so I left it alone."
 READ_FAILED = "I couldn't read your message from Slack just now. Please press it again in a minute."
 
 
-def which_interview(choices: tuple[PromptChoice, ...], message_ts: str) -> Message:
-    """The question, with a button per interview (latest prompt first) and "Not an answer"."""
+def which_interview(
+    choices: tuple[PromptChoice, ...], message_ts: str, thread_ts: str | None = None
+) -> Message:
+    """The question, with a button per interview (latest prompt first) and "Not an answer".
+    `thread_ts`: the thread the person's message is a reply in (a grouped DM's)."""
+    where = f"{message_ts}:{thread_ts}" if thread_ts else message_ts
     if len(choices) == 1:
         text = WHICH_INTERVIEW_ONE.format(where=stored_for(choices[0].interview))
     else:
@@ -60,7 +65,7 @@ def which_interview(choices: tuple[PromptChoice, ...], message_ts: str) -> Messa
         ButtonElement(
             text=PlainTextObject(text=truncate(_label(choice.interview), 75)),
             action_id=f"{ANSWER_FOR_PREFIX}{choice.nudge_id}",
-            value=f"{choice.nudge_id}:{message_ts}",
+            value=f"{choice.nudge_id}:{where}",
         )
         for choice in choices
     ]
@@ -68,7 +73,7 @@ def which_interview(choices: tuple[PromptChoice, ...], message_ts: str) -> Messa
         ButtonElement(
             text=PlainTextObject(text="Not an answer"),
             action_id=NOT_AN_ANSWER,
-            value=message_ts,
+            value=where,
         )
     )
     blocks = [
@@ -89,19 +94,29 @@ def not_saved() -> Message:
     return NOT_SAVED, [SectionBlock(text=MarkdownTextObject(text=NOT_SAVED)).to_dict()]
 
 
-def parse_answer_for(action: dict[str, Any]) -> tuple[int, str] | None:
-    """The prompt's nudge id and the person's message ts a button names; None if forged."""
-    nudge, _, ts = str(action.get("value") or "").partition(":")
-    nudge_id = parse_id(nudge)
-    if nudge_id is None or not _TS.match(ts):
+# Where the person's message is: its ts, and its thread's ts when it is a reply.
+MessageRef = tuple[str, str | None]
+
+
+def parse_answer_for(action: dict[str, Any]) -> tuple[int, MessageRef] | None:
+    """The prompt's nudge id and the person's message a button names; None if forged."""
+    nudge, _, rest = str(action.get("value") or "").partition(":")
+    nudge_id, ref = parse_id(nudge), _ref(rest)
+    if nudge_id is None or ref is None:
         return None
-    return nudge_id, ts
+    return nudge_id, ref
 
 
-def parse_not_an_answer(action: dict[str, Any]) -> str | None:
-    """The person's message ts the "Not an answer" button names; None if forged."""
-    ts = str(action.get("value") or "")
-    return ts if _TS.match(ts) else None
+def parse_not_an_answer(action: dict[str, Any]) -> MessageRef | None:
+    """The person's message the "Not an answer" button names; None if forged."""
+    return _ref(str(action.get("value") or ""))
+
+
+def _ref(text: str) -> MessageRef | None:
+    ts, _, thread_ts = text.partition(":")
+    if not _TS.match(ts) or (thread_ts and not _TS.match(thread_ts)):
+        return None
+    return ts, thread_ts or None
 
 
 def _label(interview: InterviewSummary) -> str:

@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from bot.rules.domain import NudgeKind, ReflectionQuestion
 from bot.rules.playbook import default_playbook
-from bot.store.models import Interview, Reflection
+from bot.store.models import Interview, Nudge, Reflection
 from bot.ui.answer_routing import MESSAGE_GONE, NOT_SAVED, NOT_YOUR_MESSAGE
 from tests.e2e.test_buttons import (
     current,
     deliver,
+    dispatch,
     ephemerals,
     labels,
     log_interview,
+    nudges,
     press,
     shown_text,
 )
@@ -189,3 +191,31 @@ def test_one_open_prompt_a_top_level_reply_goes_to_it_and_names_it(running: Runn
         "Acme Corp": {ReflectionQuestion.SAID_WELL: "the churn model walk-through"}
     }
     assert (reply["thread_ts"], reply["text"]) == (prompt["ts"], f"Saved for {ACME}. Next: *{Q2}*")
+
+
+def test_a_reply_in_a_grouped_dm_carrying_two_prompts_asks_which(running: RunningBot) -> None:
+    # Two interviews logged together: their prompts go out together, as one DM.
+    log_interview(running)
+    log_interview(running, company="Globex", role="Platform engineer")
+    dispatch(running, min(n.due_at for n in nudges(running) if n.kind is NudgeKind.REFLECTION))
+    with running.db.transaction() as session:
+        prompts = session.scalars(
+            select(Nudge).where(Nudge.kind == NudgeKind.REFLECTION, Nudge.status == "sent")
+        ).all()
+        [shared] = {p.message_ts for p in prompts}  # one grouped DM, one thread
+    assert len(prompts) == 2
+
+    _, [question] = writes(running, "the churn model walk-through", thread_ts=shared)
+
+    assert question["thread_ts"] == shared  # asked in the thread it was written in
+    assert stored(running) == {}
+    [message] = [
+        m
+        for m in running.standin.messages(DM)
+        if m.get("thread_ts") == shared and "Which interview" in str(m.get("blocks"))
+    ]
+    assert labels(message) == [ACME, GLOBEX, "Not an answer"]
+    press(running, DM, message, GLOBEX)
+    assert stored(running) == {
+        "Globex": {ReflectionQuestion.SAID_WELL: "the churn model walk-through"}
+    }

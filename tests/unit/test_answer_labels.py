@@ -80,11 +80,18 @@ def test_the_question_offers_one_button_per_interview_and_not_an_answer() -> Non
     assert [b["action_id"] for b in buttons] == ["answer_for:11", "answer_for:7", NOT_AN_ANSWER]
     assert all(ANSWER_FOR.match(b["action_id"]) for b in buttons[:2])
     assert [parse_answer_for(b) for b in buttons[:2]] == [
-        (11, "1700000000.000100"),
-        (7, "1700000000.000100"),
+        (11, ("1700000000.000100", None)),
+        (7, ("1700000000.000100", None)),
     ]
-    assert parse_not_an_answer(buttons[2]) == "1700000000.000100"
+    assert parse_not_an_answer(buttons[2]) == ("1700000000.000100", None)
     assert "<!channel>" not in section["text"]["text"]
+
+
+def test_a_reply_in_a_thread_is_named_with_its_thread() -> None:
+    _, blocks = which_interview((PromptChoice(7, summary()),), "1.000002", "1.000001")
+    buttons = blocks[1]["elements"]
+    assert parse_answer_for(buttons[0]) == (7, ("1.000002", "1.000001"))
+    assert parse_not_an_answer(buttons[1]) == ("1.000002", "1.000001")
 
 
 def test_one_candidate_is_named_in_the_question_escaped() -> None:
