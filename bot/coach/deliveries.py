@@ -207,6 +207,7 @@ def _view(
         done=_done(nudge, interview, contacts, brought_back_at),
         due_at=nudge.due_at,
         reopen_until=reopen_until(interview.status, interview.closed_at),
+        follow_up_marked_sent=any(c.kind is ContactKind.FOLLOW_UP for c in contacts),
     )
 
 

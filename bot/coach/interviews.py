@@ -47,6 +47,9 @@ class LogResult:
     created: bool  # False when this submission had been stored already
     # "Get some distance", due now and claimed for the confirmation to carry (one DM).
     distance: CarriedNudge | None = None
+    # Whether "get some distance" will come at all (carried, or planned for the interview's
+    # end): the confirmation promises it only then.
+    distance_coming: bool = False
 
 
 def submit_interview(
@@ -142,7 +145,19 @@ def log_interview(
     # The rounds it ended are closed: planned with it, their pending nudges are cancelled.
     reconcile(session, interview, now, playbook, also=[r.id for r in ended])
     carried = _claim_distance(session, interview, now, playbook) if carry_distance else None
-    return LogResult(summary_of(interview, owner), created=True, distance=carried)
+    coming = session.scalars(
+        select(Nudge.id).where(
+            Nudge.interview_id == interview.id,
+            Nudge.kind == NudgeKind.DISTANCE,
+            Nudge.status.in_((NudgeStatus.PENDING, NudgeStatus.CLAIMED)),
+        )
+    ).first()
+    return LogResult(
+        summary_of(interview, owner),
+        created=True,
+        distance=carried,
+        distance_coming=coming is not None,
+    )
 
 
 def _claim_distance(

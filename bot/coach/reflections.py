@@ -1,5 +1,6 @@
 """Reflection answers: stored against their interview and question, revisable, from a DM
-reply, a reply in the prompt's thread, an edit of such a reply, or the Answer modal."""
+reply, a reply in the prompt's thread, an edit of such a reply, the Answer modal, or the
+press that says which interview a top-level DM was for (when several prompts were open)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import view_of
@@ -17,7 +18,13 @@ from bot.coach.reconciler import lock_interview
 from bot.rules.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
 from bot.rules.kinds import KINDS
 from bot.rules.playbook import Playbook
-from bot.rules.view_models import AnswerResult, AnswerStatus, NudgeView, SentMessage
+from bot.rules.view_models import (
+    AnswerResult,
+    AnswerStatus,
+    NudgeView,
+    PromptChoice,
+    SentMessage,
+)
 from bot.store.db import Database
 from bot.store.models import Interview, Nudge, Reflection, SlackUser
 
@@ -47,36 +54,99 @@ def answer_by_message(
     playbook: Playbook,
 ) -> AnswerResult:
     """Store a DM (the message at `message_ts`) as the answer to the open reflection prompt it
-    belongs to.
+    belongs to, or say which prompts it could belong to (WHICH_INTERVIEW: nothing stored).
 
-    See _prompt_for for which prompt a message belongs to. Unnumbered, it answers the
-    first unanswered question. The message's ts is kept with the answer, so editing the
-    message in Slack edits the answer (answer_by_edit).
+    See _thread_prompt and _top_level_prompt for which prompt a message belongs to.
+    Unnumbered, it answers the first unanswered question. The message's ts is kept with the
+    answer, so editing the message in Slack edits the answer (answer_by_edit).
     """
     question, answer = pick_question(text)
     with db.transaction(immediate=True) as session:
         person = find_person(session, team_id, user_id)
         if person is None:
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
-        prompt = _prompt_for(session, person, channel_id, thread_ts, explicit=question is not None)
+        if thread_ts is not None:
+            routed = _thread_prompt(session, channel_id, thread_ts)
+        else:
+            routed = _top_level_prompt(session, person, channel_id, explicit=question is not None)
+        if isinstance(routed, tuple):
+            return AnswerResult(AnswerStatus.WHICH_INTERVIEW, candidates=routed)
+        prompt = routed
         if prompt is None:
             return AnswerResult(AnswerStatus.NO_OPEN_PROMPT)
-        interview = session.get_one(Interview, prompt.interview_id)
-        summary = summary_of(interview, interview.owner)
-        if not is_owner(interview, team_id, user_id):
-            return AnswerResult(AnswerStatus.NOT_OWNER, summary)
-        answered = _answers(session, interview.id)
-        question = question or next((q for q in QUESTIONS if q not in answered), None)
-        result = AnswerResult(
-            AnswerStatus.NO_OPEN_PROMPT,
-            summary,
-            prompt_channel=prompt.channel_id,
-            prompt_ts=prompt.message_ts,
+        return _answer(
+            session, prompt, team_id, user_id, question, answer, now, message_ts, playbook
         )
-        if question is None:
-            return result  # both answered: a revision must say which question
-        status = _check(answer) or _store(session, interview, question, answer, now, message_ts)
-        return _result(session, status, interview, question, prompt, playbook)
+
+
+def answer_for_prompt(
+    db: Database,
+    *,
+    nudge_id: int,
+    team_id: str,
+    user_id: str,
+    message_ts: str,
+    text: str,
+    now: datetime,
+    playbook: Playbook,
+) -> AnswerResult:
+    """Store the person's DM at `message_ts` as an answer to the prompt `nudge_id`: the
+    interview they picked when the coach asked which one it was for.
+
+    Once only: a message already stored as an answer (to any of their interviews) is
+    ALREADY_FILED, naming where it went, and nothing changes. Only the interview's owner.
+    """
+    question, answer = pick_question(text)
+    with db.transaction(immediate=True) as session:
+        prompt = _owned_prompt(session, nudge_id, team_id, user_id)
+        if isinstance(prompt, AnswerStatus):
+            return AnswerResult(prompt)
+        interview = session.get_one(Interview, prompt.interview_id)
+        # PostgreSQL: presses of two buttons (two interviews) take turns on the person's row,
+        # so one message is filed under one interview only.
+        session.execute(
+            select(SlackUser.id).where(SlackUser.id == interview.owner_id).with_for_update()
+        )
+        filed = session.scalars(
+            select(Interview)
+            .join(Reflection, Reflection.interview_id == Interview.id)
+            .where(Interview.owner_id == interview.owner_id, Reflection.message_ts == message_ts)
+        ).first()
+        if filed is not None:
+            return AnswerResult(AnswerStatus.ALREADY_FILED, summary_of(filed, filed.owner))
+        return _answer(
+            session, prompt, team_id, user_id, question, answer, now, message_ts, playbook
+        )
+
+
+def _answer(
+    session: Session,
+    prompt: Nudge,
+    team_id: str,
+    user_id: str,
+    question: ReflectionQuestion | None,
+    answer: str,
+    now: datetime,
+    message_ts: str,
+    playbook: Playbook,
+) -> AnswerResult:
+    """Store `answer` (to `question`, or the first unanswered one) for the prompt's interview."""
+    interview = session.get_one(Interview, prompt.interview_id)
+    summary = summary_of(interview, interview.owner)
+    if not is_owner(interview, team_id, user_id):
+        return AnswerResult(AnswerStatus.NOT_OWNER, summary)
+    answered = _answers(session, interview.id)
+    question = question or next((q for q in QUESTIONS if q not in answered), None)
+    result = AnswerResult(
+        AnswerStatus.NO_OPEN_PROMPT,
+        summary,
+        prompt_channel=prompt.channel_id,
+        prompt_ts=prompt.message_ts,
+    )
+    if question is None:
+        return result  # both answered: a revision must say which question
+    status = _check(answer) or _store(session, interview, question, answer, now, message_ts)
+    return _result(session, status, interview, question, prompt, playbook)
 
 
 def answer_by_edit(
@@ -226,36 +296,79 @@ def _owned_prompt(
     return nudge
 
 
-def _prompt_for(
-    session: Session, person: SlackUser, channel_id: str, thread_ts: str | None, *, explicit: bool
-) -> Nudge | None:
-    """The reflection prompt a DM answers, if any.
-
-    In a prompt's thread: that prompt (anyone's, so a stranger is refused). At the top level:
-    a numbered reply answers the latest prompt; an unnumbered one only while a prompt with
-    a question still open is the last thing the coach sent, so a "thanks!" written after
-    the thank-you note is not stored as an answer.
-    """
-    sent = (
+def _sent_prompts(channel_id: str) -> Select[tuple[Nudge]]:
+    """The reflection prompts sent in `channel_id` whose interview is still open."""
+    return (
         select(Nudge)
         .join(Interview, Nudge.interview_id == Interview.id)
         .where(
             Nudge.status == NudgeStatus.SENT,
             Nudge.channel_id == channel_id,
+            Nudge.kind == NudgeKind.REFLECTION,
             Interview.status == InterviewStatus.ACTIVE,
         )
     )
-    prompts = sent.where(Nudge.kind == NudgeKind.REFLECTION)
-    if thread_ts is not None:
-        return session.scalars(prompts.where(Nudge.message_ts == thread_ts)).first()
+
+
+def _thread_prompt(
+    session: Session, channel_id: str, thread_ts: str
+) -> Nudge | tuple[PromptChoice, ...] | None:
+    """In a prompt's thread: that prompt (anyone's, so a stranger is refused). A grouped DM
+    may carry the prompts of two interviews in one thread: then the coach asks which."""
+    prompts = list(
+        session.scalars(
+            _sent_prompts(channel_id).where(Nudge.message_ts == thread_ts).order_by(Nudge.id)
+        )
+    )
+    if len(prompts) > 1:
+        return _choices(session, prompts)
+    return prompts[0] if prompts else None
+
+
+def _choices(session: Session, prompts: list[Nudge]) -> tuple[PromptChoice, ...]:
+    """The prompts as the choices of a "which interview?" question, at most MAX_CANDIDATES."""
+    choices: list[PromptChoice] = []
+    for prompt in prompts[:MAX_CANDIDATES]:
+        interview = session.get_one(Interview, prompt.interview_id)
+        choices.append(PromptChoice(prompt.id, summary_of(interview, interview.owner)))
+    return tuple(choices)
+
+
+# The most interviews one "which interview?" question offers (Slack allows 25 buttons a block).
+MAX_CANDIDATES = 20
+
+
+def _top_level_prompt(
+    session: Session, person: SlackUser, channel_id: str, *, explicit: bool
+) -> Nudge | tuple[PromptChoice, ...] | None:
+    """The prompt a top-level DM answers; the prompts it could answer when that is not sure
+    (the coach then asks); None when no prompt is open.
+
+    The open prompts are the person's: for a numbered reply ("1: …", which may revise) every
+    one of an open interview, else those with a question still unanswered. One numbered: it.
+    One unnumbered: it while it is the last thing the coach sent, so a "thanks!" written
+    after the thank-you note is not stored as an answer unasked. Anything else: ask, never
+    guess and never drop it.
+    """
     latest_first = (Nudge.sent_at.desc(), Nudge.id.desc())
     mine = Interview.owner_id == person.id
-    if explicit:
-        return session.scalars(prompts.where(mine).order_by(*latest_first)).first()
-    last = session.scalars(sent.where(mine).order_by(*latest_first)).first()
-    if last is None or last.kind is not NudgeKind.REFLECTION:
+    prompts = list(session.scalars(_sent_prompts(channel_id).where(mine).order_by(*latest_first)))
+    if not explicit:
+        prompts = [p for p in prompts if len(_answers(session, p.interview_id)) < len(QUESTIONS)]
+    if not prompts:
         return None
-    return last if len(_answers(session, last.interview_id)) < len(QUESTIONS) else None
+    if len(prompts) == 1:
+        if explicit:
+            return prompts[0]
+        last = session.scalars(
+            select(Nudge)
+            .join(Interview, Nudge.interview_id == Interview.id)
+            .where(Nudge.status == NudgeStatus.SENT, Nudge.channel_id == channel_id, mine)
+            .order_by(*latest_first)
+        ).first()
+        if last is not None and last.id == prompts[0].id:
+            return prompts[0]
+    return _choices(session, prompts)
 
 
 def _answers(session: Session, interview_id: int) -> dict[ReflectionQuestion, str]:

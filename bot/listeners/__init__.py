@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from bot.listeners import (
     actions,
+    answer_routing,
     change_time,
     commands,
     corrections,
@@ -42,6 +43,7 @@ def register_listeners(app: App, services: Services) -> None:
     change_time.register(app)
     corrections.register(app)
     outcomes.register(app)
+    answer_routing.register(app)
     actions.register(app)
     events.register(app)
     app.error(handle_listener_error)

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.coach.people import deactivate_workspace, follow_zone
 from bot.coach.reflections import answer_by_edit, answer_by_message
+from bot.listeners.answer_routing import ask_which_interview
 from bot.listeners.context import services_of
 from bot.listeners.slack_io import message_text, publish_home, show_answer
 from bot.rules.view_models import AnswerStatus
@@ -64,6 +65,12 @@ def _written(event: dict[str, Any], team_id: str, client: WebClient, services: S
         now=services.clock.now(),
         playbook=services.playbook,
     )
+    if result.status is AnswerStatus.WHICH_INTERVIEW:
+        # Several prompts it could answer: ask, and store it on the person's pick.
+        ask_which_interview(
+            client, result, channel=channel, message_ts=str(event["ts"]), thread_ts=thread_ts
+        )
+        return
     # Answers are kept together under the prompt they belong to; anything else is
     # answered where it was written.
     show_answer(client, services, result, channel=channel, thread_ts=thread_ts)

@@ -35,7 +35,9 @@ def confirm_logged(
     """Post the confirmation of a newly logged interview, with the advice it carries."""
     carried = result.distance
     if carried is None:
-        text, blocks = logged_confirmation(result.interview, now=services.clock.now())
+        text, blocks = logged_confirmation(
+            result.interview, now=services.clock.now(), distance_coming=result.distance_coming
+        )
         send_dm(client, services, team_id=team_id, user_id=user_id, text=text, blocks=blocks)
         return
     advice = advice_message(carried.view, services.playbook)

@@ -41,6 +41,10 @@ class Condition(StrEnum):
     LATER_FOLLOW_UP = "later_follow_up"  # a later follow-up, or one brought back
     SAME_DAY = "same_day"  # the message is due on the interview's own local day
     LATER_DAY = "later_day"  # due on a later day (an interview late in the day, a pause)
+    TIMELINE_GIVEN = "timeline_given"  # the employer said when they would decide
+    NO_TIMELINE = "no_timeline"  # they did not: no "timeline they gave you" to wait out
+    FOLLOW_UP_MARKED_SENT = "follow_up_marked_sent"  # "Follow-up sent" was pressed
+    NO_FOLLOW_UP_MARKED_SENT = "no_follow_up_marked_sent"  # it never was
 
     def holds(self, view: NudgeView) -> bool:
         """Whether the condition holds for the message `view` describes."""
@@ -61,6 +65,14 @@ class Condition(StrEnum):
                 return not days_after_interview(view)
             case Condition.LATER_DAY:
                 return days_after_interview(view) > 0
+            case Condition.TIMELINE_GIVEN:
+                return view.interview.employer_timeline is not None
+            case Condition.NO_TIMELINE:
+                return view.interview.employer_timeline is None
+            case Condition.FOLLOW_UP_MARKED_SENT:
+                return view.follow_up_marked_sent
+            case Condition.NO_FOLLOW_UP_MARKED_SENT:
+                return not view.follow_up_marked_sent
 
 
 def days_after_interview(view: NudgeView) -> int:
@@ -90,6 +102,7 @@ class SmallPrint:
     """A playbook text as a small context line under the advice."""
 
     text: str
+    only_if: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +135,7 @@ class SinceInterview:
 @dataclass(frozen=True)
 class About:
     """Which interview the message is about (company, role, format, day), prefixed with
-    "Follow-up n of at most m" where `follow_up_count` is set."""
+    "Follow-up n" where `follow_up_count` is set (see follow_up_count)."""
 
     follow_up_count: bool = False
 
@@ -223,7 +236,7 @@ class KindSpec:
     # What the coach's next message is, in a listing ("the thank-you note").
     label: str
     # The notification text, plain: {title} is the interview's company (role), and
-    # {follow_up_count} says "Follow-up n of at most m".
+    # {follow_up_count} says "Follow-up n", "of at most m" where m are possible.
     fallback: str
     content: tuple[Part, ...]
     # In the order shown; the choices among them are the only presses the coach accepts
@@ -277,7 +290,9 @@ def _follow_up(*, brought_back: bool) -> tuple[Part, ...]:
         Advice("follow_up_again", only_if=Condition.LATER_FOLLOW_UP),
         CallQuestions(only_if=Condition.FIRST_FOLLOW_UP),
         Advice("follow_up_direct", only_if=Condition.DIRECT_CONTACT_OK),
-        SmallPrint("caution"),
+        # "Let the timeline they gave you run its course" only when they gave one.
+        SmallPrint("caution", only_if=Condition.TIMELINE_GIVEN),
+        SmallPrint("caution_no_timeline", only_if=Condition.NO_TIMELINE),
         About(follow_up_count=True),
     )
 
@@ -356,7 +371,12 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
         NudgeKind.CHECK_IN: KindSpec(
             label="a check-in: heard back yet?",
             fallback="Heard back from {title} yet?",
-            content=(Advice("check_in"), About()),
+            # "A week since your follow-up" only when they said they sent one.
+            content=(
+                Advice("check_in", only_if=Condition.FOLLOW_UP_MARKED_SENT),
+                Advice("check_in_unsent", only_if=Condition.NO_FOLLOW_UP_MARKED_SENT),
+                About(),
+            ),
             controls=(
                 Control(Choice.HEARD_BACK),
                 Control(Choice.KEEP_GOING, Emphasis.PRIMARY),
@@ -408,6 +428,14 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
 CONTROLS: Mapping[NudgeKind, tuple[Choice, ...]] = MappingProxyType(
     {kind: spec.choices for kind, spec in KINDS.items()}
 )
+
+
+def follow_up_count(view: NudgeView) -> str:
+    """Which follow-up this is: "of at most m" only where m can come, i.e. weekly follow-ups
+    (direct permission, or "Keep going" pressed); otherwise one follow-up and a check-in."""
+    if view.weekly and view.follow_ups_max > 1:
+        return f"Follow-up {view.follow_up_number} of at most {view.follow_ups_max}"
+    return f"Follow-up {view.follow_up_number}"
 
 
 def playbook_texts() -> tuple[str, ...]:

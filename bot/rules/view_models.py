@@ -97,6 +97,8 @@ class NudgeView:
     # Until when the closed interview may still be reopened (bot.rules.outcomes), as of the
     # view's making; None when it is open, or too late.
     reopen_until: datetime | None = None
+    # Whether the person pressed "Follow-up sent" on any of the interview's follow-ups.
+    follow_up_marked_sent: bool = False
 
 
 class ChoiceStatus(StrEnum):
@@ -126,6 +128,11 @@ class AnswerStatus(StrEnum):
     NOT_OWNER = "not_owner"
     TOO_LONG = "too_long"
     EMPTY = "empty"
+    # A top-level DM that could answer the prompts of several interviews (or one prompt that
+    # is no longer the latest message): the coach asks which, and stores nothing yet.
+    WHICH_INTERVIEW = "which_interview"
+    # This message was already stored as an answer (a second press): nothing changed.
+    ALREADY_FILED = "already_filed"
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,14 @@ class SentMessage:
     channel: str
     ts: str
     view: NudgeView
+
+
+@dataclass(frozen=True)
+class PromptChoice:
+    """An open reflection prompt a top-level DM could answer: which interview it is for."""
+
+    nudge_id: int
+    interview: InterviewSummary
 
 
 @dataclass(frozen=True)
@@ -152,3 +167,5 @@ class AnswerResult:
     # Other messages already sent that quote an answer (the thank-you note's point to
     # clarify), as they stand after it: an answer given late still reaches them.
     quoting: tuple[SentMessage, ...] = ()
+    # WHICH_INTERVIEW: the open prompts it could answer, one per interview, latest first.
+    candidates: tuple[PromptChoice, ...] = ()

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot.rules.domain import ANSWER_MAX, ReflectionQuestion
 from bot.rules.kinds import KINDS
+from bot.rules.labels import interview_label
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import AnswerResult, AnswerStatus, InterviewSummary
 from bot.rules.zones import known_zone
@@ -66,11 +67,18 @@ def interview_facts(interview: InterviewSummary) -> str:
 
 
 def logged_confirmation(
-    interview: InterviewSummary, carried: Message | None = None, *, now: datetime | None = None
+    interview: InterviewSummary,
+    carried: Message | None = None,
+    *,
+    now: datetime | None = None,
+    distance_coming: bool = True,
 ) -> Message:
     """The "Logged" DM. `carried`: the "get some distance" advice (its fallback and blocks)
     when it is due now, so both come as one DM instead of two within a minute. Given `now`,
-    an interview that has not ended yet is told when the coach will be in touch."""
+    an interview that has not ended yet is told when the coach will be in touch.
+    `distance_coming`: whether a "get some distance" DM will follow (it is not planned when
+    logged too long after the interview, or when its end falls at night or in a pause); the
+    DM promises one only then."""
     tz = known_zone(interview.owner_tz)
     fallback = (
         f"Logged your interview with {interview.company} "
@@ -84,32 +92,40 @@ def logged_confirmation(
             )
         ),
     ]
-    if carried is None and now is not None and interview.happened_at > now:
-        # Logged ahead: nothing comes before its end, and no distance advice now.
-        steps = (
-            f"I'll check in right after it ends, {slack_date(interview.ends_at, tz)}: some "
-            "distance first, then two questions on how it went, the thank-you note, and "
-            "well-paced follow-ups. Good luck!"
-        )
-        text, carried_blocks = escape_mrkdwn(fallback), []
-    elif carried is None:
-        # The "get some distance" DM follows, or is not due: this says what comes after.
-        steps = (
-            "I'll message you here at each step: some distance first, then two questions on "
-            "how it went, the thank-you note, and well-paced follow-ups."
-        )
-        text, carried_blocks = escape_mrkdwn(fallback), []
-    else:
-        steps = (
-            "After that, I'll message you here at each step: two questions on how it went, "
-            "the thank-you note, and well-paced follow-ups."
-        )
+    text, carried_blocks = escape_mrkdwn(fallback), []
+    steps = confirmation_steps(
+        carried=carried is not None,
+        ahead=carried is None and now is not None and interview.happened_at > now,
+        distance_coming=distance_coming,
+        ends=slack_date(interview.ends_at, tz),
+    )
+    if carried is not None:
         text, carried_blocks = f"{escape_mrkdwn(fallback)} {carried[0]}", carried[1]
     return text, [
         *(block.to_dict() for block in blocks),
         *carried_blocks,
         ContextBlock(elements=[MarkdownTextObject(text=steps)]).to_dict(),
     ]
+
+
+_LATER_STEPS = "two questions on how it went, the thank-you note, and well-paced follow-ups"
+
+
+def confirmation_steps(*, carried: bool, ahead: bool, distance_coming: bool, ends: str) -> str:
+    """What the "Logged" DM says comes next: "some distance first" only when that DM will
+    come (or is carried in this one, which then says "after that")."""
+    if carried:
+        return f"After that, I'll message you here at each step: {_LATER_STEPS}."
+    if ahead and distance_coming:
+        return (
+            f"I'll check in right after it ends, {ends}: some distance first, then "
+            f"{_LATER_STEPS}. Good luck!"
+        )
+    if ahead:
+        return f"I'll be in touch after it ends, {ends}: {_LATER_STEPS}. Good luck!"
+    if distance_coming:
+        return f"I'll message you here at each step: some distance first, then {_LATER_STEPS}."
+    return f"I'll message you here at each step: {_LATER_STEPS}."
 
 
 def interview_list(interviews: list[InterviewSummary]) -> str:
@@ -160,6 +176,8 @@ BOTH_ANSWERED = (
     "or press *Answer*."
 )
 ANSWER_UNCHANGED = "That's the answer I already have, so nothing changed."
+ANSWER_UNCHANGED_FOR = "That's the answer I already have for {where}, so nothing changed."
+ALREADY_FILED = "That message is already saved for {where}, so nothing changed."
 ANSWER_EMPTY = (
     "I didn't find an answer in that. Write it after the number, like `1: I explained my "
     "project well`."
@@ -176,21 +194,32 @@ NOT_YOUR_PROMPT = "That reflection belongs to someone else's interview, so I lef
 ANSWER_SAVE_FAILED = "I couldn't save that just now. Please send it again in a minute."
 
 
+def stored_for(interview: InterviewSummary) -> str:
+    """The interview an answer was stored for, as a reply names it (escaped for mrkdwn)."""
+    return escape_mrkdwn(interview_label(interview.company, interview.role))
+
+
 def answer_reply(result: AnswerResult, playbook: Playbook) -> str:
-    """The coach's reply to a reflection answer, in the prompt's thread."""
+    """The coach's reply to a reflection answer, in the prompt's thread: naming the interview
+    it was stored for, so an answer never lands somewhere unsaid."""
 
     def bold(question: ReflectionQuestion) -> str:
         return f"*{playbook.questions.reflection(question)}*"
 
     following = f" Next: {bold(result.next_question)}" if result.next_question else ""
+    where = stored_for(result.interview) if result.interview is not None else None
     match result.status:
         case AnswerStatus.SAVED:
-            return f"Saved.{following}" if following else BOTH_ANSWERED
+            saved = f"Saved for {where}." if where else "Saved."
+            return f"{saved}{following}" if following else f"{saved} {BOTH_ANSWERED}"
         case AnswerStatus.REVISED:
             revised = bold(result.question) if result.question else "the question"
-            return f"Updated your answer to {revised}.{following}"
+            for_ = f" for {where}" if where else ""
+            return f"Updated your answer to {revised}{for_}.{following}"
         case AnswerStatus.UNCHANGED:
-            return ANSWER_UNCHANGED
+            return ANSWER_UNCHANGED_FOR.format(where=where) if where else ANSWER_UNCHANGED
+        case AnswerStatus.ALREADY_FILED:
+            return ALREADY_FILED.format(where=where or "an interview")
         case AnswerStatus.EMPTY:
             return ANSWER_EMPTY
         case AnswerStatus.TOO_LONG:

@@ -336,7 +336,9 @@ def test_the_follow_up_arrives_with_its_questions_and_controls(running: RunningB
     for question in playbook.questions.call_questions:
         assert question in shown_text(message)
     assert playbook.texts.caution in shown_text(message)
-    assert "Follow-up 1 of at most 5" in shown_text(message)
+    # No direct permission: one follow-up, then the check-in asks; no "of at most 5".
+    assert "Follow-up 1 · Interview:" in shown_text(message)
+    assert "of at most" not in shown_text(message)
     assert labels(message) == [
         "Follow-up sent",
         "Snooze",

@@ -61,7 +61,7 @@ def test_the_captured_thread_reply_answers_the_reflection_prompt(running: Runnin
         if c.params.get("thread_ts") == prompt["ts"]
     ]
     assert thanks["channel"] == CAPTURED_DM
-    assert thanks["text"].startswith("Saved. Next:")
+    assert thanks["text"].startswith("Saved for Acme Corp — Data Analyst. Next:")
     assert "I fumbled the question about scaling" in shown_text(
         current(running, CAPTURED_DM, prompt["ts"])
     )

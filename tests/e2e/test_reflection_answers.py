@@ -15,7 +15,7 @@ from bot.ui.messages import (
     ALREADY_ANSWERED,
     ANSWER_MODAL_FAILED,
     ANSWER_TOO_LONG,
-    ANSWER_UNCHANGED,
+    ANSWER_UNCHANGED_FOR,
     BOTH_ANSWERED,
     DM_HELP,
     NOT_YOURS,
@@ -40,6 +40,8 @@ DM = "D0456EFGH"
 PLAYBOOK = default_playbook()
 Q1, Q2 = PLAYBOOK.questions.said_well, PLAYBOOK.questions.to_clarify
 SAID_WELL, TO_CLARIFY = ReflectionQuestion.SAID_WELL, ReflectionQuestion.TO_CLARIFY
+# Every reply names the interview the answer was stored for (bot.rules.labels).
+ACME = "Acme Corp — Data Analyst"
 
 
 def _prompt(running: RunningBot) -> dict[str, Any]:
@@ -83,13 +85,13 @@ def test_replies_in_the_prompts_thread_answer_question_one_then_two(running: Run
 
     assert answers(running) == {SAID_WELL: "I explained my project well; she nodded."}
     assert first["thread_ts"] == prompt["ts"]
-    assert first["text"] == f"Saved. Next: *{Q2}*"
+    assert first["text"] == f"Saved for {ACME}. Next: *{Q2}*"
 
     second = write(running, "The scaling question.", thread_ts=prompt["ts"])
 
     assert answers(running)[TO_CLARIFY] == "The scaling question."
     assert second["thread_ts"] == prompt["ts"]
-    assert second["text"] == BOTH_ANSWERED
+    assert second["text"] == f"Saved for {ACME}. {BOTH_ANSWERED}"
 
 
 def test_a_top_level_dm_answers_the_open_prompt_in_its_thread(running: RunningBot) -> None:
@@ -108,14 +110,14 @@ def test_a_numbered_reply_revises_and_the_same_text_changes_nothing(running: Run
     write(running, "the gap in my CV", thread_ts=prompt["ts"])
 
     revised = write(running, "1: the project demo, really")
-    assert revised["text"] == f"Updated your answer to *{Q1}*."
+    assert revised["text"] == f"Updated your answer to *{Q1}* for {ACME}."
     assert revised["thread_ts"] == prompt["ts"]
     assert answers(running) == {
         SAID_WELL: "the project demo, really",
         TO_CLARIFY: "the gap in my CV",
     }
 
-    assert write(running, "2) the gap in my CV")["text"] == ANSWER_UNCHANGED
+    assert write(running, "2) the gap in my CV")["text"] == ANSWER_UNCHANGED_FOR.format(where=ACME)
     # Both answered and no number: the coach says how to revise instead of guessing.
     assert write(running, "something else", thread_ts=prompt["ts"])["text"] == ALREADY_ANSWERED
     assert answers(running)[SAID_WELL] == "the project demo, really"
@@ -198,7 +200,7 @@ def test_the_modal_stores_both_answers_and_shows_them_on_the_prompt(running: Run
         for c in running.standin.calls_to("chat.postMessage")
         if c.params.get("thread_ts") == prompt["ts"]
     ]
-    assert thread_reply["text"] == BOTH_ANSWERED
+    assert thread_reply["text"] == f"Saved for {ACME}. {BOTH_ANSWERED}"
 
 
 def test_the_modal_is_prefilled_and_revises(running: RunningBot) -> None:
@@ -215,7 +217,7 @@ def test_the_modal_is_prefilled_and_revises(running: RunningBot) -> None:
     # A field left empty keeps its answer as it was (here: none yet).
     assert answers(running) == {SAID_WELL: "answered better"}
     last = running.standin.calls_to("chat.postMessage")[-1].params
-    assert last["text"] == f"Updated your answer to *{Q1}*. Next: *{Q2}*"
+    assert last["text"] == f"Updated your answer to *{Q1}* for {ACME}. Next: *{Q2}*"
 
 
 def test_an_empty_modal_gets_a_field_error_and_stores_nothing(running: RunningBot) -> None:
@@ -388,8 +390,9 @@ def test_a_reply_with_a_file_or_also_sent_to_the_dm_is_an_answer(running: Runnin
         SAID_WELL: "My notes are attached.",
         TO_CLARIFY: "The scaling question.",
     }
-    assert (first["thread_ts"], first["text"]) == (prompt["ts"], f"Saved. Next: *{Q2}*")
-    assert (second["thread_ts"], second["text"]) == (prompt["ts"], BOTH_ANSWERED)
+    assert (first["thread_ts"], first["text"]) == (prompt["ts"], f"Saved for {ACME}. Next: *{Q2}*")
+    both = f"Saved for {ACME}. {BOTH_ANSWERED}"
+    assert (second["thread_ts"], second["text"]) == (prompt["ts"], both)
 
 
 def test_editing_an_answer_in_slack_edits_it_and_the_prompt(running: RunningBot) -> None:
@@ -404,7 +407,7 @@ def test_editing_an_answer_in_slack_edits_it_and_the_prompt(running: RunningBot)
     assert "She smiled at my demo." in shown
     assert "She nodded a lot." not in shown
     assert reply["thread_ts"] == prompt["ts"]
-    assert reply["text"] == f"Updated your answer to *{Q1}*. Next: *{Q2}*"
+    assert reply["text"] == f"Updated your answer to *{Q1}* for {ACME}. Next: *{Q2}*"
 
 
 def test_editing_a_message_that_is_not_the_stored_answer_changes_nothing(

@@ -29,6 +29,7 @@ from bot.clock import FixedClock
 from bot.coach.choices import record_choice
 from bot.coach.history import prune_history
 from bot.coach.interviews import active_interviews
+from bot.coach.reflections import answer_for_prompt
 from bot.dispatch.claims import release, renew, requeue_expired
 from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.job import dispatch_tick
@@ -192,8 +193,20 @@ def run_the_hot_paths(db: Database, clock: FixedClock, clients: Any, recorder: R
 
     clock.advance(timedelta(minutes=1))  # the prompt is the last thing the coach sent
     deliver_kind(db, interview_id, NudgeKind.REFLECTION, clock.now(), "1.000300")
-    with recorder.stage("answer by DM"):
-        answered = dm(db, clock, "I explained the migration plan clearly", thread_ts=None)
+    with recorder.stage("answer by DM"):  # two prompts open (two interviews): it asks which
+        asked = dm(db, clock, "I explained the migration plan clearly", thread_ts=None)
+    assert asked.status is AnswerStatus.WHICH_INTERVIEW
+    with recorder.stage("answer by press"):  # the person picks the interview
+        answered = answer_for_prompt(
+            db,
+            nudge_id=asked.candidates[0].nudge_id,
+            team_id=TEAM,
+            user_id=DANA,
+            message_ts=f"{clock.now().timestamp():.6f}",
+            text="I explained the migration plan clearly",
+            now=clock.now(),
+            playbook=default_playbook(),
+        )
     assert answered.status is AnswerStatus.SAVED
 
     with recorder.stage("listing interviews"):  # the Home tab and `/interview list`
@@ -223,6 +236,7 @@ def test_no_hot_statement_scans_a_large_table(
         "heartbeat and hand-back",
         "press",
         "answer by DM",
+        "answer by press",
         "logging an interview",
         "listing interviews",
         "pruning",

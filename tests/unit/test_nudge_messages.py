@@ -141,13 +141,15 @@ def test_the_first_follow_up_carries_the_call_questions_in_full() -> None:
 
 
 def test_a_later_follow_up_puts_the_call_questions_behind_a_button() -> None:
-    text, blocks = render_nudge(nudge(NudgeKind.FOLLOW_UP, follow_up_number=2), PLAYBOOK)
+    # A second follow-up comes only weekly (here: "Keep going" pressed).
+    view = nudge(NudgeKind.FOLLOW_UP, follow_up_number=2, weekly=True)
+    text, blocks = render_nudge(view, PLAYBOOK)
     shown = "\n".join(mrkdwn_texts(blocks))
     assert PLAYBOOK.texts.follow_up_again in shown
     assert PLAYBOOK.texts.follow_up not in shown
     for question in PLAYBOOK.questions.call_questions:
         assert question not in shown
-    assert PLAYBOOK.texts.caution in shown
+    assert PLAYBOOK.texts.caution_no_timeline in shown  # no timeline given
     assert "Follow-up 2 of at most 5" in shown
     assert "Follow-up 2 of at most 5" in text
     assert PLAYBOOK.texts.follow_up_direct not in shown
@@ -203,7 +205,7 @@ def test_a_reminder_says_it_was_asked_for_then_follows_up() -> None:
 
 
 def test_check_in_offers_heard_back_keep_going_and_stop() -> None:
-    _, blocks = render_nudge(nudge(NudgeKind.CHECK_IN), PLAYBOOK)
+    _, blocks = render_nudge(nudge(NudgeKind.CHECK_IN, follow_up_marked_sent=True), PLAYBOOK)
     assert PLAYBOOK.texts.check_in in mrkdwn_texts(blocks)
     assert labels(blocks) == [
         "Heard back",

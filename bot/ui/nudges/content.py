@@ -23,6 +23,7 @@ from bot.rules.kinds import (
     SmallPrint,
     Upcoming,
     days_after_interview,
+    follow_up_count,
 )
 from bot.rules.playbook import Playbook
 from bot.rules.view_models import NudgeView
@@ -58,11 +59,6 @@ def fallback(view: NudgeView) -> str:
     return template.format(title=plain_title(view.interview), follow_up_count=follow_up_count(view))
 
 
-def follow_up_count(view: NudgeView) -> str:
-    """Which follow-up this is, of how many at most."""
-    return f"Follow-up {view.follow_up_number} of at most {view.follow_ups_max}"
-
-
 def call_questions_text(playbook: Playbook) -> str:
     """The questions to ask on a call, bulleted (mrkdwn)."""
     return "\n".join(f"• {q}" for q in playbook.questions.call_questions)
@@ -85,7 +81,9 @@ def _part(part: Part, view: NudgeView, playbook: Playbook) -> list[Block]:
             if condition is not None and not condition.holds(view):
                 return []
             return [section(texts.text(key))]
-        case SmallPrint(text=key):
+        case SmallPrint(text=key, only_if=condition):
+            if condition is not None and not condition.holds(view):
+                return []
             return [context(texts.text(key))]
         case ReflectionQuestions():
             return [

@@ -21,6 +21,11 @@ _counter = itertools.count(1)
 _message_counter = itertools.count(1)  # message ts suffixes: unique within the process
 
 
+def new_message_ts() -> str:
+    """A fresh message ts, unique within the process, as Slack writes them."""
+    return f"{int(time.time())}.{next(_message_counter):06d}"
+
+
 def sign(signing_secret: str, timestamp: int, body: str) -> str:
     """The X-Slack-Signature Slack sends with `body` at `timestamp`, as slack_sdk computes it."""
     return _signature(SignatureVerifier(signing_secret), timestamp, body)
@@ -211,10 +216,12 @@ class SignedSlackSender:
         channel: str,
         *,
         thread_ts: str | None = None,
+        ts: str | None = None,
         **kwargs: Any,
     ) -> SlackReply:
-        """The person writes `text` in their DM with the bot (in a thread, given its ts)."""
-        ts = f"{int(time.time())}.{next(_message_counter):06d}"
+        """The person writes `text` in their DM with the bot (in a thread, given its ts); the
+        message's ts is `ts` when given (see SlackStandIn.person_wrote), else a fresh one."""
+        ts = ts or new_message_ts()
         event: dict[str, Any] = {
             "type": "message",
             # Slack escapes these three in message text: the person never typed them.

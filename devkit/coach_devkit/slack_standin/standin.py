@@ -169,6 +169,32 @@ class SlackStandIn(BackgroundServer):
             self._api.users[user_id] = user
             self._api.workspaces.add_user(team_id or self.team_id, user_id)
 
+    def person_wrote(
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        ts: str,
+        *,
+        thread_ts: str | None = None,
+        team_id: str | None = None,
+    ) -> None:
+        """Keep a person's own message in `channel` (a DM) as Slack would, so
+        conversations.history and conversations.replies find it: send the message event
+        yourself (SignedSlackSender.direct_message with the same ts)."""
+        message: dict[str, Any] = {
+            "type": "message",
+            # Slack escapes these three in message text: the person never typed them.
+            "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+            "user": user_id,
+            "ts": ts,
+            "team": team_id or self.team_id,
+        }
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        with self._cond:
+            self._api.messages.setdefault(channel, []).append(message)
+
     def fail_next(
         self,
         method: str,

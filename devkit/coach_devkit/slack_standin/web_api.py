@@ -219,7 +219,9 @@ class WebApi:
         for m in messages:
             if m.get("thread_ts") in parents and m["thread_ts"] != m["ts"]:
                 replies[m["thread_ts"]] = replies.get(m["thread_ts"], 0) + 1
-        top = [m for m in messages if m.get("thread_ts") not in parents]
+        top = [
+            m for m in messages if m.get("thread_ts") not in parents and _within(m["ts"], params)
+        ]
         shown = [
             {**m, "thread_ts": m["ts"], "reply_count": replies[m["ts"]]}
             if m["ts"] in replies
@@ -334,6 +336,17 @@ class WebApi:
         }
         self.views[view_id] = stored
         return stored
+
+
+def _within(ts: str, params: dict[str, Any]) -> bool:
+    """Whether a message at `ts` is inside conversations.history's `oldest`/`latest` window
+    (exclusive unless `inclusive`), as Slack filters."""
+    inclusive = str(params.get("inclusive", "")).lower() in {"1", "true"}
+    at = float(ts)
+    oldest, latest = params.get("oldest"), params.get("latest")
+    if oldest is not None and (at < float(oldest) or (at == float(oldest) and not inclusive)):
+        return False
+    return latest is None or at < float(latest) or (at == float(latest) and inclusive)
 
 
 def _require_channel(params: dict[str, Any]) -> str:
