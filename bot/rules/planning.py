@@ -340,6 +340,9 @@ class _Planner:
         weekly = facts.direct_contact_ok or kept_going is not None
         previous: _LastFollowUp | None = None
         first_reached: datetime | None = None
+        # The five weeks count from the first follow-up, or from the one a new timeline from
+        # the employer brought: their pace, not ours, and the weeks start again from it.
+        window_start: datetime | None = None
         for sequence in range(1, timing.max_follow_ups + 1):
             if sequence == 1:
                 due = self._first_follow_up_due()
@@ -361,8 +364,12 @@ class _Planner:
                 if checking_back is not None and checking_back.until is not None:
                     due = max(due, checking_back.until)
                 due = self._business_slot(due)
+                if renewed is not None:
+                    window_start = due
                 settled_already = self._settled(NudgeKind.FOLLOW_UP, sequence) is not None
-                if not settled_already and not within_follow_up_window(first_reached, due):
+                if not settled_already and not within_follow_up_window(
+                    window_start or first_reached, due
+                ):
                     self.exhausted = True  # "no more than five weeks" from the first
                     return
                 kinds = [c.kind for c in history.contacts]
