@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import view_of
@@ -342,9 +342,15 @@ def _top_level_prompt(
         .where(Nudge.status == NudgeStatus.SENT, Nudge.channel_id == channel_id, mine)
         .order_by(*latest_first)
     ).first()
+    # How many answers each has, in one statement however many prompts are open.
+    counted = session.execute(
+        select(Reflection.interview_id, func.count())
+        .where(Reflection.interview_id.in_({p.interview_id for p in prompts.values()}))
+        .group_by(Reflection.interview_id)
+    )
+    answered: dict[int, int] = {interview_id: count for interview_id, count in counted}
     open_prompts = [
-        OpenPrompt(p.id, len(QUESTIONS) - len(_answers(session, p.interview_id)))
-        for p in prompts.values()
+        OpenPrompt(p.id, len(QUESTIONS) - answered.get(p.interview_id, 0)) for p in prompts.values()
     ]
     route = route_top_level(open_prompts, latest_sent=latest_sent, numbered=explicit)
     return _applied(session, route, prompts)
