@@ -8,13 +8,14 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.coach.deliveries import view_of
 from bot.coach.mappers import summary_of
 from bot.coach.people import find_person, is_owner
 from bot.coach.reconciler import lock_interview
+from bot.rules.answer_routing import Ask, OpenPrompt, Route, route_thread, route_top_level
 from bot.rules.domain import ANSWER_MAX, InterviewStatus, NudgeKind, NudgeStatus, ReflectionQuestion
 from bot.rules.kinds import KINDS
 from bot.rules.playbook import Playbook
@@ -313,62 +314,61 @@ def _sent_prompts(channel_id: str) -> Select[tuple[Nudge]]:
 def _thread_prompt(
     session: Session, channel_id: str, thread_ts: str
 ) -> Nudge | tuple[PromptChoice, ...] | None:
-    """In a prompt's thread: that prompt (anyone's, so a stranger is refused). A grouped DM
-    may carry the prompts of two interviews in one thread: then the coach asks which."""
-    prompts = list(
-        session.scalars(
+    """In a prompt's thread: that prompt (anyone's, so a stranger is refused); see
+    rules.answer_routing.route_thread."""
+    prompts = {
+        p.id: p
+        for p in session.scalars(
             _sent_prompts(channel_id).where(Nudge.message_ts == thread_ts).order_by(Nudge.id)
         )
-    )
-    if len(prompts) > 1:
-        return _choices(session, prompts)
-    return prompts[0] if prompts else None
-
-
-def _choices(session: Session, prompts: list[Nudge]) -> tuple[PromptChoice, ...]:
-    """The prompts as the choices of a "which interview?" question, at most MAX_CANDIDATES."""
-    choices: list[PromptChoice] = []
-    for prompt in prompts[:MAX_CANDIDATES]:
-        interview = session.get_one(Interview, prompt.interview_id)
-        choices.append(PromptChoice(prompt.id, summary_of(interview, interview.owner)))
-    return tuple(choices)
-
-
-# The most interviews one "which interview?" question offers (Slack allows 25 buttons a block).
-MAX_CANDIDATES = 20
+    }
+    return _applied(session, route_thread(list(prompts)), prompts)
 
 
 def _top_level_prompt(
     session: Session, person: SlackUser, channel_id: str, *, explicit: bool
 ) -> Nudge | tuple[PromptChoice, ...] | None:
-    """The prompt a top-level DM answers; the prompts it could answer when that is not sure
-    (the coach then asks); None when no prompt is open.
-
-    The open prompts are the person's: for a numbered reply ("1: …", which may revise) every
-    one of an open interview, else those with a question still unanswered. One numbered: it.
-    One unnumbered: it while it is the last thing the coach sent, so a "thanks!" written
-    after the thank-you note is not stored as an answer unasked. Anything else: ask, never
-    guess and never drop it.
-    """
+    """The prompt a top-level DM answers, the prompts to ask about, or None; see
+    rules.answer_routing.route_top_level."""
     latest_first = (Nudge.sent_at.desc(), Nudge.id.desc())
     mine = Interview.owner_id == person.id
-    prompts = list(session.scalars(_sent_prompts(channel_id).where(mine).order_by(*latest_first)))
-    if not explicit:
-        prompts = [p for p in prompts if len(_answers(session, p.interview_id)) < len(QUESTIONS)]
-    if not prompts:
+    prompts = {
+        p.id: p
+        for p in session.scalars(_sent_prompts(channel_id).where(mine).order_by(*latest_first))
+    }
+    latest_sent = session.scalars(
+        select(Nudge.id)
+        .join(Interview, Nudge.interview_id == Interview.id)
+        .where(Nudge.status == NudgeStatus.SENT, Nudge.channel_id == channel_id, mine)
+        .order_by(*latest_first)
+    ).first()
+    # How many answers each has, in one statement however many prompts are open.
+    counted = session.execute(
+        select(Reflection.interview_id, func.count())
+        .where(Reflection.interview_id.in_({p.interview_id for p in prompts.values()}))
+        .group_by(Reflection.interview_id)
+    )
+    answered: dict[int, int] = {interview_id: count for interview_id, count in counted}
+    open_prompts = [
+        OpenPrompt(p.id, len(QUESTIONS) - answered.get(p.interview_id, 0)) for p in prompts.values()
+    ]
+    route = route_top_level(open_prompts, latest_sent=latest_sent, numbered=explicit)
+    return _applied(session, route, prompts)
+
+
+def _applied(
+    session: Session, route: Route, prompts: Mapping[int, Nudge]
+) -> Nudge | tuple[PromptChoice, ...] | None:
+    """The routing decision on rows: the prompt to store under, or the choices to ask with."""
+    if route is None:
         return None
-    if len(prompts) == 1:
-        if explicit:
-            return prompts[0]
-        last = session.scalars(
-            select(Nudge)
-            .join(Interview, Nudge.interview_id == Interview.id)
-            .where(Nudge.status == NudgeStatus.SENT, Nudge.channel_id == channel_id, mine)
-            .order_by(*latest_first)
-        ).first()
-        if last is not None and last.id == prompts[0].id:
-            return prompts[0]
-    return _choices(session, prompts)
+    if not isinstance(route, Ask):
+        return prompts[route]
+    choices: list[PromptChoice] = []
+    for nudge_id in route.nudge_ids:
+        interview = session.get_one(Interview, prompts[nudge_id].interview_id)
+        choices.append(PromptChoice(nudge_id, summary_of(interview, interview.owner)))
+    return tuple(choices)
 
 
 def _answers(session: Session, interview_id: int) -> dict[ReflectionQuestion, str]:

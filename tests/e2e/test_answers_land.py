@@ -25,6 +25,7 @@ from tests.e2e.test_buttons import (
     press,
     shown_text,
 )
+from tests.e2e.test_reflection_answers import edit
 from tests.harness import DANA, SAM, RunningBot
 
 DM = "D0456EFGH"
@@ -218,4 +219,16 @@ def test_a_reply_in_a_grouped_dm_carrying_two_prompts_asks_which(running: Runnin
     press(running, DM, message, GLOBEX)
     assert stored(running) == {
         "Globex": {ReflectionQuestion.SAID_WELL: "the churn model walk-through"}
+    }
+
+
+def test_editing_a_message_filed_on_a_press_edits_that_answer(running: RunningBot) -> None:
+    two_open_prompts(running)
+    ts, question = asked(running, "the dashboard demo")
+    press(running, DM, question, GLOBEX)
+
+    edit(running, ts, "the dashboard demo", "the dashboard demo, and the SQL")
+
+    assert stored(running) == {
+        "Globex": {ReflectionQuestion.SAID_WELL: "the dashboard demo, and the SQL"}
     }
