@@ -204,9 +204,15 @@ class _Planner:
         if settled is not None:
             self.planned.append(PlannedNudge(settled.due_at, kind, sequence))
             return settled.due_at
-        never_created = (kind, sequence) not in self.rows
+        row = self.rows.get((kind, sequence))
+        never_created = row is None
         if never_created and due_at + self.lateness.of(kind) < self.now:
             return None  # too late to be worth saying now
+        if self._planned_after_its_time(row, kind, due_at):
+            # Only a correction does this (the card once the format is face-to-face at a
+            # traditional organization, after its morning): from now, at an hour that suits
+            # it, never at once in the middle of the night.
+            due_at = self._waking(self.now) if kind in _OWN_DAY else self._business_slot(self.now)
         # A nudge due in the past goes out now: it is "now" that must not be in a pause
         # (one still due from before an earlier pause, whose dates are forgotten since).
         goes_out = max(due_at, self.now)
@@ -219,6 +225,17 @@ class _Planner:
             due_at = next_waking(held, self.person, working_days_only=kind not in _OWN_DAY)
         self.planned.append(PlannedNudge(due_at, kind, sequence))
         return due_at
+
+    def _planned_after_its_time(
+        self, row: NudgeRecord | None, kind: NudgeKind, due_at: datetime
+    ) -> bool:
+        """Whether a nudge still worth sending comes to be planned after its time has passed:
+        new, revived, or pending later (planned so earlier). One already due and waiting for
+        the dispatcher keeps its time and goes out now; one too late keeps it too, and the
+        dispatcher gives it up."""
+        if due_at >= self.now - SLOT_TOLERANCE or due_at + self.lateness.of(kind) < self.now:
+            return False
+        return row is None or row.status is not NudgeStatus.PENDING or row.due_at > self.now
 
     def _waking(self, instant: datetime) -> datetime:
         return next_waking(instant, self.person, working_days_only=False)

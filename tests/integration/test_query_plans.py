@@ -137,7 +137,10 @@ def run_the_hot_paths(db: Database, clock: FixedClock, clients: Any, recorder: R
     now = clock.now()
     dispatcher = Dispatcher(db, clock, clients, default_playbook(), WORKER, rng=random.Random(7))
     # A few live rows beside the history: pending later, claimed by a live worker.
-    waiting = log(db, now - timedelta(days=1), view_id="V-waiting").interview.id
+    # Logged yesterday for the day after tomorrow: nothing of it is due yet.
+    waiting = log(
+        db, now - timedelta(days=1), happened_at=now + timedelta(days=2), view_id="V-waiting"
+    ).interview.id
     plant(
         db,
         [Row(waiting, NudgeStatus.PENDING, now + timedelta(days=3), 900 + n) for n in range(5)]

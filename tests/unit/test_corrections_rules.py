@@ -240,3 +240,50 @@ def test_a_new_timeline_never_brings_a_follow_up_within_a_week_nor_before_it(
         assert follow_up.due_at.astimezone(LA).date() > timeline
     else:
         assert len(upcoming) == 1
+
+
+# -- advice a correction adds after its time -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "edited_at", "card_due"),
+    [
+        (
+            "at night: the card the next working morning, not at once",
+            la(date(2026, 11, 4), 2),
+            la(date(2026, 11, 4)),
+        ),
+        (
+            "after the morning's follow-up hour: the next working morning",
+            la(date(2026, 11, 4), 11),
+            la(date(2026, 11, 5)),
+        ),
+        ("too late to be worth it: no card", la(date(2026, 11, 6), 12), None),
+    ],
+)
+def test_a_card_added_by_an_edit_after_its_morning_comes_at_the_next_one(
+    name: str, edited_at: datetime, card_due: datetime | None
+) -> None:
+    facts = InterviewFacts(
+        format=InterviewFormat.IN_PERSON,  # edited from a video call
+        traditional_org=True,
+        happened_at=INTERVIEW,
+        logged_at=INTERVIEW + timedelta(minutes=30),
+        employer_timeline=None,
+        direct_contact_ok=False,
+    )
+    thank_you = sent(NudgeKind.THANK_YOU, 0, la(date(2026, 11, 2), 12))
+    planned = plan(facts, History(nudges=(thank_you,)), edited_at, PersonHours(LA), PLAYBOOK)
+    cards = [p.due_at for p in planned if p.kind is NudgeKind.CARD]
+    assert cards == ([card_due] if card_due else []), name
+    # Planned again a minute later, it stays where it is (the reconciler's idempotence).
+    if card_due is not None:
+        pending = NudgeRecord(NudgeKind.CARD, 0, NudgeStatus.PENDING, card_due)
+        again = plan(
+            facts,
+            History(nudges=(thank_you, pending)),
+            edited_at + timedelta(minutes=1),
+            PersonHours(LA),
+            PLAYBOOK,
+        )
+        assert [p.due_at for p in again if p.kind is NudgeKind.CARD] == [card_due]
