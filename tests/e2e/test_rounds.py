@@ -140,7 +140,7 @@ def test_next_round_then_round_two_logged_ahead_from_the_prompt_gets_fresh_advic
     dispatch(running, at=ends - timedelta(minutes=1))
     before_end = running.standin.messages(DM)[posts:]
     assert all(TEXTS.distance not in shown(m) for m in before_end)
-    assert "Logged: Acme Corp" in shown(before_end[0])
+    assert before_end[0]["blocks"][0]["text"]["text"] == "Logged: Acme Corp (round 2)"
 
     dispatch(running, at=ends)
     assert len(running.standin.messages(DM)) > len(before_end) + posts
