@@ -457,6 +457,7 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
         for company, role, status, outcome, closed_at in [
             ("Acme", "Analyst", "active", None, None),
             ("Globex", None, "closed", "rejected", datetime(2026, 1, 5, 9)),
+            ("Initrode", "Engineer", "closed", "next_round", datetime(2026, 1, 6, 9)),
         ]:
             connection.execute(
                 text(
@@ -521,7 +522,7 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
         return [tuple(r) for r in [*nudges, *notes, *contacts, *interviews]]
 
     before = schedule()
-    assert len(before) == 2 * 3 + 2 + 2 + 2
+    assert len(before) == 3 * 3 + 3 + 3 + 3
 
     migrate.upgrade(fresh.engine, "0011")
 
@@ -535,10 +536,12 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
             )
         ).all()
         applications = connection.execute(text("SELECT count(*) FROM application")).scalar_one()
-    assert applications == 2
+    assert applications == 3
+    # Closed as "next round", the application stays open for that round to be logged.
     assert [(r[0], r[1], r[2], r[3], r[4], r[5] is not None, bool(r[6])) for r in rounds] == [
         ("Acme", 1, "Acme", "Analyst", "open", False, True),
         ("Globex", 1, "Globex", None, "closed", True, True),
+        ("Initrode", 1, "Initrode", "Engineer", "open", False, True),
     ]
     # A new application after the migrated ones gets an id of its own (PostgreSQL's sequence).
     with fresh.engine.begin() as connection:
