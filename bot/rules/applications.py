@@ -65,7 +65,7 @@ class RoundPrefill:
 
 def parse_application_choice(raw: object) -> int | None:
     """The application id a submission chose (None: a new application, or nothing usable)."""
-    if not isinstance(raw, str) or raw == NEW_APPLICATION or not raw.isdigit():
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
         return None
     number = int(raw)
     return number if 0 < number < 2**31 else None
