@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 from bot.coach.interviews import next_nudges
 from bot.coach.mappers import summary_of
-from bot.rules.applications import ApplicationProgress
+from bot.rules.applications import ApplicationProgress, awaits_rounds
 from bot.rules.domain import ApplicationStatus, InterviewStatus
 from bot.store.db import Database
 from bot.store.models import Application, Interview, SlackUser
 
 
 def applications_in_progress(db: Database, team_id: str, user_id: str) -> list[ApplicationProgress]:
-    """The person's applications still in progress (open, or with a round still coached),
-    each with all its rounds and the coach's next message about each active one; the one
-    with the latest round first."""
+    """The person's applications still in progress (`awaits_rounds`: a round still coached,
+    or the latest one ended as "next round"), each with all its rounds and the coach's next
+    message about each active one; the one with the latest round first."""
     with db.transaction() as session:
         person = session.scalars(
             select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
@@ -55,7 +55,9 @@ def applications_in_progress(db: Database, team_id: str, user_id: str) -> list[A
                 ),
             )
             for a in applications
-            if by_application.get(a.id)
+            if awaits_rounds(
+                a.status, [(r.status, r.outcome) for r in by_application.get(a.id, [])]
+            )
         ]
         return sorted(
             progress,

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from bot.rules.applications import ApplicationChoice, RoundPrefill, same_company
+from bot.rules.applications import ApplicationChoice, RoundPrefill, awaits_rounds, same_company
 from bot.rules.domain import ApplicationStatus, InterviewStatus, Outcome
 from bot.rules.interview_form import InterviewDraft
 from bot.store.db import Database
@@ -17,6 +17,15 @@ from bot.store.models import Application, Interview, SlackUser
 
 def _owner_filter(team_id: str, user_id: str) -> Select[tuple[int]]:
     return select(SlackUser.id).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+
+
+def takes_rounds(application: Application) -> bool:
+    """Whether a new round may join the application: open, and in progress (`awaits_rounds`:
+    not over because its latest round ended in an offer, a rejection…)."""
+    rounds = sorted(application.rounds, key=lambda r: (r.round_number, r.id))
+    return application.status is ApplicationStatus.OPEN and awaits_rounds(
+        application.status, [(r.status, r.outcome) for r in rounds]
+    )
 
 
 def _next_round(session: Session, application_id: int) -> int:
@@ -45,7 +54,7 @@ def open_applications_at(
         return [
             ApplicationChoice(row.id, row.company, row.role, _next_round(session, row.id))
             for row in rows
-            if same_company(row.company, company)
+            if same_company(row.company, company) and takes_rounds(row)
         ]
 
 
@@ -56,7 +65,7 @@ def round_prefill(
     (the latest round that named them); None unless it is the person's own open application."""
     with db.transaction() as session:
         application = session.get(Application, application_id)
-        if application is None or application.status is not ApplicationStatus.OPEN:
+        if application is None or not takes_rounds(application):
             return None
         owner = session.get(SlackUser, application.owner_id)
         if owner is None or (owner.team_id, owner.user_id) != (team_id, user_id):
@@ -83,17 +92,14 @@ def application_for_round(
     rounds it ends (still active: the person moved on to this round, so their pending advice
     stops; they are closed as "next round").
 
-    The chosen application must be the person's own and open; otherwise (gone, closed, or a
-    forged id) the interview starts a new application, so nothing the person typed is lost.
+    The chosen application must be the person's own and in progress (`awaits_rounds`);
+    otherwise (gone, closed, over, or a forged id) the interview starts a new application, so
+    nothing the person typed is lost.
     """
     application = None
     if application_id is not None:
         found = session.get(Application, application_id, with_for_update=True)
-        if (
-            found is not None
-            and found.owner_id == owner.id
-            and found.status is ApplicationStatus.OPEN
-        ):
+        if found is not None and found.owner_id == owner.id and takes_rounds(found):
             application = found
     if application is None:
         application = Application(

@@ -155,7 +155,13 @@ class Simulation:
         if not self.daily_limits:
             return plans
         settled = {number: _settled(m.history) for number, m in enumerate(self.group)}
-        return limit_daily(plans, settled, self.person, now)
+        # Rounds of one application (facts that name it) keep their follow-ups a week apart.
+        employers = {
+            number: m.facts.application_id
+            for number, m in enumerate(self.group)
+            if m.facts.application_id is not None
+        }
+        return limit_daily(plans, settled, self.person, now, employers=employers)
 
     def _apply(self, planned: tuple[PlannedNudge, ...]) -> None:
         for change in reconcile_changes(self.rows, planned):

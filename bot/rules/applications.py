@@ -7,12 +7,26 @@ person moved on) and starts the new round's afresh.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.rules.domain import ApplicationStatus, InterviewStatus, Outcome
 from bot.rules.view_models import InterviewSummary
 
 # What the log modal's application choice holds when the person starts a new application.
 NEW_APPLICATION = "new"
+
+
+def awaits_rounds(
+    status: ApplicationStatus, rounds: Sequence[tuple[InterviewStatus, Outcome | None]]
+) -> bool:
+    """Whether an application is still in progress: a round of it is still coached, or it is
+    open and its latest round ended as "next round" (the next is to be logged). One whose
+    latest round ended otherwise (an offer, a rejection, withdrawn, stopped) is over, whatever
+    its status says, so it is neither listed nor offered a round. `rounds` in round order."""
+    if any(state is InterviewStatus.ACTIVE for state, _ in rounds):
+        return True
+    return status is ApplicationStatus.OPEN and bool(rounds) and rounds[-1][1] is Outcome.NEXT_ROUND
 
 
 def same_company(a: str, b: str) -> bool:
@@ -51,7 +65,7 @@ class RoundPrefill:
 
 def parse_application_choice(raw: object) -> int | None:
     """The application id a submission chose (None: a new application, or nothing usable)."""
-    if not isinstance(raw, str) or raw == NEW_APPLICATION or not raw.isdigit():
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
         return None
     number = int(raw)
     return number if 0 < number < 2**31 else None

@@ -37,6 +37,13 @@ def interview_title(interview: InterviewSummary) -> str:
     return title
 
 
+def logged_title(interview: InterviewSummary) -> str:
+    """ "Acme", or "Acme (round 2)" for a later round of its application (plain text)."""
+    if interview.round_number > 1:
+        return f"{interview.company} (round {interview.round_number})"
+    return interview.company
+
+
 def next_from_me(interview: InterviewSummary) -> str | None:
     """The coach's next message about the interview and when, if one is planned."""
     if interview.next_kind is None or interview.next_due is None:
@@ -85,7 +92,7 @@ def logged_confirmation(
         f"on {local_time_fallback(interview.happened_at, tz)}."
     )
     blocks = [
-        HeaderBlock(text=PlainTextObject(text=truncate(f"Logged: {interview.company}", 150))),
+        HeaderBlock(text=PlainTextObject(text=truncate(f"Logged: {logged_title(interview)}", 150))),
         SectionBlock(
             text=MarkdownTextObject(
                 text=f"{interview_title(interview)}\n{interview_facts(interview)}"

@@ -2,7 +2,8 @@
 of one (`interview.application_id`, `interview.round_number`).
 
 Every existing interview becomes a one-round application (round 1) with its own company,
-role and owner; the application is closed when the interview is. The application takes the
+role and owner; the application is closed when the interview is, unless it closed as "next
+round" (the person may still log that round into it). The application takes the
 interview's id, so the link is a plain UPDATE and nothing else about the interview (its
 nudges, reflections, contacts, drafts: its schedule) is touched.
 
@@ -69,8 +70,10 @@ def upgrade() -> None:
         sa.text(
             "INSERT INTO application (id, owner_id, company, role, status, created_at, "
             "updated_at, closed_at) SELECT id, owner_id, company, role, "
-            "CASE WHEN status = 'closed' THEN 'closed' ELSE 'open' END, created_at, "
-            "updated_at, closed_at FROM interview"
+            "CASE WHEN status = 'closed' AND (outcome IS NULL OR outcome <> 'next_round') "
+            "THEN 'closed' ELSE 'open' END, created_at, updated_at, "
+            "CASE WHEN status = 'closed' AND (outcome IS NULL OR outcome <> 'next_round') "
+            "THEN closed_at END FROM interview"
         )
     )
     op.execute(sa.text("UPDATE interview SET application_id = id, round_number = 1"))

@@ -136,11 +136,16 @@ def test_next_round_then_round_two_logged_ahead_from_the_prompt_gets_fresh_advic
     )
     assert " · next from me: " in listed
 
-    # Nothing but the Logged DM (and the evening before) until round 2 has ended.
+    # Nothing but the Logged DM and the evening before until round 2 has ended.
+    dispatch(running, at=fresh[NudgeKind.EVENING_BEFORE].due_at)
     dispatch(running, at=ends - timedelta(minutes=1))
     before_end = running.standin.messages(DM)[posts:]
     assert all(TEXTS.distance not in shown(m) for m in before_end)
-    assert "Logged: Acme Corp" in shown(before_end[0])
+    assert before_end[0]["blocks"][0]["text"]["text"] == "Logged: Acme Corp (round 2)"
+    # The evening before, the reminder names the people carried over from round 1.
+    [evening] = before_end[1:]
+    assert TEXTS.evening_before in shown(evening)
+    assert "Priya Shah, Tom Lee" in shown(evening)
 
     dispatch(running, at=ends)
     assert len(running.standin.messages(DM)) > len(before_end) + posts

@@ -457,6 +457,7 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
         for company, role, status, outcome, closed_at in [
             ("Acme", "Analyst", "active", None, None),
             ("Globex", None, "closed", "rejected", datetime(2026, 1, 5, 9)),
+            ("Initrode", "Engineer", "closed", "next_round", datetime(2026, 1, 6, 9)),
         ]:
             connection.execute(
                 text(
@@ -521,7 +522,7 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
         return [tuple(r) for r in [*nudges, *notes, *contacts, *interviews]]
 
     before = schedule()
-    assert len(before) == 2 * 3 + 2 + 2 + 2
+    assert len(before) == 3 * 3 + 3 + 3 + 3
 
     migrate.upgrade(fresh.engine, "0011")
 
@@ -535,10 +536,12 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
             )
         ).all()
         applications = connection.execute(text("SELECT count(*) FROM application")).scalar_one()
-    assert applications == 2
+    assert applications == 3
+    # Closed as "next round", the application stays open for that round to be logged.
     assert [(r[0], r[1], r[2], r[3], r[4], r[5] is not None, bool(r[6])) for r in rounds] == [
         ("Acme", 1, "Acme", "Analyst", "open", False, True),
         ("Globex", 1, "Globex", None, "closed", True, True),
+        ("Initrode", 1, "Initrode", "Engineer", "open", False, True),
     ]
     # A new application after the migrated ones gets an id of its own (PostgreSQL's sequence).
     with fresh.engine.begin() as connection:
@@ -562,14 +565,24 @@ def test_0011_makes_every_interview_a_one_round_application_keeping_its_schedule
     assert schema_differences(fresh, all_models()) == []
 
 
-def test_sqlite_migrations_give_back_connections_with_foreign_keys_on(fresh: Database) -> None:
+def test_after_migrating_the_foreign_keys_hold(fresh: Database) -> None:
     """Migrations run with SQLite's foreign keys off (a copied table cascades nowhere); the
-    pooled connection must get them back, or deletes would stop cascading."""
-    if not fresh.is_sqlite:
-        pytest.skip("a SQLite pragma")
+    pooled connection must get them back, or deletes would stop cascading. On both
+    databases a round of no application is refused."""
     migrate.upgrade(fresh.engine)
     migrate.downgrade(fresh.engine, "0010")
     migrate.upgrade(fresh.engine)
 
     with fresh.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        if fresh.is_sqlite:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    with pytest.raises(Exception, match=r"(?i)foreign key"), fresh.engine.begin() as connection:
+        connection.execute(PERSON_U1)
+        connection.execute(
+            text(
+                "INSERT INTO interview (owner_id, application_id, company, format, "
+                "traditional_org, happened_at, direct_contact_ok, status, created_at, "
+                "updated_at) SELECT id, 999, 'Acme', 'video', false, '2026-01-01 00:00:00', "
+                "false, 'active', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
+            )
+        )

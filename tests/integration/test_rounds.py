@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.clock import FixedClock
+from bot.coach.application_list import applications_in_progress
 from bot.coach.applications import open_applications_at, round_prefill
 from bot.rules.calendar import local_date
 from bot.rules.daily_limits import EMPLOYER_GAP
@@ -103,3 +104,21 @@ def test_only_the_persons_own_open_applications_are_offered_and_prefilled(
     assert again.interview.round_number == 1
     with db.transaction() as session:
         assert len(session.scalars(select(Application)).all()) == 3
+
+
+def test_an_application_whose_latest_round_ended_otherwise_is_neither_listed_nor_offered(
+    db: Database, clock: FixedClock
+) -> None:
+    first = log(db, clock.now(), view_id="V-1", company="Acme Corp")
+    second = log(db, clock.now(), view_id="V-2", company="Globex")
+    with db.transaction() as session:
+        rejected = session.get_one(Interview, second.interview.id)
+        rejected.status, rejected.outcome = InterviewStatus.CLOSED, Outcome.REJECTED
+        moved_on = session.get_one(Interview, first.interview.id)
+        moved_on.status, moved_on.outcome = InterviewStatus.CLOSED, Outcome.NEXT_ROUND
+
+    listed = applications_in_progress(db, TEAM, DANA)
+
+    assert [(a.company, [r.round_number for r in a.rounds]) for a in listed] == [("Acme Corp", [1])]
+    assert open_applications_at(db, TEAM, DANA, "Globex") == []
+    assert [c.next_round for c in open_applications_at(db, TEAM, DANA, "acme corp")] == [2]

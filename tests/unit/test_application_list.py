@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.rules.applications import ApplicationChoice, ApplicationProgress, same_company
+import pytest
+
+from bot.rules.applications import (
+    ApplicationChoice,
+    ApplicationProgress,
+    awaits_rounds,
+    same_company,
+)
 from bot.rules.applications import parse_application_choice as parse
-from bot.rules.domain import InterviewFormat, InterviewStatus, NudgeKind, Outcome
+from bot.rules.domain import ApplicationStatus, InterviewFormat, InterviewStatus, NudgeKind, Outcome
 from bot.rules.view_models import InterviewSummary
 from bot.ui.rounds import LIST_LIMIT, application_list
 
@@ -79,3 +86,32 @@ def test_company_matching_and_choices() -> None:
         None,
         None,
     ]
+
+
+A, C = InterviewStatus.ACTIVE, InterviewStatus.CLOSED
+OPEN, CLOSED = ApplicationStatus.OPEN, ApplicationStatus.CLOSED
+AWAITS = [
+    ("a round still coached", OPEN, [(A, None)], True),
+    (
+        "a round still coached, whatever the status says",
+        CLOSED,
+        [(C, Outcome.NEXT_ROUND), (A, None)],
+        True,
+    ),
+    ("round 1 ended as next round: round 2 is to be logged", OPEN, [(C, Outcome.NEXT_ROUND)], True),
+    ("the latest round rejected", OPEN, [(C, Outcome.NEXT_ROUND), (C, Outcome.REJECTED)], False),
+    ("an offer", OPEN, [(C, Outcome.OFFER)], False),
+    ("withdrew", OPEN, [(C, Outcome.WITHDREW)], False),
+    ("reminders stopped", OPEN, [(C, Outcome.STOPPED)], False),
+    ("closed after next round", CLOSED, [(C, Outcome.NEXT_ROUND)], False),
+    ("no rounds", OPEN, [], False),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "rounds", "expected"), [row[1:] for row in AWAITS], ids=[row[0] for row in AWAITS]
+)
+def test_awaits_rounds(
+    status: ApplicationStatus, rounds: list[tuple[InterviewStatus, Outcome | None]], expected: bool
+) -> None:
+    assert awaits_rounds(status, rounds) is expected

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from bot.rules.calendar import PersonHours, at_local
 from bot.rules.daily_limits import EMPLOYER_GAP, TO_EMPLOYER, limit_daily
-from bot.rules.domain import NudgeKind
-from bot.rules.planning import PlannedNudge
+from bot.rules.domain import InterviewFormat, NudgeKind
+from bot.rules.planning import InterviewFacts, PlannedNudge
+from tests.unit.test_daily_limits import POLICIES, play
 from tests.unit.test_playbook_properties import ZONES
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -181,3 +182,56 @@ def test_never_two_follow_ups_to_one_employer_within_seven_days(search: tuple) -
         for other_application, other, other_when, other_sent in reaching:
             if application == other_application and interview != other and not sent:
                 assert abs(when - other_when) >= EMPLOYER_GAP, (interview, other, other_sent)
+
+
+# -- rounds played over time -------------------------------------------------------------------
+
+
+@st.composite
+def rounds_over_time(draw: st.DrawFn) -> tuple[PersonHours, list[InterviewFacts], dict]:
+    """Up to five interviews over three weeks, rounds of one or two applications, with or
+    without direct permission (weekly follow-ups), and one way of answering each DM."""
+    zone = ZoneInfo(draw(st.sampled_from(ZONES)))
+    start = _START + timedelta(hours=draw(st.integers(0, 24 * 14)))
+    logs = []
+    for round_number in range(1, draw(st.integers(2, 5)) + 1):
+        happened = start + timedelta(hours=draw(st.integers(0, 24 * 21)))
+        logs.append(
+            InterviewFacts(
+                format=draw(st.sampled_from(InterviewFormat)),
+                traditional_org=draw(st.booleans()),
+                happened_at=happened,
+                logged_at=happened + timedelta(minutes=draw(st.integers(0, 120))),
+                employer_timeline=None,
+                direct_contact_ok=draw(st.booleans()),
+                application_id=draw(st.integers(1, 2)),
+                round_number=round_number,
+            )
+        )
+    policy = {kind: draw(st.sampled_from(options)) for kind, options in POLICIES.items()}
+    return PersonHours(zone), logs, policy
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rounds_over_time())
+def test_played_over_time_no_employer_hears_twice_within_seven_days(case: tuple) -> None:
+    """The preview's outbox (the real planner, limits and reconciling decision), the person
+    answering each DM their way: the follow-ups that reach one application's employer from
+    different rounds are never within seven days of each other, and nothing is lost."""
+    person, logs, policy = case
+    outbox = play(person, logs, policy, limits=True)
+
+    logged = sorted(logs, key=lambda facts: facts.logged_at)  # the outbox's numbering
+    reached = [
+        (logged[each.interview].application_id, each.interview, each.delivered.at)
+        for each in outbox.delivered
+        if each.delivered.kind in TO_EMPLOYER
+    ]
+    for application, interview, at_ in reached:
+        for other_application, other, other_at in reached:
+            if application == other_application and interview != other:
+                assert abs(at_ - other_at) >= EMPLOYER_GAP, (interview, other)
+    unlimited = play(person, logs, policy, limits=False)
+    assert sorted((d.interview, d.delivered.key) for d in outbox.delivered) == sorted(
+        (d.interview, d.delivered.key) for d in unlimited.delivered
+    )

@@ -97,8 +97,8 @@ def _heard_back(outcome: Outcome | None) -> str:
             return "Heard back: offer. Congratulations — no more reminders for this interview."
         case Outcome.NEXT_ROUND:
             return (
-                "Heard back: next round. Good luck — no more reminders for this interview; "
-                "log the next one with `/interview logged` once it's done."
+                "Heard back: next round. Good luck — no more reminders for this round; the "
+                "application stays open: log the next round as soon as you have its date."
             )
         case Outcome.REJECTED:
             return "Heard back: rejected. Sorry to hear it — no more reminders for this interview."
