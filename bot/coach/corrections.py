@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.interviews import active_interviews
@@ -25,7 +25,7 @@ from bot.rules.playbook import Playbook
 from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
 from bot.store.db import Database
-from bot.store.models import ContactLog, Draft, Interview, Nudge, Reflection
+from bot.store.models import Application, ContactLog, Draft, Interview, Nudge, Reflection
 
 NOT_YOURS = "Only the person who logged this interview can change it; this one isn't yours."
 GONE = "I can't find that interview any more (deleted?), so nothing changed."
@@ -97,6 +97,20 @@ def edit_interview(
         checked = validate_interview_form(form, now=now, tz=tz, logged_at=interview.created_at)
         if isinstance(checked, dict):
             return checked
+        # The company and role are the application's: a correction on one round is one for
+        # all its rounds, so the list, the Home tab and the drafts never disagree.
+        session.execute(
+            update(Application)
+            .where(Application.id == interview.application_id)
+            .values(company=checked.company, role=checked.role, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Interview)
+            .where(Interview.application_id == interview.application_id)
+            .values(company=checked.company, role=checked.role)
+            .execution_options(synchronize_session=False)
+        )
         interview.company = checked.company
         interview.role = checked.role
         interview.happened_at = checked.happened_at
@@ -212,6 +226,20 @@ def delete_interview(
             .where(Interview.id == interview_id)
             .execution_options(synchronize_session=False)
         )
+        # Its application goes with its last round: an application with no rounds would be
+        # an empty line on the list and an offer to "add round 1".
+        application_id = interview.application_id
+        rounds_left = session.scalar(
+            select(func.count())
+            .select_from(Interview)
+            .where(Interview.application_id == application_id)
+        )
+        if not rounds_left:
+            session.execute(
+                delete(Application)
+                .where(Application.id == application_id)
+                .execution_options(synchronize_session=False)
+            )
         session.expunge(interview)
         reconcile_people(session, [owner_id], now, playbook)
         session.flush()

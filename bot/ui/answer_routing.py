@@ -121,4 +121,4 @@ def _ref(text: str) -> MessageRef | None:
 
 def _label(interview: InterviewSummary) -> str:
     # plain_text: Slack shows it as typed, nothing to escape.
-    return interview_label(interview.company, interview.role)
+    return interview_label(interview.company, interview.role, interview.round_number)

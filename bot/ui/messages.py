@@ -203,7 +203,7 @@ ANSWER_SAVE_FAILED = "I couldn't save that just now. Please send it again in a m
 
 def stored_for(interview: InterviewSummary) -> str:
     """The interview an answer was stored for, as a reply names it (escaped for mrkdwn)."""
-    return escape_mrkdwn(interview_label(interview.company, interview.role))
+    return escape_mrkdwn(interview_label(interview.company, interview.role, interview.round_number))
 
 
 def answer_reply(result: AnswerResult, playbook: Playbook) -> str:

@@ -11,9 +11,12 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.coach.application_list import applications_in_progress
 from bot.coach.applications import open_applications_at, round_prefill
+from bot.coach.corrections import delete_interview, edit_interview
 from bot.rules.calendar import local_date
 from bot.rules.daily_limits import EMPLOYER_GAP
 from bot.rules.domain import ApplicationStatus, InterviewStatus, NudgeKind, NudgeStatus, Outcome
+from bot.rules.interview_form import InterviewForm
+from bot.rules.playbook import default_playbook
 from bot.rules.zones import known_zone
 from bot.store.db import Database
 from bot.store.models import Application, Interview
@@ -122,3 +125,74 @@ def test_an_application_whose_latest_round_ended_otherwise_is_neither_listed_nor
     assert [(a.company, [r.round_number for r in a.rounds]) for a in listed] == [("Acme Corp", [1])]
     assert open_applications_at(db, TEAM, DANA, "Globex") == []
     assert [c.next_round for c in open_applications_at(db, TEAM, DANA, "acme corp")] == [2]
+
+
+def test_editing_a_rounds_company_corrects_the_application_and_its_other_rounds(
+    db: Database, clock: FixedClock
+) -> None:
+
+    first = log(db, clock.now(), view_id="V-1", company="Acme", role="Analyst")
+    clock.advance(timedelta(days=2))
+    second = log(
+        db,
+        clock.now(),
+        view_id="V-2",
+        application_id=first.interview.application_id,
+        company="Acme",
+        role="Analyst",
+    )
+
+    edited = edit_interview(
+        db,
+        interview_id=second.interview.id,
+        team_id=TEAM,
+        user_id=DANA,
+        form=InterviewForm(
+            company="Acme Corp",
+            role="Data analyst",
+            happened_at=second.interview.happened_at,
+            format="video",
+        ),
+        now=clock.now(),
+        playbook=default_playbook(),
+    )
+
+    assert not isinstance(edited, (str, dict)), edited
+    with db.transaction() as session:
+        application = session.get_one(Application, first.interview.application_id)
+        assert (application.company, application.role) == ("Acme Corp", "Data analyst")
+        rounds = session.scalars(
+            select(Interview).where(Interview.application_id == application.id)
+        ).all()
+        assert {(i.company, i.role) for i in rounds} == {("Acme Corp", "Data analyst")}
+    [listed] = applications_in_progress(db, TEAM, DANA)
+    assert "Acme Corp" in str(listed)
+
+
+def test_deleting_the_last_round_deletes_its_application_but_not_before(
+    db: Database, clock: FixedClock
+) -> None:
+
+    first = log(db, clock.now(), view_id="V-1")
+    clock.advance(timedelta(days=2))
+    second = log(db, clock.now(), view_id="V-2", application_id=first.interview.application_id)
+    application_id = first.interview.application_id
+
+    def delete(interview_id: int) -> None:
+        deleted = delete_interview(
+            db,
+            interview_id=interview_id,
+            team_id=TEAM,
+            user_id=DANA,
+            now=clock.now(),
+            playbook=default_playbook(),
+        )
+        assert not isinstance(deleted, str), deleted
+
+    delete(second.interview.id)
+    with db.transaction() as session:
+        assert session.get(Application, application_id) is not None
+    delete(first.interview.id)
+    with db.transaction() as session:
+        assert session.get(Application, application_id) is None
+        assert session.scalars(select(Interview)).all() == []

@@ -111,3 +111,15 @@ def test_the_answered_question_names_where_it_went() -> None:
     text, blocks = filed(summary(company="Acme", role="Data analyst"))
     assert text == "Saved for Acme — Data analyst."
     assert "actions" not in all_text(blocks)
+
+
+def test_a_later_rounds_answer_and_question_name_the_round() -> None:
+    second = summary(company="Acme", role="Data analyst", round_number=2)
+    reply = answer_reply(AnswerResult(AnswerStatus.SAVED, second), PLAYBOOK)
+    assert "Saved for Acme (round 2) — Data analyst" in reply
+    first = summary(company="Acme", role="Data analyst", round_number=1)
+    assert "(round" not in answer_reply(AnswerResult(AnswerStatus.SAVED, first), PLAYBOOK)
+    _, blocks = which_interview(
+        (PromptChoice(11, second), PromptChoice(7, first)), "1700000000.000100"
+    )
+    assert "Acme (round 2) — Data analyst" in all_text(blocks)
