@@ -22,6 +22,7 @@ from bot.clock import FixedClock
 from bot.preview import Delivered, Simulation
 from bot.rules.calendar import PersonHours, is_waking, next_waking
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind, NudgeStatus
+from bot.rules.outcomes import CHECK_BACK_AFTER
 from bot.rules.planning import (
     History,
     InterviewFacts,
@@ -30,7 +31,6 @@ from bot.rules.planning import (
     plan,
     reminded_follow_up,
 )
-from bot.rules.outcomes import CHECK_BACK_AFTER
 from bot.rules.playbook import default_playbook
 from bot.rules.reconciling import Change, ChangeKind, Key, reconcile_changes
 
