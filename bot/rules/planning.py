@@ -353,7 +353,8 @@ class _Planner:
                     due = max(due, checking_back.until)
                 due = self._business_slot(due)
                 settled_already = self._settled(NudgeKind.FOLLOW_UP, sequence) is not None
-                if not settled_already and not within_follow_up_window(first_reached, due):
+                paused = self._paused_between(first_reached, due)
+                if not settled_already and not within_follow_up_window(first_reached, due, paused):
                     self.exhausted = True  # "no more than five weeks" from the first
                     return
                 kinds = [c.kind for c in history.contacts]
@@ -379,6 +380,14 @@ class _Planner:
                 reached=_counted_from(row), acted_at=max([reached, *followed_up])
             )
         self.exhausted = True  # every follow-up the playbook allows has gone out
+
+    def _paused_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) the person's pause covers."""
+        pause = self.person.pause
+        if pause is None:
+            return timedelta(0)
+        overlap = min(end, pause.end(self.now)) - max(start, pause.start)
+        return max(overlap, timedelta(0))
 
     def _still_waiting(self, due: datetime) -> None:
         """ "Still waiting?" where the next follow-up would come; once it has gone out with

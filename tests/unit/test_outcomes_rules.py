@@ -71,6 +71,13 @@ def test_follow_ups_stay_within_five_weeks_of_the_first(
     assert within_follow_up_window(FIRST, due) is inside, rule
 
 
+def test_a_pause_does_not_count_toward_the_five_weeks() -> None:
+    six_weeks = FIRST + timedelta(weeks=6)
+    assert not within_follow_up_window(FIRST, six_weeks)
+    assert within_follow_up_window(FIRST, six_weeks, paused=timedelta(weeks=1))
+    assert not within_follow_up_window(FIRST, six_weeks, paused=timedelta(days=6))
+
+
 FOLLOW_UP, SNOOZED, KEPT_GOING, CHECKING_BACK = (
     ContactKind.FOLLOW_UP,
     ContactKind.SNOOZED,

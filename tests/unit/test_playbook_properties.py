@@ -195,10 +195,11 @@ class CheckedSimulation(Simulation):
 
     def reconcile(self) -> tuple[PlannedNudge, ...]:
         history, now = self.history, self.clock.now()
-        # Nudges a close cancelled, which a Reopen may revive.
-        cancelled = frozenset(
+        # Nudges a close cancelled, which a Reopen may revive (kept: revived, they are
+        # pending again, and due in the past until the next delivery).
+        self.cancelled = getattr(self, "cancelled", frozenset()) | {
             (r.kind, r.sequence) for r in history.nudges if r.status is NudgeStatus.CANCELLED
-        )
+        }
         planned = super().reconcile()
         self.plans += 1
         # Deterministic: the same inputs give the same plan.
@@ -207,7 +208,7 @@ class CheckedSimulation(Simulation):
         rows = dict(self.rows)
         assert super().reconcile() == planned
         assert self.rows == rows
-        check_plan(self.case, self.facts, self.history, now, planned, cancelled)
+        check_plan(self.case, self.facts, self.history, now, planned, self.cancelled)
         return planned
 
 
