@@ -413,9 +413,7 @@ class _Planner:
         asked = [
             row.sent_at or row.due_at
             for row in self.rows.values()
-            if row.kind in _ASKING
-            and row.status is not NudgeStatus.CANCELLED
-            and row.status in _SETTLED
+            if row.kind in _ASKING and row.status in _SETTLED
         ]
         told = [c.until or c.occurred_at for c in self.history.contacts]
         last = max([*asked, *told], default=None)
