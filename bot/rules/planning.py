@@ -419,7 +419,10 @@ class _Planner:
         last = max([*asked, *told], default=None)
         if last is None:
             return
-        self._add(NudgeKind.AUTO_CLOSE, sequence, self._business_slot(last + AUTO_CLOSE_AFTER))
+        # Past already (an interview whose follow-ups ended before this rule existed, or a
+        # long outage): the next slot, not never; three weeks have passed all the same.
+        due = self._business_slot(max(last + AUTO_CLOSE_AFTER, self.now))
+        self._add(NudgeKind.AUTO_CLOSE, sequence, due)
 
     def _first_follow_up_due(self) -> datetime:
         facts, timing = self.facts, self.timing

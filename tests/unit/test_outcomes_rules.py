@@ -22,7 +22,7 @@ from bot.rules.outcomes import (
     reopen_until,
     within_follow_up_window,
 )
-from bot.rules.planning import InterviewFacts
+from bot.rules.planning import History, InterviewFacts, plan
 from bot.rules.playbook import default_playbook
 
 CLOSED = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
@@ -150,3 +150,30 @@ def test_withdrew_then_reopen_within_the_day_resumes_the_schedule() -> None:
 
     later = [(d.kind, d.at) for d in simulation.delivered if d.at > first]
     assert later == [(NudgeKind.FOLLOW_UP, first + timedelta(weeks=1))]
+
+
+def test_an_interview_whose_follow_ups_ended_long_ago_closes_at_the_next_slot() -> None:
+    """Follow-ups that ended before this rule existed (or a long outage): the auto-close is
+    not dropped as too late; it comes at the next follow-up slot."""
+    tz = ZoneInfo("America/Los_Angeles")
+    happened = datetime(2026, 12, 1, 10, 0, tzinfo=tz).astimezone(UTC)
+    facts = InterviewFacts(
+        format=InterviewFormat.VIDEO,
+        traditional_org=False,
+        happened_at=happened,
+        logged_at=happened,
+        employer_timeline=None,
+        direct_contact_ok=False,
+    )
+    simulation = Simulation(facts, PersonHours(tz), default_playbook(), FixedClock(happened))
+    simulation.run_until(datetime(2026, 12, 15, 10, 0, tzinfo=tz).astimezone(UTC))  # check-in
+    history = History(
+        contacts=tuple(simulation.contacts),
+        nudges=tuple(r for r in simulation.rows.values() if r.kind is not NudgeKind.AUTO_CLOSE),
+    )
+    now = datetime(2027, 3, 1, 15, 0, tzinfo=tz).astimezone(UTC)  # a Monday afternoon
+
+    planned = plan(facts, history, now, PersonHours(tz), default_playbook())
+
+    [closing] = [p for p in planned if p.kind is NudgeKind.AUTO_CLOSE]
+    assert closing.due_at == datetime(2027, 3, 2, 10, 0, tzinfo=tz).astimezone(UTC)
