@@ -207,6 +207,9 @@ def _view(
         done=_done(nudge, interview, contacts, brought_back_at),
         due_at=nudge.due_at,
         reopen_until=reopen_until(interview.status, interview.closed_at),
+        # An auto-close's sequence counts the reopens before it: one more, and it was undone.
+        reopened_since=nudge.kind is NudgeKind.AUTO_CLOSE
+        and sum(1 for c in contacts if c.kind is ContactKind.REOPENED) > nudge.sequence,
     )
 
 

@@ -94,6 +94,8 @@ class NudgeView:
     # Until when the closed interview may still be reopened (bot.rules.outcomes), as of the
     # view's making; None when it is open, or too late.
     reopen_until: datetime | None = None
+    # The auto-close this message announced was undone by a Reopen since: it offers no more.
+    reopened_since: bool = False
 
 
 class ChoiceStatus(StrEnum):

@@ -28,6 +28,7 @@ from tests.e2e.test_buttons import (
     log_interview,
     nudges,
     press,
+    sent_message,
     shown_text,
 )
 from tests.harness import DANA, RunningBot, fixture_json
@@ -192,6 +193,9 @@ def test_reopen_from_the_home_tab_within_the_day(running: RunningBot) -> None:
     closed = interview(running)
     running.clock.advance(timedelta(hours=3))
 
+    # The auto-close DM's own Reopen, pressed after: it says the interview is open, and the
+    # message offers it no more.
+    channel, closing = sent_message(running, NudgeKind.AUTO_CLOSE)
     reply = running.slack.block_action(
         {
             "action_id": HOME_REOPEN,
@@ -211,6 +215,9 @@ def test_reopen_from_the_home_tab_within_the_day(running: RunningBot) -> None:
     # Reopened after closing itself, it can close itself again three weeks on.
     assert pending(running) == [NudgeKind.AUTO_CLOSE]
     assert REOPEN not in json.dumps(home)
+    press(running, channel, closing, "Reopen")
+    assert "is open: nothing to reopen" in ephemerals(running)[-1]["text"]
+    assert labels(current(running, channel, closing["ts"])) == []
 
 
 def _home_opened() -> dict[str, Any]:

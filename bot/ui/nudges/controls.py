@@ -99,7 +99,8 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
             )
         elif isinstance(control, ReopenButton):
             # The auto-close's DM is rendered just before it closes the interview.
-            if view.reopen_until is not None or view.interview.status is InterviewStatus.ACTIVE:
+            about_to_close = view.interview.status is InterviewStatus.ACTIVE
+            if view.reopen_until is not None or (about_to_close and not view.reopened_since):
                 elements.append(_reopen_button(view))
         elif isinstance(control, CallQuestionsButton):
             if control.only_if is None or control.only_if.holds(view):
