@@ -78,8 +78,9 @@ def record_choice(
             # no second contact, and still closes.
             interview.updated_at = now
             reconcile(session, interview, now, playbook)
+        changed = fresh or press.closes_with is not None  # a close after a Reopen is news
         return ChoiceResult(
-            ChoiceStatus.RECORDED if fresh else ChoiceStatus.ALREADY_RECORDED,
+            ChoiceStatus.RECORDED if changed else ChoiceStatus.ALREADY_RECORDED,
             choice,
             view_of(session, nudge, playbook),
         )

@@ -208,6 +208,9 @@ def _view(
         due_at=nudge.due_at,
         reopen_until=reopen_until(interview.status, interview.closed_at),
         follow_up_marked_sent=any(c.kind is ContactKind.FOLLOW_UP for c in contacts),
+        # An auto-close's sequence counts the reopens before it: one more, and it was undone.
+        reopened_since=nudge.kind is NudgeKind.AUTO_CLOSE
+        and sum(1 for c in contacts if c.kind is ContactKind.REOPENED) > nudge.sequence,
     )
 
 

@@ -4,6 +4,7 @@
   can be undone for a day (`REOPEN_WINDOW`); after that Reopen is no longer offered.
 - Follow-ups come at most weekly, at most five, and none later than five weeks after the
   first one reached the person (`FOLLOW_UP_WINDOW`): "once a week for no more than five weeks".
+  Time the person spent paused does not count.
 - After two follow-ups with nothing pressed on any (`UNANSWERED`), the coach asks "Still
   waiting?" instead of sending the rest.
 - An interview with nothing left to send closes itself as "no reply" three weeks after the
@@ -53,9 +54,13 @@ def can_reopen(status: InterviewStatus, closed_at: datetime | None, now: datetim
     return until is not None and now < until
 
 
-def within_follow_up_window(first_reached: datetime, due: datetime) -> bool:
-    """Whether a follow-up due at `due` is still inside the five weeks from the first one."""
-    return due - first_reached <= FOLLOW_UP_WINDOW
+def within_follow_up_window(
+    first_reached: datetime, due: datetime, paused: timedelta = timedelta(0)
+) -> bool:
+    """Whether a follow-up due at `due` is still inside the five weeks from the first one;
+    time the person spent paused in between (`paused`) does not count: a vacation moves the
+    follow-ups after it, and must not cost them one."""
+    return due - first_reached - paused <= FOLLOW_UP_WINDOW
 
 
 def answered(kinds: Iterable[ContactKind]) -> bool:

@@ -384,9 +384,9 @@ class _Planner:
                 if renewed is not None:
                     window_start = due
                 settled_already = self._settled(NudgeKind.FOLLOW_UP, sequence) is not None
-                if not settled_already and not within_follow_up_window(
-                    window_start or first_reached, due
-                ):
+                start = window_start or first_reached
+                paused = self._paused_between(start, due)
+                if not settled_already and not within_follow_up_window(start, due, paused):
                     self.exhausted = True  # "no more than five weeks" from the first
                     return
                 kinds = [c.kind for c in history.contacts]
@@ -413,6 +413,14 @@ class _Planner:
             )
         self.exhausted = True  # every follow-up the playbook allows has gone out
 
+    def _paused_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) the person's pause covers."""
+        pause = self.person.pause
+        if pause is None:
+            return timedelta(0)
+        overlap = min(end, pause.end(self.now)) - max(start, pause.start)
+        return max(overlap, timedelta(0))
+
     def _still_waiting(self, due: datetime) -> None:
         """ "Still waiting?" where the next follow-up would come; once it has gone out with
         no answer, nothing more is asked (the auto-close follows)."""
@@ -437,15 +445,16 @@ class _Planner:
         asked = [
             row.sent_at or row.due_at
             for row in self.rows.values()
-            if row.kind in _ASKING
-            and row.status is not NudgeStatus.CANCELLED
-            and row.status in _SETTLED
+            if row.kind in _ASKING and row.status in _SETTLED
         ]
         told = [c.until or c.occurred_at for c in self.history.contacts]
         last = max([*asked, *told], default=None)
         if last is None:
             return
-        self._add(NudgeKind.AUTO_CLOSE, sequence, self._business_slot(last + AUTO_CLOSE_AFTER))
+        # Past already (an interview whose follow-ups ended before this rule existed, or a
+        # long outage): the next slot, not never; three weeks have passed all the same.
+        due = self._business_slot(max(last + AUTO_CLOSE_AFTER, self.now))
+        self._add(NudgeKind.AUTO_CLOSE, sequence, due)
 
     def _first_follow_up_due(self) -> datetime:
         facts, timing = self.facts, self.timing

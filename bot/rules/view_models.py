@@ -99,6 +99,8 @@ class NudgeView:
     reopen_until: datetime | None = None
     # Whether the person pressed "Follow-up sent" on any of the interview's follow-ups.
     follow_up_marked_sent: bool = False
+    # The auto-close this message announced was undone by a Reopen since: it offers no more.
+    reopened_since: bool = False
 
 
 class ChoiceStatus(StrEnum):

@@ -67,8 +67,9 @@ def _replace_outcome_check(before: tuple[str, ...], after: tuple[str, ...]) -> N
     name = "ck_interview_interview_outcome"
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
-        op.drop_constraint(name, "interview", type_="check")
-        op.create_check_constraint(name, "interview", _allowing("outcome", after))
+        # op.f: the name is final, not one for the naming convention to prefix again.
+        op.drop_constraint(op.f(name), "interview", type_="check")
+        op.create_check_constraint(op.f(name), "interview", _allowing("outcome", after))
         return
     old = f"CONSTRAINT {name} CHECK ({_allowing('outcome', before)})"
     new = f"CONSTRAINT {name} CHECK ({_allowing('outcome', after)})"

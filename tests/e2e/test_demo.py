@@ -145,7 +145,9 @@ KEY_MOMENTS = [
     "8 weeks later: no more messages about Acme Corp",
     "interviews stored:  1",
     "messages sent:      8",
-    "coach's nudges:     cancelled ×2, sent ×6",
+    # Cancelled: the card reminder (mailed), follow-up 3 (offer), and the auto-close planned
+    # while the check-in was unanswered (Keep going took it back).
+    "coach's nudges:     cancelled ×3, sent ×6",
     "requests rejected:  0",
     "exit code 0",
 ]

@@ -54,6 +54,7 @@ def test_the_command_prints_the_schedule(tmp_path: Path) -> None:
         "Tue 2026-12-01 12:00 PST thank-you",  # "Card mailed" at once: no card reminder
         "Wed 2026-12-09 10:00 PST follow-up 1",
         "Wed 2026-12-16 10:00 PST check-in",
+        "Wed 2027-01-06 10:00 PST auto-close",
     ]
     # Nothing was created: no database, no Slack.
     assert list(tmp_path.iterdir()) == []
@@ -116,7 +117,7 @@ def test_the_command_follows_playbook_path_from_the_environment(tmp_path: Path) 
     result = preview("--direct", "--at", "2026-12-01T10:00", cwd=tmp_path, PLAYBOOK_PATH=str(path))
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].startswith("5 DMs, 2 of them follow-ups")
+    assert result.stdout.splitlines()[-1].startswith("6 DMs, 2 of them follow-ups")
 
 
 @pytest.mark.parametrize("where", ["environment", ".env"])
@@ -151,13 +152,15 @@ def test_the_playbook_flag_wins_over_playbook_path_and_a_blank_one_is_unset(
     blank = preview(*args, cwd=tmp_path, PLAYBOOK_PATH="  ")
 
     assert flag.returncode == 0, flag.stderr
-    assert flag.stdout.splitlines()[-1].startswith("5 DMs, 2 of them follow-ups")
+    assert flag.stdout.splitlines()[-1].startswith("6 DMs, 2 of them follow-ups")
     assert blank.returncode == 0, blank.stderr
-    assert blank.stdout.splitlines()[-1].startswith("8 DMs, 5 of them follow-ups")
+    # No press on the follow-ups: two, then "Still waiting?", then the auto-close.
+    assert blank.stdout.splitlines()[-1].startswith("7 DMs, 2 of them follow-ups")
 
 
 # Printed by the command before bot.preview became a package; the report must not change
-# (but for what the DMs now say: after the first, the call questions are behind a button).
+# (but for what the DMs now say: after the first, the call questions are behind a button; and
+# three weeks after the last follow-up, the interview closes itself as "no reply").
 FACE_TO_FACE_WITH_EVERY_PRESS = """\
 A face-to-face interview at a traditional organization on Tue 2026-12-01 10:00 PST \
 (America/Los_Angeles, awake 08-20); hear back by Fri 2026-12-04; direct contact OK; the person \
@@ -176,8 +179,9 @@ Mon 2026-12-28 10:00 PST  follow-up 4    Time to follow up again. Call questions
 the caution (at most 5). Weekly, direct contact OK.
 Mon 2027-01-04 10:00 PST  follow-up 5    Time to follow up again. Call questions behind a button, \
 the caution (at most 5). Weekly, direct contact OK.
+Mon 2027-01-25 10:00 PST  auto-close     I've closed this interview as "no reply". Reopen for a day.
 
-8 DMs, 5 of them follow-ups; after that nothing is planned.
+9 DMs, 5 of them follow-ups; after that nothing is planned.
 """
 
 

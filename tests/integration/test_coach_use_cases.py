@@ -202,6 +202,8 @@ def test_press_keys_keep_the_shape_stored_rows_have(db: Database, clock: FixedCl
         "heard_back:7",
         "keep_going:7",
         None,
+        "check_back:7",
+        None,
     ]
     # A press logged by an earlier version is the same press, and shows on the message.
     interview_id = log(db, clock.now()).interview.id

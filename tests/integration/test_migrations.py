@@ -586,3 +586,62 @@ def test_after_migrating_the_foreign_keys_hold(fresh: Database) -> None:
                 "false, 'active', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM slack_user"
             )
         )
+
+
+def test_0012_takes_the_outcome_kinds_and_keeps_every_row_both_ways(fresh: Database) -> None:
+    """0012 lets an interview close as "no reply" and stores "Still waiting?", the auto-close,
+    "I'll check back" and Reopen; the interview's CHECK changes without copying the table
+    (on SQLite a copy would cascade to its nudges and contacts). Down to 0010: the rows of
+    the new kinds go, "no reply" becomes "stopped", and everything else stays."""
+    migrate.upgrade(fresh.engine, "0010")
+    with fresh.engine.begin() as connection:
+        connection.execute(PERSON_U1)
+        connection.execute(AN_INTERVIEW_EACH)
+        connection.execute(
+            text(
+                "INSERT INTO nudge (interview_id, kind, sequence, due_at, status, attempts, "
+                "created_at) SELECT id, 'follow_up', 1, '2026-01-08 10:00:00', 'sent', 1, "
+                "'2026-01-01 00:00:00' FROM interview"
+            )
+        )
+    with fresh.engine.connect() as connection:
+        with pytest.raises(Exception):  # noqa: B017 - the driver's own IntegrityError
+            connection.execute(text("UPDATE interview SET outcome = 'no_reply'"))
+        connection.rollback()
+
+    migrate.upgrade(fresh.engine, "0012")
+
+    with fresh.engine.begin() as connection:
+        connection.execute(text("UPDATE interview SET status = 'closed', outcome = 'no_reply'"))
+        connection.execute(
+            text(
+                "INSERT INTO nudge (interview_id, kind, sequence, due_at, status, attempts, "
+                "created_at) SELECT id, k.kind, 0, '2026-01-29 10:00:00', 'sent', 1, "
+                "'2026-01-01 00:00:00' FROM interview, (SELECT 'still_waiting' AS kind "
+                "UNION ALL SELECT 'auto_close') AS k"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO contact_log (interview_id, kind, occurred_at) SELECT id, k.kind, "
+                "'2026-01-29 11:00:00' FROM interview, (SELECT 'checking_back' AS kind "
+                "UNION ALL SELECT 'reopened') AS k"
+            )
+        )
+    with fresh.engine.connect() as connection:
+        kinds = connection.execute(text("SELECT kind FROM nudge ORDER BY id")).scalars().all()
+        assert kinds == ["follow_up", "still_waiting", "auto_close"]
+    assert schema_differences(fresh, all_models()) == []
+
+    migrate.downgrade(fresh.engine, "0010")
+
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("SELECT kind FROM nudge")).scalars().all() == ["follow_up"]
+        assert connection.execute(text("SELECT count(*) FROM contact_log")).scalar_one() == 0
+        assert connection.execute(text("SELECT company, status, outcome FROM interview")).one() == (
+            "Acme",
+            "closed",
+            "stopped",
+        )
+    migrate.upgrade(fresh.engine)
+    assert schema_differences(fresh, all_models()) == []

@@ -219,7 +219,11 @@ def test_every_kind_shows_the_parts_and_controls_its_entry_declares(kind: NudgeK
             or control.only_if is None
             or control.only_if.holds(view)
         )
-        and (not isinstance(control, ReopenButton) or view.reopen_until is not None)
+        and (
+            not isinstance(control, ReopenButton)
+            or view.reopen_until is not None
+            or view.interview.status is InterviewStatus.ACTIVE
+        )
     ]
     assert action_ids(blocks) == expected
     styles = {

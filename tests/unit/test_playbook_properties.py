@@ -22,6 +22,7 @@ from bot.preview import Delivered, Simulation
 from bot.preview.simulation import plan_limited
 from bot.rules.calendar import PersonHours, at_local
 from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
+from bot.rules.outcomes import FOLLOW_UP_WINDOW, REOPEN_WINDOW, UNANSWERED
 from bot.rules.planning import (
     SLOT_TOLERANCE,
     History,
@@ -48,7 +49,14 @@ ZONES = [
     "Pacific/Chatham",  # +12:45 / +13:45
     "UTC",
 ]
-WORKING_DAY_KINDS = {NudgeKind.CARD, NudgeKind.FOLLOW_UP, NudgeKind.CHECK_IN, NudgeKind.REMINDER}
+WORKING_DAY_KINDS = {
+    NudgeKind.CARD,
+    NudgeKind.FOLLOW_UP,
+    NudgeKind.CHECK_IN,
+    NudgeKind.REMINDER,
+    NudgeKind.STILL_WAITING,
+    NudgeKind.AUTO_CLOSE,
+}
 SETTLED = {NudgeStatus.SENT, NudgeStatus.CLAIMED, NudgeStatus.FAILED}
 FIRST, LAST = date(2025, 1, 1), date(2029, 12, 31)
 
@@ -160,6 +168,8 @@ BUTTONS: dict[NudgeKind, list[str]] = {
     NudgeKind.FOLLOW_UP: ["follow-up sent", "snooze 1 day", "snooze 3 days", "heard back"],
     NudgeKind.REMINDER: ["follow-up sent", "snooze 1 day", "snooze 3 days", "heard back"],
     NudgeKind.CHECK_IN: ["keep going", "heard back", "stop reminders"],
+    NudgeKind.STILL_WAITING: ["keep going", "check back", "close it"],
+    NudgeKind.AUTO_CLOSE: [],
 }
 a_while = st.integers(0, 10 * 24 * 60).map(lambda m: timedelta(minutes=m))
 
@@ -185,6 +195,11 @@ class CheckedSimulation(Simulation):
 
     def reconcile(self) -> tuple[PlannedNudge, ...]:
         history, now = self.history, self.clock.now()
+        # Nudges a close cancelled, which a Reopen may revive (kept: revived, they are
+        # pending again, and due in the past until the next delivery).
+        self.cancelled = getattr(self, "cancelled", frozenset()) | {
+            (r.kind, r.sequence) for r in history.nudges if r.status is NudgeStatus.CANCELLED
+        }
         planned = super().reconcile()
         self.plans += 1
         # Deterministic: the same inputs give the same plan.
@@ -193,7 +208,7 @@ class CheckedSimulation(Simulation):
         rows = dict(self.rows)
         assert super().reconcile() == planned
         assert self.rows == rows
-        check_plan(self.case, self.facts, self.history, now, planned)
+        check_plan(self.case, self.facts, self.history, now, planned, self.cancelled)
         return planned
 
 
@@ -203,6 +218,7 @@ def check_plan(
     history: History,
     now: datetime,
     planned: tuple[PlannedNudge, ...],
+    revived: frozenset[tuple[NudgeKind, int]] = frozenset(),
 ) -> None:
     person, timing = case.person, case.playbook.timing
     if facts.status is not InterviewStatus.ACTIVE:
@@ -221,9 +237,10 @@ def check_plan(
         assert is_waking_locally(nudge.due_at, person), f"{nudge} in quiet hours ({local})"
         if nudge.kind in WORKING_DAY_KINDS:
             assert local.weekday() < 5, f"{nudge} on a weekend ({local:%A})"
-        if nudge.key not in settled:
+        if nudge.key not in settled and nudge.key not in revived:
             # The dispatcher is always on time here, so nothing new is due in the past (but
-            # for a slot kept though a few minutes early).
+            # for a slot kept though a few minutes early). A nudge cancelled by a close and
+            # revived by Reopen keeps its time: past it, it goes out at the next tick.
             assert nudge.due_at >= now - SLOT_TOLERANCE, f"{nudge} planned in the past ({now})"
 
     follow_ups = sorted(
@@ -234,6 +251,12 @@ def check_plan(
     interval = timedelta(days=timing.follow_up_interval_days)
     for earlier, later in itertools.pairwise(follow_ups):
         assert later.due_at - earlier.due_at >= interval >= timedelta(days=7)
+    first_row = settled.get((NudgeKind.FOLLOW_UP, 1))
+    if first_row is not None and first_row.status is NudgeStatus.SENT:
+        first_reached = first_row.sent_at or first_row.due_at
+        for later in follow_ups[1:]:
+            if later.key not in settled:
+                assert later.due_at - first_reached <= FOLLOW_UP_WINDOW, "within five weeks"
     if follow_ups and ((NudgeKind.FOLLOW_UP, 1) not in settled):
         first = follow_ups[0]
         if facts.employer_timeline is not None:
@@ -270,6 +293,17 @@ def check_deliveries(case: Case, simulation: Simulation, closed_at: datetime | N
     for earlier, later in itertools.pairwise(follow_ups):
         assert later.at - earlier.at >= timedelta(days=7)
     assert [d.sequence for d in follow_ups] == list(range(1, len(follow_ups) + 1))
+    # "Once a week for no more than five weeks": none after five weeks from the first.
+    assert all(d.at - follow_ups[0].at <= FOLLOW_UP_WINDOW for d in follow_ups)
+    kinds = [d.kind for d in delivered]
+    assert kinds.count(NudgeKind.STILL_WAITING) <= 1
+    if NudgeKind.STILL_WAITING in kinds:
+        before = kinds[: kinds.index(NudgeKind.STILL_WAITING)]
+        assert before.count(NudgeKind.FOLLOW_UP) == UNANSWERED, "asked after two follow-ups"
+    # The auto-close is the last word: nothing reaches the person after it.
+    if NudgeKind.AUTO_CLOSE in kinds:
+        assert kinds.count(NudgeKind.AUTO_CLOSE) == 1
+        assert kinds[-1] is NudgeKind.AUTO_CLOSE
     kept_going = simulation.history.has(ContactKind.KEPT_GOING)
     if not case.facts.direct_contact_ok and not kept_going:
         assert len(follow_ups) <= 1, "without permission: one follow-up, then a check-in"
@@ -340,22 +374,30 @@ def test_a_person_who_presses_nothing_gets_the_whole_course_and_then_silence(cas
     simulation.run()
 
     kinds = [d.kind for d in simulation.delivered]
+    timing = case.playbook.timing
     assert NudgeKind.REFLECTION in kinds  # logged at most 90 days late: still asked
     assert NudgeKind.THANK_YOU in kinds
     follow_ups = kinds.count(NudgeKind.FOLLOW_UP)
+    # The course ends with the coach closing the interview itself, as "no reply".
+    assert kinds[-1] is NudgeKind.AUTO_CLOSE
+    asked = kinds[:-1]
     if case.facts.direct_contact_ok:
-        assert follow_ups == case.playbook.timing.max_follow_ups
+        # Two follow-ups unanswered, then "Still waiting?" instead of the rest (where a third
+        # could come: the playbook allows it, within five weeks of the first).
+        assert 1 <= follow_ups <= min(UNANSWERED, timing.max_follow_ups)
+        if timing.follow_up_interval_days == 7:
+            assert follow_ups == min(UNANSWERED, timing.max_follow_ups)
+            assert (asked[-1] is NudgeKind.STILL_WAITING) == (timing.max_follow_ups > UNANSWERED)
     else:
         assert follow_ups == 1
         # The check-in offers weekly follow-ups: only where the playbook allows more than one.
-        has_check_in = case.playbook.timing.max_follow_ups > 1
-        assert (kinds[-1] is NudgeKind.CHECK_IN) == has_check_in
+        has_check_in = timing.max_follow_ups > 1
+        assert (asked[-1] is NudgeKind.CHECK_IN) == has_check_in
     assert (NudgeKind.CARD in kinds) == card_advised(case.facts.format, case.facts.traditional_org)
-    # Done: nothing is left to send, and nothing more gets planned.
+    # Then silence: closed, nothing left to send, and nothing more gets planned.
+    assert simulation.closed
     assert not simulation.pending()
-    assert {p.key for p in simulation.plan()} == {
-        (d.kind, d.sequence) for d in simulation.delivered
-    }
+    assert simulation.plan() == ()
 
 
 @SETTINGS
@@ -431,3 +473,32 @@ def _next_working_day(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
+
+
+@SETTINGS
+@given(
+    case=cases(),
+    offset=st.integers(0, 70 * 24 * 60),
+    undo_after=st.integers(0, int(REOPEN_WINDOW / timedelta(minutes=1)) - 1),
+)
+def test_a_close_undone_within_a_day_resumes_the_course(
+    case: Case, offset: int, undo_after: int
+) -> None:
+    """Withdrew (or any close), then Reopen within its day: nothing while closed, then the
+    course goes on under the same limits, and ends with the auto-close again."""
+    simulation = CheckedSimulation(case)
+    closing = case.facts.logged_at + timedelta(minutes=offset)
+    simulation.run_until(closing)
+    if simulation.closed:
+        return  # it closed itself before: the close is another property's
+    simulation.close(heard_back=True)
+    before = len(simulation.delivered)
+    simulation.run_until(closing + timedelta(minutes=undo_after))
+    assert len(simulation.delivered) == before, "nothing while closed"
+
+    simulation.reopen()
+    simulation.run()
+
+    check_deliveries(case, simulation, None)
+    assert simulation.delivered[-1].kind is NudgeKind.AUTO_CLOSE
+    assert simulation.closed and simulation.plan() == ()

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.rules.domain import Choice, Outcome
+from bot.rules.domain import Choice, InterviewStatus, Outcome
 from bot.rules.kinds import (
     KINDS,
     AnswerButton,
@@ -109,7 +109,9 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
                 )
             )
         elif isinstance(control, ReopenButton):
-            if view.reopen_until is not None:
+            # The auto-close's DM is rendered just before it closes the interview.
+            about_to_close = view.interview.status is InterviewStatus.ACTIVE
+            if view.reopen_until is not None or (about_to_close and not view.reopened_since):
                 elements.append(_reopen_button(view))
         elif isinstance(control, CallQuestionsButton):
             if control.only_if is None or control.only_if.holds(view):
@@ -127,12 +129,20 @@ def controls_block(view: NudgeView, playbook: Playbook) -> ActionsBlock | None:
         # Once no choice is left the message has done its job, and so have its drafts.
         # A new timeline too: the interview is closed, or the message is settled.
         elements = [e for e in elements if e.action_id not in (DRAFT, CALL_QUESTIONS, NEW_TIMELINE)]
-        if view.reopen_until is not None and done & _CLOSING:
-            # The DM that confirms the close undoes it, for a day.
-            elements.append(_reopen_button(view))
     if not elements:
         return None
     return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=elements)
+
+
+def reopen_block(view: NudgeView) -> ActionsBlock | None:
+    """A closed interview's message: Reopen, while the close can be undone, on the DM that
+    confirms it (the press that closed it, or the auto-close's); None otherwise."""
+    if view.interview.status is InterviewStatus.ACTIVE or view.reopen_until is None:
+        return None
+    closed_here = {d.choice for d in view.done} & _CLOSING
+    if not closed_here and not any(isinstance(c, ReopenButton) for c in KINDS[view.kind].controls):
+        return None
+    return ActionsBlock(block_id=controls_block_id(view.nudge_id), elements=[_reopen_button(view)])
 
 
 def _still_offered(control: Control, view: NudgeView, done: set[Choice]) -> bool:

@@ -13,7 +13,7 @@ from bot.rules.playbook import Playbook
 from bot.rules.view_models import NudgeView
 from bot.ui.messages import Message
 from bot.ui.nudges.content import content_blocks, context, fallback
-from bot.ui.nudges.controls import controls_block
+from bot.ui.nudges.controls import controls_block, reopen_block
 from bot.ui.nudges.recorded import (
     closed_line,
     closed_sentence,
@@ -26,15 +26,18 @@ from bot.ui.text import escape_mrkdwn
 
 def render_nudge(view: NudgeView, playbook: Playbook) -> Message:
     """The nudge's DM: its advice, the interview it is about, what the person recorded on it,
-    and the controls that still make sense (none once the interview is closed)."""
+    and the controls that still make sense (once the interview is closed, only Reopen on the
+    message that closed it, for a day)."""
     blocks = content_blocks(view, playbook)
     closed = closed_line(view)
     lines = [recorded_line(done, view) for done in view.done] + ([closed] if closed else [])
     blocks += [context(line) for line in lines]
     if view.interview.status is InterviewStatus.ACTIVE:
         controls = controls_block(view, playbook)
-        if controls is not None:
-            blocks.append(controls)
+    else:
+        controls = reopen_block(view)  # closed: only Reopen, for a day
+    if controls is not None:
+        blocks.append(controls)
     text = fallback(view)
     if latest := closed or newest_recorded(view):
         text += f" {plain(latest)}"
