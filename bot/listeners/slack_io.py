@@ -12,9 +12,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.coach.application_list import applications_in_progress
 from bot.coach.applications import open_applications_at, round_prefill
 from bot.coach.errors import StoreUnavailable
-from bot.coach.interviews import active_interviews
+from bot.coach.home import past_applications
 from bot.coach.outcomes import recently_closed
 from bot.coach.people import current_pause, dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
@@ -195,17 +196,29 @@ def publish_home(
     team_id: str,
     user_id: str,
     notice: str | None = None,
+    page: int = 0,
+    show_closed: bool = False,
 ) -> None:
-    """Show the person's interviews in progress and their pause on the app's Home tab."""
-    interviews = active_interviews(services.db, team_id, user_id)
-    closed = recently_closed(services.db, team_id, user_id, services.clock.now())
-    state = current_pause(services.db, team_id, user_id, services.clock.now())
+    """Show the person's applications in progress (page `page`), their pause and the Closed
+    section (collapsed unless `show_closed`) on the app's Home tab."""
+    now = services.clock.now()
+    applications = applications_in_progress(services.db, team_id, user_id)
+    closed = recently_closed(services.db, team_id, user_id, now)
+    past = past_applications(services.db, team_id, user_id, now)
+    state = current_pause(services.db, team_id, user_id, now)
     pause = PauseShown(state.paused, state.until, known_zone(state.tz))
+    view = home_view(
+        applications,
+        now=now,
+        pause=pause,
+        notice=notice,
+        closed=closed,
+        past=past,
+        show_closed=show_closed,
+        page=page,
+    )
     try:
-        client.views_publish(
-            user_id=user_id,
-            view=home_view(interviews, pause=pause, notice=notice, closed=closed),
-        )
+        client.views_publish(user_id=user_id, view=view)
     except SLACK_CALL_ERRORS as exc:
         logger.warning("views.publish failed for %s: %s", user_id, failure_reason(exc))
 
