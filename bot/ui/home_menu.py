@@ -1,4 +1,4 @@
-"""The Home tab's menu on each application (Edit, Add a round, New timeline, Heard back,
+"""The Home tab's menu on each application ("Manage…") (Edit, Add a round, New timeline, Heard back,
 Withdraw, Delete), its paging and "Show closed" buttons, and the two dialogs the menu opens
 itself: Heard back (which outcome) and Withdraw (a confirm naming the application)."""
 
@@ -11,10 +11,10 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
     Option,
-    OverflowMenuElement,
     PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -65,11 +65,13 @@ def application_title(company: str, role: str | None) -> str:
     return f"{company} — {role}" if role else company
 
 
-def application_menu(application: ApplicationProgress) -> OverflowMenuElement:
-    """The one "⋯" menu beside an application (Slack allows one accessory per section)."""
+def application_menu(application: ApplicationProgress) -> StaticSelectElement:
+    """The one menu beside an application (Slack allows one accessory per section). A select
+    menu, "Manage…": an overflow menu ("⋯") holds at most five options, and it has six."""
     latest = application.rounds[-1].id
-    return OverflowMenuElement(
+    return StaticSelectElement(
         action_id=APPLICATION_MENU,
+        placeholder=PlainTextObject(text="Manage…"),
         options=[
             Option(
                 value=f"{item}:{application.application_id}:{latest}",
