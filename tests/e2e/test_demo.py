@@ -42,6 +42,7 @@ from coach_devkit.slack_standin.signed_sender import SignedSlackSender, fill_vie
 from sqlalchemy.engine import make_url
 
 from bot.clock import ScaledClock
+from bot.rules.applications import ApplicationProgress
 from bot.rules.domain import InterviewFormat, InterviewStatus
 from bot.rules.view_models import InterviewSummary
 from bot.ui.home import home_view
@@ -75,7 +76,9 @@ KEY_MOMENTS = [
     "*Interviewer(s):* Priya Shah, Tom Lee",
     "you open the Interview Coach app's Home tab",
     "Interview Coach shows your Home tab:",
-    "Acme Corp (Data Analyst)\n",
+    "Acme Corp — Data Analyst\n",
+    "*round 1 now · reflection due today*",
+    "[Manage… ▾]",
     "you › /interview list",
     "• Acme Corp (Data Analyst): face-to-face,",
     # An hour after the interview, from the scheduler: the reflection, answered in its thread.
@@ -607,10 +610,12 @@ def test_the_confirmation_dm_renders_readably() -> None:
 
 
 def test_the_home_tab_renders_its_button_and_interviews() -> None:
-    assert "_No interviews in progress yet._" in render_home(home_view([]), LA)
-    lines = render_home(home_view([_summary()]), LA)
+    assert "_No interviews in progress yet._" in render_home(home_view([], now=NOW), LA)
+    application = ApplicationProgress(1, "Acme Corp", "Data Analyst", (_summary(),))
+    lines = render_home(home_view([application], now=NOW), LA)
     assert "[Log an interview]" in lines
-    assert "Acme Corp (Data Analyst)" in lines
+    assert "Acme Corp — Data Analyst" in lines
+    assert "[Manage… ▾]" in lines
 
 
 def test_unknown_blocks_are_named_not_dropped() -> None:
