@@ -45,10 +45,10 @@ RESUME = "resume"
 EXPORT_MY_DATA = "export_my_data"
 DELETE_MY_DATA = "delete_my_data"
 # A Home view holds at most 100 blocks (slack_sdk's View checks it too). The budget: at most
-# 7 at the top (title, advice, log button, pause, controls, notice, divider), 2 per
-# application (its header; its stage, rounds and menu), 3 for the list's title and paging,
-# and the Closed section: its title, Closed today (1 + 5) or the past ones shown (up to 25),
-# and 2 for its button and "…and N more". 7 + 2*20 + 3 + 1 + 25 + 2 = 78.
+# 7 at the top (title, advice, log button, pause, controls, notice, divider), the list's
+# title, 2 per application (its header; its stage, rounds and menu), 2 for paging, and the
+# Closed section: a divider, its title, Closed today (5) or the past ones shown (up to 25),
+# "…and N older ones" and its button. 7 + 1 + 2*20 + 2 + (1 + 1 + 25 + 1 + 1) = 79.
 MAX_BLOCKS = 100
 PAGE_SIZE = 20
 # Closed less than a day ago, with Reopen, while the Closed section is collapsed.
