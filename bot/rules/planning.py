@@ -208,7 +208,9 @@ class _Planner:
         never_created = row is None
         if never_created and due_at + self.lateness.of(kind) < self.now:
             return None  # too late to be worth saying now
-        if self._planned_after_its_time(row, kind, due_at):
+        # The evening's reminder keeps its time: moved to a later slot it could come after
+        # the interview it announces (its own lateness still drops it when too late).
+        if kind is not NudgeKind.EVENING_BEFORE and self._planned_after_its_time(row, kind, due_at):
             # Only a correction does this (the card once the format is face-to-face at a
             # traditional organization, after its morning): from now, at an hour that suits
             # it, never at once in the middle of the night.
