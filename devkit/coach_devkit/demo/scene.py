@@ -92,6 +92,8 @@ class Scene:
 
     def open_home_tab(self) -> None:
         self.recorder.entry(YOU, "open the Interview Coach app's Home tab")
+        self.recorder.catch_up()  # publishes before this one she did not see
+        self.recorder.home_opened = True  # the next publish is what she sees
         event = {
             "type": "app_home_opened",
             "user": self.stage.person.user_id,
