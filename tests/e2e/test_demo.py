@@ -663,3 +663,32 @@ def test_stamps_are_local_and_entries_indent_their_body() -> None:
     assert len(lines) == 5  # the long line folds
     assert all(len(line) <= WIDTH for line in lines)
     assert lines[4].startswith(INDENT + "  x")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "a reflection answer re-renders its prompt alone (slack_io.show_answer): in a grouped "
+        "DM the other parts (here Globex's thank-you and its buttons) are dropped"
+    ),
+)
+def test_an_answer_to_a_prompt_in_a_grouped_dm_keeps_the_other_parts() -> None:
+    # Globex logged before Acme's reflection is due: at 11:00 Acme's reflection and Globex's
+    # thank-you come as one grouped DM, and Dana answers the reflection in its thread.
+    by_name = {step.act.__name__: step for step in STEPS}
+    steps = (
+        *STEPS[:4],
+        by_name["log_the_other_application"],
+        by_name["answer_the_reflection"],
+    )
+    with stage(start=START) as on_stage:
+        play(on_stage, steps, io.StringIO(), wait_seconds=5)
+        dm = on_stage.standin.calls_to("conversations.open")[-1].response["channel"]["id"]
+        grouped = [
+            "\n".join(render_message(m, LA))
+            for m in on_stage.standin.messages(dm)
+            if "things from me this hour" in "\n".join(render_message(m, LA))
+            or "Walking them through" in "\n".join(render_message(m, LA))
+        ]
+    assert grouped, "the reflection and the thank-you did not come as one grouped DM"
+    assert "Interview: Globex" in grouped[0] and "[Email sent]" in grouped[0]
