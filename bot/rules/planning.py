@@ -330,7 +330,11 @@ class _Planner:
     def thank_you_and_card(self) -> None:
         history, timing = self.history, self.timing
         gap = timedelta(minutes=timing.thank_you_after_minutes - timing.reflection_after_minutes)
-        due = self._waking(self.reflection_due + gap)
+        # From its end too: the reflection may have gone out before an edit moved the
+        # interview later (a time corrected to half an hour from now), and the thank-you must
+        # not land while it is still going on.
+        after_end = self.facts.ended_at + timedelta(minutes=timing.thank_you_after_minutes)
+        due = self._waking(max(self.reflection_due + gap, after_end))
         done = history.has(ContactKind.THANK_YOU_EMAIL, ContactKind.THANK_YOU_SKIPPED)
         if not done or self._settled(NudgeKind.THANK_YOU, ONCE):
             due = self._add(NudgeKind.THANK_YOU, ONCE, due) or due
