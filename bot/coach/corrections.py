@@ -258,3 +258,84 @@ def _with_next(session: Session, interview: Interview) -> InterviewSummary:
     if upcoming is None:
         return summary
     return replace(summary, next_kind=upcoming.kind, next_due=upcoming.due_at)
+
+
+@dataclass(frozen=True)
+class ApplicationDeleted:
+    """A whole application as it was before a delete: whom it was with, and its rounds."""
+
+    company: str
+    role: str | None
+    rounds: int
+
+
+def rounds_of_application(db: Database, *, interview_id: int, team_id: str, user_id: str) -> int:
+    """How many rounds the application of the person's interview has (0: not theirs, or
+    gone), for the delete dialog to offer the whole application when there are several."""
+    with db.transaction() as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None or not is_owner(interview, team_id, user_id):
+            return 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Interview)
+                .where(Interview.application_id == interview.application_id)
+            )
+            or 0
+        )
+
+
+def delete_application(
+    db: Database,
+    *,
+    interview_id: int,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    playbook: Playbook,
+) -> ApplicationDeleted | str:
+    """Delete the application of the person's interview with every round of it: their
+    notes (reflections, drafts), contacts and every nudge, sent or pending, so nothing is
+    ever sent about any of them again; the person's other interviews are re-planned. The
+    application as it was, or why not (someone else's, gone)."""
+    with db.transaction(immediate=True) as session:
+        interview = _owned(session, interview_id, team_id, user_id)
+        if isinstance(interview, str):
+            return interview
+        application_id, owner_id = interview.application_id, interview.owner_id
+        # Every round locked: a press or a dispatch on another round waits for the delete,
+        # then finds nothing.
+        round_ids = list(
+            session.scalars(
+                select(Interview.id)
+                .where(Interview.application_id == application_id)
+                .order_by(Interview.id)
+            )
+        )
+        for round_id in round_ids:
+            if round_id != interview_id:
+                lock_interview(session, round_id)
+        application = session.get_one(Application, application_id)
+        deleted = ApplicationDeleted(application.company, application.role, len(round_ids))
+        # Children first, explicitly (as delete_interview): not relying on cascades.
+        for model in (Draft, ContactLog, Reflection, Nudge):
+            session.execute(
+                delete(model)
+                .where(model.interview_id.in_(round_ids))
+                .execution_options(synchronize_session=False)
+            )
+        session.execute(
+            delete(Interview)
+            .where(Interview.id.in_(round_ids))
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            delete(Application)
+            .where(Application.id == application_id)
+            .execution_options(synchronize_session=False)
+        )
+        session.expunge_all()
+        reconcile_people(session, [owner_id], now, playbook)
+        session.flush()
+        return deleted
