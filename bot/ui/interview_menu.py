@@ -90,18 +90,19 @@ def build_delete_modal(interview: InterviewSummary, rounds: int = 1) -> dict[str
             InputBlock(
                 block_id=WHOLE_BLOCK,
                 optional=True,
-                label=PlainTextObject(text="Or the whole application"),
+                # The label names it: up to 2,000 characters, where an option stops at 75.
+                label=PlainTextObject(
+                    text=truncate(whole_application_question(interview, rounds), 2000)
+                ),
                 element=CheckboxesElement(
                     action_id=WHOLE_ACTION,
                     options=[
                         Option(
                             value=WHOLE_VALUE,
-                            text=PlainTextObject(
-                                text=truncate(whole_application_question(interview, rounds), 150)
-                            ),
+                            text=PlainTextObject(text="Delete the whole application"),
+                            # Slack allows 75 characters here.
                             description=PlainTextObject(
-                                text="Delete the whole application: every round, its notes "
-                                "and every message planned about it."
+                                text="Every round, its notes and every message planned about it."
                             ),
                         )
                     ],
