@@ -14,6 +14,7 @@ from bot.coach.interviews import active_interviews
 from bot.coach.mappers import summary_of
 from bot.coach.people import is_owner, zone_of
 from bot.coach.reconciler import lock_interview, reconcile, reconcile_people
+from bot.rules.application_form import ApplicationExtras, check_application_extras
 from bot.rules.domain import InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.interview_form import (
     FieldErrors,
@@ -81,6 +82,7 @@ def edit_interview(
     form: InterviewForm,
     now: datetime,
     playbook: Playbook,
+    extras: tuple[object, object] | None = None,
 ) -> FieldErrors | InterviewSummary | str:
     """Replace every fact of the interview with the form's and re-plan its nudges at once.
 
@@ -88,6 +90,9 @@ def edit_interview(
     cannot be changed (someone else's, deleted). The checks are logging's, except that the
     age limit counts from when it was logged: correcting an old interview is always allowed.
     What was already sent stays sent; what is still to come follows the new facts.
+
+    `extras`: the application's link and note as typed (None: unchanged); their problems
+    come keyed "link" and "note", with the form's.
     """
     tz = zone_of(db, team_id, user_id)
     with db.transaction(immediate=True) as session:
@@ -95,14 +100,23 @@ def edit_interview(
         if isinstance(interview, str):
             return interview
         checked = validate_interview_form(form, now=now, tz=tz, logged_at=interview.created_at)
-        if isinstance(checked, dict):
-            return checked
+        extra = None if extras is None else check_application_extras(*extras)
+        if isinstance(checked, dict) or isinstance(extra, dict):
+            return {
+                **(checked if isinstance(checked, dict) else {}),
+                **(extra if isinstance(extra, dict) else {}),
+            }
+        application_values: dict[str, object] = {}
+        if extra is not None:
+            application_values = {"link": extra.link, "note": extra.note}
         # The company and role are the application's: a correction on one round is one for
         # all its rounds, so the list, the Home tab and the drafts never disagree.
         session.execute(
             update(Application)
             .where(Application.id == interview.application_id)
-            .values(company=checked.company, role=checked.role, updated_at=now)
+            .values(
+                company=checked.company, role=checked.role, updated_at=now, **application_values
+            )
             .execution_options(synchronize_session=False)
         )
         session.execute(
@@ -339,3 +353,20 @@ def delete_application(
         reconcile_people(session, [owner_id], now, playbook)
         session.flush()
         return deleted
+
+
+def application_extras_of(
+    db: Database, *, interview_id: int, team_id: str, user_id: str
+) -> ApplicationExtras | None:
+    """The link and note of the application of the person's interview, to prefill an edit;
+    None when it is not theirs or gone."""
+    with db.transaction() as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None or not is_owner(interview, team_id, user_id):
+            return None
+        found = session.execute(
+            select(Application.link, Application.note).where(
+                Application.id == interview.application_id
+            )
+        ).first()
+        return None if found is None else ApplicationExtras(found.link, found.note)

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.coach.corrections import (
+    application_extras_of,
     delete_application,
     delete_interview,
     edit_interview,
@@ -69,7 +70,10 @@ def open_edit(
     if isinstance(interview, str):
         tell(interview)
         return
-    _open(client, trigger_id, edit_modal.build_edit_modal(interview), user_id, tell)
+    extras = application_extras_of(
+        services.db, interview_id=interview_id, team_id=team_id, user_id=user_id
+    )
+    _open(client, trigger_id, edit_modal.build_edit_modal(interview, extras), user_id, tell)
 
 
 def answer_edit_command(
@@ -225,12 +229,16 @@ def handle_edit_submission(
         form=log_modal.read_submission(view),
         now=services.clock.now(),
         playbook=services.playbook,
+        extras=edit_modal.read_extras(view),
     )
     if isinstance(result, str):
         ack(response_action="errors", errors=log_modal.block_errors({"company": result}))
         return
     if isinstance(result, dict):
-        ack(response_action="errors", errors=log_modal.block_errors(result))
+        extra = {f: m for f, m in result.items() if f in edit_modal.EXTRA_BLOCK_IDS}
+        form = {f: m for f, m in result.items() if f not in extra}
+        errors = {**log_modal.block_errors(form), **edit_modal.extra_block_errors(extra)}
+        ack(response_action="errors", errors=errors)
         return
     # Stored and re-planned before the ack: once the modal closes, the correction holds.
     ack()
