@@ -208,11 +208,20 @@ class _Planner:
         never_created = row is None
         if never_created and due_at + self.lateness.of(kind) < self.now:
             return None  # too late to be worth saying now
-        if self._planned_after_its_time(row, kind, due_at):
+        # The evening's reminder keeps its time: moved to a later slot it could come after
+        # the interview it announces (its own lateness still drops it when too late).
+        if kind is not NudgeKind.EVENING_BEFORE and self._planned_after_its_time(row, kind, due_at):
             # Only a correction does this (the card once the format is face-to-face at a
             # traditional organization, after its morning): from now, at an hour that suits
             # it, never at once in the middle of the night.
-            due_at = self._waking(self.now) if kind in _OWN_DAY else self._business_slot(self.now)
+            if row is not None and row.status is NudgeStatus.PENDING and row.due_at <= self.now:
+                # Planned so before, and now due: it keeps that time (planning again at the
+                # same moment changes nothing; a Reopen's revival is one such plan).
+                due_at = row.due_at
+            else:
+                due_at = (
+                    self._waking(self.now) if kind in _OWN_DAY else self._business_slot(self.now)
+                )
         # A nudge due in the past goes out now: it is "now" that must not be in a pause
         # (one still due from before an earlier pause, whose dates are forgotten since).
         goes_out = max(due_at, self.now)
@@ -230,12 +239,12 @@ class _Planner:
         self, row: NudgeRecord | None, kind: NudgeKind, due_at: datetime
     ) -> bool:
         """Whether a nudge still worth sending comes to be planned after its time has passed:
-        new, revived, or pending later (planned so earlier). One already due and waiting for
-        the dispatcher keeps its time and goes out now; one too late keeps it too, and the
-        dispatcher gives it up."""
+        new, revived, or pending later than that time (planned so earlier). One already due
+        at its time and waiting for the dispatcher keeps it and goes out now; one too late
+        keeps it too, and the dispatcher gives it up."""
         if due_at >= self.now - SLOT_TOLERANCE or due_at + self.lateness.of(kind) < self.now:
             return False
-        return row is None or row.status is not NudgeStatus.PENDING or row.due_at > self.now
+        return row is None or row.status is not NudgeStatus.PENDING or row.due_at > due_at
 
     def _waking(self, instant: datetime) -> datetime:
         return next_waking(instant, self.person, working_days_only=False)
@@ -361,9 +370,6 @@ class _Planner:
         weekly = facts.direct_contact_ok or kept_going is not None
         previous: _LastFollowUp | None = None
         first_reached: datetime | None = None
-        # The five weeks count from the first follow-up, or from the one a new timeline from
-        # the employer brought: their pace, not ours, and the weeks start again from it.
-        window_start: datetime | None = None
         for sequence in range(1, timing.max_follow_ups + 1):
             if sequence == 1:
                 due = self._first_follow_up_due()
@@ -385,12 +391,13 @@ class _Planner:
                 if checking_back is not None and checking_back.until is not None:
                     due = max(due, checking_back.until)
                 due = self._business_slot(due)
-                if renewed is not None:
-                    window_start = due
                 settled_already = self._settled(NudgeKind.FOLLOW_UP, sequence) is not None
-                start = window_start or first_reached
-                paused = self._paused_between(start, due)
-                if not settled_already and not within_follow_up_window(start, due, paused):
+                paused = self._paused_between(first_reached, due)
+                # The five weeks bound our weekly rhythm, not the employer's: the follow-up a
+                # new timeline brings comes after their date even past the five weeks (and
+                # the weekly ones after it stay inside them).
+                outside = not within_follow_up_window(first_reached, due, paused)
+                if not settled_already and renewed is None and outside:
                     self.exhausted = True  # "no more than five weeks" from the first
                     return
                 kinds = [c.kind for c in history.contacts]

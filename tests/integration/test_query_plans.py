@@ -194,6 +194,9 @@ def run_the_hot_paths(db: Database, clock: FixedClock, clients: Any, recorder: R
         )
     assert result.status is ChoiceStatus.RECORDED
 
+    # A second interview's prompt is open too (the waiting one is ahead: it has none yet).
+    other = log(db, clock.now() - timedelta(hours=3), view_id="V-other").interview.id
+    deliver_kind(db, other, NudgeKind.REFLECTION, clock.now(), "1.000250")
     clock.advance(timedelta(minutes=1))  # the prompt is the last thing the coach sent
     deliver_kind(db, interview_id, NudgeKind.REFLECTION, clock.now(), "1.000300")
     with recorder.stage("answer by DM"):  # two prompts open (two interviews): it asks which
@@ -213,7 +216,7 @@ def run_the_hot_paths(db: Database, clock: FixedClock, clients: Any, recorder: R
     assert answered.status is AnswerStatus.SAVED
 
     with recorder.stage("listing interviews"):  # the Home tab and `/interview list`
-        assert len(active_interviews(db, TEAM, DANA)) == 2
+        assert len(active_interviews(db, TEAM, DANA)) == 3
 
     with recorder.stage("pruning"):
         assert prune_history(db, clock.now(), KEEP_DAYS, batch_size=500) > 500  # two batches

@@ -254,8 +254,16 @@ def check_plan(
     first_row = settled.get((NudgeKind.FOLLOW_UP, 1))
     if first_row is not None and first_row.status is NudgeStatus.SENT:
         first_reached = first_row.sent_at or first_row.due_at
-        for later in follow_ups[1:]:
-            if later.key not in settled:
+        timeline = facts.employer_timeline
+        for earlier, later in itertools.pairwise(follow_ups):
+            # The one follow-up a new timeline brings comes after the employer's date, past
+            # the five weeks if that is where their date is; every other stays inside them.
+            brought_by_timeline = (
+                timeline is not None
+                and earlier.due_at.astimezone(person.tz).date() <= timeline
+                and later.due_at.astimezone(person.tz).date() > timeline
+            )
+            if later.key not in settled and not brought_by_timeline:
                 assert later.due_at - first_reached <= FOLLOW_UP_WINDOW, "within five weeks"
     if follow_ups and ((NudgeKind.FOLLOW_UP, 1) not in settled):
         first = follow_ups[0]
