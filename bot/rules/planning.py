@@ -352,7 +352,12 @@ class _Planner:
             history.has(ContactKind.THANK_YOU_CARD, ContactKind.THANK_YOU_SKIPPED)
         )
         if card_open or self._settled(NudgeKind.CARD, ONCE):
-            self._add(NudgeKind.CARD, ONCE, self._morning_after(local_date(due, self.person.tz)))
+            # The morning after the thank-you, and after the interview's own day: a thank-you
+            # sent before an edit moved the interview to a later day must not bring the card
+            # on the morning of the interview itself.
+            tz = self.person.tz
+            day = max(local_date(due, tz), local_date(self.facts.ended_at, tz))
+            self._add(NudgeKind.CARD, ONCE, self._morning_after(day))
 
     def _days_after(self, last: _LastFollowUp, days: int) -> datetime:
         """`days` after the last follow-up: never sooner, in time, than `days` after the

@@ -328,3 +328,46 @@ def test_a_thank_you_never_comes_before_the_interview_ends(
     thank_you = [p.due_at for p in planned if p.kind is NudgeKind.THANK_YOU]
     assert thank_you == [thank_you_due], name
     assert thank_you_due >= facts.ended_at
+
+
+@pytest.mark.parametrize(
+    ("name", "moved_to", "card_due"),
+    [
+        # Logged Monday 10:00 as just over, face-to-face at a traditional organization; the
+        # thank-you went out Monday at noon. The time is then corrected to Tuesday 09:30 (ahead,
+        # it ends at 10:30): the card comes Wednesday morning, not Tuesday at 10:00 during it;
+        # found by tests/unit/test_job_search_properties.py.
+        (
+            "moved to the next day: the morning after it",
+            la(date(2026, 11, 3), 9),
+            la(date(2026, 11, 4)),
+        ),
+        (
+            "moved within its day: the morning after the thank-you",
+            la(date(2026, 11, 2), 9),
+            la(date(2026, 11, 3)),
+        ),
+    ],
+)
+def test_a_card_never_comes_before_the_interview_ends(
+    name: str, moved_to: datetime, card_due: datetime
+) -> None:
+    facts = InterviewFacts(
+        format=InterviewFormat.IN_PERSON,
+        traditional_org=True,
+        happened_at=moved_to + timedelta(minutes=30),
+        logged_at=INTERVIEW,
+        employer_timeline=None,
+        direct_contact_ok=False,
+    )
+    history = History(
+        nudges=(
+            sent(NudgeKind.REFLECTION, 0, INTERVIEW + timedelta(hours=1)),
+            sent(NudgeKind.THANK_YOU, 0, INTERVIEW + timedelta(hours=2)),
+        )
+    )
+    now = INTERVIEW + timedelta(hours=3)
+    planned = plan(facts, history, now, PersonHours(LA), PLAYBOOK)
+    cards = [p.due_at for p in planned if p.kind is NudgeKind.CARD]
+    assert cards == [card_due], name
+    assert card_due >= facts.ended_at
