@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--start",
         metavar="YYYY-MM-DD",
-        help="the interview's day, at 10:00 Dana's time (default: the next Tuesday)",
+        help="the first interview's day, at 10:00 Dana's time (default: the next Tuesday)",
     )
     demo.set_defaults(func=cmd_demo)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Update, and_, case, or_, select, update
+from sqlalchemy import ColumnElement, Update, and_, case, func, or_, select, update
 from sqlalchemy.orm import Load, Session
 
 from bot.coach.auto_close import close_auto_closed
@@ -279,6 +279,18 @@ def _done(
                 until = brought_back_at
             found.append(Done(choice, row.occurred_at, until=until))
     return tuple(found)
+
+
+def shares_its_message(db: Database, channel_id: str, message_ts: str) -> bool:
+    """Whether more than one nudge went out in that message (a grouped DM): showing a change
+    on one of them must keep the others' parts."""
+    with db.transaction() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(Nudge)
+            .where(Nudge.channel_id == channel_id, Nudge.message_ts == message_ts)
+        )
+    return (count or 0) > 1
 
 
 def nudge_view(db: Database, nudge_id: int, playbook: Playbook) -> NudgeView | None:

@@ -13,6 +13,7 @@ from bot.listeners import (
     corrections,
     drafts,
     events,
+    home,
     my_data,
     outcomes,
     rhythm,
@@ -42,6 +43,7 @@ def register_listeners(app: App, services: Services) -> None:
     my_data.register(app)
     change_time.register(app)
     corrections.register(app)
+    home.register(app)
     outcomes.register(app)
     answer_routing.register(app)
     actions.register(app)

@@ -54,7 +54,7 @@ def handle_interview_command(
         )
     elif parsed.subcommand is Subcommand.LIST:
         applications = applications_in_progress(services.db, team_id, user_id)
-        ack(text=application_list(applications), response_type="ephemeral")
+        ack(text=application_list(applications, services.clock.now()), response_type="ephemeral")
     elif parsed.subcommand is Subcommand.EDIT:
         answer_edit_command(ack, command, client, respond, services, parsed.argument)
     elif parsed.subcommand is Subcommand.SETTINGS:

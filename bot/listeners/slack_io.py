@@ -12,14 +12,16 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.coach.application_list import applications_in_progress
 from bot.coach.applications import open_applications_at, round_prefill
+from bot.coach.deliveries import shares_its_message
 from bot.coach.errors import StoreUnavailable
-from bot.coach.interviews import active_interviews
+from bot.coach.home import past_applications
 from bot.coach.outcomes import recently_closed
 from bot.coach.people import current_pause, dm_channel_of, note_profile
 from bot.rules.domain import COMPANY_MAX
 from bot.rules.interview_form import clean_text
-from bot.rules.view_models import AnswerResult, AnswerStatus
+from bot.rules.view_models import AnswerResult, AnswerStatus, NudgeView
 from bot.rules.zones import known_zone
 from bot.services import Services
 from bot.slack.dm import PostedMessage, post_to_dm
@@ -28,6 +30,7 @@ from bot.ui.home import PauseShown, home_view
 from bot.ui.log_modal import build_log_modal
 from bot.ui.messages import MODAL_FAILED, answer_reply
 from bot.ui.nudges import render_nudge
+from bot.ui.nudges.grouped import is_grouped, regroup
 from bot.ui.text import as_shown_in_slack, mentioned_users
 
 logger = logging.getLogger(__name__)
@@ -195,17 +198,29 @@ def publish_home(
     team_id: str,
     user_id: str,
     notice: str | None = None,
+    page: int = 0,
+    show_closed: bool = False,
 ) -> None:
-    """Show the person's interviews in progress and their pause on the app's Home tab."""
-    interviews = active_interviews(services.db, team_id, user_id)
-    closed = recently_closed(services.db, team_id, user_id, services.clock.now())
-    state = current_pause(services.db, team_id, user_id, services.clock.now())
+    """Show the person's applications in progress (page `page`), their pause and the Closed
+    section (collapsed unless `show_closed`) on the app's Home tab."""
+    now = services.clock.now()
+    applications = applications_in_progress(services.db, team_id, user_id)
+    closed = recently_closed(services.db, team_id, user_id, now)
+    past = past_applications(services.db, team_id, user_id, now)
+    state = current_pause(services.db, team_id, user_id, now)
     pause = PauseShown(state.paused, state.until, known_zone(state.tz))
+    view = home_view(
+        applications,
+        now=now,
+        pause=pause,
+        notice=notice,
+        closed=closed,
+        past=past,
+        show_closed=show_closed,
+        page=page,
+    )
     try:
-        client.views_publish(
-            user_id=user_id,
-            view=home_view(interviews, pause=pause, notice=notice, closed=closed),
-        )
+        client.views_publish(user_id=user_id, view=view)
     except SLACK_CALL_ERRORS as exc:
         logger.warning("views.publish failed for %s: %s", user_id, failure_reason(exc))
 
@@ -260,6 +275,31 @@ def tell_ephemeral(
 _CHANGED = frozenset({AnswerStatus.SAVED, AnswerStatus.REVISED})
 
 
+def show_nudge(
+    client: WebClient, services: Services, *, channel: str, ts: str, view: NudgeView
+) -> None:
+    """Show a nudge anew on the message that carried it. In a grouped DM only its part
+    changes: the message is read back from Slack and the other parts kept as they are; if it
+    cannot be read, it is left as it was (dropping the other parts would lose their buttons)."""
+    if not shares_its_message(services.db, channel, ts):
+        text, blocks = render_nudge(view, services.playbook)
+        update_message(client, channel=channel, ts=ts, text=text, blocks=blocks)
+        return
+    try:
+        reply = client.conversations_history(
+            channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+        )
+    except SLACK_CALL_ERRORS as exc:
+        logger.warning("conversations.history in %s failed: %s", channel, failure_reason(exc))
+        return
+    message = next((m for m in reply.get("messages") or [] if str(m.get("ts")) == ts), None)
+    shown = (message or {}).get("blocks") or []
+    if not is_grouped(shown):
+        return
+    text, blocks = regroup(shown, {view.nudge_id: view}, services.playbook)
+    update_message(client, channel=channel, ts=ts, text=text, blocks=blocks)
+
+
 def show_answer(
     client: WebClient,
     services: Services,
@@ -275,13 +315,15 @@ def show_answer(
     if result.status in _CHANGED:
         # Sent before the answer came (a thank-you note's point to clarify): shown anew.
         for sent in result.quoting:
-            text, blocks = render_nudge(sent.view, services.playbook)
-            update_message(client, channel=sent.channel, ts=sent.ts, text=text, blocks=blocks)
+            show_nudge(client, services, channel=sent.channel, ts=sent.ts, view=sent.view)
     if result.prompt_channel is not None and result.prompt_ts is not None:
         if result.prompt is not None and result.status in _CHANGED:
-            text, blocks = render_nudge(result.prompt, services.playbook)
-            update_message(
-                client, channel=result.prompt_channel, ts=result.prompt_ts, text=text, blocks=blocks
+            show_nudge(
+                client,
+                services,
+                channel=result.prompt_channel,
+                ts=result.prompt_ts,
+                view=result.prompt,
             )
         channel, thread_ts = result.prompt_channel, result.prompt_ts
     if channel is None:

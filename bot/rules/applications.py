@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.rules.domain import ApplicationStatus, InterviewStatus, Outcome
+from bot.rules.domain import ApplicationStatus, ContactKind, InterviewStatus, Outcome
 from bot.rules.view_models import InterviewSummary
 
 # What the log modal's application choice holds when the person starts a new application.
@@ -79,3 +79,5 @@ class ApplicationProgress:
     company: str
     role: str | None
     rounds: tuple[InterviewSummary, ...]
+    # What the person recorded on the latest round, for its stage line (bot.rules.stage).
+    latest_contacts: tuple[ContactKind, ...] = ()

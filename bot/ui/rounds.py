@@ -5,12 +5,14 @@ and `/interview list`'s applications with their rounds."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, PlainTextObject, SectionBlock
 
 from bot.rules.applications import ApplicationProgress
 from bot.rules.domain import InterviewStatus, Outcome
+from bot.rules.stage import application_stage
 from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
 from bot.ui.messages import next_from_me
@@ -68,9 +70,13 @@ OUTCOME_WORDS = {
 LIST_LIMIT = 20
 
 
-def application_list(applications: Sequence[ApplicationProgress]) -> str:
-    """`/interview list`: one line per application in progress, its rounds in order and the
-    coach's next message ("Acme Corp (Data Analyst): round 1 done, round 2 video call, …")."""
+def application_list(
+    applications: Sequence[ApplicationProgress], now: datetime | None = None
+) -> str:
+    """`/interview list`: one line per application in progress, its rounds in order, given
+    `now` its stage line as the Home tab shows it ("round 2 done · thank-you sent · follow-up
+    due Wed") and the coach's next message ("Acme Corp (Data Analyst): round 1 done, round 2
+    video call, …")."""
     if not applications:
         return "No interviews in progress. Log one with `/interview logged [company]`."
     lines = [f"*Your applications in progress ({len(applications)}):*"]
@@ -80,6 +86,8 @@ def application_list(applications: Sequence[ApplicationProgress]) -> str:
         if application.role:
             title += f" ({escape_mrkdwn(application.role)})"
         line = f"• {title}: " + ", ".join(_round_phrase(r, several) for r in application.rounds)
+        if now is not None and application.rounds:
+            line += f" · _{escape_mrkdwn(application_stage(application, now))}_"
         active = [r for r in application.rounds if r.status is InterviewStatus.ACTIVE]
         upcoming = [n for n in (next_from_me(r) for r in active) if n]
         if upcoming:

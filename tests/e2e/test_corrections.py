@@ -18,7 +18,7 @@ from bot.rules.domain import InterviewFormat, NudgeKind, NudgeStatus
 from bot.rules.interview_form import TIMELINE_PAST
 from bot.rules.playbook import default_playbook
 from bot.store.models import ContactLog, Draft, Interview, Nudge, Reflection
-from bot.ui import edit_modal, interview_menu, timeline_modal
+from bot.ui import edit_modal, home_menu, interview_menu, timeline_modal
 from bot.ui.log_modal import BLOCK_IDS
 from bot.ui.messages import UNKNOWN_NUDGE
 from tests.e2e.test_buttons import (
@@ -227,15 +227,17 @@ def test_the_home_tab_menu_edits_and_a_timeline_moves_the_first_follow_up(
     interview_id = log_interview(running, employer_timeline=None)
     first = pending_follow_up(running)
 
-    # Opening Home publishes the menu beside each interview.
+    # Opening Home publishes the menu beside each application (bot.ui.home_menu).
     running.slack.event({"type": "app_home_opened", "user": DANA.user_id, "tab": "home"})
     running.idle()
     home = running.standin.home_view(DANA.user_id)
     assert home is not None
     menus = [
-        b["accessory"] for b in home["blocks"] if b.get("accessory", {}).get("type") == "overflow"
+        b["accessory"]
+        for b in home["blocks"]
+        if b.get("accessory", {}).get("action_id") == home_menu.APPLICATION_MENU
     ]
-    assert [o["text"]["text"] for o in menus[0]["options"]] == ["Edit", "New timeline", "Delete"]
+    assert [o["text"]["text"] for o in menus[0]["options"]] == list(home_menu.MENU_LABELS.values())
 
     before = len(running.standin.calls_to("views.open"))
     press_menu(running, interview_menu.EDIT, interview_id)

@@ -254,7 +254,7 @@ def test_saving_refreshes_the_home_tab_with_the_new_interview(running: RunningBo
     [publish] = running.standin.calls_to("views.publish")
     assert publish.params["user_id"] == DANA.user_id
     headers = [b["text"]["text"] for b in publish.params["view"]["blocks"] if b["type"] == "header"]
-    assert "Acme Corp (Data Analyst)" in headers
+    assert "Acme Corp — Data Analyst" in headers
 
 
 def test_a_dm_channel_slack_no_longer_knows_is_reopened_once(running: RunningBot) -> None:

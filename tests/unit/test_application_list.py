@@ -14,7 +14,14 @@ from bot.rules.applications import (
     same_company,
 )
 from bot.rules.applications import parse_application_choice as parse
-from bot.rules.domain import ApplicationStatus, InterviewFormat, InterviewStatus, NudgeKind, Outcome
+from bot.rules.domain import (
+    ApplicationStatus,
+    ContactKind,
+    InterviewFormat,
+    InterviewStatus,
+    NudgeKind,
+    Outcome,
+)
 from bot.rules.view_models import InterviewSummary
 from bot.ui.rounds import LIST_LIMIT, application_list
 
@@ -115,3 +122,20 @@ def test_awaits_rounds(
     status: ApplicationStatus, rounds: list[tuple[InterviewStatus, Outcome | None]], expected: bool
 ) -> None:
     assert awaits_rounds(status, rounds) is expected
+
+
+def test_the_list_gives_each_application_its_stage_line() -> None:
+    done = round_(1, status=InterviewStatus.CLOSED, outcome=Outcome.NEXT_ROUND)
+    after = round_(
+        2,
+        happened_at=AT - timedelta(days=3),
+        next_kind=NudgeKind.FOLLOW_UP,
+        next_due=AT + timedelta(days=6),
+    )
+    application = ApplicationProgress(
+        1, "Acme", "Data analyst", (done, after), latest_contacts=(ContactKind.THANK_YOU_EMAIL,)
+    )
+    line = application_list([application], AT).splitlines()[1]
+    assert " · _round 2 done · thank-you sent · follow-up due Wed_ · next from me: " in line
+    # Without a time, the list is as before (no stage).
+    assert "_round 2" not in application_list([application])

@@ -53,6 +53,9 @@ class Recorder:
         self._last_day: date | None = None  # a new day starts after a blank line
         # What each message the bot posted shows (by ts), and when it was posted.
         self._shown: dict[str, tuple[datetime, list[str]]] = {}
+        # The Home tab is shown in full when the person opens it; the bot republishes it
+        # after every change, which the person only sees the next time they look.
+        self.home_opened = False
         self._renderers: dict[str, Callable[[RecordedCall], Entry | None]] = {
             "chat.postMessage": self._posted,
             "chat.update": self._updated,
@@ -61,7 +64,7 @@ class Recorder:
             "views.open": self._view_opened,
             "views.push": self._view_opened,
             "views.update": self._view_updated,
-            "views.publish": lambda call: ("shows your Home tab:", self._home(call)),
+            "views.publish": self._published,
             RESPONSE_URL: self._responded,
         }
 
@@ -183,6 +186,12 @@ class Recorder:
         if view.get("type") == "home":
             return "updates your Home tab:", render_home(view, self._tz)
         return f'updates the form "{view_title(view)}":', render_modal(view, self._tz)
+
+    def _published(self, call: RecordedCall) -> Entry:
+        if not self.home_opened:
+            return "updates your Home tab (you see it when you open it)", ()
+        self.home_opened = False
+        return "shows your Home tab:", self._home(call)
 
     def _home(self, call: RecordedCall) -> Body:
         return render_home(call.params.get("view") or {}, self._tz)

@@ -51,7 +51,7 @@ def run_demo(speedup: float | None = None, start: date | None = None) -> int:
     """Play Dana's script; 0 when every step showed what it should, 1 otherwise.
 
     `speedup` overrides CLOCK_SPEEDUP; a bad setting raises ConfigError, as `run` does.
-    `start` is the interview's day (at 10:00, Dana's time); by default the next Tuesday.
+    `start` is the first interview's day (at 10:00, Dana's time); by default the next Tuesday.
     """
     # Looked up now, not at import, so a caller's redirection (or pytest's capture) applies.
     out = sys.stdout

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from coach_devkit.demo import outbox
 from coach_devkit.demo.recorder import Recorder
 from coach_devkit.demo.stage import Stage
-from coach_devkit.demo.transcript import YOU, plain, render_inputs, render_message, stamp
+from coach_devkit.demo.transcript import SLACK, YOU, plain, render_inputs, render_message, stamp
 from coach_devkit.slack_standin import RecordedCall
 from coach_devkit.slack_standin.signed_sender import SlackReply, fill_view_state
 
@@ -40,6 +40,8 @@ class Scene:
         self.wait_seconds = wait_seconds
         self.rejected = 0  # requests the bot answered with anything but 200
         self._read = 0  # the bot's posts Dana has read: how many of them, from the first
+        # What a step notes for a later one (the story's first day, a `mark` to look back to).
+        self.notes: dict[str, Any] = {}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -90,6 +92,8 @@ class Scene:
 
     def open_home_tab(self) -> None:
         self.recorder.entry(YOU, "open the Interview Coach app's Home tab")
+        self.recorder.catch_up()  # publishes before this one she did not see
+        self.recorder.home_opened = True  # the next publish is what she sees
         event = {
             "type": "app_home_opened",
             "user": self.stage.person.user_id,
@@ -146,12 +150,17 @@ class Scene:
                 return found
             seen = len(calls)
 
-    def next_dm(self, containing: str, because: str) -> RecordedCall:
-        """The coach's next DM showing `containing`: already there, or a nudge still to come.
+    def next_dm(
+        self, containing: str, because: str, *, about: str = "", since: int | None = None
+    ) -> RecordedCall:
+        """The coach's next DM showing `containing` (and `about`, say a company's name):
+        already there, or a nudge still to come.
 
         Until it shows, the clock skips to the earliest pending nudge's due time and stays
         there while the dispatch job finds that nudge due and sends it. A nudge that is not
         the one asked for (a card reminder, say) is passed by, as Dana would scroll past it.
+        `since` (a `mark` of chat.postMessage) looks again at DMs passed by since then: with
+        two applications, one's DM may come while Dana waits for the other's.
         """
         self.settle()
         deadline = time.monotonic() + self.wait_seconds
@@ -162,7 +171,8 @@ class Scene:
             # never that quick; Dana is.
             self._wait_for_dispatch(deadline, because)
             posted = self.stage.standin.calls_to("chat.postMessage")
-            found = self._first_showing(containing, posted, self._read)
+            start = self._read if since is None else since
+            found = self._first_showing(containing, posted, start, about=about)
             if found is not None:
                 return found
             due = outbox.next_due(db)
@@ -190,11 +200,13 @@ class Scene:
         return self.mark("chat.postMessage") - before
 
     def _first_showing(
-        self, containing: str, posted: list[RecordedCall], start: int
+        self, containing: str, posted: list[RecordedCall], start: int, *, about: str = ""
     ) -> RecordedCall | None:
-        """The first of `posted[start:]` whose text shows `containing`; read up to it."""
+        """The first of `posted[start:]` whose text shows `containing` and `about`; read up
+        to it."""
         for index, call in enumerate(posted[start:], start=start):
-            if containing in "\n".join(render_message(call.params, self.tz)):
+            text = "\n".join(render_message(call.params, self.tz))
+            if containing in text and about in text:
                 self._read = max(self._read, index + 1)
                 self.recorder.catch_up()
                 return call
@@ -240,8 +252,17 @@ class Scene:
                 return message
         raise DemoFailed(f"the message {ts} is not in the DM")
 
-    def press(self, posted: RecordedCall, label: str, option: str | None = None) -> RecordedCall:
-        """Press the control `label` on a message (choosing `option` in a menu); the edit."""
+    def press(
+        self,
+        posted: RecordedCall,
+        label: str,
+        option: str | None = None,
+        *,
+        expect: str = "chat.update",
+    ) -> RecordedCall:
+        """Press the control `label` on a message (choosing `option` in a menu), confirming
+        the dialog Slack shows first if it has one; the `expect` call it leads to (by
+        default the message's edit; "views.open" for a button that opens a form)."""
         message = self.shown(posted)
         block, element = _control(message, label)
         action: dict[str, Any] = {"action_id": element["action_id"], "block_id": block["block_id"]}
@@ -254,19 +275,29 @@ class Scene:
                 raise DemoFailed(f"the {label!r} menu has no option {option!r}")
             action |= {"type": element["type"], "selected_option": chosen}
             self.recorder.entry(YOU, f"› choose [{label} ▾] {plain(chosen.get('text'))}")
+        confirm = element.get("confirm")
+        if confirm:
+            # Slack asks first and sends the press only once confirmed.
+            buttons = f"[{plain(confirm.get('deny'))}]  [{plain(confirm.get('confirm'))}]"
+            self.recorder.entry(
+                SLACK,
+                f"asks first: {plain(confirm.get('title'))}",
+                [plain(confirm.get("text")), buttons],
+            )
+            self.recorder.entry(YOU, f"› press [{plain(confirm.get('confirm'))}]")
         container = {
             "type": "message",
             "message_ts": message["ts"],
             "channel_id": self.dm_channel(),
             "is_ephemeral": False,
         }
-        before = self.mark("chat.update")
+        before = self.mark(expect)
         reply = self.stage.slack.block_action(
             action, person=self.stage.person, container=container, message=message
         )
         self._accepted(reply, f"the press on [{label}]")
         self.settle()
-        return self.expect("chat.update", after=before, because=f"[{label}] changed nothing")
+        return self.expect(expect, after=before, because=f"[{label}] changed nothing")
 
     def current_form(self) -> dict[str, Any]:
         """The modal Slack shows now: the last one the bot opened or updated, as Slack keeps it."""

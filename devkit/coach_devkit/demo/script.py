@@ -1,27 +1,29 @@
 """Dana's part: what she does in Slack, step by step, and what each step must show her.
 
-She logs a face-to-face interview at a traditional organization, gets the coach's DMs as
-they fall due (sent by the bot's own scheduler), answers the reflection prompts in the
-thread, sends her thank-you email and card, follows up, keeps going after the check-in, and
-hears back with an offer; after that the coach is silent. Whatever the bot sends meanwhile
-reaches the transcript by itself.
+A job search with two applications. Acme Corp: a phone screen, its reflection and
+thank-you, then "Heard back: next round"; round 2 logged ahead from the coach's prompt,
+corrected from a video call to face-to-face at a traditional organization (the card joins
+the advice), the reminder the evening before, round 2's advice afresh, and an offer. Globex:
+a video call from the day before, a follow-up after which they give a new timeline (the
+follow-ups re-paced from it), and at last "Withdrew". After that the coach is silent. The
+bot's own DMs come from its scheduler as they fall due and reach the transcript by
+themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.rules.calendar import at_local, local_date
 from bot.rules.domain import InterviewFormat
-from bot.rules.draft_sheet import thank_you_key
 from bot.rules.zones import UTC_ZONE
-from bot.ui.draft_modal import input_block_id
+from bot.ui import timeline_modal
 from bot.ui.log_modal import BLOCK_IDS, TRADITIONAL
-from bot.ui.nudges import DRAFT
 from coach_devkit.demo.scene import DemoFailed, Scene
-from coach_devkit.demo.transcript import YOU, render_home, render_message
+from coach_devkit.demo.transcript import render_home, render_message
 from coach_devkit.slack_standin import RecordedCall
 
 COMPANY = "Acme Corp"
@@ -30,6 +32,17 @@ INTERVIEWERS = "Priya Shah, Tom Lee"
 HIRING_MANAGER = "Priya Shah"
 HEAR_BACK_AFTER = timedelta(days=7)
 USAGE_MARK = "/interview logged [company]"
+# The second application: a video call the day before the story starts.
+OTHER = "Globex"
+OTHER_ROLE = "Product Analyst"
+OTHER_PERSON = "Sam Okafor"
+OTHER_HEAR_BACK = timedelta(days=3)  # from the story's first day
+# What Globex says when she follows up: they decide later than they first said.
+NEW_TIMELINE = timedelta(days=17)
+# Acme's round 2: two weeks on, in the afternoon; they will decide two days later.
+ROUND_TWO_IN = timedelta(days=14)
+ROUND_TWO_HOUR = 14
+ROUND_TWO_DECISION = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -49,8 +62,18 @@ def _input_element(form: Mapping[str, Any], field: str) -> Mapping[str, Any]:
     raise DemoFailed(f"the form has no {field!r} input")
 
 
+def _first_day(scene: Scene) -> date:
+    """The story's first day, in Dana's days: every date she enters counts from it."""
+    first = scene.notes.get("first_day")
+    if first is None:
+        first = local_date(scene.now(), scene.tz)
+        scene.notes["first_day"] = first
+    return first
+
+
 def dana_answers(form: Mapping[str, Any], scene: Scene, hear_back: timedelta) -> dict[str, Any]:
-    """Dana's answers, keyed by block id; she keeps the prefilled company and date-time."""
+    """Dana's answers about her phone screen, keyed by block id; she keeps the prefilled
+    company and date-time."""
     company = _input_element(form, "company").get("initial_value")
     if company != COMPANY:
         raise DemoFailed(f"the form came prefilled with company {company!r}, not {COMPANY!r}")
@@ -59,16 +82,41 @@ def dana_answers(form: Mapping[str, Any], scene: Scene, hear_back: timedelta) ->
         raise DemoFailed("the form's date-time picker came without the current time")
     # The date picker works in Dana's days, so the hear-back date is counted from her local day.
     interview_day = datetime.fromtimestamp(int(happened), UTC).astimezone(scene.tz).date()
+    scene.notes["first_day"] = interview_day
     return {
         BLOCK_IDS["company"]: company,
         BLOCK_IDS["role"]: ROLE,
         BLOCK_IDS["happened_at"]: int(happened),
-        BLOCK_IDS["format"]: InterviewFormat.IN_PERSON.value,
-        BLOCK_IDS["flags"]: [TRADITIONAL],
+        BLOCK_IDS["format"]: InterviewFormat.PHONE_SCREEN.value,
+        BLOCK_IDS["flags"]: [],
         BLOCK_IDS["interviewers"]: INTERVIEWERS,
         BLOCK_IDS["hiring_manager"]: HIRING_MANAGER,
         BLOCK_IDS["employer_timeline"]: (interview_day + hear_back).isoformat(),
     }
+
+
+def prefilled_answers(form: Mapping[str, Any]) -> dict[str, Any]:
+    """A form's inputs as it opens, as answers keyed by block id: what was saved (an edit)
+    or carried over (the next round)."""
+    answers: dict[str, Any] = {}
+    for block in form.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block.get("element") or {}
+        kind, value = element.get("type"), None
+        if kind == "plain_text_input":
+            value = element.get("initial_value")
+        elif kind == "datetimepicker":
+            value = element.get("initial_date_time")
+        elif kind == "datepicker":
+            value = element.get("initial_date")
+        elif kind in {"static_select", "radio_buttons"}:
+            value = (element.get("initial_option") or {}).get("value")
+        elif kind == "checkboxes":
+            value = [o["value"] for o in element.get("initial_options") or []]
+        if value is not None:
+            answers[block["block_id"]] = value
+    return answers
 
 
 # A slip of the finger: the day before the interview instead of a week after it.
@@ -117,29 +165,62 @@ def correct_and_save(scene: Scene) -> None:
     )
 
 
+def log_the_other_application(scene: Scene) -> None:
+    before = scene.mark("views.open")
+    scene.type_command(f"logged {OTHER}")
+    scene.expect("views.open", after=before, because="`/interview logged` opened no form")
+    form = scene.current_form()
+    first = _first_day(scene)
+    yesterday = at_local(first - timedelta(days=1), 15, scene.tz)
+    posted = scene.mark("chat.postMessage")
+    scene.notes["other_logged"] = posted  # its DMs may come while she reads Acme's
+    answer = scene.submit_form(
+        form,
+        {
+            BLOCK_IDS["company"]: OTHER,
+            BLOCK_IDS["role"]: OTHER_ROLE,
+            BLOCK_IDS["happened_at"]: int(yesterday.timestamp()),
+            BLOCK_IDS["format"]: InterviewFormat.VIDEO.value,
+            BLOCK_IDS["flags"]: [],
+            BLOCK_IDS["interviewers"]: OTHER_PERSON,
+            BLOCK_IDS["hiring_manager"]: OTHER_PERSON,
+            BLOCK_IDS["employer_timeline"]: (first + OTHER_HEAR_BACK).isoformat(),
+        },
+    )
+    if (answer or {}).get("response_action"):
+        raise DemoFailed(f"the bot did not accept the {OTHER} form: {answer!r}")
+    scene.expect_post(
+        after=posted, containing=f"Logged: {OTHER}", because=f"{OTHER} was not confirmed"
+    )
+
+
 def open_home_tab(scene: Scene) -> None:
     before = scene.mark("views.publish")
     scene.open_home_tab()
     call = scene.expect("views.publish", after=before, because="the Home tab was never published")
-    if COMPANY not in "\n".join(render_home(call.params.get("view") or {}, scene.tz)):
-        raise DemoFailed(f"the Home tab does not list the {COMPANY} interview")
+    shown = "\n".join(render_home(call.params.get("view") or {}, scene.tz))
+    if COMPANY not in shown or OTHER not in shown:
+        raise DemoFailed(f"the Home tab does not list both {COMPANY} and {OTHER}")
 
 
 def list_interviews(scene: Scene) -> None:
-    answer = scene.type_command("list")
-    if COMPANY not in _answer_text(answer):
-        raise DemoFailed(f"`/interview list` does not list {COMPANY}: {answer!r}")
+    answer = _answer_text(scene.type_command("list"))
+    if COMPANY not in answer or OTHER not in answer:
+        raise DemoFailed(f"`/interview list` does not list {COMPANY} and {OTHER}: {answer!r}")
 
 
 # What each of the coach's DMs shows, to know it when it comes.
 DISTANCE_MARK = "Get some distance first."
 REFLECTION_MARK = "What did I say well"
-THANK_YOU_MARK = "thank-you card by mail"
+THANK_YOU_MARK = "Send a thank-you note"  # "… today." or, the day after, "… first thing today."
+CARD_MARK = "thank-you card by mail"
 FOLLOW_UP_MARK = "Time to follow up"  # "… follow up." the first time, "… again." after
-CHECK_IN_MARK = "Heard back yet?"
+EVENING_MARK = "Your interview is tomorrow."
+ROUND_TWO_MARK = f"On to round 2 with {COMPANY}"
 SAID_WELL = "Walking them through the churn model; Priya asked two follow-up questions."
 TO_CLARIFY = "My answer on SQL window functions was vague: I'd show the query I wrote."
-TOMS_PS = "P.S. The dashboard you showed me is still on my mind."
+ROUND_TWO_WELL = "The case study: I showed the query I had promised and Tom liked it."
+ROUND_TWO_CLARIFY = "I never asked how the team decides which dashboards to build."
 QUIET_AFTERWARDS = timedelta(weeks=8)
 
 
@@ -147,131 +228,178 @@ def _text_of(call: RecordedCall) -> str:
     return "\n".join(render_message(call.params, UTC_ZONE))
 
 
-def answer_the_reflection(scene: Scene) -> None:
-    prompt = scene.next_dm(REFLECTION_MARK, "the reflection prompt never came")
+def _answer_in_thread(scene: Scene, prompt: RecordedCall, first: str, second: str) -> None:
     thread = str((prompt.response or {}).get("ts", ""))
-    first = scene.write_dm(SAID_WELL, thread_ts=thread)
-    if first.params.get("thread_ts") != thread or "Next:" not in _text_of(first):
-        raise DemoFailed(f"the first answer got no next question in the thread: {first.params}")
-    second = scene.write_dm(TO_CLARIFY, thread_ts=thread)
-    if second.params.get("thread_ts") != thread:
-        raise DemoFailed(f"the second answer was not acknowledged in the thread: {second.params}")
+    reply = scene.write_dm(first, thread_ts=thread)
+    if reply.params.get("thread_ts") != thread or "Next:" not in _text_of(reply):
+        raise DemoFailed(f"the first answer got no next question in the thread: {reply.params}")
+    reply = scene.write_dm(second, thread_ts=thread)
+    if reply.params.get("thread_ts") != thread:
+        raise DemoFailed(f"the second answer was not acknowledged in the thread: {reply.params}")
 
 
-def _prefilled(view: Mapping[str, Any]) -> dict[str, Any]:
-    """A modal's inputs as it opens: block id to the text it is prefilled with."""
-    return {
-        block["block_id"]: (block.get("element") or {}).get("initial_value") or ""
-        for block in view.get("blocks", [])
-        if block.get("type") == "input"
-    }
+def answer_the_reflection(scene: Scene) -> None:
+    prompt = scene.next_dm(REFLECTION_MARK, "the reflection prompt never came", about=COMPANY)
+    _answer_in_thread(scene, prompt, SAID_WELL, TO_CLARIFY)
 
 
-def _latest_dm(scene: Scene, containing: str) -> RecordedCall:
-    """The coach's latest DM showing `containing` (one Dana has already read)."""
-    for call in reversed(scene.stage.standin.calls_to("chat.postMessage")):
-        if containing in _text_of(call):
-            return call
-    raise DemoFailed(f"no DM showing {containing!r}")
-
-
-def draft_the_thanks(scene: Scene) -> None:
-    thank_you = scene.next_dm(THANK_YOU_MARK, "the thank-you DM (with the card) never came")
-    if "SQL window functions" not in _text_of(thank_you):
-        raise DemoFailed("the thank-you DM does not remind her of what she wanted to clarify")
-    # The Draft button opens a form; it changes nothing on the message.
-    message = scene.shown(thank_you)
-    block, element = next(
-        (block, element)
-        for block in message["blocks"]
-        if block.get("type") == "actions"
-        for element in block["elements"]
-        if element.get("action_id") == DRAFT
+def thank_the_other(scene: Scene) -> None:
+    thank_you = scene.next_dm(
+        THANK_YOU_MARK,
+        f"{OTHER}'s thank-you DM never came",
+        about=OTHER,
+        since=scene.notes.get("other_logged"),
     )
-    scene.recorder.entry(YOU, "› press [Draft]")
-    before = scene.mark("views.open")
-    reply = scene.stage.slack.block_action(
-        {**{k: element[k] for k in ("action_id", "text", "value")}, "block_id": block["block_id"]},
-        person=scene.stage.person,
-        container={
-            "type": "message",
-            "message_ts": message["ts"],
-            "channel_id": scene.dm_channel(),
-            "is_ephemeral": False,
-        },
-        message=message,
-    )
-    if reply.status != 200:
-        raise DemoFailed(f"the bot answered the press on [Draft] with HTTP {reply.status}")
-    scene.settle()
-    scene.expect("views.open", after=before, because="[Draft] opened no drafts")
-    drafts = scene.current_form()
-    shown = _prefilled(drafts)
-    priya, tom = (shown.get(input_block_id(thank_you_key(i), "body"), "") for i in (0, 1))
-    if "Priya" not in priya or "Tom" not in tom or "SQL window functions" not in tom:
-        raise DemoFailed("the drafts are not Priya's and Tom's, with the point to clarify")
-    # She adds a line of her own to Tom's email and saves it.
-    edited = {**shown, input_block_id(thank_you_key(1), "body"): f"{tom}\n\n{TOMS_PS}"}
-    answer = scene.submit_form(drafts, edited, previous=shown) or {}
-    ready = answer.get("view") or {}
-    if answer.get("response_action") != "update" or TOMS_PS not in str(ready):
-        raise DemoFailed(f"saving the drafts did not show them copy-ready: {answer!r}")
+    if "Email sent" not in _text_of(scene.press(thank_you, "Email sent")):
+        raise DemoFailed(f"{OTHER}'s thank-you DM does not show the email as sent")
 
 
 def send_thanks(scene: Scene) -> None:
-    thank_you = _latest_dm(scene, THANK_YOU_MARK)
-    edited = scene.press(thank_you, "Email sent")
-    if "Email sent" not in _text_of(edited):
+    thank_you = scene.next_dm(THANK_YOU_MARK, "the thank-you DM never came", about=COMPANY)
+    if "SQL window functions" not in _text_of(thank_you):
+        raise DemoFailed("the thank-you DM does not remind her of what she wanted to clarify")
+    if "Email sent" not in _text_of(scene.press(thank_you, "Email sent")):
         raise DemoFailed("the thank-you DM does not show the email as sent")
+
+
+def new_timeline(scene: Scene) -> None:
+    follow_up = scene.next_dm(FOLLOW_UP_MARK, f"{OTHER}'s follow-up never came", about=OTHER)
+    scene.press(follow_up, "Follow-up sent")
+    scene.press(follow_up, "They gave a new timeline…", expect="views.open")
+    form = scene.current_form()
+    told = scene.mark("chat.postMessage")
+    scene.notes["new_timeline"] = told  # Globex's next follow-up comes after this post
+    picked = {timeline_modal.BLOCK_ID: (_first_day(scene) + NEW_TIMELINE).isoformat()}
+    answer = scene.submit_form(form, picked, previous=prefilled_answers(form))
+    if (answer or {}).get("response_action"):
+        raise DemoFailed(f"the bot did not accept the new timeline: {answer!r}")
+    scene.expect_post(
+        after=told,
+        containing=f"New timeline for {OTHER}",
+        because="no DM said when the next follow-up comes",
+    )
+
+
+def next_round(scene: Scene) -> None:
+    follow_up = scene.next_dm(FOLLOW_UP_MARK, f"{COMPANY}'s follow-up never came", about=COMPANY)
+    before = scene.mark("chat.postMessage")
+    scene.press(follow_up, "Heard back", option="next_round")
+    scene.notes["round_two_offer"] = scene.expect_post(
+        after=before, containing=ROUND_TWO_MARK, because="no DM offered to log round 2"
+    )
+
+
+def log_round_two(scene: Scene) -> None:
+    offer = scene.notes.get("round_two_offer")
+    if offer is None:
+        raise DemoFailed("the offer to log round 2 never came")
+    scene.press(offer, "Log round 2", expect="views.open")
+    form = scene.current_form()
+    carried = prefilled_answers(form)
+    if carried.get(BLOCK_IDS["interviewers"]) != INTERVIEWERS:
+        raise DemoFailed(f"the round 2 form did not carry the interviewers over: {carried!r}")
+    first = _first_day(scene)
+    starts = at_local(first + ROUND_TWO_IN, ROUND_TWO_HOUR, scene.tz)
+    answers = {
+        **carried,
+        BLOCK_IDS["happened_at"]: int(starts.timestamp()),
+        BLOCK_IDS["format"]: InterviewFormat.VIDEO.value,
+        BLOCK_IDS["employer_timeline"]: (first + ROUND_TWO_IN + ROUND_TWO_DECISION).isoformat(),
+    }
+    before = scene.mark("chat.postMessage")
+    answer = scene.submit_form(form, answers, previous=carried)
+    if (answer or {}).get("response_action"):
+        raise DemoFailed(f"the bot did not accept round 2: {answer!r}")
+    scene.expect_post(
+        after=before,
+        containing=f"Logged: {COMPANY} (round 2)",
+        because="round 2 was not confirmed",
+    )
+
+
+def correct_the_format(scene: Scene) -> None:
+    before = scene.mark("views.open")
+    scene.type_command(f"edit {COMPANY}")
+    scene.expect("views.open", after=before, because="`/interview edit` opened no form")
+    form = scene.current_form()
+    saved = prefilled_answers(form)
+    posted = scene.mark("chat.postMessage")
+    changed = {
+        **saved,
+        BLOCK_IDS["format"]: InterviewFormat.IN_PERSON.value,
+        BLOCK_IDS["flags"]: [TRADITIONAL],
+    }
+    answer = scene.submit_form(form, changed, previous=saved)
+    if (answer or {}).get("response_action"):
+        raise DemoFailed(f"the bot did not accept the correction: {answer!r}")
+    # The card joins round 2's thank-you, which comes after it (see round_two_advice).
+    scene.expect_post(
+        after=posted, containing="Saved your changes", because="no DM confirmed the correction"
+    )
+
+
+def evening_before(scene: Scene) -> None:
+    reminder = scene.next_dm(EVENING_MARK, "no reminder came the evening before round 2")
+    if "Priya Shah" not in _text_of(reminder):
+        raise DemoFailed("the evening-before reminder does not name the people")
+
+
+def round_two_advice(scene: Scene) -> None:
+    scene.next_dm(DISTANCE_MARK, "round 2's 'get some distance' never came", about=COMPANY)
+    prompt = scene.next_dm(REFLECTION_MARK, "round 2's reflection never came", about=COMPANY)
+    _answer_in_thread(scene, prompt, ROUND_TWO_WELL, ROUND_TWO_CLARIFY)
+    thank_you = scene.next_dm(CARD_MARK, "round 2's thank-you with the card never came")
+    scene.press(thank_you, "Email sent")
     edited = scene.press(thank_you, "Card mailed")
     if "Card mailed" not in _text_of(edited) or "Email sent" not in _text_of(edited):
         raise DemoFailed("the thank-you DM does not show both the email and the card")
 
 
-def follow_up(scene: Scene) -> None:
-    message = scene.next_dm(FOLLOW_UP_MARK, "the first follow-up never came")
-    edited = scene.press(message, "Follow-up sent")
-    if "Follow-up sent" not in _text_of(edited):
-        raise DemoFailed("the follow-up DM does not show the follow-up as sent")
-
-
-def keep_going(scene: Scene) -> None:
-    message = scene.next_dm(CHECK_IN_MARK, "the check-in a week after the follow-up never came")
-    edited = scene.press(message, "Keep going")
-    if "Keep going" not in _text_of(edited):
-        raise DemoFailed("the check-in does not show that she chose to keep going")
-
-
-def hear_back(scene: Scene) -> None:
-    message = scene.next_dm(FOLLOW_UP_MARK, "the second follow-up never came")
-    if "Follow-up 2" not in _text_of(message):
-        raise DemoFailed("the second follow-up does not say it is the second")
-    edited = scene.press(message, "Heard back", option="offer")
+def hear_back_with_an_offer(scene: Scene) -> None:
+    follow_up = scene.next_dm(FOLLOW_UP_MARK, "round 2's follow-up never came", about=COMPANY)
+    edited = scene.press(follow_up, "Heard back", option="offer")
     if "offer" not in _text_of(edited).lower():
         raise DemoFailed("the follow-up does not show the offer")
+
+
+def withdraw_from_the_other(scene: Scene) -> None:
+    since = scene.notes.get("new_timeline")
+    follow_up = scene.next_dm(
+        FOLLOW_UP_MARK, f"{OTHER}'s re-paced follow-up never came", about=OTHER, since=since
+    )
+    edited = scene.press(follow_up, "Heard back", option="withdrew")
+    if "Withdrew" not in _text_of(edited):
+        raise DemoFailed(f"{OTHER}'s follow-up does not show that she withdrew")
 
 
 def hear_nothing_more(scene: Scene) -> None:
     came = scene.nothing_more_for(QUIET_AFTERWARDS)
     if came:
-        raise DemoFailed(f"{came} DM(s) came after she heard back")
+        raise DemoFailed(f"{came} DM(s) came after both applications ended")
     scene.recorder.entry(
-        "…", f"{QUIET_AFTERWARDS.days // 7} weeks later: no more messages about {COMPANY}"
+        "…",
+        f"{QUIET_AFTERWARDS.days // 7} weeks later: no more messages about {COMPANY} or {OTHER}",
     )
 
 
 STEPS: tuple[Step, ...] = (
     Step("asks for help", ask_for_help),
-    Step("logs an interview", open_the_form),
+    Step("logs her phone screen", open_the_form),
     Step("fills in the form with a wrong date", make_a_mistake),
     Step("corrects the date and saves", correct_and_save),
-    Step("opens the Home tab", open_home_tab),
-    Step("lists her interviews", list_interviews),
     Step("answers the reflection prompts in the thread", answer_the_reflection),
-    Step("drafts her thank-you notes and saves one", draft_the_thanks),
-    Step("sends her thank-you email and card", send_thanks),
-    Step("follows up", follow_up),
-    Step("keeps going after the check-in", keep_going),
-    Step("hears back with an offer", hear_back),
+    Step("sends her thank-you email", send_thanks),
+    Step("logs yesterday's video call with another company", log_the_other_application),
+    Step("opens the Home tab", open_home_tab),
+    Step("lists her applications", list_interviews),
+    Step(f"records her thank-you email to {OTHER}", thank_the_other),
+    Step("follows up and enters the new timeline they gave", new_timeline),
+    Step("hears back: next round", next_round),
+    Step("logs round 2 ahead from the coach's prompt", log_round_two),
+    Step("corrects round 2's format", correct_the_format),
+    Step("gets the reminder the evening before", evening_before),
+    Step("goes through round 2's advice", round_two_advice),
+    Step("hears back with an offer", hear_back_with_an_offer),
+    Step(f"withdraws from {OTHER}", withdraw_from_the_other),
     Step("waits to see that nothing more comes", hear_nothing_more),
 )
