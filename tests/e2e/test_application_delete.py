@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from bot.rules.calendar import at_local, local_date
 from bot.store.models import Application, ContactLog, Draft, Interview, Nudge, Reflection
-from bot.ui import interview_menu
+from bot.ui import home_menu, interview_menu
 from tests.e2e.test_buttons import delivered_follow_up, dispatch, log_interview, press
-from tests.e2e.test_corrections import home_text, opened_view, press_menu
+from tests.e2e.test_corrections import home_text, opened_view
+from tests.e2e.test_home_tab import choose, menus, open_home
 from tests.e2e.test_log_submission import DM, submit
 from tests.e2e.test_rounds import LOS_ANGELES, initial, rounds
 from tests.harness import DANA, SAM, RunningBot
@@ -48,6 +49,24 @@ def two_rounds(running: RunningBot) -> tuple[int, int]:
     first, second = rounds(running)
     assert first.application_id == second.application_id
     return first.id, second.id
+
+
+def delete_from_home(running: RunningBot, interview_id: int) -> dict[str, Any]:
+    """Choose Delete in the Home tab's menu of the application whose latest round is
+    `interview_id`, as Slack sends it; the dialog that opens."""
+    home = open_home(running)
+    [number] = [
+        n
+        for n, menu in enumerate(menus(home))
+        if any(
+            o["value"].startswith(f"{home_menu.DELETE}:")
+            and o["value"].endswith(f":{interview_id}")
+            for o in menu["options"]
+        )
+    ]
+    opened = len(running.standin.calls_to("views.open"))
+    choose(running, home, home_menu.DELETE, menu=number)
+    return opened_view(running, opened)
 
 
 def rows_of(running: RunningBot, interview_ids: list[int]) -> dict[str, int]:
@@ -88,13 +107,9 @@ def test_a_whole_application_deleted_from_a_rounds_dialog_leaves_no_row(
     assert before["interview"] == 2 and before["nudge"] and before["contact_log"]
 
     # One round alone: the dialog offers no whole application.
-    opened = len(running.standin.calls_to("views.open"))
-    press_menu(running, interview_menu.DELETE, globex)
-    assert checkbox(opened_view(running, opened)) == []
+    assert checkbox(delete_from_home(running, globex)) == []
 
-    opened = len(running.standin.calls_to("views.open"))
-    press_menu(running, interview_menu.DELETE, acme[1])
-    dialog = opened_view(running, opened)
+    dialog = delete_from_home(running, acme[1])
     assert dialog["callback_id"] == interview_menu.DELETE_CALLBACK_ID
     assert checkbox(dialog) == [
         "Delete Acme Corp — Data Analyst and its 2 rounds?",
@@ -146,9 +161,7 @@ def test_a_whole_application_deleted_from_a_rounds_dialog_leaves_no_row(
 def test_unticked_the_dialog_deletes_only_the_round(running: RunningBot) -> None:
     first, second = two_rounds(running)
 
-    opened = len(running.standin.calls_to("views.open"))
-    press_menu(running, interview_menu.DELETE, second)
-    dialog = opened_view(running, opened)
+    dialog = delete_from_home(running, second)
     reply = running.slack.view_submission(dialog, fill_view_state(dialog, {}), DANA)
     running.idle()
 
