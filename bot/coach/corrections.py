@@ -14,6 +14,7 @@ from bot.coach.interviews import active_interviews
 from bot.coach.mappers import summary_of
 from bot.coach.people import is_owner, zone_of
 from bot.coach.reconciler import lock_interview, reconcile, reconcile_people
+from bot.rules.application_form import ApplicationExtras, check_application_extras
 from bot.rules.domain import InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.interview_form import (
     FieldErrors,
@@ -81,6 +82,7 @@ def edit_interview(
     form: InterviewForm,
     now: datetime,
     playbook: Playbook,
+    extras: tuple[object, object] | None = None,
 ) -> FieldErrors | InterviewSummary | str:
     """Replace every fact of the interview with the form's and re-plan its nudges at once.
 
@@ -88,6 +90,9 @@ def edit_interview(
     cannot be changed (someone else's, deleted). The checks are logging's, except that the
     age limit counts from when it was logged: correcting an old interview is always allowed.
     What was already sent stays sent; what is still to come follows the new facts.
+
+    `extras`: the application's link and note as typed (None: unchanged); their problems
+    come keyed "link" and "note", with the form's.
     """
     tz = zone_of(db, team_id, user_id)
     with db.transaction(immediate=True) as session:
@@ -95,14 +100,23 @@ def edit_interview(
         if isinstance(interview, str):
             return interview
         checked = validate_interview_form(form, now=now, tz=tz, logged_at=interview.created_at)
-        if isinstance(checked, dict):
-            return checked
+        extra = None if extras is None else check_application_extras(*extras)
+        if isinstance(checked, dict) or isinstance(extra, dict):
+            return {
+                **(checked if isinstance(checked, dict) else {}),
+                **(extra if isinstance(extra, dict) else {}),
+            }
+        application_values: dict[str, object] = {}
+        if extra is not None:
+            application_values = {"link": extra.link, "note": extra.note}
         # The company and role are the application's: a correction on one round is one for
         # all its rounds, so the list, the Home tab and the drafts never disagree.
         session.execute(
             update(Application)
             .where(Application.id == interview.application_id)
-            .values(company=checked.company, role=checked.role, updated_at=now)
+            .values(
+                company=checked.company, role=checked.role, updated_at=now, **application_values
+            )
             .execution_options(synchronize_session=False)
         )
         session.execute(
@@ -258,3 +272,101 @@ def _with_next(session: Session, interview: Interview) -> InterviewSummary:
     if upcoming is None:
         return summary
     return replace(summary, next_kind=upcoming.kind, next_due=upcoming.due_at)
+
+
+@dataclass(frozen=True)
+class ApplicationDeleted:
+    """A whole application as it was before a delete: whom it was with, and its rounds."""
+
+    company: str
+    role: str | None
+    rounds: int
+
+
+def rounds_of_application(db: Database, *, interview_id: int, team_id: str, user_id: str) -> int:
+    """How many rounds the application of the person's interview has (0: not theirs, or
+    gone), for the delete dialog to offer the whole application when there are several."""
+    with db.transaction() as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None or not is_owner(interview, team_id, user_id):
+            return 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Interview)
+                .where(Interview.application_id == interview.application_id)
+            )
+            or 0
+        )
+
+
+def delete_application(
+    db: Database,
+    *,
+    interview_id: int,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    playbook: Playbook,
+) -> ApplicationDeleted | str:
+    """Delete the application of the person's interview with every round of it: their
+    notes (reflections, drafts), contacts and every nudge, sent or pending, so nothing is
+    ever sent about any of them again; the person's other interviews are re-planned. The
+    application as it was, or why not (someone else's, gone)."""
+    with db.transaction(immediate=True) as session:
+        interview = _owned(session, interview_id, team_id, user_id)
+        if isinstance(interview, str):
+            return interview
+        application_id, owner_id = interview.application_id, interview.owner_id
+        # Every round locked: a press or a dispatch on another round waits for the delete,
+        # then finds nothing.
+        round_ids = list(
+            session.scalars(
+                select(Interview.id)
+                .where(Interview.application_id == application_id)
+                .order_by(Interview.id)
+            )
+        )
+        for round_id in round_ids:
+            if round_id != interview_id:
+                lock_interview(session, round_id)
+        application = session.get_one(Application, application_id)
+        deleted = ApplicationDeleted(application.company, application.role, len(round_ids))
+        # Children first, explicitly (as delete_interview): not relying on cascades.
+        for model in (Draft, ContactLog, Reflection, Nudge):
+            session.execute(
+                delete(model)
+                .where(model.interview_id.in_(round_ids))
+                .execution_options(synchronize_session=False)
+            )
+        session.execute(
+            delete(Interview)
+            .where(Interview.id.in_(round_ids))
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            delete(Application)
+            .where(Application.id == application_id)
+            .execution_options(synchronize_session=False)
+        )
+        session.expunge_all()
+        reconcile_people(session, [owner_id], now, playbook)
+        session.flush()
+        return deleted
+
+
+def application_extras_of(
+    db: Database, *, interview_id: int, team_id: str, user_id: str
+) -> ApplicationExtras | None:
+    """The link and note of the application of the person's interview, to prefill an edit;
+    None when it is not theirs or gone."""
+    with db.transaction() as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None or not is_owner(interview, team_id, user_id):
+            return None
+        found = session.execute(
+            select(Application.link, Application.note).where(
+                Application.id == interview.application_id
+            )
+        ).first()
+        return None if found is None else ApplicationExtras(found.link, found.note)

@@ -12,11 +12,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.coach.corrections import (
+    application_extras_of,
+    delete_application,
     delete_interview,
     edit_interview,
     interview_of_nudge,
     interview_to_correct,
     interviews_to_edit,
+    rounds_of_application,
     set_new_timeline,
 )
 from bot.listeners.context import services_of
@@ -67,7 +70,10 @@ def open_edit(
     if isinstance(interview, str):
         tell(interview)
         return
-    _open(client, trigger_id, edit_modal.build_edit_modal(interview), user_id, tell)
+    extras = application_extras_of(
+        services.db, interview_id=interview_id, team_id=team_id, user_id=user_id
+    )
+    _open(client, trigger_id, edit_modal.build_edit_modal(interview, extras), user_id, tell)
 
 
 def answer_edit_command(
@@ -162,11 +168,13 @@ def handle_interview_menu(
     if isinstance(interview, str):
         tell(interview)
         return
-    view = (
-        timeline_modal.build_timeline_modal(interview)
-        if item == interview_menu.NEW_TIMELINE
-        else interview_menu.build_delete_modal(interview)
-    )
+    if item == interview_menu.NEW_TIMELINE:
+        view = timeline_modal.build_timeline_modal(interview)
+    else:
+        rounds = rounds_of_application(
+            services.db, interview_id=interview_id, team_id=team_id, user_id=user_id
+        )
+        view = interview_menu.build_delete_modal(interview, rounds)
     _open(client, body["trigger_id"], view, user_id, tell)
 
 
@@ -221,12 +229,16 @@ def handle_edit_submission(
         form=log_modal.read_submission(view),
         now=services.clock.now(),
         playbook=services.playbook,
+        extras=edit_modal.read_extras(view),
     )
     if isinstance(result, str):
         ack(response_action="errors", errors=log_modal.block_errors({"company": result}))
         return
     if isinstance(result, dict):
-        ack(response_action="errors", errors=log_modal.block_errors(result))
+        extra = {f: m for f, m in result.items() if f in edit_modal.EXTRA_BLOCK_IDS}
+        form = {f: m for f, m in result.items() if f not in extra}
+        errors = {**log_modal.block_errors(form), **edit_modal.extra_block_errors(extra)}
+        ack(response_action="errors", errors=errors)
         return
     # Stored and re-planned before the ack: once the modal closes, the correction holds.
     ack()
@@ -279,6 +291,9 @@ def handle_delete_submission(
     services = services_of(context)
     team_id, user_id = team_of(body), body["user"]["id"]
     interview_id = interview_menu.interview_id_of(view)
+    if interview_id is not None and interview_menu.whole_application_chosen(view):
+        _delete_whole_application(ack, client, services, team_id, user_id, interview_id)
+        return
     result = (
         UNREADABLE
         if interview_id is None
@@ -302,6 +317,33 @@ def handle_delete_submission(
         user_id=user_id,
         text=interview_menu.deleted_text(result),
     )
+    publish_home(client, services, team_id=team_id, user_id=user_id)
+
+
+def _delete_whole_application(
+    ack: Ack,
+    client: WebClient,
+    services: Services,
+    team_id: str,
+    user_id: str,
+    interview_id: int,
+) -> None:
+    """The delete dialog with "the whole application" ticked: every round goes; a DM says
+    so. Submitted again, it closes and the Home tab says why nothing more happened."""
+    result = delete_application(
+        services.db,
+        interview_id=interview_id,
+        team_id=team_id,
+        user_id=user_id,
+        now=services.clock.now(),
+        playbook=services.playbook,
+    )
+    ack()
+    if isinstance(result, str):
+        publish_home(client, services, team_id=team_id, user_id=user_id, notice=result)
+        return
+    text = interview_menu.application_deleted_text(result.company, result.role, result.rounds)
+    send_dm(client, services, team_id=team_id, user_id=user_id, text=text)
     publish_home(client, services, team_id=team_id, user_id=user_id)
 
 

@@ -339,7 +339,11 @@ class _Planner:
     def thank_you_and_card(self) -> None:
         history, timing = self.history, self.timing
         gap = timedelta(minutes=timing.thank_you_after_minutes - timing.reflection_after_minutes)
-        due = self._waking(self.reflection_due + gap)
+        # From its end too: the reflection may have gone out before an edit moved the
+        # interview later (a time corrected to half an hour from now), and the thank-you must
+        # not land while it is still going on.
+        after_end = self.facts.ended_at + timedelta(minutes=timing.thank_you_after_minutes)
+        due = self._waking(max(self.reflection_due + gap, after_end))
         done = history.has(ContactKind.THANK_YOU_EMAIL, ContactKind.THANK_YOU_SKIPPED)
         if not done or self._settled(NudgeKind.THANK_YOU, ONCE):
             due = self._add(NudgeKind.THANK_YOU, ONCE, due) or due
@@ -348,7 +352,12 @@ class _Planner:
             history.has(ContactKind.THANK_YOU_CARD, ContactKind.THANK_YOU_SKIPPED)
         )
         if card_open or self._settled(NudgeKind.CARD, ONCE):
-            self._add(NudgeKind.CARD, ONCE, self._morning_after(local_date(due, self.person.tz)))
+            # The morning after the thank-you, and after the interview's own day: a thank-you
+            # sent before an edit moved the interview to a later day must not bring the card
+            # on the morning of the interview itself.
+            tz = self.person.tz
+            day = max(local_date(due, tz), local_date(self.facts.ended_at, tz))
+            self._add(NudgeKind.CARD, ONCE, self._morning_after(day))
 
     def _days_after(self, last: _LastFollowUp, days: int) -> datetime:
         """`days` after the last follow-up: never sooner, in time, than `days` after the

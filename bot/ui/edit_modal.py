@@ -23,8 +23,17 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.rules.domain import COMPANY_MAX, INTERVIEWERS_MAX, PERSON_MAX, ROLE_MAX, InterviewFormat
-from bot.rules.interview_form import LENGTH_CHOICES_MINUTES
+from bot.rules.application_form import ApplicationExtras
+from bot.rules.domain import (
+    COMPANY_MAX,
+    INTERVIEWERS_MAX,
+    LINK_MAX,
+    NOTE_MAX,
+    PERSON_MAX,
+    ROLE_MAX,
+    InterviewFormat,
+)
+from bot.rules.interview_form import LENGTH_CHOICES_MINUTES, FieldErrors
 from bot.rules.view_models import InterviewSummary
 from bot.ui.log_modal import (
     ACTION_ID,
@@ -37,6 +46,8 @@ from bot.ui.messages import interview_title
 from bot.ui.nudges.ids import parse_id
 
 CALLBACK_ID = "edit_interview"
+# The application's own fields (every round shares them): not the log modal's, so their own ids.
+EXTRA_BLOCK_IDS = {"link": "application_link", "note": "application_note"}
 
 
 def _text(field: str, label: str, limit: int, value: str | None, *, optional: bool) -> InputBlock:
@@ -61,8 +72,11 @@ def _option(value: str, label: str, description: str | None = None) -> Option:
     )
 
 
-def build_edit_modal(interview: InterviewSummary) -> dict[str, Any]:
-    """The modal correcting `interview`, every field prefilled with what was saved."""
+def build_edit_modal(
+    interview: InterviewSummary, extras: ApplicationExtras | None = None
+) -> dict[str, Any]:
+    """The modal correcting `interview`, every field prefilled with what was saved; with
+    `extras`, its application's link and note too (they belong to every round)."""
     formats = [_option(kind.value, kind.label) for kind in InterviewFormat]
     lengths = {m: _option(str(m), length_label(m)) for m in LENGTH_CHOICES_MINUTES}
     flags = {
@@ -151,6 +165,8 @@ def build_edit_modal(interview: InterviewSummary) -> dict[str, Any]:
             ),
         ),
     ]
+    if extras is not None:
+        blocks.extend(_extra_blocks(extras))
     return View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -165,3 +181,43 @@ def build_edit_modal(interview: InterviewSummary) -> dict[str, Any]:
 def interview_id_of(view: dict[str, Any]) -> int | None:
     """The interview a submitted correction is about, from its private_metadata."""
     return parse_id(str(view.get("private_metadata") or ""))
+
+
+def _extra_blocks(extras: ApplicationExtras) -> list[Any]:
+    def text(field: str, label: str, limit: int, value: str | None, **more: Any) -> InputBlock:
+        return InputBlock(
+            block_id=EXTRA_BLOCK_IDS[field],
+            label=PlainTextObject(text=label),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ACTION_ID,
+                max_length=limit,
+                initial_value=value[:limit] if value else None,
+                **more,
+            ),
+        )
+
+    return [
+        ContextBlock(
+            elements=[MarkdownTextObject(text="*The application* (the same for every round)")]
+        ),
+        text("link", "Link to the job posting", LINK_MAX, extras.link),
+        text("note", "Note", NOTE_MAX, extras.note, multiline=True),
+    ]
+
+
+def read_extras(view: dict[str, Any]) -> tuple[object, object] | None:
+    """The link and note as typed; None when the modal had no such fields (opened before
+    they existed), so nothing about them changes."""
+    state = (view.get("state") or {}).get("values") or {}
+    if not any(block_id in state for block_id in EXTRA_BLOCK_IDS.values()):
+        return None
+    link, note = (
+        (state.get(EXTRA_BLOCK_IDS[field]) or {}).get(ACTION_ID) or {} for field in ("link", "note")
+    )
+    return link.get("value"), note.get("value")
+
+
+def extra_block_errors(errors: FieldErrors) -> dict[str, str]:
+    """The link's and note's problems keyed by their blocks, for `response_action: errors`."""
+    return {EXTRA_BLOCK_IDS[field]: message for field, message in errors.items()}

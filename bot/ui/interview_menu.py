@@ -8,7 +8,9 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
+    InputBlock,
     MarkdownTextObject,
     Option,
     OverflowMenuElement,
@@ -30,6 +32,8 @@ MENU_LABELS = {EDIT: "Edit", NEW_TIMELINE: "New timeline", DELETE: "Delete"}
 # The button beside each interview in `/interview edit`'s list; its value is the id.
 EDIT_BUTTON = "edit_interview_button"
 DELETE_CALLBACK_ID = "delete_interview"
+# The delete dialog's option to delete the whole application (offered with several rounds).
+WHOLE_BLOCK, WHOLE_ACTION, WHOLE_VALUE = "delete_whole", "delete_whole_input", "application"
 LISTED = 20
 
 
@@ -66,9 +70,45 @@ def delete_question(interview: InterviewSummary) -> str:
     return f"Delete {short_name(interview)}?"
 
 
-def build_delete_modal(interview: InterviewSummary) -> dict[str, Any]:
+def application_name(company: str, role: str | None) -> str:
+    """ "Acme Corp — Data analyst": an application as typed (plain)."""
+    return f"{company} — {role}" if role else company
+
+
+def whole_application_question(interview: InterviewSummary, rounds: int) -> str:
+    """The delete dialog's option naming the whole application and its rounds."""
+    return f"Delete {application_name(interview.company, interview.role)} and its {rounds} rounds?"
+
+
+def build_delete_modal(interview: InterviewSummary, rounds: int = 1) -> dict[str, Any]:
     """The dialog confirming a delete; submitting it deletes. Plain text: a name is shown
-    as typed and Slack never parses it."""
+    as typed and Slack never parses it. With several `rounds`, a box to tick deletes the
+    whole application instead, named with its rounds."""
+    whole: list[Any] = []
+    if rounds > 1:
+        whole.append(
+            InputBlock(
+                block_id=WHOLE_BLOCK,
+                optional=True,
+                # The label names it: up to 2,000 characters, where an option stops at 75.
+                label=PlainTextObject(
+                    text=truncate(whole_application_question(interview, rounds), 2000)
+                ),
+                element=CheckboxesElement(
+                    action_id=WHOLE_ACTION,
+                    options=[
+                        Option(
+                            value=WHOLE_VALUE,
+                            text=PlainTextObject(text="Delete the whole application"),
+                            # Slack allows 75 characters here.
+                            description=PlainTextObject(
+                                text="Every round, its notes and every message planned about it."
+                            ),
+                        )
+                    ],
+                ),
+            )
+        )
     return View(
         type="modal",
         callback_id=DELETE_CALLBACK_ID,
@@ -87,8 +127,24 @@ def build_delete_modal(interview: InterviewSummary) -> dict[str, Any]:
                     )
                 ]
             ),
+            *whole,
         ],
     ).to_dict()
+
+
+def whole_application_chosen(view: dict[str, Any]) -> bool:
+    """Whether the submitted delete dialog had "the whole application" ticked."""
+    state = ((view.get("state") or {}).get("values") or {}).get(WHOLE_BLOCK) or {}
+    chosen = (state.get(WHOLE_ACTION) or {}).get("selected_options") or []
+    return any(isinstance(o, dict) and o.get("value") == WHOLE_VALUE for o in chosen)
+
+
+def application_deleted_text(company: str, role: str | None, rounds: int) -> str:
+    """The DM that confirms the delete of a whole application."""
+    name = escape_mrkdwn(application_name(company, role))
+    return (
+        f"Deleted {name} and its {rounds} rounds, with their notes. Nothing more from me about it."
+    )
 
 
 def interview_id_of(view: dict[str, Any]) -> int | None:

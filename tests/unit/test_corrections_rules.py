@@ -287,3 +287,87 @@ def test_a_card_added_by_an_edit_after_its_morning_comes_at_the_next_one(
             PLAYBOOK,
         )
         assert [p.due_at for p in again if p.kind is NudgeKind.CARD] == [card_due]
+
+
+# -- an edit moving the interview later, after its reflection went out -------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "moved_by", "thank_you_due"),
+    [
+        # Logged at 10:00 as just over; the reflection went out at 11:00. At 11:01 the time is
+        # corrected to 11:31 (ahead: it ends at 12:31). The thank-you is two hours from its
+        # end, not an hour after the early reflection (12:00, while it was still going on);
+        # found by tests/unit/test_job_search_properties.py.
+        (
+            "moved past the reflection: from its new end",
+            timedelta(minutes=91),
+            la(INTERVIEW.date(), 14) + timedelta(minutes=31),
+        ),
+        (
+            "moved a little, still over: an hour after the reflection",
+            timedelta(minutes=-30),
+            la(INTERVIEW.date(), 12),
+        ),
+    ],
+)
+def test_a_thank_you_never_comes_before_the_interview_ends(
+    name: str, moved_by: timedelta, thank_you_due: datetime
+) -> None:
+    facts = InterviewFacts(
+        format=InterviewFormat.VIDEO,
+        traditional_org=False,
+        happened_at=INTERVIEW + moved_by,
+        logged_at=INTERVIEW,
+        employer_timeline=None,
+        direct_contact_ok=False,
+    )
+    reflection = sent(NudgeKind.REFLECTION, 0, INTERVIEW + timedelta(hours=1))
+    now = INTERVIEW + timedelta(minutes=61)
+    planned = plan(facts, History(nudges=(reflection,)), now, PersonHours(LA), PLAYBOOK)
+    thank_you = [p.due_at for p in planned if p.kind is NudgeKind.THANK_YOU]
+    assert thank_you == [thank_you_due], name
+    assert thank_you_due >= facts.ended_at
+
+
+@pytest.mark.parametrize(
+    ("name", "moved_to", "card_due"),
+    [
+        # Logged Monday 10:00 as just over, face-to-face at a traditional organization; the
+        # thank-you went out Monday at noon. The time is then corrected to Tuesday 09:30 (ahead,
+        # it ends at 10:30): the card comes Wednesday morning, not Tuesday at 10:00 during it;
+        # found by tests/unit/test_job_search_properties.py.
+        (
+            "moved to the next day: the morning after it",
+            la(date(2026, 11, 3), 9),
+            la(date(2026, 11, 4)),
+        ),
+        (
+            "moved within its day: the morning after the thank-you",
+            la(date(2026, 11, 2), 9),
+            la(date(2026, 11, 3)),
+        ),
+    ],
+)
+def test_a_card_never_comes_before_the_interview_ends(
+    name: str, moved_to: datetime, card_due: datetime
+) -> None:
+    facts = InterviewFacts(
+        format=InterviewFormat.IN_PERSON,
+        traditional_org=True,
+        happened_at=moved_to + timedelta(minutes=30),
+        logged_at=INTERVIEW,
+        employer_timeline=None,
+        direct_contact_ok=False,
+    )
+    history = History(
+        nudges=(
+            sent(NudgeKind.REFLECTION, 0, INTERVIEW + timedelta(hours=1)),
+            sent(NudgeKind.THANK_YOU, 0, INTERVIEW + timedelta(hours=2)),
+        )
+    )
+    now = INTERVIEW + timedelta(hours=3)
+    planned = plan(facts, history, now, PersonHours(LA), PLAYBOOK)
+    cards = [p.due_at for p in planned if p.kind is NudgeKind.CARD]
+    assert cards == [card_due], name
+    assert card_due >= facts.ended_at
