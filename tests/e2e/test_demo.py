@@ -42,6 +42,7 @@ from coach_devkit.slack_standin.signed_sender import SignedSlackSender, fill_vie
 from sqlalchemy.engine import make_url
 
 from bot.clock import ScaledClock
+from bot.rules.applications import ApplicationProgress
 from bot.rules.domain import InterviewFormat, InterviewStatus
 from bot.rules.view_models import InterviewSummary
 from bot.ui.home import home_view
@@ -99,8 +100,8 @@ KEY_MOMENTS = [
     "Logged: Globex",
     "you open the Interview Coach app's Home tab",
     "Interview Coach shows your Home tab:",
-    "Acme Corp (Data Analyst)\n",
-    "Globex (Product Analyst)\n",
+    "Acme Corp — Data Analyst\n",
+    "Globex — Product Analyst\n",
     "you › /interview list",
     "*Your applications in progress (2):*",
     "• Acme Corp (Data Analyst): phone screen,",
@@ -640,11 +641,15 @@ def test_the_confirmation_dm_renders_readably() -> None:
     assert not any("<!date" in line or "&lt;" in line for line in lines)
 
 
-def test_the_home_tab_renders_its_button_and_interviews() -> None:
-    assert "_No interviews in progress yet._" in render_home(home_view([]), LA)
-    lines = render_home(home_view([_summary()]), LA)
+def test_the_home_tab_renders_its_button_and_applications() -> None:
+    empty = "\n".join(render_home(home_view([], now=NOW), LA))
+    assert "[Log an interview]" in empty
+    acme = ApplicationProgress(
+        application_id=1, company="Acme Corp", role="Data Analyst", rounds=(_summary(),)
+    )
+    lines = render_home(home_view([acme], now=NOW), LA)
     assert "[Log an interview]" in lines
-    assert "Acme Corp (Data Analyst)" in lines
+    assert "Acme Corp — Data Analyst" in lines
 
 
 def test_unknown_blocks_are_named_not_dropped() -> None:
@@ -665,13 +670,6 @@ def test_stamps_are_local_and_entries_indent_their_body() -> None:
     assert lines[4].startswith(INDENT + "  x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a reflection answer re-renders its prompt alone (slack_io.show_answer): in a grouped "
-        "DM the other parts (here Globex's thank-you and its buttons) are dropped"
-    ),
-)
 def test_an_answer_to_a_prompt_in_a_grouped_dm_keeps_the_other_parts() -> None:
     # Globex logged before Acme's reflection is due: at 11:00 Acme's reflection and Globex's
     # thank-you come as one grouped DM, and Dana answers the reflection in its thread.
