@@ -14,6 +14,7 @@ from bot.coach.interviews import active_interviews
 from bot.coach.mappers import summary_of
 from bot.coach.people import is_owner, zone_of
 from bot.coach.reconciler import lock_interview, reconcile, reconcile_people
+from bot.coach.removal import delete_interviews
 from bot.rules.application_form import ApplicationExtras, check_application_extras
 from bot.rules.domain import InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.interview_form import (
@@ -26,7 +27,7 @@ from bot.rules.playbook import Playbook
 from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
 from bot.store.db import Database
-from bot.store.models import Application, ContactLog, Draft, Interview, Nudge, Reflection
+from bot.store.models import Application, Interview, Nudge
 
 NOT_YOURS = "Only the person who logged this interview can change it; this one isn't yours."
 GONE = "I can't find that interview any more (deleted?), so nothing changed."
@@ -227,19 +228,7 @@ def delete_interview(
             return interview
         deleted = summary_of(interview, interview.owner)
         owner_id = interview.owner_id
-        # Children first, explicitly: the foreign keys cascade too, but this does not depend
-        # on SQLite's foreign_keys pragma being on.
-        for model in (Draft, ContactLog, Reflection, Nudge):
-            session.execute(
-                delete(model)
-                .where(model.interview_id == interview_id)
-                .execution_options(synchronize_session=False)
-            )
-        session.execute(
-            delete(Interview)
-            .where(Interview.id == interview_id)
-            .execution_options(synchronize_session=False)
-        )
+        delete_interviews(session, [interview_id])
         # Its application goes with its last round: an application with no rounds would be
         # an empty line on the list and an offer to "add round 1".
         application_id = interview.application_id
@@ -332,18 +321,7 @@ def delete_application(
                 lock_interview(session, round_id)
         application = session.get_one(Application, application_id)
         deleted = ApplicationDeleted(application.company, application.role, len(round_ids))
-        # Children first, explicitly (as delete_interview): not relying on cascades.
-        for model in (Draft, ContactLog, Reflection, Nudge):
-            session.execute(
-                delete(model)
-                .where(model.interview_id.in_(round_ids))
-                .execution_options(synchronize_session=False)
-            )
-        session.execute(
-            delete(Interview)
-            .where(Interview.id.in_(round_ids))
-            .execution_options(synchronize_session=False)
-        )
+        delete_interviews(session, round_ids)
         session.execute(
             delete(Application)
             .where(Application.id == application_id)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.coach.mappers import working_days_of
 from bot.coach.people import find_person
+from bot.coach.removal import delete_interviews
 from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.personal_export import (
     DataCounts,
@@ -276,18 +277,7 @@ def _delete_people(session: Session, people: Select[tuple[int]]) -> int:
     Children first, explicitly: the foreign keys cascade too, but this does not depend on
     SQLite's foreign_keys pragma being on for whoever runs it.
     """
-    interviews = select(Interview.id).where(Interview.owner_id.in_(people))
-    for model in (Draft, ContactLog, Reflection, Nudge):
-        session.execute(
-            delete(model)
-            .where(model.interview_id.in_(interviews))
-            .execution_options(synchronize_session=False)
-        )
-    session.execute(
-        delete(Interview)
-        .where(Interview.owner_id.in_(people))
-        .execution_options(synchronize_session=False)
-    )
+    delete_interviews(session, select(Interview.id).where(Interview.owner_id.in_(people)))
     session.execute(
         delete(Application)
         .where(Application.owner_id.in_(people))
