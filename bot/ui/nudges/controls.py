@@ -193,9 +193,12 @@ def _element(control: Control, view: NudgeView, playbook: Playbook) -> Any:
             menu.confirm = _closing_confirm(
                 view,
                 title="Close this interview?",
+                # One dialog for every option (Slack allows one on a menu): a next round
+                # closes this interview too, but not its application.
                 text=(
-                    f"Heard back from {plain_title(view.interview)}: this closes it, with no "
-                    "more reminders. You can reopen it for a day."
+                    f"Heard back from {truncate(plain_title(view.interview), 100)}: this "
+                    "closes this interview, with no more reminders for it (after a next round, the "
+                    "application stays open for the next). You can reopen it for a day."
                 ),
                 confirm="Yes, close it",
             )
