@@ -39,8 +39,9 @@ class Condition(StrEnum):
     REMOTE = "remote"  # a phone screen or a video call, most likely taken at home
     FIRST_FOLLOW_UP = "first_follow_up"  # the first follow-up message itself
     LATER_FOLLOW_UP = "later_follow_up"  # a later follow-up, or one brought back
-    SAME_DAY = "same_day"  # the message is due on the interview's own local day
-    LATER_DAY = "later_day"  # due on a later day (an interview late in the day, a pause)
+    # Due on a later local day than the interview's, before noon: "first thing today" fits.
+    FIRST_THING = "first_thing"
+    NOT_FIRST_THING = "not_first_thing"  # the interview's own day, or a later day's afternoon
     TIMELINE_GIVEN = "timeline_given"  # the employer said when they would decide
     NO_TIMELINE = "no_timeline"  # they did not: no "timeline they gave you" to wait out
     FOLLOW_UP_MARKED_SENT = "follow_up_marked_sent"  # "Follow-up sent" was pressed
@@ -61,10 +62,10 @@ class Condition(StrEnum):
                 return view.kind is NudgeKind.FOLLOW_UP and view.follow_up_number == 1
             case Condition.LATER_FOLLOW_UP:
                 return not (view.kind is NudgeKind.FOLLOW_UP and view.follow_up_number == 1)
-            case Condition.SAME_DAY:
-                return not days_after_interview(view)
-            case Condition.LATER_DAY:
-                return days_after_interview(view) > 0
+            case Condition.FIRST_THING:
+                return first_thing_today(view)
+            case Condition.NOT_FIRST_THING:
+                return not first_thing_today(view)
             case Condition.TIMELINE_GIVEN:
                 return view.interview.employer_timeline is not None
             case Condition.NO_TIMELINE:
@@ -73,6 +74,15 @@ class Condition(StrEnum):
                 return view.follow_up_marked_sent
             case Condition.NO_FOLLOW_UP_MARKED_SENT:
                 return not view.follow_up_marked_sent
+
+
+def first_thing_today(view: NudgeView) -> bool:
+    """Whether the message comes on a later day than the interview, in the morning: "first
+    thing today" is true then, and only then (logged late, a thank-you due at 13:00 the next
+    day is just "today")."""
+    if view.due_at is None or days_after_interview(view) <= 0:
+        return False
+    return view.due_at.astimezone(known_zone(view.interview.owner_tz)).hour < NOON
 
 
 def days_after_interview(view: NudgeView) -> int:
@@ -84,6 +94,9 @@ def days_after_interview(view: NudgeView) -> int:
     return (
         view.due_at.astimezone(tz).date() - view.interview.happened_at.astimezone(tz).date()
     ).days
+
+
+NOON = 12  # local hour: "first thing today" is said before it
 
 
 # -- what a message shows, top to bottom -------------------------------------------------------
@@ -332,11 +345,12 @@ KINDS: Mapping[NudgeKind, KindSpec] = MappingProxyType(
         NudgeKind.THANK_YOU: KindSpec(
             label="the thank-you note",
             fallback="Send a thank-you note for your interview with {title} today.",
-            # "Today" only on the interview's own day: advised a day later (an interview at
-            # 18:30 on a Friday), it is "first thing today", and the message says why.
+            # Advised a day later in the morning (an interview at 18:30 on a Friday), it is
+            # "first thing today"; otherwise "today" (logged late, due the next afternoon);
+            # on a later day the message says why.
             content=(
-                Advice("thank_you_email", only_if=Condition.SAME_DAY),
-                Advice("thank_you_email_later", only_if=Condition.LATER_DAY),
+                Advice("thank_you_email", only_if=Condition.NOT_FIRST_THING),
+                Advice("thank_you_email_later", only_if=Condition.FIRST_THING),
                 SinceInterview(),
                 Advice("thank_you_card", only_if=Condition.CARD_ADVISED),
                 QuotedAnswer("clarify_reminder", ReflectionQuestion.TO_CLARIFY),

@@ -108,7 +108,9 @@ KEY_MOMENTS = [
     "*Your applications in progress (2):*",
     "• Acme Corp (Data Analyst): phone screen,",
     "• Globex (Product Analyst): video call,",
-    "*Send a thank-you note first thing today.*",
+    # Logged the next day at noon: the note at 13:00 is "today", not "first thing today".
+    "*Send a thank-you note today.*",
+    "Your interview was yesterday afternoon; a note today still reads as prompt.",
     "Interview: Globex (Product Analyst)",
     "✓ Email sent: recorded",
     # Globex's follow-up: she calls, and they give a new timeline; the follow-ups re-pace.

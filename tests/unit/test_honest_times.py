@@ -31,8 +31,9 @@ class Row:
     happened: datetime
     person: PersonHours
     thank_you_at: datetime  # when the planner schedules it
-    says_today: bool  # "today" (the interview's day) or "first thing today"
+    says_today: bool  # "today" (the interview's day, or a later afternoon) or "first thing today"
     why: str | None  # the line saying when the interview was
+    logged_after: timedelta = timedelta(minutes=10)
 
 
 ROWS = [
@@ -68,6 +69,15 @@ ROWS = [
         says_today=False,
         why="Your interview was on Fri 4 Dec, in the afternoon",
     ),
+    Row(
+        "logged late, on Monday at noon: the note at 13:00 says 'today', not 'first thing'",
+        local(FRIDAY, 15),
+        PersonHours(NEW_YORK),
+        local(date(2026, 12, 7), 13),
+        says_today=True,
+        why="Your interview was Friday afternoon; a note today still reads as prompt.",
+        logged_after=timedelta(days=2, hours=21),
+    ),
 ]
 
 
@@ -77,7 +87,7 @@ def test_the_thank_you_says_when_and_why(row: Row) -> None:
         format=InterviewFormat.VIDEO,
         traditional_org=False,
         happened_at=row.happened,
-        logged_at=row.happened + timedelta(minutes=10),
+        logged_at=row.happened + row.logged_after,
         employer_timeline=None,
         direct_contact_ok=False,
     )

@@ -23,6 +23,7 @@ from bot.rules.kinds import (
     SmallPrint,
     Upcoming,
     days_after_interview,
+    first_thing_today,
     follow_up_count,
 )
 from bot.rules.playbook import Playbook
@@ -138,7 +139,8 @@ def since_interview(view: NudgeView, days: int) -> str:
         when = f"{local:%A} {part}"
     else:
         when = f"on {local:%a %-d %b}, in the {part}"
-    return f"Your interview was {when}; a note first thing today still reads as prompt."
+    today = "first thing today" if first_thing_today(view) else "today"
+    return f"Your interview was {when}; a note {today} still reads as prompt."
 
 
 def _about(view: NudgeView, extra: str = "") -> ContextBlock:
