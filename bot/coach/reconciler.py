@@ -24,6 +24,7 @@ from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
 from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
 from bot.store.db import Database
+from bot.store.id_lists import ids_in, ids_not_in
 from bot.store.models import ContactLog, Interview, Nudge, SlackUser
 
 # Nudges that are history: the limits count them (failed ones on no day) and never move them.
@@ -89,7 +90,7 @@ def reconcile_people(
         owner.id: owner
         for owner in session.scalars(
             select(SlackUser)
-            .where(SlackUser.id.in_(sorted(set(owner_ids))))
+            .where(ids_in(session, SlackUser.id, sorted(set(owner_ids))))
             .order_by(SlackUser.id)
             .with_for_update()
         )
@@ -99,7 +100,9 @@ def reconcile_people(
     interviews = [
         interview
         for interview in session.scalars(
-            select(Interview).where(Interview.owner_id.in_(list(owners))).order_by(Interview.id)
+            select(Interview)
+            .where(ids_in(session, Interview.owner_id, list(owners)))
+            .order_by(Interview.id)
         )
         if interview.status is InterviewStatus.ACTIVE or interview.id in also
     ]
@@ -107,30 +110,32 @@ def reconcile_people(
     rows_of: dict[int, list[Nudge]] = defaultdict(list)
     contacts_of: dict[int, list[ContactLog]] = defaultdict(list)
     if ids:
-        for row in session.scalars(select(Nudge).where(Nudge.interview_id.in_(ids))):
+        for row in session.scalars(select(Nudge).where(ids_in(session, Nudge.interview_id, ids))):
             rows_of[row.interview_id].append(row)
-        for contact in session.scalars(select(ContactLog).where(ContactLog.interview_id.in_(ids))):
+        contacts = select(ContactLog).where(ids_in(session, ContactLog.interview_id, ids))
+        for contact in session.scalars(contacts):
             contacts_of[contact.interview_id].append(contact)
     settled, employers = _settled(session, list(owners), interviews, rows_of, now)
+    theirs: dict[int, list[Interview]] = defaultdict(list)
+    for interview in interviews:
+        theirs[interview.owner_id].append(interview)
     counts: Counter[ChangeKind] = Counter()
     for owner_id, owner in owners.items():
-        theirs = [interview for interview in interviews if interview.owner_id == owner_id]
+        hours, coaching = hours_of(owner), is_coached(owner)
         plans = {
             interview.id: plan(
                 facts_of(interview),
                 history_from(contacts_of[interview.id], rows_of[interview.id]),
                 now,
-                hours_of(owner),
+                hours,
                 playbook,
-                coaching=is_coached(owner),
+                coaching=coaching,
             )
-            for interview in theirs
+            for interview in theirs[owner_id]
         }
         # Follow-ups to one employer keep a week apart across its rounds (applications).
-        limited = limit_daily(
-            plans, settled.get(owner_id, {}), hours_of(owner), now, employers=employers
-        )
-        for interview in theirs:
+        limited = limit_daily(plans, settled.get(owner_id, {}), hours, now, employers=employers)
+        for interview in theirs[owner_id]:
             changes = _apply(
                 session, interview.id, rows_of[interview.id], limited[interview.id], now
             )
@@ -166,8 +171,8 @@ def _settled(
         select(Interview.owner_id, Interview.application_id, Nudge)
         .join(Interview, Nudge.interview_id == Interview.id)
         .where(
-            Interview.owner_id.in_(owner_ids),
-            Interview.id.not_in([interview.id for interview in planned]),
+            ids_in(session, Interview.owner_id, owner_ids),
+            ids_not_in(session, Interview.id, [interview.id for interview in planned]),
             Nudge.status.in_([NudgeStatus.SENT, NudgeStatus.CLAIMED]),
             Nudge.due_at >= now - RECENT,
         )

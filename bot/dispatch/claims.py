@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.coach.deliveries import held_by
 from bot.rules.domain import ERROR_MAX, NudgeKind, NudgeStatus
 from bot.store.db import Database
+from bot.store.id_lists import ids_in
 from bot.store.models import Nudge
 
 
@@ -179,13 +180,13 @@ def renew(db: Database, worker_id: str, nudge_ids: list[int], lease_until: datet
     """The heartbeat: extend this worker's claims on `nudge_ids`; returns how many it holds."""
     if not nudge_ids:
         return 0
-    statement = (
-        update(Nudge)
-        .where(Nudge.id.in_(nudge_ids), held_by(worker_id))
-        .values(lease_until=lease_until)
-        .execution_options(synchronize_session=False, preserve_rowcount=True)
-    )
     with db.transaction(immediate=True) as session:
+        statement = (
+            update(Nudge)
+            .where(ids_in(session, Nudge.id, nudge_ids), held_by(worker_id))
+            .values(lease_until=lease_until)
+            .execution_options(synchronize_session=False, preserve_rowcount=True)
+        )
         return int(session.execute(statement).rowcount or 0)
 
 
@@ -209,12 +210,12 @@ def mark_posts_started(
     ids this worker still holds, the only ones it may post."""
     if not nudge_ids:
         return set()
-    statement = (
-        update(Nudge)
-        .where(Nudge.id.in_(nudge_ids), held_by(worker_id))
-        .values(post_started_at=now)
-        .returning(Nudge.id)
-        .execution_options(synchronize_session=False)
-    )
     with db.transaction(immediate=True) as session:
+        statement = (
+            update(Nudge)
+            .where(ids_in(session, Nudge.id, nudge_ids), held_by(worker_id))
+            .values(post_started_at=now)
+            .returning(Nudge.id)
+            .execution_options(synchronize_session=False)
+        )
         return set(session.scalars(statement))

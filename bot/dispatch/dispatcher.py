@@ -24,6 +24,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from slack_sdk import WebClient
+
 from bot.clock import Clock
 from bot.coach.deliveries import Delivery, Recipient, Settlement, deliveries_of, settle
 from bot.coach.people import deactivate_person, deactivate_workspace
@@ -48,6 +50,7 @@ from bot.dispatch.slack_errors import (
 from bot.log_context import bind_team, in_nudge_context, log_context
 from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import Playbook
+from bot.rules.public_holidays import supported_countries
 from bot.slack.clients import DISPATCH_TIMEOUT_SECONDS, SlackClients
 from bot.slack.dm import PostedMessage, find_posted, post_to_dm
 from bot.slack.errors import SLACK_CALL_ERRORS
@@ -257,6 +260,12 @@ class Dispatcher:
         # Until when this worker's claims are known to be held: set by the claim, moved on
         # by each renewal the database took. No post starts that could outlast it.
         self.lease_valid_until: datetime | None = None
+        # Each workspace's client, for the batch under way: asking `clients` builds one and,
+        # with OAuth, reads the installation (and may refresh its token) every time.
+        self._batch_clients: dict[str, WebClient] = {}
+        # The holidays package lists its countries in about 0.2 s; done here, not in the
+        # first batch, whose nudges would wait for it.
+        supported_countries()
 
     def stop(self) -> None:
         """Claim nothing more; a batch under way hands back what it has not started."""
@@ -305,6 +314,7 @@ class Dispatcher:
         if not claims:
             return report
         self.lease_valid_until = claims[0].lease_until
+        self._batch_clients.clear()
         batch = _Batch()
         with _Heartbeat(self, claims, self.heartbeat_seconds) as heartbeat:
             try:
@@ -706,7 +716,7 @@ class Dispatcher:
         channel = recipient.dm_channel_id
         if claim.post_started_at is None or channel is None:
             return None  # never started, or no DM was ever opened: nothing can be there
-        client = self.clients.client_for(recipient.team_id)
+        client = self._client_for(recipient.team_id)
         try:
             ts = find_posted(
                 client, channel, NUDGE_EVENT_TYPE, NUDGE_ID_KEY, claim.nudge_id, NUDGE_IDS_KEY
@@ -721,6 +731,12 @@ class Dispatcher:
             return None
         return PostedMessage(channel, ts) if ts is not None else None
 
+    def _client_for(self, team_id: str) -> WebClient:
+        client = self._batch_clients.get(team_id)
+        if client is None:
+            client = self._batch_clients[team_id] = self.clients.client_for(team_id)
+        return client
+
     def _post(
         self, claim: Claim, recipient: Recipient, text: str, blocks: list[dict[str, Any]]
     ) -> PostedMessage:
@@ -734,7 +750,7 @@ class Dispatcher:
         metadata: dict[str, Any],
     ) -> PostedMessage:
         return post_to_dm(
-            self.clients.client_for(recipient.team_id),
+            self._client_for(recipient.team_id),
             self.db,
             team_id=recipient.team_id,
             user_id=recipient.user_id,

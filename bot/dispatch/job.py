@@ -1,6 +1,7 @@
 """The dispatcher as a scheduled job: one tick takes back dead workers' leases, then sends.
 
-The scheduler runs `dispatch_tick` every DISPATCH_INTERVAL_SECONDS; tests and the demo call
+The scheduler runs `dispatch_tick` every DISPATCH_INTERVAL_SECONDS (each tick sends batch
+after batch while they come back full, for most of the interval); tests and the demo call
 it (or `dispatch_until_idle`) themselves, with their own clock, for deterministic runs.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 import weakref
 
@@ -27,6 +29,11 @@ JOB_ID = "dispatch"
 # While the database is down, ticks are skipped: 1, 2, then 3 at most between tries, so a
 # long outage costs a connection attempt every few ticks and recovery waits at most that.
 MAX_SKIPPED_TICKS = 3
+# How long one tick goes on sending while batches come back full (the scheduled job gives
+# it most of its interval), and at most how many batches: the rest wait for the next tick.
+DRAIN_SECONDS = 5.0
+DRAIN_SHARE = 0.8
+MAX_BATCHES = 100
 # nudge.claimed_by is 64 characters wide; the pid and suffix take up to 18 of them.
 HOSTNAME_MAX = 40
 
@@ -94,32 +101,45 @@ class _Outage:
 _outages: weakref.WeakKeyDictionary[Dispatcher, _Outage] = weakref.WeakKeyDictionary()
 
 
-def dispatch_tick(dispatcher: Dispatcher) -> DispatchReport | None:
-    """Record posts left unrecorded, requeue expired leases, then run one batch; None when
-    the tick could not run (or was skipped while the database is down).
+def dispatch_tick(
+    dispatcher: Dispatcher, drain_seconds: float = DRAIN_SECONDS
+) -> DispatchReport | None:
+    """Record posts left unrecorded, requeue expired leases, then send what is due: batch
+    after batch while each comes back full, for up to `drain_seconds` (and MAX_BATCHES);
+    the sum of what the batches did, or None when the tick could not run (or was skipped
+    while the database is down).
 
-    Never raises: an unreachable database or a bug must not end the scheduled job.
+    A burst (everybody's follow-up hour) goes out at the dispatcher's own pace instead of
+    one batch an interval. Never raises: an unreachable database or a bug must not end the
+    scheduled job.
     """
     outage = _outages.setdefault(dispatcher, _Outage())
     if outage.skip():
         return None
-    try:
-        # Posts made before an outage are recorded first: none may be taken for a re-post.
-        dispatcher.record_unrecorded()
-        report = dispatcher.run_once(requeue=True)
-    except StoreUnavailable as exc:
-        outage.failed(exc)
-        return None
-    except Exception:
-        logger.exception("dispatch tick failed")
-        return None
-    outage.succeeded()
     metrics = _metrics.get(dispatcher)
-    if metrics is not None:
-        metrics.record_dispatch(report)
-    if report.claimed:
-        logger.info("dispatch tick: %s", report)
-    return report
+    total = DispatchReport()
+    ends = time.monotonic() + drain_seconds
+    for batch in range(MAX_BATCHES):
+        try:
+            # Posts made before an outage are recorded first: none may be taken for a re-post.
+            dispatcher.record_unrecorded()
+            report = dispatcher.run_once(requeue=batch == 0)
+        except StoreUnavailable as exc:
+            outage.failed(exc)
+            return None if batch == 0 else total
+        except Exception:
+            logger.exception("dispatch tick failed")
+            return None if batch == 0 else total
+        outage.succeeded()
+        if metrics is not None:
+            metrics.record_dispatch(report)
+        total.add(report)
+        full = report.claimed >= dispatcher.batch_size
+        if not full or dispatcher.stopping or time.monotonic() >= ends:
+            break
+    if total.claimed:
+        logger.info("dispatch tick: %s", total)
+    return total
 
 
 def dispatch_until_idle(dispatcher: Dispatcher, max_ticks: int = 1000) -> DispatchReport:
@@ -144,6 +164,7 @@ def add_dispatch_job(
         dispatch_tick,
         "interval",
         args=[dispatcher],
+        kwargs={"drain_seconds": interval_seconds * DRAIN_SHARE},
         seconds=interval_seconds,
         id=JOB_ID,
         max_instances=1,

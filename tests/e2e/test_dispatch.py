@@ -28,7 +28,7 @@ from bot.dispatch.dispatcher import (
     DispatchReport,
     backoff_delay,
 )
-from bot.dispatch.job import JOB_ID, dispatch_tick, dispatch_until_idle
+from bot.dispatch.job import DRAIN_SHARE, JOB_ID, dispatch_tick, dispatch_until_idle
 from bot.rules.domain import NudgeKind, NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.rules.view_models import Choice, ChoiceStatus
@@ -535,6 +535,52 @@ def test_the_scheduler_runs_the_dispatcher_on_its_interval(running: RunningBot) 
     assert client.token == running.standin.bot_token
     assert dispatcher.db is running.db
     assert re.fullmatch(r"[^:]+:\d+:[0-9a-f]{6}", dispatcher.worker_id)
+
+
+def test_the_scheduled_tick_drains_for_most_of_its_interval(running: RunningBot) -> None:
+    job = build_scheduler(running.bot).get_job(JOB_ID)
+
+    assert job is not None
+    interval = running.bot.settings.dispatch_interval_seconds
+    assert job.kwargs == {"drain_seconds": interval * DRAIN_SHARE}
+
+
+def _seven_people_due(db: Database, clock: FixedClock) -> None:
+    """Seven people, each with an interview whose "get some distance" is due now."""
+    for n in range(7):
+        log(db, clock.now(), user_id=f"U0DRAIN0{n}", view_id=f"V{n}")
+
+
+def test_a_tick_sends_batch_after_batch_while_they_come_back_full(
+    db: Database, clock: FixedClock, clients: SlackClients, standin: SlackStandIn
+) -> None:
+    # At the follow-up hour everybody's follow-up is due at once: one batch an interval
+    # would leave most of them waiting minutes.
+    _seven_people_due(db, clock)
+    dispatcher = make_dispatcher(db, clock, clients, batch_size=3)
+
+    report = dispatch_tick(dispatcher)
+
+    assert report == DispatchReport(claimed=7, sent=7)  # 3 + 3 + 1: the short one ends it
+    assert len(standin.calls_to("chat.postMessage")) == 7
+    assert dispatch_tick(dispatcher) == DispatchReport()
+
+
+def test_a_tick_stops_draining_at_its_budget_and_the_next_tick_goes_on(
+    db: Database, clock: FixedClock, clients: SlackClients, standin: SlackStandIn
+) -> None:
+    _seven_people_due(db, clock)
+    dispatcher = make_dispatcher(db, clock, clients, batch_size=3)
+
+    assert dispatch_tick(dispatcher, drain_seconds=0) == DispatchReport(claimed=3, sent=3)
+    assert len(standin.calls_to("chat.postMessage")) == 3
+    assert dispatch_tick(dispatcher, drain_seconds=0) == DispatchReport(claimed=3, sent=3)
+    assert dispatch_tick(dispatcher) == DispatchReport(claimed=1, sent=1)
+    sent = {
+        c.params["metadata"]["event_payload"]["nudge_id"]
+        for c in standin.calls_to("chat.postMessage")
+    }
+    assert len(sent) == 7  # each once
 
 
 def test_a_tick_survives_an_unreachable_database(

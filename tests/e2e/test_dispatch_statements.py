@@ -16,6 +16,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.exc import InvalidRequestError
 
 from bot.clock import FixedClock
+from bot.coach import deliveries
 from bot.coach.deliveries import NO_LAZY
 from bot.dispatch.dispatcher import Dispatcher, DispatchReport
 from bot.rules.domain import NudgeKind, NudgeStatus
@@ -131,7 +132,9 @@ def test_a_batch_costs_a_few_statements_per_nudge_and_a_fixed_number_per_batch(
 
 
 def test_the_dispatchers_reads_refuse_lazy_loads(db: Database, clock: FixedClock) -> None:
-    """A relationship the batch's statement did not load raises instead of querying."""
+    """A relationship the batch's statement did not load raises instead of querying (in every
+    test: the statement counts above ran with it)."""
+    assert deliveries.strict_loads
     interview_id = log(db, clock.now()).interview.id
     with db.transaction() as session:
         interview, person = session.execute(
