@@ -348,10 +348,10 @@ def settle(
 
     One transaction for the whole batch, and a fixed number of statements: lock the
     interviews (in id order, so two workers settling overlapping batches take turns instead
-    of deadlocking) with their owners; one fenced UPDATE for the sent nudges and one per
-    distinct failure; then the reconciler re-plans the owners of what was written (all their
-    active interviews, under the daily limits) from a fixed number of reads after the update,
-    and its changes go out in one flush.
+    of deadlocking), reading only their owners' ids; one fenced UPDATE for the sent nudges
+    and one per distinct failure; then the reconciler re-plans the owners of what was
+    written (all their active interviews, under the daily limits) from a fixed number of
+    reads after the update, and its changes go out in one flush.
 
     `or_pending`: also a nudge whose lease ran out and that waits, unclaimed, for its next
     try (the post is known to have reached Slack).
@@ -394,7 +394,6 @@ def settle(
             reconcile_people(session, owners, now, playbook, also=replan)
             session.flush()
         return set(written)
-        return written
 
 
 def _outcome_updates(

@@ -2,7 +2,9 @@
 
 The scheduler runs `dispatch_tick` every DISPATCH_INTERVAL_SECONDS (each tick sends batch
 after batch while they come back full, for most of the interval); tests and the demo call
-it (or `dispatch_until_idle`) themselves, with their own clock, for deterministic runs.
+it (or `dispatch_until_idle`) themselves, with their own clock, for deterministic runs. How
+many batches one tick sends depends on the wall clock (its drain budget); what is sent, and
+when by the bot's clock, does not.
 """
 
 from __future__ import annotations
@@ -102,16 +104,20 @@ _outages: weakref.WeakKeyDictionary[Dispatcher, _Outage] = weakref.WeakKeyDictio
 
 
 def dispatch_tick(
-    dispatcher: Dispatcher, drain_seconds: float = DRAIN_SECONDS
+    dispatcher: Dispatcher,
+    drain_seconds: float = DRAIN_SECONDS,
+    max_batches: int = MAX_BATCHES,
 ) -> DispatchReport | None:
     """Record posts left unrecorded, requeue expired leases, then send what is due: batch
-    after batch while each comes back full, for up to `drain_seconds` (and MAX_BATCHES);
-    the sum of what the batches did, or None when the tick could not run (or was skipped
-    while the database is down).
+    after batch while each comes back full and went out whole, as long as another batch as
+    long as the last still ends within `drain_seconds` (at most `max_batches`); the sum of
+    what the batches did, or None when the tick could not run (or was skipped while the
+    database is down).
 
     A burst (everybody's follow-up hour) goes out at the dispatcher's own pace instead of
-    one batch an interval. Never raises: an unreachable database or a bug must not end the
-    scheduled job.
+    one batch an interval. A batch that handed anything back (a rate limit, Slack failing,
+    pacing) ends the tick: the next batch would meet the same. Never raises: an unreachable
+    database or a bug must not end the scheduled job.
     """
     outage = _outages.setdefault(dispatcher, _Outage())
     if outage.skip():
@@ -119,7 +125,8 @@ def dispatch_tick(
     metrics = _metrics.get(dispatcher)
     total = DispatchReport()
     ends = time.monotonic() + drain_seconds
-    for batch in range(MAX_BATCHES):
+    for batch in range(max_batches):
+        started = time.monotonic()
         try:
             # Posts made before an outage are recorded first: none may be taken for a re-post.
             dispatcher.record_unrecorded()
@@ -134,8 +141,11 @@ def dispatch_tick(
         if metrics is not None:
             metrics.record_dispatch(report)
         total.add(report)
-        full = report.claimed >= dispatcher.batch_size
-        if not full or dispatcher.stopping or time.monotonic() >= ends:
+        whole = report.claimed >= dispatcher.batch_size and not report.rescheduled
+        finished = time.monotonic()
+        # Checked before the next batch, with the last one's length: a tick that ran past its
+        # interval would make the scheduler skip the next one, with a warning.
+        if not whole or dispatcher.stopping or finished + (finished - started) > ends:
             break
     if total.claimed:
         logger.info("dispatch tick: %s", total)

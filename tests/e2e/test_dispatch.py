@@ -559,11 +559,39 @@ def test_a_tick_sends_batch_after_batch_while_they_come_back_full(
     _seven_people_due(db, clock)
     dispatcher = make_dispatcher(db, clock, clients, batch_size=3)
 
-    report = dispatch_tick(dispatcher)
+    report = dispatch_tick(dispatcher, drain_seconds=600)  # a budget no batch here nears
 
     assert report == DispatchReport(claimed=7, sent=7)  # 3 + 3 + 1: the short one ends it
     assert len(standin.calls_to("chat.postMessage")) == 7
     assert dispatch_tick(dispatcher) == DispatchReport()
+
+
+def test_a_tick_sends_at_most_its_batches(
+    db: Database, clock: FixedClock, clients: SlackClients, standin: SlackStandIn
+) -> None:
+    _seven_people_due(db, clock)
+    dispatcher = make_dispatcher(db, clock, clients, batch_size=2)
+
+    assert dispatch_tick(dispatcher, drain_seconds=600, max_batches=2) == DispatchReport(
+        claimed=4, sent=4
+    )
+    assert len(standin.calls_to("chat.postMessage")) == 4
+
+
+def test_a_rate_limited_batch_ends_the_tick(
+    db: Database, clock: FixedClock, clients: SlackClients, standin: SlackStandIn
+) -> None:
+    # The next batch would meet the same limit: one call, not one a batch up to the cap.
+    _seven_people_due(db, clock)
+    dispatcher = make_dispatcher(db, clock, clients, batch_size=3)
+    standin.fail_next("chat.postMessage", "ratelimited", retry_after=0)
+
+    report = dispatch_tick(dispatcher, drain_seconds=600)
+
+    assert report == DispatchReport(claimed=3, rescheduled=3)
+    assert len(posts(standin, include_failed=True)) == 1
+    # Retry-After 0: due again at once, and the next tick sends all seven.
+    assert dispatch_tick(dispatcher, drain_seconds=600) == DispatchReport(claimed=7, sent=7)
 
 
 def test_a_tick_stops_draining_at_its_budget_and_the_next_tick_goes_on(

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.clock import FixedClock
 from bot.coach.choices import record_choice
-from bot.coach.deliveries import mark_sent
+from bot.coach.deliveries import mark_failed, mark_sent
 from bot.coach.outcomes import ReopenStatus, recently_closed, reopen
 from bot.rules.domain import ContactKind, InterviewStatus, NudgeKind, NudgeStatus, Outcome
 from bot.rules.playbook import default_playbook
@@ -118,9 +120,16 @@ def test_a_day_after_the_close_reopen_is_refused(db: Database, clock: FixedClock
     assert recently_closed(db, TEAM, DANA, clock.now()) == []
 
 
-def test_the_auto_close_closes_its_interview_when_its_dm_is_sent(
-    db: Database, clock: FixedClock
+@pytest.mark.parametrize(
+    "how",
+    ["sent", "failed", "sent after its claim ran out"],
+)
+def test_the_auto_close_closes_its_interview_when_its_dm_is_settled(
+    db: Database, clock: FixedClock, how: str
 ) -> None:
+    """Sent or given up (nothing is left to send either way), and also when the post is
+    recorded after its lease ran out (a post made while the database was down): the kind the
+    write returns says so, with no read of its own."""
     interview_id = log(db, clock.now(), format="video", traditional_org=False).interview.id
     _deliver_until(db, clock, interview_id, NudgeKind.CHECK_IN)
     assert [kind for kind, _, _ in pending(db, interview_id)] == [NudgeKind.AUTO_CLOSE]
@@ -128,13 +137,27 @@ def test_the_auto_close_closes_its_interview_when_its_dm_is_sent(
     clock.set(due)
     with db.transaction() as session:
         row = session.query(Nudge).filter_by(interview_id=interview_id, kind=kind).one()
-        row.status, row.claimed_by = NudgeStatus.CLAIMED, WORKER
+        if how != "sent after its claim ran out":
+            row.status, row.claimed_by = NudgeStatus.CLAIMED, WORKER
         nudge_id = row.id
 
-    assert mark_sent(
-        db, nudge_id, WORKER, channel_id="D1", ts="9.9", now=clock.now(), playbook=PLAYBOOK
-    )
+    if how == "failed":
+        written = mark_failed(
+            db, nudge_id, WORKER, error="channel_not_found", now=clock.now(), playbook=PLAYBOOK
+        )
+    else:
+        written = mark_sent(
+            db,
+            nudge_id,
+            WORKER,
+            channel_id="D1",
+            ts="9.9",
+            now=clock.now(),
+            playbook=PLAYBOOK,
+            or_pending=how == "sent after its claim ran out",
+        )
 
+    assert written
     closed = _interview(db, interview_id)
     assert (closed.status, closed.outcome, closed.closed_at) == (
         InterviewStatus.CLOSED,
