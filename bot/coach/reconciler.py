@@ -24,7 +24,7 @@ from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
 from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
 from bot.store.db import Database
-from bot.store.id_lists import ids_in, ids_not_in
+from bot.store.id_lists import ids_in
 from bot.store.models import ContactLog, Interview, Nudge, SlackUser
 
 # Nudges that are history: the limits count them (failed ones on no day) and never move them.
@@ -97,15 +97,15 @@ def reconcile_people(
     }
     if not owners:
         return ReconcileReport()
-    interviews = [
-        interview
-        for interview in session.scalars(
-            select(Interview)
-            .where(ids_in(session, Interview.owner_id, list(owners)))
-            .order_by(Interview.id)
-        )
-        if interview.status is InterviewStatus.ACTIVE or interview.id in also
-    ]
+    interviews: list[Interview] = []  # to plan
+    others: list[Interview] = []  # closed: their recent sends still count for the limits
+    for interview in session.scalars(
+        select(Interview)
+        .where(ids_in(session, Interview.owner_id, list(owners)))
+        .order_by(Interview.id)
+    ):
+        planned = interview.status is InterviewStatus.ACTIVE or interview.id in also
+        (interviews if planned else others).append(interview)
     ids = [interview.id for interview in interviews]
     rows_of: dict[int, list[Nudge]] = defaultdict(list)
     contacts_of: dict[int, list[ContactLog]] = defaultdict(list)
@@ -115,7 +115,7 @@ def reconcile_people(
         contacts = select(ContactLog).where(ids_in(session, ContactLog.interview_id, ids))
         for contact in session.scalars(contacts):
             contacts_of[contact.interview_id].append(contact)
-    settled, employers = _settled(session, list(owners), interviews, rows_of, now)
+    settled, employers = _settled(session, interviews, others, rows_of, now)
     theirs: dict[int, list[Interview]] = defaultdict(list)
     for interview in interviews:
         theirs[interview.owner_id].append(interview)
@@ -150,15 +150,18 @@ def reconcile_people(
 
 def _settled(
     session: Session,
-    owner_ids: list[int],
     planned: list[Interview],
+    others: list[Interview],
     rows_of: dict[int, list[Nudge]],
     now: datetime,
 ) -> tuple[dict[int, Settled], dict[int, int]]:
     """Per owner, their nudges that are history, for the limits: each planned interview's,
     and the recent sent ones of their other (closed) interviews (a follow-up sent this
     morning still counts today after the interview closed; one sent to Acme last week still
-    holds back the next round's). With it, each of those interviews' application."""
+    holds back the next round's). With it, each of those interviews' application.
+
+    The other interviews are the ones the caller read with the planned ones, so their recent
+    sends are one read by interview id, and none when there are no others."""
     settled: dict[int, Settled] = defaultdict(dict)
     employers = {interview.id: interview.application_id for interview in planned}
     for interview in planned:
@@ -167,19 +170,22 @@ def _settled(
             for row in rows_of[interview.id]
             if row.status in _HISTORY
         }
-    recent = session.execute(
-        select(Interview.owner_id, Interview.application_id, Nudge)
-        .join(Interview, Nudge.interview_id == Interview.id)
-        .where(
-            ids_in(session, Interview.owner_id, owner_ids),
-            ids_not_in(session, Interview.id, [interview.id for interview in planned]),
+    if not others:
+        return settled, employers
+    closed = {interview.id: interview for interview in others}
+    recent = session.scalars(
+        select(Nudge).where(
+            ids_in(session, Nudge.interview_id, list(closed)),
             Nudge.status.in_([NudgeStatus.SENT, NudgeStatus.CLAIMED]),
             Nudge.due_at >= now - RECENT,
         )
     )
-    for owner_id, application_id, row in recent:
-        settled[owner_id].setdefault(row.interview_id, {})[(row.kind, row.sequence)] = _reached(row)
-        employers[row.interview_id] = application_id
+    for row in recent:
+        interview = closed[row.interview_id]
+        settled[interview.owner_id].setdefault(row.interview_id, {})[(row.kind, row.sequence)] = (
+            _reached(row)
+        )
+        employers[row.interview_id] = interview.application_id
     return settled, employers
 
 

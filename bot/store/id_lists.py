@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, all_, any_, literal
+from sqlalchemy import ColumnElement, Integer, any_, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -30,12 +30,3 @@ def ids_in(
     if _postgres(session):
         return column == any_(literal(list(ids), _INT_ARRAY))
     return column.in_(list(ids))
-
-
-def ids_not_in(
-    session: Session, column: ColumnElement[Any], ids: Collection[int]
-) -> ColumnElement[bool]:
-    """`column NOT IN ids` (integer ids): `<> ALL(array)` on PostgreSQL."""
-    if _postgres(session):
-        return column != all_(literal(list(ids), _INT_ARRAY))
-    return column.not_in(list(ids))

@@ -8,9 +8,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import FixedClock
+from bot.coach.choices import record_choice
 from bot.rules.domain import NudgeKind
+from bot.rules.playbook import default_playbook
+from bot.rules.view_models import Choice, ChoiceStatus
 from bot.store.db import Database
-from tests.coach_helpers import deliver, log, nudges, pending
+from tests.coach_helpers import DANA, TEAM, deliver, log, nudges, pending
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -53,3 +56,47 @@ def test_four_follow_ups_for_one_morning_become_three_and_one_the_next_working_d
     deliver(db, row.id, clock.now(), "1.1")
 
     assert follow_up_due(db, ids[3]) == dues[0]
+
+
+def test_a_follow_up_sent_this_morning_still_counts_after_its_interview_closes(
+    db: Database, clock: FixedClock
+) -> None:
+    """The limits read the recent sends of the person's closed interviews too: closing the
+    interview whose follow-up went out this morning must not let a fourth one in today."""
+    timeline = local_day(clock.now()) + timedelta(days=7)
+    ids = [
+        log(
+            db,
+            clock.now(),
+            view_id=f"V{number}",
+            company=f"Company {number}",
+            format="video",
+            employer_timeline=timeline,
+        ).interview.id
+        for number in range(4)
+    ]
+    dues = [follow_up_due(db, interview_id) for interview_id in ids]
+    assert local_day(dues[3]) > local_day(dues[0])  # three a day: the fourth waits
+    clock.set(dues[0])
+    [row] = [n for n in nudges(db, ids[0]) if n.kind is NudgeKind.FOLLOW_UP]
+    deliver(db, row.id, clock.now(), "1.1")
+
+    stopped = record_choice(
+        db,
+        nudge_id=row.id,
+        team_id=TEAM,
+        user_id=DANA,
+        choice=Choice.STOP,
+        option=None,
+        now=clock.now(),
+        playbook=default_playbook(),
+    )
+
+    assert stopped.status is ChoiceStatus.RECORDED
+    assert pending(db, ids[0]) == []  # closed
+    # The next follow-up goes out and the person is re-planned without the closed interview
+    # among those planned: its send this morning is read as recent history.
+    [second] = [n for n in nudges(db, ids[1]) if n.kind is NudgeKind.FOLLOW_UP]
+    deliver(db, second.id, clock.now(), "1.2")
+
+    assert follow_up_due(db, ids[3]) == dues[3]  # still tomorrow: today has had its three
