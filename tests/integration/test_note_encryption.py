@@ -235,7 +235,9 @@ def test_rotation_re_encrypts_every_row_resumably_and_then_the_old_key_can_go(
 
         stored = raw_notes(legacy)
         assert all(only_b.is_current(v) for v in stored)
-        assert not any("legacy" in v or "one" in v for v in stored)
+        # No plaintext note is left. (Not "no 'one' inside": a random Fernet token holds
+        # those three letters about once in 200 runs of this test.)
+        assert not set(stored) & set(expected)
         with reader(database_url, [key_b]) as b_alone:
             assert notes(b_alone) == expected
 
