@@ -27,11 +27,11 @@ def local_day(instant: datetime) -> date:
     return instant.astimezone(LA).date()
 
 
-def test_four_follow_ups_for_one_morning_become_three_and_one_the_next_working_day(
-    db: Database, clock: FixedClock
-) -> None:
+def four_interviews_with_one_timeline(db: Database, clock: FixedClock) -> list[int]:
+    """Four interviews logged now whose employers all said "a week from today": their
+    follow-ups want the same morning, one more than a day allows."""
     timeline = local_day(clock.now()) + timedelta(days=7)
-    ids = [
+    return [
         log(
             db,
             clock.now(),
@@ -42,6 +42,12 @@ def test_four_follow_ups_for_one_morning_become_three_and_one_the_next_working_d
         ).interview.id
         for number in range(4)
     ]
+
+
+def test_four_follow_ups_for_one_morning_become_three_and_one_the_next_working_day(
+    db: Database, clock: FixedClock
+) -> None:
+    ids = four_interviews_with_one_timeline(db, clock)
     dues = [follow_up_due(db, interview_id) for interview_id in ids]
 
     # Each planned for the working morning after the date they gave; the fourth waits a day.
@@ -63,18 +69,7 @@ def test_a_follow_up_sent_this_morning_still_counts_after_its_interview_closes(
 ) -> None:
     """The limits read the recent sends of the person's closed interviews too: closing the
     interview whose follow-up went out this morning must not let a fourth one in today."""
-    timeline = local_day(clock.now()) + timedelta(days=7)
-    ids = [
-        log(
-            db,
-            clock.now(),
-            view_id=f"V{number}",
-            company=f"Company {number}",
-            format="video",
-            employer_timeline=timeline,
-        ).interview.id
-        for number in range(4)
-    ]
+    ids = four_interviews_with_one_timeline(db, clock)
     dues = [follow_up_due(db, interview_id) for interview_id in ids]
     assert local_day(dues[3]) > local_day(dues[0])  # three a day: the fourth waits
     clock.set(dues[0])
