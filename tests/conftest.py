@@ -17,7 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
-from bot.coach import deliveries
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base
@@ -33,9 +32,6 @@ settings.register_profile("dev", max_examples=10)
 settings.register_profile("ci", max_examples=300, derandomize=True)
 settings.register_profile("explore", max_examples=3000, derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-# The dispatcher's reads refuse lazy loads in every test (off in production: it costs).
-deliveries.strict_loads = True
 
 # 10:00 in Los Angeles, where Dana lives.
 START = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)

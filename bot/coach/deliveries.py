@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Update, and_, case, func, or_, select, update
-from sqlalchemy.orm import Load, Session
+from sqlalchemy.orm import Bundle, Session
 
 from bot.coach.auto_close import close_auto_closed
 from bot.coach.mappers import is_coached, summary_of
@@ -67,17 +67,15 @@ class Delivery:
     interview_id: int
 
 
-# The dispatcher's reads load every row they use in the statement itself. With
-# `strict_loads` on (tests/conftest.py turns it on for every test) a relationship touched by
-# mistake raises instead of costing one more query per nudge. Off in production:
-# raiseload("*") sets a loader on every relationship of every row read, 45 % of the batch's
-# read (0.30 against 0.16 ms a nudge, SQLite, 1,000 nudges in batches of 50).
-NO_LAZY = (Load(Interview).raiseload("*"), Load(SlackUser).raiseload("*"))
-strict_loads = False
+def _columns(name: str, model: type[Nudge | Interview | SlackUser]) -> Bundle[Any]:
+    """Every column of `model`, read as one named row: the batch's read builds no ORM
+    object (building them cost more than the rest of the read)."""
+    return Bundle(name, *(getattr(model, a.key) for a in model.__mapper__.column_attrs))
 
 
-def _read_options() -> tuple[Load, ...]:
-    return NO_LAZY if strict_loads else ()
+_NUDGE_COLUMNS = _columns("nudge", Nudge)
+_INTERVIEW_COLUMNS = _columns("interview", Interview)
+_OWNER_COLUMNS = _columns("owner", SlackUser)
 
 
 def delivery_of(db: Database, nudge_id: int, playbook: Playbook) -> Delivery | None:
@@ -98,11 +96,10 @@ def deliveries_of(
         return {}
     with db.transaction() as session:
         rows = session.execute(
-            select(Nudge, Interview, SlackUser)
-            .join(Interview, Nudge.interview_id == Interview.id)
+            select(_NUDGE_COLUMNS, _INTERVIEW_COLUMNS, _OWNER_COLUMNS)
+            .join_from(Nudge, Interview, Nudge.interview_id == Interview.id)
             .join(SlackUser, Interview.owner_id == SlackUser.id)
             .where(ids_in(session, Nudge.id, nudge_ids))
-            .options(*_read_options())
         ).all()
         interview_ids = {interview.id for _, interview, _ in rows}
         answers = _by_interview(

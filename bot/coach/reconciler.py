@@ -13,8 +13,9 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Row, Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.coach.mappers import facts_of, history_from, hours_of, is_coached
@@ -22,7 +23,7 @@ from bot.rules.daily_limits import EMPLOYER_GAP, limit_daily
 from bot.rules.domain import InterviewStatus, NudgeStatus
 from bot.rules.planning import PlannedNudge, plan
 from bot.rules.playbook import Playbook
-from bot.rules.reconciling import ChangeKind, Key, reconcile_changes
+from bot.rules.reconciling import Change, ChangeKind, Key, reconcile_changes
 from bot.store.db import Database
 from bot.store.id_lists import ids_in
 from bot.store.models import ContactLog, Interview, Nudge, SlackUser
@@ -85,42 +86,43 @@ def reconcile_people(
     """`reconcile` for every active interview of several people at once (and for the
     interviews `also` names, active or not), in a fixed number of statements whatever their
     number: the dispatcher re-plans a whole batch this way. The owners are locked in id
-    order; nothing is flushed (the caller flushes once)."""
-    owners = {
-        owner.id: owner
-        for owner in session.scalars(
-            select(SlackUser)
-            .where(ids_in(session, SlackUser.id, sorted(set(owner_ids))))
-            .order_by(SlackUser.id)
-            .with_for_update()
-        )
-    }
+    order; nothing is flushed (the caller flushes once).
+
+    It reads columns, not objects: the dispatcher re-plans its whole batch after every
+    batch, and building the ORM objects of a person's rows cost more than planning them.
+    Only the rows a change touches are loaded as objects, in one more read."""
+    owners = session.execute(
+        select(*_PERSON)
+        .where(ids_in(session, SlackUser.id, sorted(set(owner_ids))))
+        .order_by(SlackUser.id)
+        .with_for_update()
+    ).all()
     if not owners:
         return ReconcileReport()
-    interviews: list[Interview] = []  # to plan
-    others: list[Interview] = []  # closed: their recent sends still count for the limits
-    for interview in session.scalars(
-        select(Interview)
-        .where(ids_in(session, Interview.owner_id, list(owners)))
+    interviews: list[Row[Any]] = []  # to plan
+    others: list[Row[Any]] = []  # closed: their recent sends still count for the limits
+    for interview in session.execute(
+        select(*_INTERVIEW)
+        .where(ids_in(session, Interview.owner_id, [owner.id for owner in owners]))
         .order_by(Interview.id)
     ):
         planned = interview.status is InterviewStatus.ACTIVE or interview.id in also
         (interviews if planned else others).append(interview)
     ids = [interview.id for interview in interviews]
-    rows_of: dict[int, list[Nudge]] = defaultdict(list)
-    contacts_of: dict[int, list[ContactLog]] = defaultdict(list)
+    rows_of: dict[int, list[Row[Any]]] = defaultdict(list)
+    contacts_of: dict[int, list[Row[Any]]] = defaultdict(list)
     if ids:
-        for row in session.scalars(select(Nudge).where(ids_in(session, Nudge.interview_id, ids))):
+        for row in session.execute(select(*_NUDGE).where(ids_in(session, Nudge.interview_id, ids))):
             rows_of[row.interview_id].append(row)
-        contacts = select(ContactLog).where(ids_in(session, ContactLog.interview_id, ids))
-        for contact in session.scalars(contacts):
+        contacts = select(*_CONTACT).where(ids_in(session, ContactLog.interview_id, ids))
+        for contact in session.execute(contacts):
             contacts_of[contact.interview_id].append(contact)
     settled, employers = _settled(session, interviews, others, rows_of, now)
-    theirs: dict[int, list[Interview]] = defaultdict(list)
+    theirs: dict[int, list[Row[Any]]] = defaultdict(list)
     for interview in interviews:
         theirs[interview.owner_id].append(interview)
-    counts: Counter[ChangeKind] = Counter()
-    for owner_id, owner in owners.items():
+    changes: list[tuple[int, Change]] = []
+    for owner in owners:
         hours, coaching = hours_of(owner), is_coached(owner)
         plans = {
             interview.id: plan(
@@ -131,15 +133,17 @@ def reconcile_people(
                 playbook,
                 coaching=coaching,
             )
-            for interview in theirs[owner_id]
+            for interview in theirs[owner.id]
         }
         # Follow-ups to one employer keep a week apart across its rounds (applications).
-        limited = limit_daily(plans, settled.get(owner_id, {}), hours, now, employers=employers)
-        for interview in theirs[owner_id]:
-            changes = _apply(
-                session, interview.id, rows_of[interview.id], limited[interview.id], now
+        limited = limit_daily(plans, settled.get(owner.id, {}), hours, now, employers=employers)
+        for interview in theirs[owner.id]:
+            changes.extend(
+                (interview.id, change)
+                for change in _changes(rows_of[interview.id], limited[interview.id])
             )
-            counts.update(changes)
+    _apply(session, changes, rows_of, now)
+    counts = Counter(change.kind for _, change in changes)
     return ReconcileReport(
         inserted=counts[ChangeKind.INSERT],
         moved=counts[ChangeKind.MOVE],
@@ -148,11 +152,52 @@ def reconcile_people(
     )
 
 
+# The columns the re-plan reads (see reconcile_people), named as the mappers read them.
+_PERSON = (
+    SlackUser.id,
+    SlackUser.tz,
+    SlackUser.waking_start_hour,
+    SlackUser.waking_end_hour,
+    SlackUser.working_days,
+    SlackUser.holiday_country,
+    SlackUser.follow_up_hour,
+    SlackUser.paused_at,
+    SlackUser.paused_until,
+    SlackUser.deactivated_at,
+)
+_INTERVIEW = (
+    Interview.id,
+    Interview.owner_id,
+    Interview.application_id,
+    Interview.round_number,
+    Interview.format,
+    Interview.traditional_org,
+    Interview.happened_at,
+    Interview.duration_minutes,
+    Interview.created_at,
+    Interview.employer_timeline,
+    Interview.direct_contact_ok,
+    Interview.status,
+)
+_NUDGE = (
+    Nudge.id,
+    Nudge.interview_id,
+    Nudge.kind,
+    Nudge.sequence,
+    Nudge.status,
+    Nudge.due_at,
+    Nudge.sent_at,
+    Nudge.last_error,
+    Nudge.first_due_at,
+)
+_CONTACT = (ContactLog.interview_id, ContactLog.kind, ContactLog.occurred_at, ContactLog.until)
+
+
 def _settled(
     session: Session,
-    planned: list[Interview],
-    others: list[Interview],
-    rows_of: dict[int, list[Nudge]],
+    planned: list[Row[Any]],
+    others: list[Row[Any]],
+    rows_of: dict[int, list[Row[Any]]],
     now: datetime,
 ) -> tuple[dict[int, Settled], dict[int, int]]:
     """Per owner, their nudges that are history, for the limits: each planned interview's,
@@ -173,8 +218,8 @@ def _settled(
     if not others:
         return settled, employers
     closed = {interview.id: interview for interview in others}
-    recent = session.scalars(
-        select(Nudge).where(
+    recent = session.execute(
+        select(*_NUDGE).where(
             ids_in(session, Nudge.interview_id, list(closed)),
             Nudge.status.in_([NudgeStatus.SENT, NudgeStatus.CLAIMED]),
             Nudge.due_at >= now - RECENT,
@@ -189,20 +234,14 @@ def _settled(
     return settled, employers
 
 
-def _reached(row: Nudge) -> datetime | None:
+def _reached(row: Row[Any]) -> datetime | None:
     """When a settled nudge reached the person (None: it never will)."""
     if row.status is NudgeStatus.FAILED:
         return None
     return row.sent_at or row.due_at
 
 
-def _apply(
-    session: Session,
-    interview_id: int,
-    rows: list[Nudge],
-    planned: tuple[PlannedNudge, ...],
-    now: datetime,
-) -> Counter[ChangeKind]:
+def _changes(rows: list[Row[Any]], planned: tuple[PlannedNudge, ...]) -> list[Change]:
     by_key = {(row.kind, row.sequence): row for row in rows}
     # A pending nudge the dispatcher put off keeps its later time: after a failed try it says
     # why in last_error; after pacing or a hand-back it has none, but its first_due_at is set
@@ -212,8 +251,30 @@ def _apply(
         for key, row in by_key.items()
         if row.last_error is not None or row.first_due_at is not None
     }
-    changes = reconcile_changes(by_key, planned, put_off=put_off)
-    for change in changes:
+    return reconcile_changes(by_key, planned, put_off=put_off)
+
+
+def _apply(
+    session: Session,
+    changes: list[tuple[int, Change]],
+    rows_of: dict[int, list[Row[Any]]],
+    now: datetime,
+) -> None:
+    """Make `changes` in the session: new rows added, changed ones loaded (one read for all
+    of them; rows the caller holds come from its identity map) and changed."""
+    keyed = {
+        (interview_id, (row.kind, row.sequence)): row.id
+        for interview_id, rows in rows_of.items()
+        for row in rows
+    }
+    changed = [keyed[(i, c.key)] for i, c in changes if c.kind is not ChangeKind.INSERT]
+    stored: dict[int, Nudge] = {}
+    if changed:
+        stored = {
+            row.id: row
+            for row in session.scalars(select(Nudge).where(ids_in(session, Nudge.id, changed)))
+        }
+    for interview_id, change in changes:
         if change.kind is ChangeKind.INSERT:
             kind, sequence = change.key
             session.add(
@@ -227,16 +288,16 @@ def _apply(
                     created_at=now,
                 )
             )
-        elif change.kind is ChangeKind.MOVE:
-            by_key[change.key].due_at = change.due_at
-            by_key[change.key].first_due_at = None  # a new plan: lateness counts afresh
+            continue
+        row = stored[keyed[(interview_id, change.key)]]
+        if change.kind is ChangeKind.MOVE:
+            row.due_at = change.due_at
+            row.first_due_at = None  # a new plan: lateness counts afresh
         elif change.kind is ChangeKind.REVIVE:
-            _rearm(by_key[change.key], change.due_at)
+            _rearm(row, change.due_at)
         else:
-            row = by_key[change.key]
             row.status = NudgeStatus.CANCELLED
             row.lease_until = None
-    return Counter(change.kind for change in changes)
 
 
 def _rearm(row: Nudge, due_at: datetime) -> None:
