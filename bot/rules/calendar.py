@@ -97,6 +97,16 @@ def at_local(day: date, hour: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
 
 
+def days_later(instant: datetime, days: int, tz: ZoneInfo) -> datetime:
+    """`days` days after `instant` on the calendar of `tz`: the same wall-clock time (a week
+    later is the same weekday and hour), so across a DST change it is 24 hours a day, plus
+    or minus the hour the clocks moved. Counted in UTC, a week across a spring-forward ends
+    at 11:00 on the wall clock, past a 10:00 slot, and the follow-up waited a day more."""
+    local = instant.astimezone(tz)
+    later = datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=tz)
+    return later.astimezone(UTC)
+
+
 def local_date(instant: datetime, tz: ZoneInfo) -> date:
     return instant.astimezone(tz).date()
 

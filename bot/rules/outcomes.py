@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.rules.calendar import days_later
 from bot.rules.domain import ContactKind, InterviewStatus
 
 REOPEN_WINDOW = timedelta(days=1)
@@ -74,10 +76,11 @@ def asks_still_waiting(follow_ups_sent: int, kinds: Iterable[ContactKind]) -> bo
     return follow_ups_sent >= UNANSWERED and not answered(kinds)
 
 
-def auto_close_due(last_heard: datetime) -> datetime:
+def auto_close_due(last_heard: datetime, tz: ZoneInfo) -> datetime:
     """When an interview with nothing left to send closes itself (before the follow-up slot
-    the planner then finds): three weeks after the last follow-up or contact."""
-    return last_heard + AUTO_CLOSE_AFTER
+    the planner then finds): three weeks after the last follow-up or contact, on the
+    person's calendar (the same wall-clock time, across a DST change too)."""
+    return days_later(last_heard, AUTO_CLOSE_AFTER.days, tz)
 
 
 def auto_close_sequence(kinds: Iterable[ContactKind]) -> int:

@@ -14,14 +14,15 @@ from datetime import date, datetime, timedelta
 from bot.rules.calendar import (
     PersonHours,
     at_local,
+    days_later,
     is_waking,
     local_date,
     next_waking,
 )
 from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.outcomes import (
-    AUTO_CLOSE_AFTER,
     asks_still_waiting,
+    auto_close_due,
     auto_close_sequence,
     within_follow_up_window,
 )
@@ -360,11 +361,12 @@ class _Planner:
             self._add(NudgeKind.CARD, ONCE, self._morning_after(day))
 
     def _days_after(self, last: _LastFollowUp, days: int) -> datetime:
-        """`days` after the last follow-up: never sooner, in time, than `days` after the
-        coach's own follow-up (their spacing), nor, by the calendar, than `days` after the
-        day the person last acted on it. Counted by day, "Follow-up sent" pressed after the
-        call, an hour after the nudge, keeps next week's nudge on the same weekday."""
-        by_time = last.reached + timedelta(days=days)
+        """`days` after the last follow-up: never sooner than `days` after the coach's own
+        follow-up (their spacing, at the same time on the wall clock: see `days_later`), nor
+        than `days` after the day the person last acted on it. Counted by day, "Follow-up
+        sent" pressed after the call, an hour after the nudge, keeps next week's nudge on the
+        same weekday."""
+        by_time = days_later(last.reached, days, self.person.tz)
         acted_on = local_date(last.acted_at, self.person.tz) + timedelta(days=days)
         return max(by_time, at_local(acted_on, 0, self.person.tz))
 
@@ -469,7 +471,7 @@ class _Planner:
             return
         # Past already (an interview whose follow-ups ended before this rule existed, or a
         # long outage): the next slot, not never; three weeks have passed all the same.
-        due = self._business_slot(max(last + AUTO_CLOSE_AFTER, self.now))
+        due = self._business_slot(max(auto_close_due(last, self.person.tz), self.now))
         self._add(NudgeKind.AUTO_CLOSE, sequence, due)
 
     def _first_follow_up_due(self) -> datetime:
@@ -479,7 +481,7 @@ class _Planner:
         else:
             email = self.history.first(ContactKind.THANK_YOU_EMAIL)
             anchor = email.occurred_at if email else facts.ended_at
-            due = anchor + timedelta(days=timing.follow_up_after_days)
+            due = days_later(anchor, timing.follow_up_after_days, self.person.tz)
         earliest = max(facts.logged_at, self.thank_you_due + FIRST_FOLLOW_UP_AFTER_THANK_YOU)
         return self._business_slot(max(due, earliest))
 

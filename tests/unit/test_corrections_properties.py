@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.preview import Delivered, Simulation
+from bot.rules.calendar import days_later
 from bot.rules.domain import ContactKind, InterviewFormat, NudgeKind
 from tests.unit.test_playbook_properties import (
     BUTTONS,
@@ -121,7 +122,8 @@ def test_corrections_keep_the_pacing_rules(case: Case, data: st.DataObject) -> N
     assert len(follow_ups) <= timing.max_follow_ups <= 5
     assert [d.sequence for d in follow_ups] == list(range(1, len(follow_ups) + 1))
     for earlier, later in itertools.pairwise(follow_ups):
-        assert later.at - earlier.at >= timedelta(days=7), "never two within a week"
+        week_on = days_later(earlier.at, 7, case.person.tz)  # on their calendar
+        assert later.at >= week_on, "never two within a week"
     weekly = case.facts.direct_contact_ok or simulation.history.has(ContactKind.KEPT_GOING)
     if not weekly:
         assert len(follow_ups) <= 1 + len(timelines.given), "one more per new timeline"

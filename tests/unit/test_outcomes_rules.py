@@ -106,7 +106,15 @@ def test_still_waiting_replaces_the_third_after_two_unanswered(
 
 
 def test_the_auto_close_comes_three_weeks_after_the_last_word() -> None:
-    assert auto_close_due(FIRST) == FIRST + timedelta(weeks=3)
+    assert auto_close_due(FIRST, ZoneInfo("America/Los_Angeles")) == FIRST + timedelta(weeks=3)
+
+
+def test_three_weeks_across_a_dst_change_keep_the_wall_clock() -> None:
+    la = ZoneInfo("America/Los_Angeles")  # clocks go forward on Sun 14 Mar 2027
+    last = datetime(2027, 3, 2, 10, 0, tzinfo=la)
+    due = auto_close_due(last.astimezone(UTC), la)
+    assert due.astimezone(la) == datetime(2027, 3, 23, 10, 0, tzinfo=la)
+    assert due - last == timedelta(weeks=3) - timedelta(hours=1)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bot.clock import FixedClock
 from bot.preview import Delivered, Simulation
 from bot.preview.simulation import plan_limited
-from bot.rules.calendar import PersonHours, at_local
+from bot.rules.calendar import PersonHours, at_local, days_later
 from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.outcomes import FOLLOW_UP_WINDOW, REOPEN_WINDOW, UNANSWERED
 from bot.rules.planning import (
@@ -248,9 +248,11 @@ def check_plan(
     )
     assert [p.sequence for p in follow_ups] == list(range(1, len(follow_ups) + 1))
     assert len(follow_ups) <= timing.max_follow_ups <= 5
-    interval = timedelta(days=timing.follow_up_interval_days)
+    # A week on the person's calendar: the same wall-clock time (24 hours a day, give or take
+    # the hour a DST change moves the clocks).
+    assert timing.follow_up_interval_days >= 7
     for earlier, later in itertools.pairwise(follow_ups):
-        assert later.due_at - earlier.due_at >= interval >= timedelta(days=7)
+        assert later.due_at >= days_later(earlier.due_at, timing.follow_up_interval_days, person.tz)
     first_row = settled.get((NudgeKind.FOLLOW_UP, 1))
     if first_row is not None and first_row.status is NudgeStatus.SENT:
         first_reached = first_row.sent_at or first_row.due_at
@@ -273,7 +275,7 @@ def check_plan(
             email = history.first(ContactKind.THANK_YOU_EMAIL)
             anchor = email.occurred_at if email else facts.happened_at
             # A slot a few minutes early is kept rather than moved a day (SLOT_TOLERANCE).
-            earliest = anchor + timedelta(days=timing.follow_up_after_days) - SLOT_TOLERANCE
+            earliest = days_later(anchor, timing.follow_up_after_days, person.tz) - SLOT_TOLERANCE
             assert first.due_at >= earliest
 
     kinds = [p.kind for p in planned]
@@ -299,7 +301,7 @@ def check_deliveries(case: Case, simulation: Simulation, closed_at: datetime | N
     follow_ups = [d for d in delivered if d.kind is NudgeKind.FOLLOW_UP]
     assert len(follow_ups) <= timing.max_follow_ups <= 5
     for earlier, later in itertools.pairwise(follow_ups):
-        assert later.at - earlier.at >= timedelta(days=7)
+        assert later.at >= days_later(earlier.at, 7, case.person.tz), "a week on their calendar"
     assert [d.sequence for d in follow_ups] == list(range(1, len(follow_ups) + 1))
     # "Once a week for no more than five weeks": none after five weeks from the first.
     assert all(d.at - follow_ups[0].at <= FOLLOW_UP_WINDOW for d in follow_ups)
@@ -432,7 +434,8 @@ def test_heard_back_or_stop_ends_every_nudge(case: Case, offset: int, heard_back
 )
 def test_weekly_follow_ups_keep_their_weekday(zone: str, data: st.DataObject, latency: int) -> None:
     """Sent up to an hour late, and marked "Follow-up sent" any time the same day, weekly
-    follow-ups still come a week apart to the day: no drift by a day each week."""
+    follow-ups still come a week apart to the day, across a DST change too: no drift by a
+    day each week."""
     happened = data.draw(happened_at(zone), label="interview")
     tz = ZoneInfo(zone)
     facts = InterviewFacts(
@@ -466,21 +469,9 @@ def test_weekly_follow_ups_keep_their_weekday(zone: str, data: st.DataObject, la
     assert len(follow_ups) == 5
     for earlier, later in itertools.pairwise(follow_ups):
         first, second = earlier.at.astimezone(tz), later.at.astimezone(tz)
-        week_later = first.date() + timedelta(days=7)
-        if second.utcoffset() == first.utcoffset():
-            assert second.date() == week_later, (first, second)
-        else:
-            # A clock change makes "a week to the hour" fall past the slot: the next working
-            # day then, never sooner than a week.
-            assert week_later <= second.date() <= _next_working_day(week_later), (first, second)
-        assert later.at - earlier.at >= timedelta(days=7) - timedelta(minutes=15)
-
-
-def _next_working_day(day: date) -> date:
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+        # To the day, across a clock change too: a week counts on their calendar.
+        assert second.date() == first.date() + timedelta(days=7), (first, second)
+        assert later.at >= days_later(earlier.at, 7, tz) - timedelta(minutes=15)
 
 
 @SETTINGS

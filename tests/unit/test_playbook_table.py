@@ -521,18 +521,49 @@ ROWS = [
         timeline=date(2027, 3, 12),
     ),
     Row(
-        "across the spring DST change without a timeline: a week is 7 x 24 hours, which is "
-        "11:00 on the wall clock, past 10:00, so the follow-up waits for the next morning",
+        "across the spring DST change without a timeline: a week counts on the calendar, "
+        "so the follow-up keeps the weekday and 10:00 (7 x 24 hours would be 11:00 on the "
+        "wall clock, past the slot, and it waited a day more)",
         VIDEO,
         [
             "Tue 09 Mar 10:00 distance",
             "Tue 09 Mar 11:00 reflection",
             "Tue 09 Mar 12:00 thank-you",
-            "Wed 17 Mar 10:00 follow-up 1",
-            "Wed 24 Mar 10:00 check-in",
-            "Wed 14 Apr 10:00 auto-close",
+            "Tue 16 Mar 10:00 follow-up 1",
+            "Tue 23 Mar 10:00 check-in",
+            "Tue 13 Apr 10:00 auto-close",
         ],
         at="2027-03-09 10:00",
+    ),
+    Row(
+        "three weeks to the auto-close across the spring DST change: the same weekday "
+        "and 10:00 on the wall clock",
+        VIDEO,
+        [
+            "Tue 09 Feb 10:00 distance",
+            "Tue 09 Feb 11:00 reflection",
+            "Tue 09 Feb 12:00 thank-you",
+            "Tue 16 Feb 10:00 follow-up 1",
+            "Tue 23 Feb 10:00 check-in",
+            "Tue 16 Mar 10:00 auto-close",
+        ],
+        at="2027-02-09 10:00",
+    ),
+    Row(
+        "direct permission across the spring DST change: each weekly follow-up keeps "
+        "Tuesday 10:00 on the wall clock",
+        VIDEO,
+        [
+            "Tue 02 Mar 10:00 distance",
+            "Tue 02 Mar 11:00 reflection",
+            "Tue 02 Mar 12:00 thank-you",
+            "Tue 09 Mar 10:00 follow-up 1",
+            "Tue 16 Mar 10:00 follow-up 2",
+            "Tue 23 Mar 10:00 still-waiting",
+            "Tue 13 Apr 10:00 auto-close",
+        ],
+        at="2027-03-02 10:00",
+        direct=True,
     ),
     Row(
         "Sam in Berlin: the same rules in his own zone and working week",
