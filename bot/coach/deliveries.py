@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Update, and_, case, func, or_, select, upd
 from sqlalchemy.orm import Bundle, Session
 
 from bot.coach.auto_close import close_auto_closed
-from bot.coach.mappers import is_coached, summary_of
+from bot.coach.mappers import InterviewRow, NudgeRow, PersonRow, is_coached, summary_of
 from bot.coach.reconciler import reconcile_people
 from bot.rules.domain import (
     ERROR_MAX,
@@ -155,7 +155,7 @@ def _by_interview(rows: Iterable[_Row]) -> dict[int, list[_Row]]:
     return grouped
 
 
-def _recipient(nudge: Nudge, interview: Interview, person: SlackUser) -> Recipient:
+def _recipient(nudge: NudgeRow, interview: InterviewRow, person: PersonRow) -> Recipient:
     reason = None
     if interview.status is not InterviewStatus.ACTIVE:
         reason = "interview closed"
@@ -193,9 +193,9 @@ def view_of(session: Session, nudge: Nudge, playbook: Playbook) -> NudgeView:
 
 
 def _view(
-    nudge: Nudge,
-    interview: Interview,
-    owner: SlackUser,
+    nudge: NudgeRow,
+    interview: InterviewRow,
+    owner: PersonRow,
     answers: Sequence[Reflection],
     contacts: Sequence[ContactLog],
     brought_back_at: datetime | None,
@@ -246,7 +246,7 @@ def _brought_back_at(session: Session, nudge: Nudge) -> datetime | None:
     return _brought_back_from(nudge, reminders)
 
 
-def _brought_back_from(nudge: Nudge, reminders: Sequence[Nudge]) -> datetime | None:
+def _brought_back_from(nudge: NudgeRow, reminders: Sequence[Nudge]) -> datetime | None:
     """`_brought_back_at` from the interview's reminders not cancelled, already read."""
     number = follow_up_number(nudge.kind, nudge.sequence)
     if number == 0:
@@ -257,8 +257,8 @@ def _brought_back_from(nudge: Nudge, reminders: Sequence[Nudge]) -> datetime | N
 
 
 def _done(
-    nudge: Nudge,
-    interview: Interview,
+    nudge: NudgeRow,
+    interview: InterviewRow,
     contacts: Sequence[ContactLog],
     brought_back_at: datetime | None = None,
 ) -> tuple[Done, ...]:

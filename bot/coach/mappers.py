@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from bot.rules.calendar import WEEKDAYS, Pause, PersonHours
@@ -159,7 +159,14 @@ def history_from(contacts: Sequence[ContactColumns], nudges: Sequence[NudgeColum
     )
 
 
-def summary_of(interview: Interview, owner: SlackUser) -> InterviewSummary:
+# A stored row as the coach reads it: the ORM object (a listener's transaction) or the same
+# columns selected by name (the dispatcher's batch read, `coach.deliveries`).
+InterviewRow = Interview | Row[Any]
+PersonRow = SlackUser | Row[Any]
+NudgeRow = Nudge | Row[Any]
+
+
+def summary_of(interview: InterviewRow, owner: PersonRow) -> InterviewSummary:
     """What the UI is shown of an interview; no ORM object leaves the coach."""
     return InterviewSummary(
         id=interview.id,
