@@ -3,92 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from bot.rules.calendar import WEEKDAYS, Pause, PersonHours
-from bot.rules.domain import ContactKind, InterviewFormat, InterviewStatus, NudgeKind, NudgeStatus
 from bot.rules.planning import Contact, History, InterviewFacts, NudgeRecord
 from bot.rules.public_holidays import country_of_zone
 from bot.rules.view_models import InterviewSummary
 from bot.rules.zones import known_zone
 from bot.store.models import HOLIDAYS_NONE, ContactLog, Interview, Nudge, SlackUser
 
-# What the mappers read of a row. A stored object fits, and so does a row of the same
-# columns selected by name: the dispatcher's re-plan reads columns, not objects, since
-# building an ORM object costs several times reading its columns.
+# A stored row as the coach reads it: the ORM object (a listener's transaction) or the same
+# columns selected by name (the dispatcher's reads: building the objects cost more than
+# planning from them).
+InterviewRow = Interview | Row[Any]
+PersonRow = SlackUser | Row[Any]
+NudgeRow = Nudge | Row[Any]
+ContactRow = ContactLog | Row[Any]
 
 
-class FactColumns(Protocol):
-    @property
-    def format(self) -> InterviewFormat: ...
-    @property
-    def traditional_org(self) -> bool: ...
-    @property
-    def happened_at(self) -> datetime: ...
-    @property
-    def duration_minutes(self) -> int: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def employer_timeline(self) -> date | None: ...
-    @property
-    def direct_contact_ok(self) -> bool: ...
-    @property
-    def status(self) -> InterviewStatus: ...
-    @property
-    def application_id(self) -> int: ...
-    @property
-    def round_number(self) -> int: ...
-
-
-class CalendarColumns(Protocol):
-    @property
-    def tz(self) -> str: ...
-    @property
-    def waking_start_hour(self) -> int: ...
-    @property
-    def waking_end_hour(self) -> int: ...
-    @property
-    def working_days(self) -> str: ...
-    @property
-    def holiday_country(self) -> str | None: ...
-    @property
-    def follow_up_hour(self) -> int | None: ...
-    @property
-    def paused_at(self) -> datetime | None: ...
-    @property
-    def paused_until(self) -> datetime | None: ...
-    @property
-    def deactivated_at(self) -> datetime | None: ...
-
-
-class ContactColumns(Protocol):
-    @property
-    def kind(self) -> ContactKind: ...
-    @property
-    def occurred_at(self) -> datetime: ...
-    @property
-    def until(self) -> datetime | None: ...
-
-
-class NudgeColumns(Protocol):
-    @property
-    def kind(self) -> NudgeKind: ...
-    @property
-    def sequence(self) -> int: ...
-    @property
-    def status(self) -> NudgeStatus: ...
-    @property
-    def due_at(self) -> datetime: ...
-    @property
-    def sent_at(self) -> datetime | None: ...
-
-
-def facts_of(interview: FactColumns) -> InterviewFacts:
+def facts_of(interview: InterviewRow) -> InterviewFacts:
     return InterviewFacts(
         format=interview.format,
         traditional_org=interview.traditional_org,
@@ -103,7 +40,7 @@ def facts_of(interview: FactColumns) -> InterviewFacts:
     )
 
 
-def hours_of(person: CalendarColumns) -> PersonHours:
+def hours_of(person: PersonRow) -> PersonHours:
     """The person's calendar as the rules read it: zone, hours, days, holidays and pause."""
     return PersonHours(
         tz=known_zone(person.tz),
@@ -122,21 +59,21 @@ def working_days_of(stored: str) -> frozenset[int]:
     return days or WEEKDAYS
 
 
-def holiday_country_of(person: CalendarColumns) -> str | None:
+def holiday_country_of(person: PersonRow) -> str | None:
     """The country whose holidays the person keeps: their choice, or their zone's."""
     if person.holiday_country == HOLIDAYS_NONE:
         return None
     return person.holiday_country or country_of_zone(person.tz)
 
 
-def pause_of(person: CalendarColumns) -> Pause | None:
+def pause_of(person: PersonRow) -> Pause | None:
     """The person's last pause, over or not: what fell inside it stays after it."""
     if person.paused_at is None:
         return None
     return Pause(start=person.paused_at, until=person.paused_until)
 
 
-def is_coached(person: CalendarColumns) -> bool:
+def is_coached(person: PersonRow) -> bool:
     """False when the person's workspace removed the app. A pause is no reason: the plan
     keeps it as part of their calendar (see hours_of)."""
     return person.deactivated_at is None
@@ -149,7 +86,7 @@ def history_of(session: Session, interview_id: int, nudges: list[Nudge]) -> Hist
     return history_from(contacts, nudges)
 
 
-def history_from(contacts: Sequence[ContactColumns], nudges: Sequence[NudgeColumns]) -> History:
+def history_from(contacts: Sequence[ContactRow], nudges: Sequence[NudgeRow]) -> History:
     """The planner's history from an interview's contact rows and nudge rows, already read."""
     return History(
         contacts=tuple(Contact(c.kind, c.occurred_at, c.until) for c in contacts),
@@ -157,13 +94,6 @@ def history_from(contacts: Sequence[ContactColumns], nudges: Sequence[NudgeColum
             NudgeRecord(n.kind, n.sequence, n.status, n.due_at, n.sent_at) for n in nudges
         ),
     )
-
-
-# A stored row as the coach reads it: the ORM object (a listener's transaction) or the same
-# columns selected by name (the dispatcher's batch read, `coach.deliveries`).
-InterviewRow = Interview | Row[Any]
-PersonRow = SlackUser | Row[Any]
-NudgeRow = Nudge | Row[Any]
 
 
 def summary_of(interview: InterviewRow, owner: PersonRow) -> InterviewSummary:

@@ -262,18 +262,18 @@ def _apply(
 ) -> None:
     """Make `changes` in the session: new rows added, changed ones loaded (one read for all
     of them; rows the caller holds come from its identity map) and changed."""
-    keyed = {
-        (interview_id, (row.kind, row.sequence)): row.id
-        for interview_id, rows in rows_of.items()
-        for row in rows
-    }
-    changed = [keyed[(i, c.key)] for i, c in changes if c.kind is not ChangeKind.INSERT]
-    stored: dict[int, Nudge] = {}
-    if changed:
-        stored = {
-            row.id: row
-            for row in session.scalars(select(Nudge).where(ids_in(session, Nudge.id, changed)))
-        }
+    # Rows to change, by interview and key; read only when some change is not an insert.
+    touched = {(i, c.key) for i, c in changes if c.kind is not ChangeKind.INSERT}
+    stored: dict[tuple[int, Key], Nudge] = {}
+    if touched:
+        ids = [
+            row.id
+            for i in {i for i, _ in touched}
+            for row in rows_of[i]
+            if (i, (row.kind, row.sequence)) in touched
+        ]
+        for row in session.scalars(select(Nudge).where(ids_in(session, Nudge.id, ids))):
+            stored[(row.interview_id, (row.kind, row.sequence))] = row
     for interview_id, change in changes:
         if change.kind is ChangeKind.INSERT:
             kind, sequence = change.key
@@ -289,7 +289,7 @@ def _apply(
                 )
             )
             continue
-        row = stored[keyed[(interview_id, change.key)]]
+        row = stored[(interview_id, change.key)]
         if change.kind is ChangeKind.MOVE:
             row.due_at = change.due_at
             row.first_due_at = None  # a new plan: lateness counts afresh
