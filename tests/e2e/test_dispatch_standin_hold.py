@@ -57,3 +57,17 @@ def test_waiting_for_a_call_that_never_comes_fails_clearly(standin: SlackStandIn
     standin.hold("conversations.open")
     with pytest.raises(AssertionError, match=r"held conversations\.open"):
         standin.wait_until_held("conversations.open", timeout=0.05)
+
+
+def test_a_hold_can_let_the_first_calls_through(standin: SlackStandIn, client: WebClient) -> None:
+    standin.hold("chat.postMessage", after=1)
+    assert client.chat_postMessage(channel=DM, text="first")["ok"]  # answered at once
+    results: list[str] = []
+    thread = post_in_background(client, results)
+
+    standin.wait_until_held("chat.postMessage")
+    assert results == [] and len(standin.calls_to("chat.postMessage")) == 1
+
+    standin.release("chat.postMessage")
+    thread.join(timeout=5)
+    assert len(results) == 1

@@ -56,6 +56,9 @@ class ApiServer(ThreadingHTTPServer):
     """Serves every request in a thread of its own and hands it to `handle`."""
 
     daemon_threads = True  # a stuck client must not keep the test process alive
+    # socketserver's default backlog is 5: a sixth connection arriving at once was dropped and
+    # its SYN retried a second later, so a client posting several DMs at once stalled.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], handle: Callable[[ApiRequest], Reply]) -> None:
         self.handle = handle

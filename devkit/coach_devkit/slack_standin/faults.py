@@ -51,6 +51,8 @@ class Faults:
         self._cond = cond
         self._failures: dict[str, deque[Failure]] = {}
         self._held: set[str] = set()
+        # Calls to a held method still answered at once (hold's `after`), by method.
+        self._let_through: dict[str, int] = {}
         self._waiting: dict[str, int] = {}  # how many calls to each held method are waiting
         self._outages: dict[str, Failure] = {}  # methods failing every call until healed
         self._delays: dict[str, float] = {}  # seconds each call to a method takes
@@ -86,15 +88,18 @@ class Faults:
         with self._cond:
             self._failures.setdefault(method, deque()).extend([failure] * times)
 
-    def hold(self, method: str) -> None:
-        """Keep calls to `method` unanswered until `release(method)`."""
+    def hold(self, method: str, after: int = 0) -> None:
+        """Keep calls to `method` unanswered until `release(method)`, but for the next
+        `after` of them, answered as usual."""
         with self._cond:
             self._held.add(method)
+            self._let_through[method] = after
 
     def release(self, method: str) -> None:
         """Answer the calls to `method` held so far, and stop holding it."""
         with self._cond:
             self._held.discard(method)
+            self._let_through.pop(method, None)
             self._cond.notify_all()
 
     def wait_until_held(self, method: str, count: int, timeout: float) -> None:
@@ -109,6 +114,9 @@ class Faults:
     def wait_while_held_locked(self, method: str) -> None:
         """Park a call to a held method until it is released (or everything is cleared)."""
         if method not in self._held:
+            return
+        if self._let_through.get(method, 0) > 0:
+            self._let_through[method] -= 1
             return
         self._waiting[method] = self._waiting.get(method, 0) + 1
         self._cond.notify_all()
@@ -125,6 +133,7 @@ class Faults:
     def release_all_locked(self) -> None:
         """Stop holding any method and answer every held call."""
         self._held.clear()
+        self._let_through.clear()
         self._cond.notify_all()
 
     def clear_locked(self) -> None:

@@ -232,12 +232,13 @@ class SlackStandIn(BackgroundServer):
         with self._cond:
             self._api.expired_triggers.add(trigger_id)
 
-    def hold(self, method: str) -> None:
-        """Keep every call to `method` waiting, unanswered, until `release(method)`.
+    def hold(self, method: str, after: int = 0) -> None:
+        """Keep every call to `method` waiting, unanswered, until `release(method)`; the
+        next `after` calls are answered as usual first.
 
         A test can then act while the bot is inside the call: kill it, or move its clock.
         """
-        self._faults.hold(method)
+        self._faults.hold(method, after)
 
     def release(self, method: str) -> None:
         """Answer the calls to `method` held so far, and stop holding it."""
