@@ -45,6 +45,7 @@ FIX_HINTS: dict[str, str] = {
     "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "LOG_FORMAT": "use text (one line per record) or json (one JSON object per line)",
     "DISPATCH_INTERVAL_SECONDS": "give a positive number of seconds; fractions such as 0.5 work",
+    "DISPATCH_POST_CONCURRENCY": "give a whole number from 1 (one post at a time) to 16",
     "CLOCK_SPEEDUP": "give a number of at least 1 (1 = real time)",
     "SHUTDOWN_GRACE_SECONDS": "give a number of seconds from 1 to 300, below your "
     "orchestrator's kill timeout (Kubernetes: 30)",
@@ -170,6 +171,8 @@ class Settings(DatabaseSettings, PlaybookSettings, EncryptionSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    # DMs to different people the dispatcher posts at once (bot.dispatch.dispatcher).
+    dispatch_post_concurrency: Annotated[int, Field(ge=1, le=16)] = 4
     clock_speedup: Annotated[float, Field(ge=1, le=10_000_000)] = 1.0
     # On SIGTERM the dispatcher finishes or hands back its batch within this; Kubernetes
     # kills 30 s after SIGTERM by default.

@@ -52,7 +52,9 @@ def build_scheduler(bot: BotApp) -> BackgroundScheduler:
     scheduler.add_job(
         housekeeping, "interval", seconds=HOUSEKEEPING_INTERVAL_SECONDS, id="housekeeping"
     )
-    dispatcher = build_dispatcher(bot.services)
+    dispatcher = build_dispatcher(
+        bot.services, post_concurrency=bot.settings.dispatch_post_concurrency
+    )
     add_dispatch_job(scheduler, dispatcher, bot.settings.dispatch_interval_seconds)
     add_retention_job(scheduler, bot.services)  # the people's data: README "Your data"
     add_prune_job(scheduler, bot.services.db, bot.services.clock, bot.settings.nudge_history_days)

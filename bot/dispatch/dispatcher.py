@@ -14,11 +14,13 @@ first looked for in the DM. A person's nudges due together go out as one DM
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import math
 import random
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -72,6 +74,10 @@ LEASE = timedelta(seconds=60)
 HEARTBEATS_PER_LEASE = 3
 # The longest a post can take: the dispatch client's timeout, and some.
 POST_MAX = timedelta(seconds=DISPATCH_TIMEOUT_SECONDS * 1.5)
+# DMs to different people posted at once (one person's go out one after another). A post
+# waits on Slack far longer than it works; Slack's per-channel limit is a message a second,
+# and every DM is its own channel.
+POST_CONCURRENCY = 4
 # A post already made must be recorded; each try already waits out SQLite's busy timeout.
 RECORD_TRIES = 3
 # The message metadata every nudge is posted with, and looked for before posting again.
@@ -155,6 +161,24 @@ class _Batch:
     attempted: set[int] = field(default_factory=set)
     gone_people: set[tuple[str, str]] = field(default_factory=set)
     gone_teams: set[str] = field(default_factory=set)
+    # The nudges with an outcome in `writes`: a run asks only of its own claims.
+    written: set[int] = field(default_factory=set)
+    # Set by the posting threads, read before each DM they start.
+    limited_until: datetime | None = None  # Slack answered a rate limit: the rest wait
+    store_down: bool = False  # the database went away: nothing more is settled
+    handed_back: list[int] = field(default_factory=list)  # shutting down
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, write: _Write) -> None:
+        # Runs of different people append at once; list.append and set.add are atomic.
+        self.writes.append(write)
+        self.written.add(write.claim.nudge_id)
+
+    def rate_limited(self, until: datetime) -> None:
+        """Slack said to wait until `until`: no DM of this batch starts before then."""
+        with self._lock:
+            if self.limited_until is None or until > self.limited_until:
+                self.limited_until = until
 
     def posted(self) -> list[_Write]:
         return [w for w in self.writes if w.settlement.status is NudgeStatus.SENT]
@@ -241,7 +265,10 @@ class Dispatcher:
         lease: timedelta = LEASE,
         heartbeat_seconds: float | None = None,
         rng: random.Random | None = None,
+        post_concurrency: int = POST_CONCURRENCY,
     ) -> None:
+        if post_concurrency < 1:
+            raise ValueError("post_concurrency must be at least 1")
         self.db = db
         self.clock = clock
         self.clients = clients
@@ -263,6 +290,11 @@ class Dispatcher:
         # Each workspace's client, for the batch under way: asking `clients` builds one and,
         # with OAuth, reads the installation (and may refresh its token) every time.
         self._batch_clients: dict[str, WebClient] = {}
+        # The workspaces whose client could not be built for the batch under way, and why.
+        self._client_errors: dict[str, Exception] = {}
+        self.post_concurrency = post_concurrency
+        # Started with the first batch that has DMs for several people (see _deliver).
+        self._posting: ThreadPoolExecutor | None = None
         # The holidays package lists its countries in about 0.2 s; done here, not in the
         # first batch, whose nudges would wait for it.
         supported_countries()
@@ -315,6 +347,7 @@ class Dispatcher:
             return report
         self.lease_valid_until = claims[0].lease_until
         self._batch_clients.clear()
+        self._client_errors.clear()
         batch = _Batch()
         with _Heartbeat(self, claims, self.heartbeat_seconds) as heartbeat:
             try:
@@ -346,68 +379,143 @@ class Dispatcher:
         report: DispatchReport,
         heartbeat: _Heartbeat,
     ) -> None:
-        """Settle each claim in turn, a person's nudges due together as one DM (see
-        `bot.dispatch.grouping`); outcomes to write are left in `batch`."""
-        units = dm_units(claims, deliveries, batch.started)
-        for index, unit in enumerate(units):
-            if len(unit) > 1 and not self.stopping:
-                try:
-                    self._settle_group_safely(unit, deliveries, batch, report)
-                except _RateLimited as limit:
-                    rest = [c for later in units[index + 1 :] for c in later]
-                    self._release_all(rest, batch, heartbeat, limit.until, report)
-                    self._forget_handed_back(unit, batch, heartbeat)
-                    return
-                self._forget_handed_back(unit, batch, heartbeat)
-                continue
-            claim = unit[0]
-            if self.stopping:
-                # Shutting down: hand the rest back now, so another replica sends them
-                # at its next tick instead of waiting out the lease.
-                rest = [c for later in units[index:] for c in later]
-                for waiting in rest:
-                    self._release(
-                        waiting, batch, due_at=waiting.due_at, count_attempt=False, error=None
-                    )
-                    heartbeat.settled(waiting.nudge_id)
-                logger.info("shutting down: handed %d nudge(s) back", len(rest))
-                report.rescheduled += len(rest)
-                return
-            waiting_writes = len(batch.writes)
-            try:
-                outcome = self._settle_safely(claim, deliveries.get(claim.nudge_id), batch)
-            except _RateLimited as limit:
-                # Slack limits the method for the whole workspace: the rest wait as well.
-                heartbeat.settled(claim.nudge_id)
-                report.rescheduled += 1
-                rest = [c for later in units[index + 1 :] for c in later]
-                self._release_all(rest, batch, heartbeat, limit.until, report)
-                return
-            if len(batch.writes) == waiting_writes:
-                heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
-            _count(report, outcome)
+        """Settle each claim, a person's nudges due together as one DM (see
+        `bot.dispatch.grouping`); outcomes to write are left in `batch`.
 
-    def _release_all(
+        Different people's DMs are posted `post_concurrency` at a time: a post is mostly a
+        wait on Slack, and this thread's other work (rendering, recording) cannot overlap it
+        (CPython's GIL: see docs/ARCHITECTURE.md). One person's DMs go out one after another,
+        in the batch's order, so pacing holds as before."""
+        units = dm_units(claims, deliveries, batch.started)
+        for unit in units:
+            # Built here, once a workspace, so the posting threads only read them. One that
+            # cannot be built (a token refresh Slack refused or could not answer) fails its
+            # nudges' calls with that error, each settled as such, without asking again.
+            if (delivery := deliveries.get(unit[0].nudge_id)) is not None:
+                team_id = delivery.recipient.team_id
+                try:
+                    self._client_for(team_id)
+                except Exception as exc:
+                    self._client_errors[team_id] = exc
+        outcomes: list[list[_Outcome]] = []
+        # Each workspace's first DM goes before its others: a workspace that lost the app,
+        # or a Slack saying "slow down", answers one call, not one a posting thread.
+        for runs in _leads_first(_by_person(units, deliveries), deliveries):
+            if self.post_concurrency == 1 or len(runs) == 1:
+                outcomes += [self._settle_run(run, deliveries, batch, heartbeat) for run in runs]
+            else:
+                outcomes += self._settle_runs_together(runs, deliveries, batch, heartbeat)
+        for run_outcomes in outcomes:
+            for outcome in run_outcomes:
+                _count(report, outcome)
+        if batch.handed_back:
+            logger.info("shutting down: handed %d nudge(s) back", len(batch.handed_back))
+
+    def _settle_runs_together(
         self,
-        claims: list[Claim],
+        runs: list[list[list[Claim]]],
+        deliveries: dict[int, Delivery],
         batch: _Batch,
         heartbeat: _Heartbeat,
-        until: datetime,
-        report: DispatchReport,
-    ) -> None:
-        """Slack limits the method for the whole workspace: the batch's rest wait as well."""
-        for waiting in claims:
-            self._release(waiting, batch, due_at=until, count_attempt=False, error="ratelimited")
-            heartbeat.settled(waiting.nudge_id)
-        report.rescheduled += len(claims)
+    ) -> list[list[_Outcome]]:
+        """Each person's run on the posting threads; their outcomes once every run ended.
 
-    @staticmethod
-    def _forget_handed_back(unit: list[Claim], batch: _Batch, heartbeat: _Heartbeat) -> None:
-        """Stop renewing the claims of `unit` that were handed back (no outcome to write)."""
-        written = {w.claim.nudge_id for w in batch.writes}
-        for claim in unit:
-            if claim.nudge_id not in written:
-                heartbeat.settled(claim.nudge_id)
+        Every run ends before this returns, so nothing posts after the batch is written or
+        given up on; the database going away ends the batch (StoreUnavailable) once they have."""
+        if self._posting is None:
+            self._posting = ThreadPoolExecutor(
+                self.post_concurrency, thread_name_prefix="dispatch-post"
+            )
+        futures = [
+            # Each run in a copy of this thread's context: its log context stays its own.
+            self._posting.submit(
+                contextvars.copy_context().run,
+                self._settle_run,
+                run,
+                deliveries,
+                batch,
+                heartbeat,
+            )
+            for run in runs
+        ]
+        wait(futures)
+        failed = [e for f in futures if (e := f.exception()) is not None]
+        if failed:
+            # The database gone comes first: the batch then keeps its posts to record later.
+            raise next((e for e in failed if isinstance(e, StoreUnavailable)), failed[0])
+        return [f.result() for f in futures]
+
+    def _settle_run(
+        self,
+        run: list[list[Claim]],
+        deliveries: dict[int, Delivery],
+        batch: _Batch,
+        heartbeat: _Heartbeat,
+    ) -> list[_Outcome]:
+        """Settle one person's DMs in order; the outcome of each of their claims.
+
+        Shutting down, a rate limit Slack answered for any DM of the batch, or the database
+        gone: the rest are handed back (or, the database gone, left for their leases)."""
+        outcomes: list[_Outcome] = []
+        for unit in run:
+            if batch.store_down:
+                return outcomes  # nothing can be written: their leases bring them back
+            if self.stopping:
+                # Shutting down: handed back now, so another replica sends them at its next
+                # tick instead of waiting out the lease.
+                for claim in unit:
+                    self._release(
+                        claim, batch, due_at=claim.due_at, count_attempt=False, error=None
+                    )
+                    heartbeat.settled(claim.nudge_id)
+                    batch.handed_back.append(claim.nudge_id)
+                    outcomes.append(_Outcome.RESCHEDULED)
+                continue
+            if (until := batch.limited_until) is not None:
+                # Slack limits the method for the whole workspace: the rest wait as well.
+                for claim in unit:
+                    self._release(
+                        claim, batch, due_at=until, count_attempt=False, error="ratelimited"
+                    )
+                    heartbeat.settled(claim.nudge_id)
+                    outcomes.append(_Outcome.RESCHEDULED)
+                continue
+            try:
+                outcomes += self._settle_unit(unit, deliveries, batch, heartbeat)
+            except StoreUnavailable:
+                batch.store_down = True
+                raise
+        return outcomes
+
+    def _settle_unit(
+        self,
+        unit: list[Claim],
+        deliveries: dict[int, Delivery],
+        batch: _Batch,
+        heartbeat: _Heartbeat,
+    ) -> list[_Outcome]:
+        """Settle one DM: a lone nudge or a person's group; a rate limit Slack answered is
+        noted in `batch` for the DMs not yet started."""
+        if len(unit) > 1 and not self.stopping:
+            grouped: dict[int, _Outcome] = {}
+            try:
+                self._settle_group_safely(unit, deliveries, batch, grouped)
+            except _RateLimited as limit:
+                batch.rate_limited(limit.until)
+            for claim in unit:
+                if claim.nudge_id not in batch.written:
+                    heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
+            return list(grouped.values())
+        claim = unit[0]
+        try:
+            outcome = self._settle_safely(claim, deliveries.get(claim.nudge_id), batch)
+        except _RateLimited as limit:
+            heartbeat.settled(claim.nudge_id)
+            batch.rate_limited(limit.until)
+            return [_Outcome.RESCHEDULED]
+        if claim.nudge_id not in batch.written:
+            heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
+        return [outcome]
 
     def _write(self, batch: _Batch, heartbeat: _Heartbeat) -> None:
         """Write the batch's outcomes in one transaction; posts it could not write are kept."""
@@ -567,10 +675,9 @@ class Dispatcher:
         group: list[Claim],
         deliveries: dict[int, Delivery],
         batch: _Batch,
-        report: DispatchReport,
+        outcomes: dict[int, _Outcome],
     ) -> None:
-        """Settle `group` as one DM; each nudge's outcome is counted in `report`."""
-        outcomes: dict[int, _Outcome] = {}
+        """Settle `group` as one DM; each nudge's outcome is left in `outcomes`."""
         # ops: the DM's log lines carry a correlation id naming its first nudge, and its team.
         try:
             with log_context(correlation_id=f"nudge-{group[0].nudge_id}"):
@@ -584,9 +691,6 @@ class Dispatcher:
                     outcomes[claim.nudge_id] = self._retry_later(
                         claim, f"{type(exc).__name__}: {exc}", batch
                     )
-        finally:
-            for outcome in outcomes.values():
-                _count(report, outcome)
 
     def _settle_group(
         self,
@@ -732,6 +836,8 @@ class Dispatcher:
         return PostedMessage(channel, ts) if ts is not None else None
 
     def _client_for(self, team_id: str) -> WebClient:
+        if (error := self._client_errors.get(team_id)) is not None:
+            raise error
         client = self._batch_clients.get(team_id)
         if client is None:
             client = self._batch_clients[team_id] = self.clients.client_for(team_id)
@@ -854,7 +960,7 @@ class Dispatcher:
         settlement = Settlement.sent(
             claim.nudge_id, delivery.interview_id, posted.channel, posted.ts
         )
-        batch.writes.append(_Write(claim, settlement, delivery.recipient.user_id))
+        batch.add(_Write(claim, settlement, delivery.recipient.user_id))
 
     def _record_failed(
         self,
@@ -866,7 +972,7 @@ class Dispatcher:
     ) -> None:
         interview_id = delivery.interview_id if delivery is not None else None
         settlement = Settlement.failed(claim.nudge_id, interview_id, error, attempts)
-        batch.writes.append(_Write(claim, settlement, None))
+        batch.add(_Write(claim, settlement, None))
 
     def _release(
         self,
@@ -935,3 +1041,35 @@ def _log_written(write: _Write, written: bool) -> None:
 
 def _count(report: DispatchReport, outcome: _Outcome) -> None:
     setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+
+
+def _by_person(
+    units: list[list[Claim]], deliveries: dict[int, Delivery]
+) -> list[list[list[Claim]]]:
+    """`units` as runs, one a person (in order of their first DM), each in the batch's order.
+    A unit whose nudge vanished is a run of its own: it posts nothing."""
+    runs: dict[object, list[list[Claim]]] = {}
+    for unit in units:
+        delivery = deliveries.get(unit[0].nudge_id)
+        who: object = (
+            (delivery.recipient.team_id, delivery.recipient.user_id)
+            if delivery is not None
+            else unit[0].nudge_id
+        )
+        runs.setdefault(who, []).append(unit)
+    return list(runs.values())
+
+
+def _leads_first(
+    runs: list[list[list[Claim]]], deliveries: dict[int, Delivery]
+) -> list[list[list[list[Claim]]]]:
+    """`runs` in two rounds: the first run of each workspace, then the others."""
+    leads: list[list[list[Claim]]] = []
+    rest: list[list[list[Claim]]] = []
+    teams: set[str | None] = set()
+    for run in runs:
+        delivery = deliveries.get(run[0][0].nudge_id)
+        team = delivery.recipient.team_id if delivery is not None else None
+        (rest if team in teams else leads).append(run)
+        teams.add(team)
+    return [r for r in (leads, rest) if r]

@@ -19,7 +19,7 @@ import weakref
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.dispatch.dispatcher import Dispatcher, DispatchReport
+from bot.dispatch.dispatcher import POST_CONCURRENCY, Dispatcher, DispatchReport
 from bot.metrics import BotMetrics
 from bot.services import Services
 from bot.slack.clients import DISPATCH
@@ -46,15 +46,19 @@ def new_worker_id() -> str:
     return f"{host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def build_dispatcher(services: Services, worker_id: str | None = None) -> Dispatcher:
+def build_dispatcher(
+    services: Services, worker_id: str | None = None, post_concurrency: int = POST_CONCURRENCY
+) -> Dispatcher:
     """A dispatcher on the bot's database, clock and playbook, with its workspaces' clients in
-    the dispatch profile (no retries, no sleeping), under a new worker id unless given one."""
+    the dispatch profile (no retries, no sleeping), under a new worker id unless given one,
+    posting `post_concurrency` people's DMs at once."""
     dispatcher = Dispatcher(
         services.db,
         services.clock,
         services.clients.with_profile(DISPATCH),
         services.playbook,
         worker_id or new_worker_id(),
+        post_concurrency=post_concurrency,
     )
     observe_dispatcher(dispatcher, services.metrics)
     return dispatcher

@@ -529,6 +529,7 @@ def test_the_scheduler_runs_the_dispatcher_on_its_interval(running: RunningBot) 
     assert (job.max_instances, job.coalesce) == (1, True)
     [dispatcher] = job.args
     assert isinstance(dispatcher, Dispatcher)
+    assert dispatcher.post_concurrency == running.bot.settings.dispatch_post_concurrency == 4
     client = dispatcher.clients.client_for(TEAM)
     assert client.retry_handlers == []
     assert client.base_url == running.standin.api_url

@@ -135,6 +135,7 @@ def test_several_bad_settings_give_one_line_each_in_upper_case() -> None:
         database_url="mysql://db/coach",
         port="abc",
         dispatch_interval_seconds=0,
+        dispatch_post_concurrency=0,
         clock_speedup=0.5,
     )
 
@@ -147,6 +148,7 @@ def test_several_bad_settings_give_one_line_each_in_upper_case() -> None:
             "DATABASE_URL",
             "PORT",
             "DISPATCH_INTERVAL_SECONDS",
+            "DISPATCH_POST_CONCURRENCY",
             "CLOCK_SPEEDUP",
         ]
     )
