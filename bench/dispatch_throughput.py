@@ -7,9 +7,11 @@ Three measurements, each a ratio against a baseline taken in the same run:
    --sizes. The real Dispatcher delivers them to the local Slack stand-in until every one is
    sent; then the baseline: N `chat.postMessage` calls with the same message from the same
    client, one after another. The ratio is what claiming, checking, rendering and recording
-   cost per message. The stand-in runs in a process of its own, as Slack is elsewhere: in
-   this one its threads took the GIL from the dispatcher between posts (not from the bare
-   loop, which only waits), and the ratio measured that.
+   cost per message, less what the dispatcher gains by posting POST_CONCURRENCY people's
+   DMs at once; so a second ratio is printed beside it, against the same posts made that
+   many at once from as many threads. The stand-in runs in a process of its own, as Slack
+   is elsewhere: in this one its threads took the GIL from the dispatcher between posts (not
+   from the bare loop, which only waits), and the ratio measured that.
 2. Per-nudge CPU: a dispatcher in a process of its own (no stand-in in it) delivering
    --pool nudges on PostgreSQL: its `time.process_time()` over the run, per nudge.
 3. Scale-out: 1, 2 and 3 such processes on PostgreSQL delivering the same pool (reseeded
@@ -54,6 +56,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -71,7 +74,7 @@ from bot.coach.deliveries import nudge_view
 from bot.coach.interviews import LogResult, submit_interview
 from bot.coach.people import note_profile
 from bot.config import load_settings
-from bot.dispatch.dispatcher import Dispatcher, DispatchReport
+from bot.dispatch.dispatcher import POST_CONCURRENCY, Dispatcher, DispatchReport
 from bot.dispatch.job import dispatch_tick, dispatch_until_idle, new_worker_id
 from bot.rules.domain import NudgeStatus
 from bot.rules.interview_form import InterviewForm
@@ -240,10 +243,16 @@ class Throughput:
     bare_seconds: float
     thread_cpu_ms: float  # the dispatching thread's CPU per nudge
     bare_thread_cpu_ms: float  # the bare loop's, per post
+    # The same posts from POST_CONCURRENCY threads at once, as the dispatcher makes them.
+    bare_together_seconds: float
 
     @property
     def ratio(self) -> float:
         return self.bare_seconds / self.dispatch_seconds
+
+    @property
+    def ratio_together(self) -> float:
+        return self.bare_together_seconds / self.dispatch_seconds
 
 
 def throughput(kind: str, people: int, batch_size: int, workdir: Path) -> Throughput:
@@ -283,6 +292,7 @@ def throughput(kind: str, people: int, batch_size: int, workdir: Path) -> Throug
             # The bare loop runs twice, before and after the dispatcher, and counts once as
             # their mean: the machine is shared, and its load drifts within a run.
             bare_seconds, bare_cpu = bare_loop(client, people, text_, blocks)
+            together = bare_together(client, people, text_, blocks, POST_CONCURRENCY)
             _say(standin, "report")
             posted = _last_json(standin, "stand-in")["posted"]
             if sent_ids(db) != due or report.sent != people or sorted(posted) != sorted(due):
@@ -297,6 +307,7 @@ def throughput(kind: str, people: int, batch_size: int, workdir: Path) -> Throug
         (before_seconds + bare_seconds) / 2,
         dispatch_cpu * 1000 / people,
         (before_cpu + bare_cpu) / 2 * 1000 / people,
+        together,
     )
 
 
@@ -306,6 +317,18 @@ def bare_loop(client: WebClient, people: int, text_: str, blocks: Any) -> tuple[
     for n in range(people):
         client.chat_postMessage(channel=f"D0B{n:06d}", text=text_, blocks=blocks)
     return time.perf_counter() - started, time.thread_time() - cpu
+
+
+def bare_together(client: WebClient, people: int, text_: str, blocks: Any, threads: int) -> float:
+    """The same posts from `threads` threads at once: wall seconds."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in pool.map(
+            lambda n: client.chat_postMessage(channel=f"D0B{n:06d}", text=text_, blocks=blocks),
+            range(people),
+        ):
+            pass
+    return time.perf_counter() - started
 
 
 # -- 2 and 3. dispatcher processes on PostgreSQL -----------------------------------------------
@@ -592,7 +615,10 @@ def main() -> None:
                     f" dispatcher {people / result.dispatch_seconds:7.1f}/s,"
                     f" bare {people / result.bare_seconds:7.1f}/s, ratio {result.ratio:.2f}x;"
                     f" dispatching thread {result.thread_cpu_ms:.2f} ms CPU/nudge"
-                    f" (bare loop {result.bare_thread_cpu_ms:.2f} ms/post)",
+                    f" (bare loop {result.bare_thread_cpu_ms:.2f} ms/post);"
+                    f" bare posting {POST_CONCURRENCY} at once"
+                    f" {people / result.bare_together_seconds:.1f}/s, ratio to that"
+                    f" {result.ratio_together:.2f}x",
                     flush=True,
                 )
         if "postgresql" in kinds:
