@@ -39,6 +39,7 @@ from bot.store.models import Nudge, SlackUser
 from bot.ui.log_modal import BLOCK_IDS
 from bot.ui.nudges import render_nudge
 from tests.coach_helpers import DANA, DANA_DM, TEAM, log, nudges
+from tests.dispatch_helpers import in_thread
 from tests.harness import RunningBot, test_settings
 
 LEE = "U0LEE0001"  # another person in Los Angeles, awake when Dana is
@@ -625,13 +626,6 @@ def test_a_tick_survives_an_unreachable_database(
     gone.dispose()
 
 
-def _in_thread(dispatcher: Dispatcher) -> tuple[threading.Thread, list[DispatchReport]]:
-    reports: list[DispatchReport] = []
-    thread = threading.Thread(target=lambda: reports.append(dispatcher.run_once()))
-    thread.start()
-    return thread, reports
-
-
 def test_a_live_slow_worker_keeps_its_claim_by_its_heartbeat(
     db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
 ) -> None:
@@ -639,7 +633,7 @@ def test_a_live_slow_worker_keeps_its_claim_by_its_heartbeat(
     lease = timedelta(seconds=60)
     dispatcher = make_dispatcher(db, clock, clients, lease=lease, heartbeat_seconds=0.01)
     standin.hold("chat.postMessage")
-    thread, reports = _in_thread(dispatcher)
+    thread, reports = in_thread(dispatcher)
     try:
         standin.wait_until_held("chat.postMessage")
         clock.advance(lease * 10)  # Slack takes ten leases to answer
@@ -663,7 +657,7 @@ def test_a_stopping_dispatcher_hands_back_what_it_has_not_started(
         log(db, clock.now(), view_id=f"V{number}", user_id=f"U0PERSON{number}")
     dispatcher = make_dispatcher(db, clock, clients)
     standin.hold("chat.postMessage")
-    thread, reports = _in_thread(dispatcher)
+    thread, reports = in_thread(dispatcher)
     try:
         standin.wait_until_held("chat.postMessage")
         dispatcher.stop()  # SIGTERM

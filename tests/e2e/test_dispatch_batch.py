@@ -4,21 +4,18 @@ heartbeat last renewed."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
-from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.dispatch.dispatcher import POST_MAX, Dispatcher, DispatchReport
-from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.slack.clients import DISPATCH, SlackClients, single_workspace
 from bot.store.db import Database
-from bot.store.models import Nudge
-from tests.coach_helpers import log
+from tests.dispatch_helpers import distance_rows, in_thread, people_due
 from tests.harness import test_settings
 
 POSTS = "chat.postMessage"
@@ -32,26 +29,7 @@ def clients(standin: SlackStandIn, database_url: str) -> SlackClients:
 
 
 def three_due(db: Database, clock: FixedClock) -> None:
-    for number in range(3):
-        log(db, clock.now(), view_id=f"V{number}", user_id=f"U0PERSON{number}")
-
-
-def distance_rows(db: Database) -> list[Nudge]:
-    with db.transaction() as session:
-        rows = list(
-            session.scalars(
-                select(Nudge).where(Nudge.kind == NudgeKind.DISTANCE).order_by(Nudge.id)
-            )
-        )
-        session.expunge_all()
-    return rows
-
-
-def in_thread(dispatcher: Dispatcher) -> tuple[threading.Thread, list[DispatchReport]]:
-    reports: list[DispatchReport] = []
-    thread = threading.Thread(target=lambda: reports.append(dispatcher.run_once()))
-    thread.start()
-    return thread, reports
+    people_due(db, clock, 3)
 
 
 def test_nudges_handed_back_unposted_are_not_looked_for_in_the_dm(

@@ -9,16 +9,14 @@ from datetime import timedelta
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
-from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.dispatch.dispatcher import NUDGE_ID_KEY, Dispatcher, DispatchReport
-from bot.rules.domain import NudgeKind, NudgeStatus
+from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.slack.clients import DISPATCH, SlackClients, single_workspace
 from bot.store.db import Database
-from bot.store.models import Nudge
-from tests.coach_helpers import log
+from tests.dispatch_helpers import distance_rows, in_thread, people_due
 from tests.harness import test_settings
 
 POSTS = "chat.postMessage"
@@ -30,42 +28,34 @@ def clients(standin: SlackStandIn, database_url: str) -> SlackClients:
     return single_workspace(test_settings(standin, database_url)).with_profile(DISPATCH)
 
 
-def people_due(db: Database, clock: FixedClock, count: int) -> None:
-    for number in range(count):
-        log(db, clock.now(), view_id=f"V{number}", user_id=f"U0PERSON{number}")
-
-
-def distance_rows(db: Database) -> list[Nudge]:
-    with db.transaction() as session:
-        rows = list(
-            session.scalars(
-                select(Nudge).where(Nudge.kind == NudgeKind.DISTANCE).order_by(Nudge.id)
-            )
-        )
-        session.expunge_all()
-    return rows
-
-
 def posted_ids(standin: SlackStandIn) -> list[int]:
     return [
         int(c.params["metadata"]["event_payload"][NUDGE_ID_KEY]) for c in standin.calls_to(POSTS)
     ]
 
 
-def in_thread(dispatcher: Dispatcher) -> tuple[threading.Thread, list[DispatchReport]]:
-    reports: list[DispatchReport] = []
-    thread = threading.Thread(target=lambda: reports.append(dispatcher.run_once()))
-    thread.start()
-    return thread, reports
+def held_batch(
+    db: Database,
+    clock: FixedClock,
+    standin: SlackStandIn,
+    clients: SlackClients,
+    *,
+    people: int,
+    post_concurrency: int,
+) -> tuple[Dispatcher, threading.Thread, list[DispatchReport]]:
+    """A batch for `people` people in a thread, every post but the first held at Slack."""
+    people_due(db, clock, people)
+    dispatcher = Dispatcher(
+        db, clock, clients, PLAYBOOK, "worker-a", post_concurrency=post_concurrency
+    )
+    standin.hold(POSTS, after=1)
+    return (dispatcher, *in_thread(dispatcher))
 
 
 def test_after_the_workspaces_first_dm_the_others_are_posted_at_once(
     db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
 ) -> None:
-    people_due(db, clock, 6)
-    dispatcher = Dispatcher(db, clock, clients, PLAYBOOK, "worker-a", post_concurrency=4)
-    standin.hold(POSTS, after=1)
-    thread, reports = in_thread(dispatcher)
+    _, thread, reports = held_batch(db, clock, standin, clients, people=6, post_concurrency=4)
     try:
         # Four posts wait on Slack together (posted one after another, only one would).
         standin.wait_until_held(POSTS, count=4)
@@ -85,10 +75,7 @@ def test_after_the_workspaces_first_dm_the_others_are_posted_at_once(
 def test_one_at_a_time_when_told(
     db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
 ) -> None:
-    people_due(db, clock, 3)
-    dispatcher = Dispatcher(db, clock, clients, PLAYBOOK, "worker-a", post_concurrency=1)
-    standin.hold(POSTS, after=1)
-    thread, reports = in_thread(dispatcher)
+    _, thread, reports = held_batch(db, clock, standin, clients, people=3, post_concurrency=1)
     try:
         standin.wait_until_held(POSTS, count=1)
         with pytest.raises(AssertionError, match="held"):
@@ -104,10 +91,9 @@ def test_one_at_a_time_when_told(
 def test_a_rate_limit_answered_meanwhile_loses_and_doubles_nothing(
     db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
 ) -> None:
-    people_due(db, clock, 6)
-    dispatcher = Dispatcher(db, clock, clients, PLAYBOOK, "worker-a", post_concurrency=4)
-    standin.hold(POSTS, after=1)
-    thread, reports = in_thread(dispatcher)
+    dispatcher, thread, reports = held_batch(
+        db, clock, standin, clients, people=6, post_concurrency=4
+    )
     try:
         standin.wait_until_held(POSTS, count=4)
         # One of the four waiting is answered "slow down"; the sixth has not started.
