@@ -20,7 +20,7 @@ import math
 import random
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -165,7 +165,7 @@ class _Batch:
     written: set[int] = field(default_factory=set)
     # Set by the posting threads, read before each DM they start.
     limited_until: datetime | None = None  # Slack answered a rate limit: the rest wait
-    store_down: bool = False  # the database went away: nothing more is settled
+    aborted: bool = False  # a run failed (the database gone, a bug): no DM starts after
     handed_back: list[int] = field(default_factory=list)  # shutting down
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -193,7 +193,9 @@ class _Heartbeat:
         self._held = {claim.nudge_id for claim in claims}
         self._lock = threading.Lock()
         # Held while renewing: the batch's own write waits for it, so this worker never has
-        # two transactions locking its claimed rows at once (PostgreSQL could deadlock them).
+        # two transactions locking many of its claimed rows at once (PostgreSQL could
+        # deadlock them). A posting thread handing one back locks that row alone, which
+        # cannot close a cycle.
         self.renewing = threading.Lock()
         self._done = threading.Event()
         self._interval = interval
@@ -362,9 +364,10 @@ class Dispatcher:
                 with heartbeat.renewing:
                     batch.started = mark_posts_started(self.db, to_post, self.worker_id, now)
                 self._deliver(claims, deliveries, batch, report, heartbeat)
-            except StoreUnavailable:
-                # Nothing more can be written now; posts already made are kept, the rest
-                # come back when their leases run out.
+            except Exception:
+                # Nothing more is written now (the database gone, or a bug in one run):
+                # posts already made are kept, to be recorded first thing next time; the
+                # rest come back when their leases run out.
                 self._keep_unrecorded(batch.posted())
                 raise
             self._write(batch, heartbeat)
@@ -400,7 +403,7 @@ class Dispatcher:
         outcomes: list[list[_Outcome]] = []
         # Each workspace's first DM goes before its others: a workspace that lost the app,
         # or a Slack saying "slow down", answers one call, not one a posting thread.
-        for runs in _leads_first(_by_person(units, deliveries), deliveries):
+        for runs in _leads_first(_by_person(units, deliveries), deliveries, batch.started):
             if self.post_concurrency == 1 or len(runs) == 1:
                 outcomes += [self._settle_run(run, deliveries, batch, heartbeat) for run in runs]
             else:
@@ -426,18 +429,20 @@ class Dispatcher:
             self._posting = ThreadPoolExecutor(
                 self.post_concurrency, thread_name_prefix="dispatch-post"
             )
-        futures = [
+        futures: list[Future[list[_Outcome]]] = []
+        for run in runs:
             # Each run in a copy of this thread's context: its log context stays its own.
-            self._posting.submit(
-                contextvars.copy_context().run,
-                self._settle_run,
-                run,
-                deliveries,
-                batch,
-                heartbeat,
-            )
-            for run in runs
-        ]
+            context = contextvars.copy_context()
+            try:
+                futures.append(
+                    self._posting.submit(
+                        context.run, self._settle_run, run, deliveries, batch, heartbeat
+                    )
+                )
+            except RuntimeError:  # the interpreter is exiting: no new thread runs
+                done: Future[list[_Outcome]] = Future()
+                done.set_result(context.run(self._settle_run, run, deliveries, batch, heartbeat))
+                futures.append(done)
         wait(futures)
         failed = [e for f in futures if (e := f.exception()) is not None]
         if failed:
@@ -454,38 +459,46 @@ class Dispatcher:
     ) -> list[_Outcome]:
         """Settle one person's DMs in order; the outcome of each of their claims.
 
-        Shutting down, a rate limit Slack answered for any DM of the batch, or the database
-        gone: the rest are handed back (or, the database gone, left for their leases)."""
+        Shutting down, or a rate limit Slack answered for any DM of the batch: the rest are
+        handed back. A run that failed (the database gone, a bug) stops every run before
+        its next DM; what those leave is brought back by their leases."""
         outcomes: list[_Outcome] = []
-        for unit in run:
-            if batch.store_down:
-                return outcomes  # nothing can be written: their leases bring them back
-            if self.stopping:
-                # Shutting down: handed back now, so another replica sends them at its next
-                # tick instead of waiting out the lease.
-                for claim in unit:
-                    self._release(
-                        claim, batch, due_at=claim.due_at, count_attempt=False, error=None
-                    )
-                    heartbeat.settled(claim.nudge_id)
-                    batch.handed_back.append(claim.nudge_id)
-                    outcomes.append(_Outcome.RESCHEDULED)
-                continue
-            if (until := batch.limited_until) is not None:
-                # Slack limits the method for the whole workspace: the rest wait as well.
-                for claim in unit:
-                    self._release(
-                        claim, batch, due_at=until, count_attempt=False, error="ratelimited"
-                    )
-                    heartbeat.settled(claim.nudge_id)
-                    outcomes.append(_Outcome.RESCHEDULED)
-                continue
-            try:
-                outcomes += self._settle_unit(unit, deliveries, batch, heartbeat)
-            except StoreUnavailable:
-                batch.store_down = True
-                raise
+        try:
+            for unit in run:
+                if batch.aborted:
+                    return outcomes  # the batch is given up: their leases bring them back
+                outcomes += self._settle_one(unit, deliveries, batch, heartbeat)
+        except BaseException:
+            batch.aborted = True
+            raise
         return outcomes
+
+    def _settle_one(
+        self,
+        unit: list[Claim],
+        deliveries: dict[int, Delivery],
+        batch: _Batch,
+        heartbeat: _Heartbeat,
+    ) -> list[_Outcome]:
+        """One DM of a run: handed back (shutting down, or Slack limiting), or settled."""
+        outcomes: list[_Outcome] = []
+        if self.stopping:
+            # Shutting down: handed back now, so another replica sends them at its next
+            # tick instead of waiting out the lease.
+            for claim in unit:
+                self._release(claim, batch, due_at=claim.due_at, count_attempt=False, error=None)
+                heartbeat.settled(claim.nudge_id)
+                batch.handed_back.append(claim.nudge_id)
+                outcomes.append(_Outcome.RESCHEDULED)
+            return outcomes
+        if (until := batch.limited_until) is not None:
+            # Slack limits the method for the whole workspace: the rest wait as well.
+            for claim in unit:
+                self._release(claim, batch, due_at=until, count_attempt=False, error="ratelimited")
+                heartbeat.settled(claim.nudge_id)
+                outcomes.append(_Outcome.RESCHEDULED)
+            return outcomes
+        return self._settle_unit(unit, deliveries, batch, heartbeat)
 
     def _settle_unit(
         self,
@@ -496,7 +509,7 @@ class Dispatcher:
     ) -> list[_Outcome]:
         """Settle one DM: a lone nudge or a person's group; a rate limit Slack answered is
         noted in `batch` for the DMs not yet started."""
-        if len(unit) > 1 and not self.stopping:
+        if len(unit) > 1:  # shutting down was checked by the run, before this DM started
             grouped: dict[int, _Outcome] = {}
             try:
                 self._settle_group_safely(unit, deliveries, batch, grouped)
@@ -837,7 +850,9 @@ class Dispatcher:
 
     def _client_for(self, team_id: str) -> WebClient:
         if (error := self._client_errors.get(team_id)) is not None:
-            raise error
+            # Raised afresh each time: several threads raise it, and each raise would add
+            # its frames to the one traceback.
+            raise error.with_traceback(None)
         client = self._batch_clients.get(team_id)
         if client is None:
             client = self._batch_clients[team_id] = self.clients.client_for(team_id)
@@ -878,6 +893,7 @@ class Dispatcher:
         match failure:
             case RateLimited(retry_after=seconds):
                 until = now + timedelta(seconds=seconds)
+                batch.rate_limited(until)  # first: the other threads start no DM from now
                 logger.warning(
                     "nudge %d rate limited by Slack; it and the rest of the batch wait until %s",
                     claim.nudge_id,
@@ -1061,15 +1077,20 @@ def _by_person(
 
 
 def _leads_first(
-    runs: list[list[list[Claim]]], deliveries: dict[int, Delivery]
+    runs: list[list[list[Claim]]], deliveries: dict[int, Delivery], started: set[int]
 ) -> list[list[list[list[Claim]]]]:
-    """`runs` in two rounds: the first run of each workspace, then the others."""
+    """`runs` in two rounds: each workspace's first run that will call Slack (its first
+    nudge noted as started), with the runs before it that will not; then the others."""
     leads: list[list[list[Claim]]] = []
     rest: list[list[list[Claim]]] = []
-    teams: set[str | None] = set()
+    led: set[str] = set()
     for run in runs:
         delivery = deliveries.get(run[0][0].nudge_id)
         team = delivery.recipient.team_id if delivery is not None else None
-        (rest if team in teams else leads).append(run)
-        teams.add(team)
+        if team is None or team not in led:
+            leads.append(run)
+            if team is not None and run[0][0].nudge_id in started:
+                led.add(team)
+        else:
+            rest.append(run)
     return [r for r in (leads, rest) if r]

@@ -1,6 +1,7 @@
-"""Posting different people's DMs at once: each workspace's first DM of a batch goes alone,
-then up to `post_concurrency` at a time; a rate limit Slack answers meanwhile stops what has
-not started, and every nudge is still posted once or waits, never lost or doubled."""
+"""Posting different people's DMs at once: each workspace's first DM of a batch that calls
+Slack goes first, then up to `post_concurrency` at a time; a rate limit Slack answers
+meanwhile stops what has not started, and every nudge is still posted once or waits, never
+lost or doubled."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from coach_devkit.slack_standin import SlackStandIn
+from sqlalchemy import update
 
 from bot.clock import FixedClock
 from bot.dispatch.dispatcher import NUDGE_ID_KEY, Dispatcher, DispatchReport
@@ -16,6 +18,7 @@ from bot.rules.domain import NudgeStatus
 from bot.rules.playbook import default_playbook
 from bot.slack.clients import DISPATCH, SlackClients, single_workspace
 from bot.store.db import Database
+from bot.store.models import Nudge
 from tests.dispatch_helpers import distance_rows, in_thread, people_due
 from tests.harness import test_settings
 
@@ -120,3 +123,24 @@ def test_a_rate_limit_answered_meanwhile_loses_and_doubles_nothing(
     clock.advance(timedelta(seconds=20))
     assert dispatcher.run_once().sent == len(waiting)
     assert sorted(posted_ids(standin)) == [r.id for r in rows]
+
+
+def test_a_workspaces_lead_is_its_first_dm_that_calls_slack(
+    db: Database, clock: FixedClock, standin: SlackStandIn, clients: SlackClients
+) -> None:
+    people_due(db, clock, 4)
+    first = distance_rows(db)[0]
+    with db.transaction() as session:
+        # Past its max lateness: the batch drops it without calling Slack.
+        session.execute(
+            update(Nudge).where(Nudge.id == first.id).values(due_at=clock.now() - timedelta(days=3))
+        )
+    standin.fail_next(POSTS, "invalid_auth")  # the workspace lost the app
+    dispatcher = Dispatcher(db, clock, clients, PLAYBOOK, "worker-a", post_concurrency=4)
+
+    report = dispatcher.run_once()
+
+    # The next person's DM led, alone: one call learnt the workspace is gone, not three.
+    assert len(standin.calls_to(POSTS, include_failed=True)) == 1
+    assert report == DispatchReport(claimed=4, dropped_late=1, stopped=3)
+    assert NudgeStatus.PENDING not in {r.status for r in distance_rows(db)}
