@@ -481,24 +481,31 @@ class Dispatcher:
         heartbeat: _Heartbeat,
     ) -> list[_Outcome]:
         """One DM of a run: handed back (shutting down, or Slack limiting), or settled."""
-        outcomes: list[_Outcome] = []
         if self.stopping:
             # Shutting down: handed back now, so another replica sends them at its next
             # tick instead of waiting out the lease.
-            for claim in unit:
-                self._release(claim, batch, due_at=claim.due_at, count_attempt=False, error=None)
-                heartbeat.settled(claim.nudge_id)
-                batch.handed_back.append(claim.nudge_id)
-                outcomes.append(_Outcome.RESCHEDULED)
-            return outcomes
+            batch.handed_back.extend(claim.nudge_id for claim in unit)
+            return self._hand_back(unit, batch, heartbeat, until=None, error=None)
         if (until := batch.limited_until) is not None:
             # Slack limits the method for the whole workspace: the rest wait as well.
-            for claim in unit:
-                self._release(claim, batch, due_at=until, count_attempt=False, error="ratelimited")
-                heartbeat.settled(claim.nudge_id)
-                outcomes.append(_Outcome.RESCHEDULED)
-            return outcomes
+            return self._hand_back(unit, batch, heartbeat, until=until, error="ratelimited")
         return self._settle_unit(unit, deliveries, batch, heartbeat)
+
+    def _hand_back(
+        self,
+        unit: list[Claim],
+        batch: _Batch,
+        heartbeat: _Heartbeat,
+        *,
+        until: datetime | None,
+        error: str | None,
+    ) -> list[_Outcome]:
+        """Give `unit`'s claims back unposted, due `until` (None: when they were due)."""
+        for claim in unit:
+            due_at = claim.due_at if until is None else until
+            self._release(claim, batch, due_at=due_at, count_attempt=False, error=error)
+            heartbeat.settled(claim.nudge_id)
+        return [_Outcome.RESCHEDULED] * len(unit)
 
     def _settle_unit(
         self,
