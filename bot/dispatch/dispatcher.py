@@ -14,6 +14,7 @@ first looked for in the DM. A person's nudges due together go out as one DM
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import math
@@ -514,14 +515,12 @@ class Dispatcher:
         batch: _Batch,
         heartbeat: _Heartbeat,
     ) -> list[_Outcome]:
-        """Settle one DM: a lone nudge or a person's group; a rate limit Slack answered is
-        noted in `batch` for the DMs not yet started."""
+        """Settle one DM: a lone nudge or a person's group. A rate limit Slack answered was
+        noted in `batch` (`_after_failed_call`) for the DMs not yet started."""
         if len(unit) > 1:  # shutting down was checked by the run, before this DM started
             grouped: dict[int, _Outcome] = {}
-            try:
+            with contextlib.suppress(_RateLimited):  # already noted in `batch`
                 self._settle_group_safely(unit, deliveries, batch, grouped)
-            except _RateLimited as limit:
-                batch.rate_limited(limit.until)
             for claim in unit:
                 if claim.nudge_id not in batch.written:
                     heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
@@ -529,9 +528,8 @@ class Dispatcher:
         claim = unit[0]
         try:
             outcome = self._settle_safely(claim, deliveries.get(claim.nudge_id), batch)
-        except _RateLimited as limit:
+        except _RateLimited:  # already noted in `batch`, before the nudge was handed back
             heartbeat.settled(claim.nudge_id)
-            batch.rate_limited(limit.until)
             return [_Outcome.RESCHEDULED]
         if claim.nudge_id not in batch.written:
             heartbeat.settled(claim.nudge_id)  # handed back: no more ours to renew
