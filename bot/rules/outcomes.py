@@ -57,12 +57,14 @@ def can_reopen(status: InterviewStatus, closed_at: datetime | None, now: datetim
 
 
 def within_follow_up_window(
-    first_reached: datetime, due: datetime, paused: timedelta = timedelta(0)
+    first_reached: datetime, due: datetime, tz: ZoneInfo, paused: timedelta = timedelta(0)
 ) -> bool:
-    """Whether a follow-up due at `due` is still inside the five weeks from the first one;
-    time the person spent paused in between (`paused`) does not count: a vacation moves the
-    follow-ups after it, and must not cost them one."""
-    return due - first_reached - paused <= FOLLOW_UP_WINDOW
+    """Whether a follow-up due at `due` is still inside the five weeks from the first one,
+    on the person's calendar in `tz` (five weeks across a clock change are an hour more or
+    less than 35 × 24 hours: the weekly follow-ups keep their hour, so the fifth week's
+    must not fall out by that hour); time the person spent paused in between (`paused`)
+    does not count: a vacation moves the follow-ups after it, and must not cost them one."""
+    return due - paused <= days_later(first_reached, FOLLOW_UP_WINDOW.days, tz)
 
 
 def answered(kinds: Iterable[ContactKind]) -> bool:

@@ -68,14 +68,34 @@ FIRST = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)
 def test_follow_ups_stay_within_five_weeks_of_the_first(
     rule: str, due: datetime, inside: bool
 ) -> None:
-    assert within_follow_up_window(FIRST, due) is inside, rule
+    assert within_follow_up_window(FIRST, due, ZoneInfo("UTC")) is inside, rule
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Monday 10:00 in Berlin, three weeks before the clocks go back (Sunday 2026-10-25).
+BEFORE_FALL_BACK = datetime(2026, 10, 5, 10, 0, tzinfo=BERLIN).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("rule", "due", "inside"),
+    [
+        # Monday 10:00 five weeks on is 35 days and an hour later in UTC: still inside.
+        ("five weeks on, the same hour", BEFORE_FALL_BACK + timedelta(weeks=5, hours=1), True),
+        ("an hour past that", BEFORE_FALL_BACK + timedelta(weeks=5, hours=2), False),
+    ],
+)
+def test_the_five_weeks_are_counted_on_the_persons_calendar(
+    rule: str, due: datetime, inside: bool
+) -> None:
+    assert within_follow_up_window(BEFORE_FALL_BACK, due, BERLIN) is inside, rule
 
 
 def test_a_pause_does_not_count_toward_the_five_weeks() -> None:
     six_weeks = FIRST + timedelta(weeks=6)
-    assert not within_follow_up_window(FIRST, six_weeks)
-    assert within_follow_up_window(FIRST, six_weeks, paused=timedelta(weeks=1))
-    assert not within_follow_up_window(FIRST, six_weeks, paused=timedelta(days=6))
+    utc = ZoneInfo("UTC")
+    assert not within_follow_up_window(FIRST, six_weeks, utc)
+    assert within_follow_up_window(FIRST, six_weeks, utc, paused=timedelta(weeks=1))
+    assert not within_follow_up_window(FIRST, six_weeks, utc, paused=timedelta(days=6))
 
 
 FOLLOW_UP, SNOOZED, KEPT_GOING, CHECKING_BACK = (
