@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 from bot.rules.calendar import (
     PersonHours,
@@ -184,8 +183,6 @@ class _Planner:
         playbook: Playbook,
     ) -> None:
         self.facts, self.history, self.now, self.person = facts, history, now, person
-        # Their calendar as if they had not paused: what a pause moved is measured against it.
-        self._unpaused = replace(person, pause=None) if person.pause is not None else person
         self.timing = playbook.timing
         self.lateness = playbook.max_lateness_hours
         self.rows = {(n.kind, n.sequence): n for n in history.nudges}
@@ -256,11 +253,10 @@ class _Planner:
     def _working(self, instant: datetime) -> datetime:
         return next_waking(instant, self.person, working_days_only=True)
 
-    def _business_slot(self, instant: datetime, person: PersonHours | None = None) -> datetime:
+    def _business_slot(self, instant: datetime) -> datetime:
         """The follow-up hour on the first working day at or after `instant`: follow-ups
-        mean calling or writing to an office, so they come in the morning, not at 19:00.
-        `person`: another calendar than the person's (theirs without the pause)."""
-        person = person or self.person
+        mean calling or writing to an office, so they come in the morning, not at 19:00."""
+        person = self.person
         preferred = self.timing.follow_up_hour
         if person.follow_up_hour is not None:
             preferred = person.follow_up_hour
@@ -277,7 +273,7 @@ class _Planner:
                 and slot >= instant - SLOT_TOLERANCE
                 and not person.is_paused(slot)
             ):
-                return next_waking(slot, person, working_days_only=True)
+                return self._working(slot)
             day += timedelta(days=1)
 
     def _morning_after(self, day: date) -> datetime:
@@ -435,24 +431,13 @@ class _Planner:
             )
         self.exhausted = True  # every follow-up the playbook allows has gone out
 
-    @cached_property
-    def _taken_by_pause(self) -> tuple[datetime, datetime] | None:
-        """What the person's pause took from the follow-ups: from the first follow-up slot
-        it held back (their calendar without the pause) to the first one after it. A pause
-        between two slots took nothing; one over a slot on a sparse calendar (Fridays only,
-        say) took the week to the next, not just its hour."""
+    def _paused_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) the person's pause covers."""
         pause = self.person.pause
         if pause is None:
-            return None
-        held_back = self._business_slot(pause.start, self._unpaused)
-        return held_back, self._business_slot(pause.end(self.now))
-
-    def _paused_between(self, start: datetime, end: datetime) -> timedelta:
-        """How much of [start, end) the person's pause took from the follow-ups."""
-        if self._taken_by_pause is None:
             return timedelta(0)
-        held_back, next_slot = self._taken_by_pause
-        return max(min(end, next_slot) - max(start, held_back), timedelta(0))
+        overlap = min(end, pause.end(self.now)) - max(start, pause.start)
+        return max(overlap, timedelta(0))
 
     def _still_waiting(self, due: datetime) -> None:
         """ "Still waiting?" where the next follow-up would come; once it has gone out with

@@ -143,52 +143,19 @@ def test_a_pause_loses_nothing(case: Case) -> None:
 
     wanted = {d.key for d in without.delivered if d.kind is not NudgeKind.DISTANCE}
     sent = {d.key for d in with_pause.delivered if d.kind is not NudgeKind.DISTANCE}
-    assert not sent - wanted, "a pause never buys a follow-up past the five weeks"
-    # The five weeks (bot.rules.outcomes) leave out what the pause took from the follow-ups,
-    # the wait to the next slot included, but not a public holiday's: a pause that moves the
-    # weekly rhythm a week can move it onto a holiday, on a calendar of one working day a
-    # week, and that slip may still cost the last one (2 cases in 6,000 measured).
-    lost = wanted - sent
+    # The five weeks (bot.rules.outcomes) are counted on the person's calendar and leave out
+    # the time paused, so without public holidays a pause neither costs nor buys a
+    # follow-up. A holiday's slip counts toward them, though, and a pause that moves the
+    # weekly rhythm can move a follow-up onto a holiday or off one: then the last weekly
+    # ones may come or not (measured: 1 to 12 cases in 3,000 draws, all with holidays).
+    changed = (wanted - sent) | (sent - wanted)
     if case.person.holiday_country is None:
-        assert not lost, sorted(lost)
+        assert not changed, sorted(changed)
     windowed = (NudgeKind.FOLLOW_UP, NudgeKind.REMINDER, NudgeKind.STILL_WAITING)
-    assert all(kind in windowed and sequence > 3 for kind, sequence in lost), sorted(lost)
+    assert all(kind in windowed and sequence > 3 for kind, sequence in changed), sorted(changed)
     follow_ups = [d.sequence for d in with_pause.delivered if d.kind is NudgeKind.FOLLOW_UP]
     assert follow_ups == list(range(1, len(follow_ups) + 1)), "in order, each counted once"
     assert not [r for r in with_pause.rows.values() if r.status is NudgeStatus.FAILED]
-
-
-def test_an_hour_paused_over_a_follow_up_slot_does_not_cost_the_fifth() -> None:
-    """Fridays only, in London: Good Friday (2026-04-03) moves the fourth follow-up a week.
-    An hour's pause over the second one's slot moves the rest a week too; the five weeks
-    leave out the week it took, not only its hour, so the fifth still comes."""
-    happened = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
-    facts = InterviewFacts(
-        format=InterviewFormat.VIDEO,
-        traditional_org=False,
-        happened_at=happened,
-        logged_at=happened + timedelta(minutes=30),
-        employer_timeline=None,
-        direct_contact_ok=True,
-    )
-    person = PersonHours(
-        ZoneInfo("Europe/London"), 9, 17, working_days=frozenset({4}), holiday_country="GB"
-    )
-    second_slot = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)  # Friday 10:00 in London
-    pause = PauseScript(
-        second_slot - timedelta(minutes=30) - facts.logged_at, timedelta(hours=1), None
-    )
-    case = Case(facts, person, pause)
-
-    def follow_ups(simulation: Simulation) -> list[str]:
-        return [
-            d.at.astimezone(person.tz).strftime("%m-%d")
-            for d in simulation.delivered
-            if d.kind is NudgeKind.FOLLOW_UP
-        ]
-
-    assert follow_ups(play(case, pausing=False)[0]) == ["03-13", "03-20", "03-27", "04-10", "04-17"]
-    assert follow_ups(play(case, pausing=True)[0]) == ["03-13", "03-27", "04-10", "04-17", "04-24"]
 
 
 def test_the_cases_include_open_pauses_resumed_and_dated_pauses_left_to_end() -> None:
