@@ -256,6 +256,30 @@ def test_demo_plays_the_flow_and_prints_what_dana_sees(capsys: pytest.CaptureFix
     assert "FAILED" not in err
 
 
+@pytest.mark.usefixtures("no_speedup_from_env")
+def test_when_both_follow_ups_share_a_dm_each_press_lands_on_its_own_application(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """Started a week later, Christmas moves Acme's follow-up onto Globex's Monday: one DM
+    carries both (Globex's part first). The offer must go to Acme and the withdrawal to
+    Globex: pressing the first "Heard back" in the DM gave Globex the offer, and the demo
+    still passed, its checks finding "offer" anywhere in the DM."""
+    assert run_demo(start=START + timedelta(weeks=1)) == 0
+    out, err = capsys.readouterr()
+    shared = out[out.index("Mon 28 Dec 10:00") :]
+    assert shared.index("Interview: Globex") < shared.index("Interview: Acme Corp"), "one DM"
+    _assert_in_order(
+        out,
+        [
+            "you › choose [Heard back ▾] Offer",
+            "Heard back from Acme Corp (Data Analyst)",
+            "you › choose [Heard back ▾] Withdrew",
+            "Heard back from Globex (Product Analyst)",
+        ],
+    )
+    assert "FAILED" not in err
+
+
 def test_demo_at_the_highest_speedup_still_plays_every_step_in_order(
     capsys: pytest.CaptureFixture,
 ) -> None:

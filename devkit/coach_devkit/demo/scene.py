@@ -9,6 +9,7 @@ skips it to the next nudge's due time, where the dispatch job finds that nudge d
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -259,12 +260,14 @@ class Scene:
         option: str | None = None,
         *,
         expect: str = "chat.update",
+        about: str = "",
     ) -> RecordedCall:
         """Press the control `label` on a message (choosing `option` in a menu), confirming
         the dialog Slack shows first if it has one; the `expect` call it leads to (by
-        default the message's edit; "views.open" for a button that opens a form)."""
+        default the message's edit; "views.open" for a button that opens a form). `about`:
+        in a DM carrying several nudges, the part about it (see part_about)."""
         message = self.shown(posted)
-        block, element = _control(message, label)
+        block, element = _control(message, label, about)
         action: dict[str, Any] = {"action_id": element["action_id"], "block_id": block["block_id"]}
         if element.get("type") == "button":
             action |= {"type": "button", "text": element["text"], "value": element.get("value")}
@@ -323,9 +326,31 @@ class Scene:
         return reply
 
 
-def _control(message: Mapping[str, Any], label: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The actions block and element showing `label` (a button's text or a menu's placeholder)."""
-    for block in message.get("blocks") or []:
+def part_about(blocks: list[dict[str, Any]], about: str) -> list[dict[str, Any]]:
+    """The blocks of the part of a message that is about `about` (say a company's name).
+
+    A grouped DM carries several nudges, each a part opening with a divider, and each part
+    with its own controls: pressing "Heard back" for one company must press that company's.
+    A lone nudge's message is one part; with `about` empty, the whole message is."""
+    if not about:
+        return blocks
+    parts: list[list[dict[str, Any]]] = [[]]
+    for block in blocks:
+        if block.get("type") == "divider":
+            parts.append([])
+        parts[-1].append(block)
+    for part in parts:
+        if about in json.dumps(part, ensure_ascii=False):
+            return part
+    raise DemoFailed(f"no part of the message is about {about}")
+
+
+def _control(
+    message: Mapping[str, Any], label: str, about: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The actions block and element showing `label` (a button's text or a menu's placeholder),
+    in the part of the message about `about` (see part_about)."""
+    for block in part_about(list(message.get("blocks") or []), about):
         if block.get("type") != "actions":
             continue
         for element in block.get("elements") or []:

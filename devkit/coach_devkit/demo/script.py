@@ -22,7 +22,7 @@ from bot.rules.domain import InterviewFormat
 from bot.rules.zones import UTC_ZONE
 from bot.ui import timeline_modal
 from bot.ui.log_modal import BLOCK_IDS, TRADITIONAL
-from coach_devkit.demo.scene import DemoFailed, Scene
+from coach_devkit.demo.scene import DemoFailed, Scene, part_about
 from coach_devkit.demo.transcript import render_home, render_message
 from coach_devkit.slack_standin import RecordedCall
 
@@ -228,6 +228,13 @@ def _text_of(call: RecordedCall) -> str:
     return "\n".join(render_message(call.params, UTC_ZONE))
 
 
+def _part_text(call: RecordedCall, about: str) -> str:
+    """The text of the part of a posted or edited message about `about` (a grouped DM
+    carries one part a nudge; see Scene.press)."""
+    blocks = part_about(list(call.params.get("blocks") or []), about)
+    return "\n".join(render_message({"blocks": blocks}, UTC_ZONE))
+
+
 def _answer_in_thread(scene: Scene, prompt: RecordedCall, first: str, second: str) -> None:
     thread = str((prompt.response or {}).get("ts", ""))
     reply = scene.write_dm(first, thread_ts=thread)
@@ -357,9 +364,9 @@ def round_two_advice(scene: Scene) -> None:
 
 def hear_back_with_an_offer(scene: Scene) -> None:
     follow_up = scene.next_dm(FOLLOW_UP_MARK, "round 2's follow-up never came", about=COMPANY)
-    edited = scene.press(follow_up, "Heard back", option="offer")
-    if "offer" not in _text_of(edited).lower():
-        raise DemoFailed("the follow-up does not show the offer")
+    edited = scene.press(follow_up, "Heard back", option="offer", about=COMPANY)
+    if "heard back: offer" not in _part_text(edited, COMPANY).lower():
+        raise DemoFailed(f"{COMPANY}'s follow-up does not show the offer")
 
 
 def withdraw_from_the_other(scene: Scene) -> None:
@@ -367,8 +374,8 @@ def withdraw_from_the_other(scene: Scene) -> None:
     follow_up = scene.next_dm(
         FOLLOW_UP_MARK, f"{OTHER}'s re-paced follow-up never came", about=OTHER, since=since
     )
-    edited = scene.press(follow_up, "Heard back", option="withdrew")
-    if "Withdrew" not in _text_of(edited):
+    edited = scene.press(follow_up, "Heard back", option="withdrew", about=OTHER)
+    if "withdrew" not in _part_text(edited, OTHER).lower():
         raise DemoFailed(f"{OTHER}'s follow-up does not show that she withdrew")
 
 
