@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -78,8 +79,11 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from bot.logging_setup import configure_logging, secret_values
     from bot.runner import serve
 
-    settings = load_settings()
+    unknown_keys: list[str] = []
+    settings = load_settings(unknown_keys=unknown_keys)
     configure_logging(settings.log_level, settings.log_format, secret_values(settings))
+    for warning in unknown_keys:  # now a record in the format chosen, like every other line
+        logging.getLogger("bot.config").warning("%s", warning)
     playbook = configured_playbook(settings)  # before the database: nothing to undo
     db = open_database(settings)
     try:

@@ -332,27 +332,44 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{name} {problem}. Fix: {hint} (in .env or the environment; see .env.example)."
 
 
-def read_settings(kind: type[SettingsT], **overrides: Any) -> SettingsT:
+def read_settings(
+    kind: type[SettingsT], *, unknown_keys: list[str] | None = None, **overrides: Any
+) -> SettingsT:
     """Read `kind` from the environment and `.env` (`_env_file` names another file, None
     none), turning pydantic's report into one plain line per bad setting (ConfigError).
 
-    Keys in the file that are no setting at all are logged, each with the nearest name.
+    Keys in the file that are no setting at all are logged, each with the nearest name;
+    or, given `unknown_keys`, left there when the settings are good, for the caller to log
+    once it has set logging up from them (`run`: as a WARNING record in the format chosen,
+    not a bare line before it). Bad settings log them first either way: the typo is often
+    why a setting is missing.
     """
     env_file = overrides.get("_env_file", kind.model_config.get("env_file"))
+    warnings: list[str] = []
     try:
-        for warning in unknown_env_file_keys(env_file):
-            logger.warning("%s", warning)
-        return kind(**overrides)
+        warnings = unknown_env_file_keys(env_file)
+        settings = kind(**overrides)
     except ValidationError as exc:
+        _log_unknown(warnings)
         raise ConfigError("\n".join(_describe(e) for e in exc.errors())) from None
     except (UnicodeDecodeError, OSError) as exc:
         # The .env file is all that is read from disk; pydantic-settings lets its errors out.
         raise ConfigError(unreadable_env_file(exc, env_file)) from None
+    if unknown_keys is None:
+        _log_unknown(warnings)
+    else:
+        unknown_keys.extend(warnings)
+    return settings
 
 
-def load_settings(**overrides: Any) -> Settings:
+def _log_unknown(warnings: list[str]) -> None:
+    for warning in warnings:
+        logger.warning("%s", warning)
+
+
+def load_settings(*, unknown_keys: list[str] | None = None, **overrides: Any) -> Settings:
     """Every setting `run` needs, read as `read_settings` reads them."""
-    return read_settings(Settings, **overrides)
+    return read_settings(Settings, unknown_keys=unknown_keys, **overrides)
 
 
 def unknown_env_file_keys(env_file: Any) -> list[str]:

@@ -475,6 +475,32 @@ def test_migrate_names_a_misspelt_database_url_in_dot_env(tmp_path: Path) -> Non
     assert "interview_coach.db" in result.stdout  # the default, as the warning said
 
 
+def test_run_logs_a_misspelt_key_as_a_record_in_the_log_format_chosen(
+    tmp_path: Path, fresh_database_url: str
+) -> None:
+    """With good settings, the warning waits until logging is set up from them: under
+    LOG_FORMAT=json it is a JSON record like every other line, not a bare line before them."""
+    (tmp_path / ".env").write_text("PORTT=4000\n", encoding="utf-8")
+    port = free_port()
+    stderr_path = tmp_path / "run.stderr"
+    with SlackStandIn() as standin, stderr_path.open("wb") as stderr:
+        process = start_run(
+            tmp_path, standin, SIGNING_SECRET, fresh_database_url, port, stderr, LOG_FORMAT="json"
+        )
+        try:
+            assert wait_while_running(process, health(port), 20)["ok"] is True
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    lines = stderr_path.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]  # every line JSON: none bare
+    [typo] = [r for r in records if "PORTT" in r["message"]]
+    assert typo["level"] == "WARNING"
+    assert typo["message"].endswith("which is not a setting and is ignored; did you mean PORT?")
+
+
 # -- run: end to end ---------------------------------------------------------------------------
 
 
