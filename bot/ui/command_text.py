@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.interview_form import clean_text
 from bot.ui.text import escape_mrkdwn, slack_date, slack_day, truncate, unescape_slack_text
 
 
@@ -73,8 +74,12 @@ USAGE = (
 
 def usage_text(command: ParsedCommand | None = None) -> str:
     if command is not None and command.subcommand is Subcommand.UNKNOWN:
-        # Backticks would end the code span early; the rest is escaped like any user text.
-        shown = escape_mrkdwn(truncate(command.word.replace("`", "'"), 40))
+        # Cleaned as the forms clean names (a right-to-left override would turn the rest of
+        # the line around); backticks would end the code span early; the rest is escaped.
+        word = clean_text(command.word)
+        if word is None:
+            return f"I don't know that command.\n{USAGE}"
+        shown = escape_mrkdwn(truncate(word.replace("`", "'"), 40))
         return f"I don't know `{shown}`.\n{USAGE}"
     return USAGE
 

@@ -113,6 +113,19 @@ def test_a_backtick_in_an_unknown_word_cannot_break_out_of_the_code_span(
     assert "I don't know `a'*b*'c`" in text
 
 
+def test_an_unknown_word_is_echoed_without_its_invisible_or_bidi_characters(
+    running: RunningBot,
+) -> None:
+    # A right-to-left override would turn the rest of the reply around; a zero-width space
+    # hides in it. Only the person who typed it sees the reply, but it reads as theirs.
+    text = running.slack.slash_command("\u202epleh\u200b", DANA).json()["text"]
+    assert "I don't know `pleh`" in text
+    assert "\u202e" not in text and "\u200b" not in text
+    text = running.slack.slash_command("\u202e\u2066", DANA).json()["text"]
+    assert text.startswith("I don't know that command.")
+    assert "/interview logged [company]" in text
+
+
 def test_company_in_the_command_is_prefilled_as_typed_not_as_slack_escaped_it(
     running: RunningBot,
 ) -> None:
