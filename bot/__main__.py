@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError
+from bot.config import CLOCK_SPEEDUP_MAX, ConfigError
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
@@ -238,6 +238,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "demo needs the development kit, which this install does not have. Fix: install "
             "the interview-coach-devkit package (pip install 'interview-coach[demo]'), or run "
             "`make demo` from a clone."
+        )
+    if args.speedup is not None and not 1 <= args.speedup <= CLOCK_SPEEDUP_MAX:
+        # Said of the flag given, not of CLOCK_SPEEDUP in .env, which the demo does not read.
+        return _fail(
+            f"demo: --speedup {args.speedup:,.15g} is not a number from 1 (real time)"
+            f" to {CLOCK_SPEEDUP_MAX:,}"
         )
     return run_demo(speedup=args.speedup, start=start)
 

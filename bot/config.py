@@ -17,6 +17,8 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///interview_coach.db"
 DEFAULT_SLACK_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 ENV_FILE = ".env"
+# The fastest a clock may run (the demo and trials): a week in about 60 ms.
+CLOCK_SPEEDUP_MAX = 10_000_000
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +175,7 @@ class Settings(DatabaseSettings, PlaybookSettings, EncryptionSettings):
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
     # DMs to different people the dispatcher posts at once (bot.dispatch.dispatcher).
     dispatch_post_concurrency: Annotated[int, Field(ge=1, le=16)] = 4
-    clock_speedup: Annotated[float, Field(ge=1, le=10_000_000)] = 1.0
+    clock_speedup: Annotated[float, Field(ge=1, le=CLOCK_SPEEDUP_MAX)] = 1.0
     # On SIGTERM the dispatcher finishes or hands back its batch within this; Kubernetes
     # kills 30 s after SIGTERM by default.
     shutdown_grace_seconds: Annotated[float, Field(ge=1, le=300)] = 20.0

@@ -326,6 +326,23 @@ def test_bad_clock_speedup_is_a_configuration_problem() -> None:
     assert "CLOCK_SPEEDUP is not valid" in result.stderr
 
 
+@pytest.mark.parametrize("speedup", ["0", "-3", "nan", "inf", "20000000"])
+def test_a_bad_speedup_flag_is_refused_as_the_flag_in_one_line(speedup: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--speedup", speedup],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"interview-bot: demo: --speedup {float(speedup):,.15g} is not a number")
+    assert ".env" not in line and "CLOCK_SPEEDUP" not in line
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("start", ["next week", "2026-12-32", "1 Dec 2026", ""])
 def test_a_start_that_is_not_a_date_is_refused_in_one_line(start: str) -> None:
     result = _demo_process(dict(os.environ), start=start)
