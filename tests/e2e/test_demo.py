@@ -277,6 +277,13 @@ def test_when_both_follow_ups_share_a_dm_each_press_lands_on_its_own_application
             "Heard back from Globex (Product Analyst)",
         ],
     )
+    # The edit shows what changed in Globex's part: its [Reopen] too, though Acme's part
+    # already showed one (compared line by line over the whole DM, it was left out).
+    last_edit = out[out.rindex("edits its message of Mon 28 Dec 10:00:") :].split("\n\n")[0]
+    _assert_in_order(
+        last_edit, ["in the part about Globex (Product Analyst):", "Withdrew: noted", "[Reopen]"]
+    )
+    assert "Acme" not in last_edit
     assert "FAILED" not in err
 
 

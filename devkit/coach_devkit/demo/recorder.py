@@ -7,6 +7,7 @@ shows up here without the script knowing about it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, TextIO
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from coach_devkit.demo.time_source import SkippingTime
 from coach_devkit.demo.transcript import (
     COACH,
+    DIVIDER,
     SLACK,
     format_entry,
     input_label,
@@ -159,9 +161,19 @@ class Recorder:
         if earlier is None:
             return "edits one of its messages; it now reads:", lines
         posted_at, before = earlier
-        added = [line for line in lines if line not in before]
-        if any(_is_controls(line) for line in before) and not any(map(_is_controls, lines)):
-            added.append("(no buttons left)")
+        old_parts, new_parts = _parts(before), _parts(lines)
+        if len(old_parts) != len(new_parts):
+            old_parts, new_parts = [before], [lines]
+        # Part by part: a grouped DM repeats lines across its parts (each has its [Reopen]
+        # once closed), and a line new to one part is news even if another part has it.
+        added: list[str] = []
+        for old, new in zip(old_parts, new_parts, strict=True):
+            news = [line for line in new if line not in old]
+            if any(map(_is_controls, old)) and not any(map(_is_controls, new)):
+                news.append("(no buttons left)")
+            if news and len(new_parts) > 1 and (about := _part_about(new)) is not None:
+                news.insert(0, f"in the part about {about}:")
+            added += news
         return f"edits its message of {stamp(posted_at, self._tz).strip()}:", added or ["(same)"]
 
     def _ephemeral(self, call: RecordedCall) -> Entry:
@@ -195,6 +207,28 @@ class Recorder:
 
     def _home(self, call: RecordedCall) -> Body:
         return render_home(call.params.get("view") or {}, self._tz)
+
+
+def _parts(lines: list[str]) -> list[list[str]]:
+    """A message's lines in its parts: a grouped DM opens each part with a divider (what
+    comes before the first is a part too, its heading)."""
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        if line == DIVIDER:
+            parts.append([])
+        parts[-1].append(line)
+    return parts
+
+
+def _part_about(part: list[str]) -> str | None:
+    """The interview a part of a grouped DM is about, as its context line names it."""
+    for line in part:
+        if (found := _ABOUT.search(line)) is not None:
+            return found[1]
+    return None
+
+
+_ABOUT = re.compile(r"Interview: (.+?)(?: · |$)")
 
 
 def _is_controls(line: str) -> bool:
