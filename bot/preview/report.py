@@ -109,16 +109,19 @@ def summary(delivered: Delivered, facts: InterviewFacts, playbook: Playbook) -> 
     if kind is NudgeKind.AUTO_CLOSE:
         return f"{first_sentence(texts.auto_close)} Reopen for a day."
     weekly = " Weekly, direct contact OK." if facts.direct_contact_ok else ""
+    # The cap only where that many can come, as the DM itself says it ("Follow-up 1 of at
+    # most 5"); without direct contact the person presses nothing here, so one comes.
+    cap = f" (at most {timing.max_follow_ups})" if facts.direct_contact_ok else ""
     questions = len(playbook.questions.call_questions)
     if delivered.sequence == 1:
         return (
-            f"{first_sentence(texts.follow_up)} {questions} call questions and the caution "
-            f"(at most {timing.max_follow_ups}).{weekly}"
+            f"{first_sentence(texts.follow_up)} {questions} call questions and the "
+            f"caution{cap}.{weekly}"
         )
     # After the first, the call questions are behind "Show the call questions".
     return (
         f"{first_sentence(texts.follow_up_again)} Call questions behind a button, the "
-        f"caution (at most {timing.max_follow_ups}).{weekly}"
+        f"caution{cap}.{weekly}"
     )
 
 

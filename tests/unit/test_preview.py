@@ -64,8 +64,9 @@ def test_a_face_to_face_interview_at_a_traditional_organization() -> None:
         "Tue 2026-12-01 12:00 PST  thank-you      Send a thank-you note today. Also a thank-you "
         "card by mail.",
         "Wed 2026-12-02 10:00 PST  card           Did the thank-you card go out?",
+        # No "(at most 5)": without direct contact one follow-up comes, as its DM says.
         "Tue 2026-12-08 10:00 PST  follow-up 1    Time to follow up. 3 call questions and the "
-        "caution (at most 5).",
+        "caution.",
         "Tue 2026-12-15 10:00 PST  check-in       Heard back yet?",
         'Tue 2027-01-05 10:00 PST  auto-close     I\'ve closed this interview as "no reply". '
         "Reopen for a day.",
@@ -85,7 +86,7 @@ def test_direct_permission_gives_five_weekly_follow_ups_and_no_check_in() -> Non
         "Tue 2027-01-05 10:00 PST follow-up 5",
         "Tue 2027-01-26 10:00 PST auto-close",
     ]
-    assert "Weekly, direct contact OK." in dm_lines(lines)[-2]
+    assert "caution (at most 5). Weekly, direct contact OK." in dm_lines(lines)[-2]
     assert lines[-1].startswith("9 DMs, 5 of them follow-ups")
 
 
