@@ -5,7 +5,10 @@ from it."""
 
 from __future__ import annotations
 
+import socket
+import time
 from collections import Counter
+from urllib.parse import urlsplit
 
 import pytest
 from coach_devkit.slack_standin.lean import BOT_USER_ID, TEAM_ID, lean_slack_running
@@ -54,6 +57,77 @@ def test_it_refuses_another_token_and_a_method_it_does_not_know() -> None:
             WebClient(token=slack.token, base_url=url).conversations_open(users="U1")
         assert unknown.value.response["error"] == "unknown_method"
         assert slack.posted == [] and slack.posts == 0
+
+
+def _exchange(url: str, request: bytes, *, close: bool = True) -> tuple[bytes, socket.socket]:
+    """Send raw bytes to the stand-in; its answer (read to the end of its body) and the
+    socket, left open when `close` is False."""
+    address = urlsplit(url)
+    sock = socket.create_connection((address.hostname, address.port), timeout=10)
+    sock.sendall(request)
+    answer = b""
+    while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    if close:
+        sock.close()
+    return answer, sock
+
+
+def _post(body: bytes, *, extra: bytes = b"") -> bytes:
+    return (
+        b"POST /api/chat.postMessage HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer xoxb-lean\r\n"
+        b"Content-Type: application/json\r\n%sContent-Length: %d\r\n\r\n%s"
+        % (extra, len(body), body)
+    )
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"NONSENSE\r\n\r\n",  # no method, path and version
+        _post(b"channel=D1&text=hi"),  # a form body: not what a post is sent as
+        _post(b'{"text": "no channel"}'),
+        _post(b'{"channel": "D1", "metadata": {"event_payload": {"nudge_id": "x"}}}'),
+        b"POST /api/chat.postMessage HTTP/1.1\r\nAuthorization: Bearer xoxb-lean\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        _post(b"{}", extra=b"Content-Length: lots\r\n"),
+    ],
+)
+def test_a_request_it_cannot_read_is_answered_400_and_counts_no_post(
+    request_bytes: bytes,
+) -> None:
+    with lean_slack_running() as (slack, url):
+        answer, _ = _exchange(url, request_bytes)
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert answer.endswith(b'{"ok":false,"error":"invalid_arguments"}')
+        # Still serving: the next post is answered and counted.
+        WebClient(token=slack.token, base_url=url).chat_postMessage(
+            channel="D1", text="hi", metadata=nudge_metadata(5)
+        )
+        assert slack.posted == [5] and slack.posts == 1
+
+
+def test_it_stops_with_a_kept_alive_connection_still_open() -> None:
+    with lean_slack_running() as (slack, url):
+        answer, idle = _exchange(url, _post(b'{"channel": "D1"}'), close=False)
+        assert b"Connection: keep-alive" in answer
+    # The block ended while the client held the connection: the stand-in closed it.
+    assert idle.recv(1) == b""
+    idle.close()
+    assert slack.posts == 1
+
+
+def test_with_latency_each_post_is_answered_no_sooner() -> None:
+    with lean_slack_running(latency=0.2) as (slack, url):
+        client = WebClient(token=slack.token, base_url=url)
+        started = time.monotonic()
+        client.chat_postMessage(channel="D1", text="hi")
+        # A lower bound only: however busy the machine, the answer cannot come sooner.
+        assert time.monotonic() - started >= 0.2
+        assert slack.posts == 1
 
 
 def test_the_dispatcher_delivers_to_it_and_every_nudge_is_counted_once(
