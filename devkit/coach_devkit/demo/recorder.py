@@ -221,14 +221,16 @@ def _parts(lines: list[str]) -> list[list[str]]:
 
 
 def _part_about(part: list[str]) -> str | None:
-    """The interview a part of a grouped DM is about, as its context line names it."""
-    for line in part:
-        if (found := _ABOUT.search(line)) is not None:
+    """The interview a part of a grouped DM is about, as its context line names it (the
+    last such line: it comes after the advice; a quoted answer is not one)."""
+    for line in reversed(part):
+        if not line.startswith(">") and (found := _ABOUT.search(line)) is not None:
             return found[1]
     return None
 
 
-_ABOUT = re.compile(r"Interview: (.+?)(?: · |$)")
+# "Follow-up 2 · Interview: Globex (Product Analyst) · video call, …"
+_ABOUT = re.compile(r"(?:^|· )Interview: (.+?)(?: · |$)")
 
 
 def _is_controls(line: str) -> bool:
