@@ -52,12 +52,11 @@ def reader(url: str, keys: Sequence[str]) -> Iterator[Database]:
 
 
 def raw_database_bytes(db: Database) -> bytes:
-    """Everything a copy of the database holds: the SQLite file and its WAL after a
-    checkpoint, or a `pg_dump` of the test's schema."""
+    """Everything a copy of the database holds: the SQLite file and its write-ahead log as
+    they are (no checkpoint first: a copy of the volume is taken as it is), or a `pg_dump`
+    of the test's schema."""
     url = make_url(db.url)
     if url.get_backend_name() == "sqlite":
-        with db.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         path = Path(str(url.database))
         files = [path, *(path.with_name(path.name + s) for s in ("-wal", "-journal"))]
         return b"".join(f.read_bytes() for f in files if f.exists())

@@ -48,6 +48,8 @@ def retention_tick(services: Services) -> RetentionReport | None:
     except Exception:
         logger.exception("retention tick failed")
         return None
+    if workspaces.people or notes.answers or notes.drafts:
+        services.db.scrub_journal()
     if workspaces.workspaces:
         logger.info(
             "retention: deleted the data of %d removed workspace(s), %d person(s)",

@@ -310,6 +310,7 @@ def handle_delete_submission(
     if isinstance(result, str):
         publish_home(client, services, team_id=team_id, user_id=user_id, notice=result)
         return
+    services.db.scrub_journal()  # its answers and drafts went too; after the ack
     send_dm(
         client,
         services,
@@ -342,6 +343,7 @@ def _delete_whole_application(
     if isinstance(result, str):
         publish_home(client, services, team_id=team_id, user_id=user_id, notice=result)
         return
+    services.db.scrub_journal()  # its rounds' answers and drafts went too; after the ack
     text = interview_menu.application_deleted_text(result.company, result.role, result.rounds)
     send_dm(client, services, team_id=team_id, user_id=user_id, text=text)
     publish_home(client, services, team_id=team_id, user_id=user_id)

@@ -123,6 +123,7 @@ def handle_delete_submission(
     deleted = delete_person(services.db, team_id, user_id)
     ack()
     logger.info("deleted the data of %s on their request", user_id)
+    services.db.scrub_journal()  # after the ack: it may wait on readers
     channels = {k: list(v) for k, v in deleted.sent_messages.items()}
     if deleted.dm_channel_id is not None:
         channels.setdefault(deleted.dm_channel_id, [])

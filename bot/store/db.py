@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +71,11 @@ def _configure_sqlite(engine: Engine) -> None:
         # Overwrite what an update or delete frees: a note rewritten as ciphertext (rotate-key)
         # or deleted must not linger in the file's free space. Not every build defaults to on.
         cursor.execute("PRAGMA secure_delete=ON")
+        # ... and that covers the file only: the write-ahead log keeps a copy of each page it
+        # changed until it is written over. Emptied to nothing whenever SQLite starts it
+        # afresh (after a checkpoint), rather than kept at its size for reuse; and emptied at
+        # once after a deletion of notes (Database.scrub_journal).
+        cursor.execute("PRAGMA journal_size_limit=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -118,6 +124,33 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    def scrub_journal(self) -> bool:
+        """After notes were deleted or rewritten (a person's delete, an application's, the
+        retention purge, rotate-key): copy SQLite's write-ahead log into the file and empty
+        it, so the `-wal` file keeps no copy of the old pages (`secure_delete` has wiped
+        them in the file itself). True once the log is empty; False if readers kept it in
+        use past the busy timeout (SQLite empties it when it next starts the log afresh).
+        PostgreSQL: nothing to do here (its dead rows go at the next VACUUM)."""
+        if not self.is_sqlite:
+            return True
+        try:
+            with self.engine.connect() as connection:
+                # On the driver's connection, outside any transaction: one held open by this
+                # connection would keep the log in use.
+                driver = connection.connection.dbapi_connection
+                assert driver is not None
+                cursor = driver.cursor()
+                try:
+                    busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                finally:
+                    cursor.close()
+        except (OperationalError, sqlite3.Error) as exc:  # the file gone or locked
+            logger.info("could not empty the write-ahead log now: %s", exc)
+            return False
+        if busy:
+            logger.info("could not empty the write-ahead log now: a reader held it")
+        return not busy
 
     @contextmanager
     def transaction(self, *, immediate: bool = False) -> Iterator[Session]:

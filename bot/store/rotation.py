@@ -94,6 +94,7 @@ def rotate_notes(
                 break
             last_id = rows[-1][0]
             after_batch(progress)
+    db.scrub_journal()  # the plaintext pages rewritten above: no copy left in SQLite's log
     return report
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from coach_devkit.slack_standin import SlackStandIn
 from coach_devkit.slack_standin.signed_sender import fill_view_state
 
@@ -23,6 +25,7 @@ from bot.dispatch.retention import retention_tick
 from bot.rules.domain import NudgeKind
 from bot.rules.personal_export import CSV_FILENAME, JSON_FILENAME
 from bot.runner import build_scheduler
+from bot.store import migrate
 from bot.store.db import Database
 from bot.ui import my_data, settings_modal
 from bot.ui.home import DELETE_MY_DATA, EXPORT_MY_DATA
@@ -173,6 +176,47 @@ def test_keeping_the_messages_deletes_only_the_data(running: RunningBot) -> None
     *kept, note = running.standin.messages(DANA_DM)
     assert kept == sent
     assert "My earlier messages here stay, as you asked." in note["text"]
+
+
+@pytest.fixture
+def on_sqlite_file(
+    standin: SlackStandIn, clock: FixedClock, tmp_path: Path
+) -> Iterator[RunningBot]:
+    """The bot on a SQLite file of its own, whichever database the run uses: what a copy of
+    the volume holds is SQLite's file and its write-ahead log."""
+    db = Database(f"sqlite:///{tmp_path / 'coach.db'}")
+    migrate.upgrade(db.engine)
+    bot = start_bot(standin, clock, db)
+    try:
+        yield bot
+    finally:
+        bot.idle()
+        bot.server.stop()
+        db.dispose()
+
+
+def _files_hold(tmp_path: Path, text: str) -> list[str]:
+    """Which of the database's files (the file, its write-ahead log, its index) hold `text`,
+    read as they are on disk while the bot runs."""
+    files = [tmp_path / f"coach.db{suffix}" for suffix in ("", "-wal", "-shm")]
+    return [f.name for f in files if f.exists() and text.encode() in f.read_bytes()]
+
+
+def test_deleted_notes_leave_no_copy_in_sqlites_write_ahead_log(
+    on_sqlite_file: RunningBot, tmp_path: Path
+) -> None:
+    running = on_sqlite_file
+    coached(running)
+    assert _files_hold(tmp_path, PLANTED), "the answer is stored (plaintext: no keys here)"
+    view = open_delete(running)
+
+    running.slack.view_submission(view, fill_view_state(view, {}), DANA)
+    running.idle()
+
+    assert not any(rows_of(running.db, DANA.user_id).values())
+    # The log kept a copy of each page the answer was on until SQLite wrote over it, which
+    # a running bot might not do for days: a copy of the volume still held the answer.
+    assert _files_hold(tmp_path, PLANTED) == []
 
 
 def test_the_home_tab_button_asks_first_and_other_words_are_explained(running: RunningBot) -> None:
