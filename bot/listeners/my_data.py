@@ -131,6 +131,13 @@ def handle_delete_submission(
     failed = files = 0
     if not my_data.keeps_messages(view):
         cleaner = services.clients.with_profile(CLEANUP).client_for(team_id)
+        if not channels:
+            # Nothing known of their DM (their data went before, keeping the messages): the
+            # DM itself still holds what the coach sent, which this delete promises to take.
+            try:
+                channels[_open_dm(cleaner, user_id)] = []
+            except SLACK_CALL_ERRORS as exc:
+                logger.warning("could not open the DM of %s: %s", user_id, failure_reason(exc))
         bot = BotIdentity(context.bot_user_id, context.bot_id)
         result = delete_dm_messages(cleaner, channels, bot)
         removed, failed, files = result.deleted, result.failed, result.files

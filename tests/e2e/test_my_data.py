@@ -219,6 +219,28 @@ def test_deleted_notes_leave_no_copy_in_sqlites_write_ahead_log(
     assert _files_hold(tmp_path, PLANTED) == []
 
 
+def test_a_second_delete_takes_the_messages_the_first_one_kept(running: RunningBot) -> None:
+    coached(running)
+    sent = bot_messages(running.standin, DANA_DM)
+    view = open_delete(running)
+    keep = fill_view_state(view, {my_data.KEEP_BLOCK: [my_data.KEEP_VALUE]})
+    running.slack.view_submission(view, keep, DANA)
+    running.idle()
+    assert not any(rows_of(running.db, DANA.user_id).values())  # nothing known of her now
+
+    view = open_delete(running)
+    running.slack.view_submission(view, fill_view_state(view, {}), DANA)
+    running.idle()
+
+    # Her DM was found afresh and emptied of the coach's messages, the first note included;
+    # only the last word is left.
+    deleted = {c.params["ts"] for c in running.standin.calls_to("chat.delete")}
+    assert {m["ts"] for m in sent} <= deleted
+    [note] = running.standin.messages(DANA_DM)
+    assert note["text"].startswith("Done: I deleted everything I held about you")
+    assert not any(rows_of(running.db, DANA.user_id).values())
+
+
 def test_the_home_tab_button_asks_first_and_other_words_are_explained(running: RunningBot) -> None:
     coached(running)
     before = len(running.standin.calls_to("views.open"))
