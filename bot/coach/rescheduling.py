@@ -56,7 +56,9 @@ def change_interview_time(
         return IN_THE_PAST
     if starts_at > now + MAX_AHEAD:
         return TOO_FAR
-    with db.transaction() as session:
+    # Reads, then writes: with SQLite's lock taken at BEGIN, so another writer between the
+    # two cannot leave it a stale snapshot that fails at the write ("database is locked").
+    with db.transaction(immediate=True) as session:
         interview = lock_interview(session, interview_id)
         if interview is None:
             return GONE
