@@ -5,7 +5,7 @@ ended. Every write is fenced on the claim, so a worker whose lease ran out chang
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -287,6 +287,15 @@ def _done(
                 until = brought_back_at
             found.append(Done(choice, row.occurred_at, until=until))
     return tuple(found)
+
+
+def still_stored(db: Database, nudge_ids: Collection[int]) -> set[int]:
+    """Which of `nudge_ids` are still stored: the others went with their person (delete my
+    data) or their interview or application (deleted by the person)."""
+    if not nudge_ids:
+        return set()
+    with db.transaction() as session:
+        return set(session.scalars(select(Nudge.id).where(ids_in(session, Nudge.id, nudge_ids))))
 
 
 def shares_its_message(db: Database, channel_id: str, message_ts: str) -> bool:

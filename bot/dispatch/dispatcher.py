@@ -20,6 +20,7 @@ import logging
 import math
 import random
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -30,7 +31,14 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.clock import Clock
-from bot.coach.deliveries import Delivery, Recipient, Settlement, deliveries_of, settle
+from bot.coach.deliveries import (
+    Delivery,
+    Recipient,
+    Settlement,
+    deliveries_of,
+    settle,
+    still_stored,
+)
 from bot.coach.people import deactivate_person, deactivate_workspace
 from bot.dispatch.claims import (
     KEEP,
@@ -144,6 +152,7 @@ class _Write:
     claim: Claim
     settlement: Settlement
     user_id: str | None  # the recipient, for a sent nudge
+    team_id: str | None = None  # theirs, to take the post back if the nudge vanished
 
 
 @dataclass
@@ -551,8 +560,51 @@ class Dispatcher:
                     self._keep_unrecorded(batch.posted())
                     raise
                 logger.warning("recording %d outcome(s) failed; trying again", len(batch.writes))
+        taken_back = self._take_back_vanished(batch.posted(), written)
         for write in batch.writes:
-            _log_written(write, write.claim.nudge_id in written)
+            if write.claim.nudge_id not in taken_back:
+                _log_written(write, write.claim.nudge_id in written)
+
+    def _take_back_vanished(self, posted: list[_Write], written: set[int]) -> set[int]:
+        """Delete the DMs whose every nudge vanished while they were posted; their ids.
+
+        A person who deletes their data (or an interview or application) while a batch posts
+        to them: the batch read what to show before, and its post lands after the delete
+        and its sweep of the DM, quoting their answers. Their rows are gone, so nothing was
+        written; a post that was not written but whose nudge is still stored is another
+        matter (its claim ran out: the next worker finds it in the DM) and stays."""
+        unwritten = [w for w in posted if w.claim.nudge_id not in written]
+        if not unwritten:
+            return set()
+        try:
+            stored = still_stored(self.db, [w.claim.nudge_id for w in unwritten])
+        except StoreUnavailable:
+            return set()  # left as they are; the look in the DM covers a claim that ran out
+        messages: dict[tuple[str | None, str | None, str | None], list[int]] = defaultdict(list)
+        for write in posted:
+            key = (write.team_id, write.settlement.channel_id, write.settlement.ts)
+            messages[key].append(write.claim.nudge_id)
+        taken_back: set[int] = set()
+        for (team_id, channel, ts), ids in messages.items():
+            if team_id is None or channel is None or ts is None:
+                continue
+            if any(n in written or n in stored for n in ids):
+                continue  # a part of it still stands (a grouped DM), or it is recorded
+            try:
+                self._client_for(team_id).chat_delete(channel=channel, ts=ts)
+            except SLACK_CALL_ERRORS as exc:
+                logger.warning(
+                    "nudge(s) %s vanished while posted; taking the DM back failed: %s",
+                    ids,
+                    exc,
+                )
+                continue
+            logger.warning(
+                "nudge(s) %s vanished while posted (deleted by their person); DM taken back",
+                ids,
+            )
+            taken_back.update(ids)
+        return taken_back
 
     def _settle_writes(self, writes: list[_Write]) -> set[int]:
         """Settle `writes` together; if that fails for a reason other than the database (a
@@ -981,7 +1033,8 @@ class Dispatcher:
         settlement = Settlement.sent(
             claim.nudge_id, delivery.interview_id, posted.channel, posted.ts
         )
-        batch.add(_Write(claim, settlement, delivery.recipient.user_id))
+        recipient = delivery.recipient
+        batch.add(_Write(claim, settlement, recipient.user_id, recipient.team_id))
 
     def _record_failed(
         self,

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from coach_devkit.slack_standin.signed_sender import fill_view_state
 
 from bot.clock import FixedClock
 from bot.coach.personal_data import data_counts
+from bot.dispatch.dispatcher import Dispatcher
 from bot.dispatch.retention import retention_tick
-from bot.rules.domain import NudgeKind
+from bot.rules.domain import NudgeKind, NudgeStatus
 from bot.rules.personal_export import CSV_FILENAME, JSON_FILENAME
 from bot.runner import build_scheduler
 from bot.store import migrate
@@ -30,7 +32,7 @@ from bot.store.db import Database
 from bot.ui import my_data, settings_modal
 from bot.ui.home import DELETE_MY_DATA, EXPORT_MY_DATA
 from bot.ui.my_data import what_goes
-from tests.e2e.test_buttons import deliver, log_interview
+from tests.e2e.test_buttons import deliver, log_interview, nudges
 from tests.e2e.test_log_submission import submit
 from tests.e2e.test_reflection_answers import write
 from tests.e2e.test_settings import open_settings
@@ -236,6 +238,47 @@ def test_a_second_delete_takes_the_messages_the_first_one_kept(running: RunningB
     # only the last word is left.
     deleted = {c.params["ts"] for c in running.standin.calls_to("chat.delete")}
     assert {m["ts"] for m in sent} <= deleted
+    [note] = running.standin.messages(DANA_DM)
+    assert note["text"].startswith("Done: I deleted everything I held about you")
+    assert not any(rows_of(running.db, DANA.user_id).values())
+
+
+def test_a_dm_posted_while_its_person_deletes_their_data_is_taken_back(
+    running: RunningBot,
+) -> None:
+    """The batch read what to show before the delete and posts after it, and after the
+    delete's sweep of the DM: the post, quoting what she wanted to clarify, must not stay."""
+    coached(running)
+    # Both thank-yous (Dana's and Sam's) fall due; the batch posts to each.
+    running.clock.set(
+        max(
+            n.due_at
+            for n in nudges(running)
+            if n.kind is NudgeKind.THANK_YOU and n.status is NudgeStatus.PENDING
+        )
+    )
+    services = running.bot.services
+    dispatcher = Dispatcher(
+        running.db, running.clock, services.clients, services.playbook, "test-worker"
+    )
+    before = len(running.standin.calls_to("chat.postMessage"))
+    running.standin.hold("chat.postMessage")
+    with ThreadPoolExecutor(1) as pool:
+        batch = pool.submit(dispatcher.run_once)
+        running.standin.wait_until_held("chat.postMessage", 1, timeout=10)
+        view = open_delete(running)
+        assert running.slack.view_submission(view, fill_view_state(view, {}), DANA).status == 200
+        assert not any(rows_of(running.db, DANA.user_id).values())
+        running.standin.release("chat.postMessage")  # the thank-you lands, then the last word
+        batch.result(timeout=30)
+    running.idle()
+
+    [posted] = [
+        c.response["ts"]
+        for c in running.standin.calls_to("chat.postMessage")[before:]
+        if c.params.get("channel") == DANA_DM and c.params.get("metadata")  # the thank-you
+    ]
+    assert posted in {c.params["ts"] for c in running.standin.calls_to("chat.delete")}
     [note] = running.standin.messages(DANA_DM)
     assert note["text"].startswith("Done: I deleted everything I held about you")
     assert not any(rows_of(running.db, DANA.user_id).values())
