@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.coach.deliveries import view_of
 from bot.coach.mappers import summary_of
@@ -27,6 +27,7 @@ class ReopenStatus(StrEnum):
     REOPENED = "reopened"
     ALREADY_OPEN = "already_open"  # a second press, or it was never closed: nothing changed
     TOO_LATE = "too_late"  # closed more than a day ago: nothing changed
+    LATER_ROUND = "later_round"  # a later round of its application is logged: stays closed
     NOT_OWNER = "not_owner"
     UNKNOWN = "unknown"  # no such interview or nudge (deleted, or a forged value)
 
@@ -74,6 +75,10 @@ def _reopen(
         return ReopenStatus.ALREADY_OPEN
     if not can_reopen(interview.status, interview.closed_at, now):
         return ReopenStatus.TOO_LATE
+    if _later_round_logged(session, interview):
+        # Logging the next round closed this one; both open would give the application two
+        # rounds in progress, each planning its own follow-ups.
+        return ReopenStatus.LATER_ROUND
     closed_at = interview.closed_at
     assert closed_at is not None  # can_reopen checked it
     # Keyed on the close it undoes: a double press logs once.
@@ -98,10 +103,26 @@ def _reopen(
     return ReopenStatus.REOPENED
 
 
+def _later_round_logged(session: Session, interview: Interview) -> bool:
+    if interview.application_id is None:
+        return False
+    later = session.scalar(
+        select(Interview.id)
+        .where(
+            Interview.application_id == interview.application_id,
+            Interview.round_number > interview.round_number,
+        )
+        .limit(1)
+    )
+    return later is not None
+
+
 def recently_closed(
     db: Database, team_id: str, user_id: str, now: datetime
 ) -> list[InterviewSummary]:
-    """The person's interviews closed less than a day ago, newest first: Reopen is offered."""
+    """The person's interviews closed less than a day ago, newest first: Reopen is offered
+    (not for a round whose application has a later round logged: that one goes on)."""
+    later = aliased(Interview)
     with db.transaction() as session:
         rows = session.execute(
             select(Interview, SlackUser)
@@ -111,6 +132,10 @@ def recently_closed(
                 SlackUser.user_id == user_id,
                 Interview.status == InterviewStatus.CLOSED,
                 Interview.closed_at > now - REOPEN_WINDOW,
+                ~exists().where(
+                    later.application_id == Interview.application_id,
+                    later.round_number > Interview.round_number,
+                ),
             )
             .order_by(Interview.closed_at.desc())
         ).all()

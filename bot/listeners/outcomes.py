@@ -16,7 +16,13 @@ from bot.listeners.view_submissions import team_of
 from bot.ui.messages import NOT_YOURS, UNKNOWN_NUDGE
 from bot.ui.nudges import nudge_id_of
 from bot.ui.nudges.ids import REOPEN, parse_id
-from bot.ui.outcomes import HOME_REOPEN, already_open_text, reopened_text, too_late_text
+from bot.ui.outcomes import (
+    HOME_REOPEN,
+    already_open_text,
+    later_round_text,
+    reopened_text,
+    too_late_text,
+)
 
 
 def _answer(result: ReopenResult) -> str:
@@ -31,6 +37,9 @@ def _answer(result: ReopenResult) -> str:
         case ReopenStatus.TOO_LATE:
             assert name is not None
             return too_late_text(name)
+        case ReopenStatus.LATER_ROUND:
+            assert name is not None
+            return later_round_text(name)
         case ReopenStatus.NOT_OWNER:
             return NOT_YOURS
     return UNKNOWN_NUDGE
@@ -64,7 +73,7 @@ def handle_reopen_press(
     )
     view = result.view
     if view is not None and result.status is not ReopenStatus.NOT_OWNER:
-        if result.status is ReopenStatus.TOO_LATE:
+        if result.status in {ReopenStatus.TOO_LATE, ReopenStatus.LATER_ROUND}:
             view = dataclasses.replace(view, reopen_until=None)  # no longer offered
         text, blocks = render_pressed(services.db, services.playbook, body, view, person)
         where = pressed_message(body)

@@ -38,6 +38,13 @@ def too_late_text(interview: InterviewSummary) -> str:
     )
 
 
+def later_round_text(interview: InterviewSummary) -> str:
+    return (
+        f"{_name(interview)} stays closed: a later round of it is logged, and the application "
+        "goes on from there. To correct a round, use Edit on the Home tab."
+    )
+
+
 def closed_today_blocks(closed: list[InterviewSummary]) -> list[Any]:
     """One line per interview closed less than a day ago: its outcome, and Reopen."""
     if not closed:

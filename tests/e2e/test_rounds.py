@@ -161,6 +161,36 @@ def test_next_round_then_round_two_logged_ahead_from_the_prompt_gets_fresh_advic
         assert thank_you.status is NudgeStatus.PENDING and thank_you.due_at > ends
 
 
+def test_round_one_cannot_be_reopened_once_round_two_is_logged(running: RunningBot) -> None:
+    channel, follow_up = delivered_follow_up(running, format="phone_screen", flags=[])
+    press(running, channel, follow_up, "Heard back", option="next_round")
+    offer = running.standin.messages(DM)[-1]
+    opened = len(running.standin.calls_to("views.open"))
+    press(running, channel, offer, "Log round 2")
+    call = running.standin.wait_for("views.open", opened + 1)[-1]
+    view = running.standin.view(call.response["view"]["id"])
+    assert view is not None
+    starts = running.clock.now() + timedelta(days=10)
+    reply = submit(running, view, happened_at=int(starts.timestamp()), employer_timeline=None)
+    assert reply.body == ""
+    first, second = rounds(running)
+    home = running.standin.home_view(DANA.user_id)
+    assert home is not None and "Closed today" not in json.dumps(home)  # no Reopen offered
+
+    [closed] = [m for m in running.standin.messages(channel) if m["ts"] == follow_up["ts"]]
+    assert "Reopen" in labels(closed)  # the press came before round 2 was logged
+    press(running, channel, closed, "Reopen")
+
+    told = running.standin.calls_to("response_url")[-1].params["text"]
+    assert "stays closed: a later round of it is logged" in told
+    first, second = rounds(running)
+    assert (first.status, first.outcome) == (InterviewStatus.CLOSED, Outcome.NEXT_ROUND)
+    assert second.status is InterviewStatus.ACTIVE
+    assert pending_of(running, first.id) == []  # no second set of follow-ups
+    [now_shown] = [m for m in running.standin.messages(channel) if m["ts"] == follow_up["ts"]]
+    assert "Reopen" not in labels(now_shown)
+
+
 def test_logged_acme_offers_to_add_a_round_to_the_open_acme_application(
     running: RunningBot,
 ) -> None:
