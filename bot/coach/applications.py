@@ -28,6 +28,11 @@ def takes_rounds(application: Application) -> bool:
     )
 
 
+def next_round_of(session: Session, application_id: int) -> int:
+    """The round a new interview of the application would be: one more than its last."""
+    return _next_round(session, application_id)
+
+
 def _next_round(session: Session, application_id: int) -> int:
     last = session.scalar(
         select(func.max(Interview.round_number)).where(Interview.application_id == application_id)

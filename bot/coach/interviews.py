@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.coach.applications import application_for_round
+from bot.coach.applications import application_for_round, next_round_of
 from bot.coach.deliveries import view_of
 from bot.coach.mappers import summary_of
 from bot.coach.people import ensure_person, zone_of
@@ -19,6 +19,7 @@ from bot.rules.interview_form import (
     FieldErrors,
     InterviewDraft,
     InterviewForm,
+    round_logged_meanwhile,
     validate_interview_form,
 )
 from bot.rules.playbook import Playbook
@@ -63,6 +64,7 @@ def submit_interview(
     playbook: Playbook,
     carry_distance: bool = False,
     application_id: int | None = None,
+    expected_round: int | None = None,
 ) -> FieldErrors | LogResult:
     """Check the form in the person's own zone, then store it and plan its nudges: the
     problems, or the result.
@@ -70,7 +72,10 @@ def submit_interview(
     `carry_distance`: the caller will post the confirmation DM, and "get some distance",
     when due now, goes in it; it is claimed in the same transaction that plans it, so the
     dispatcher can never send it on its own as well. `application_id`: the open application
-    this interview is the next round of (None: a new application).
+    this interview is the next round of (None: a new application). `expected_round`: the
+    round the form offered to log ("Log round 2"); if that round was logged meanwhile (the
+    same form opened twice, or on two devices), the form is refused rather than logging a
+    round 3 that would close the real round 2.
 
     Raises StoreUnavailable when the database cannot be reached or stays locked.
     """
@@ -78,6 +83,13 @@ def submit_interview(
     if isinstance(checked, dict):
         return checked
     with db.transaction(immediate=True) as session:
+        if (
+            application_id is not None
+            and expected_round is not None
+            and (source_view_id is None or _already_logged(session, source_view_id) is None)
+            and next_round_of(session, application_id) > expected_round
+        ):
+            return {"company": round_logged_meanwhile(expected_round)}
         return log_interview(
             session,
             team_id=team_id,

@@ -32,6 +32,7 @@ def handle_log_submission(
     """Store the interview (or show the form's problems), then confirm it by DM and on Home."""
     services = services_of(context)
     team_id, user_id = team_of(body), body["user"]["id"]
+    application_id = log_modal.application_of(view)
     outcome = submit_interview(
         services.db,
         team_id=team_id,
@@ -41,7 +42,8 @@ def handle_log_submission(
         source_view_id=view.get("id"),
         playbook=services.playbook,
         carry_distance=True,
-        application_id=log_modal.application_of(view),
+        application_id=application_id,
+        expected_round=log_modal.expected_round_of(view, application_id),
     )
     if isinstance(outcome, dict):
         ack(response_action="errors", errors=log_modal.block_errors(outcome))

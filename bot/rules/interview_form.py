@@ -169,6 +169,14 @@ def _length(raw: str | None) -> int | None:
     return minutes if minutes in LENGTH_CHOICES_MINUTES else None
 
 
+def round_logged_meanwhile(round_number: int) -> str:
+    """Why a "Log round N" form is refused: round N was logged from another one meanwhile."""
+    return (
+        f"Round {round_number} of this application is already logged (from another window, "
+        f"say). Cancel this form; to change round {round_number}, use Edit on the Home tab."
+    )
+
+
 # -- a new timeline ("They said they'd decide by…") -------------------------------------------
 
 NO_TIMELINE = "Which day did they say they'd decide by?"

@@ -210,9 +210,7 @@ def build_log_modal(
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
-        private_metadata=(
-            json.dumps({"application_id": prefill.application_id}) if prefill else None
-        ),
+        private_metadata=_metadata(prefill, choices),
         title=PlainTextObject(
             text=f"Log round {prefill.next_round}" if prefill else "Log an interview"
         ),
@@ -221,6 +219,24 @@ def build_log_modal(
         blocks=blocks,
     )
     return view.to_dict()
+
+
+def _metadata(prefill: RoundPrefill | None, choices: Sequence[ApplicationChoice]) -> str | None:
+    """The application the form is bound to and the round it offers; or the round each
+    offered application would get: a submission checks it still is (`expected_round_of`)."""
+    if prefill is not None:
+        return json.dumps({"application_id": prefill.application_id, "round": prefill.next_round})
+    if choices:
+        return json.dumps({"rounds": {str(c.application_id): c.next_round for c in choices}})
+    return None
+
+
+def _bound(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        bound = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return bound if isinstance(bound, dict) else {}
 
 
 def _value(state: dict[str, Any], field: str) -> dict[str, Any]:
@@ -268,15 +284,26 @@ def application_of(view: dict[str, Any]) -> int | None:
     """The application a submission adds a round to: the one the modal was bound to ("Log
     round 2"), else the one chosen in it; None for a new application. Forged or stale values
     are checked again by the use case (the person's own, open application only)."""
-    try:
-        bound = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        bound = {}
-    if isinstance(bound, dict) and "application_id" in bound:
+    bound = _bound(view)
+    if "application_id" in bound:
         return parse_application_choice(str(bound["application_id"]))
     state = (view.get("state") or {}).get("values") or {}
     selected = _value(state, "application").get("selected_option") or {}
     return parse_application_choice(selected.get("value"))
+
+
+def expected_round_of(view: dict[str, Any], application_id: int | None) -> int | None:
+    """The round the form offered for `application_id` ("Log round 2", or the choice "Add
+    round 2 to…"), or None where it offered none (or a forged value)."""
+    if application_id is None:
+        return None
+    bound = _bound(view)
+    if "application_id" in bound:
+        raw = bound.get("round")
+    else:
+        rounds = bound.get("rounds")
+        raw = rounds.get(str(application_id)) if isinstance(rounds, dict) else None
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 1000 else None
 
 
 def block_errors(errors: FieldErrors) -> dict[str, str]:

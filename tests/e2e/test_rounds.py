@@ -17,7 +17,7 @@ from bot.rules.domain import ApplicationStatus, InterviewStatus, NudgeKind, Nudg
 from bot.rules.playbook import default_playbook
 from bot.store.models import Application, Interview, Nudge
 from bot.ui.log_modal import BLOCK_IDS
-from tests.e2e.test_buttons import delivered_follow_up, dispatch, labels, press
+from tests.e2e.test_buttons import delivered_follow_up, dispatch, labels, log_interview, press
 from tests.e2e.test_log_submission import DM, submit
 from tests.e2e.test_logged_with_distance import shown
 from tests.harness import DANA, SAM, RunningBot
@@ -87,7 +87,7 @@ def test_next_round_then_round_two_logged_ahead_from_the_prompt_gets_fresh_advic
     view = running.standin.view(call.response["view"]["id"])
     assert view is not None
     assert view["title"]["text"] == "Log round 2"
-    assert json.loads(view["private_metadata"]) == {"application_id": application.id}
+    assert json.loads(view["private_metadata"]) == {"application_id": application.id, "round": 2}
     prefilled = {
         field: initial(view, field)
         for field in ("company", "role", "interviewers", "hiring_manager")
@@ -159,6 +159,63 @@ def test_next_round_then_round_two_logged_ahead_from_the_prompt_gets_fresh_advic
             select(Nudge).where(Nudge.interview_id == second.id, Nudge.kind == NudgeKind.THANK_YOU)
         ).one()
         assert thank_you.status is NudgeStatus.PENDING and thank_you.due_at > ends
+
+
+def test_log_round_two_opened_twice_and_saved_twice_logs_round_two_once(
+    running: RunningBot,
+) -> None:
+    """On her phone and her laptop: the second save is refused under the company field; it
+    made a round 3 at the same time, which closed the real round 2 and stopped its advice."""
+    channel, follow_up = delivered_follow_up(running, format="phone_screen", flags=[])
+    press(running, channel, follow_up, "Heard back", option="next_round")
+    offer = running.standin.messages(DM)[-1]
+    views = []
+    for _ in range(2):
+        opened = len(running.standin.calls_to("views.open"))
+        press(running, channel, offer, "Log round 2")
+        call = running.standin.wait_for("views.open", opened + 1)[-1]
+        views.append(running.standin.view(call.response["view"]["id"]))
+    starts = int((running.clock.now() + timedelta(days=3)).timestamp())
+    fields: dict[str, Any] = {"happened_at": starts, "format": "video", "flags": []}
+    first = submit(running, views[0], **fields, employer_timeline=None)
+    assert first.body == ""
+    logged_dms = len(running.standin.messages(DM))
+
+    second = submit(running, views[1], **fields, employer_timeline=None)
+
+    errors = second.json()["errors"]
+    assert list(errors) == ["company_block"]
+    assert errors["company_block"].startswith("Round 2 of this application is already logged")
+    assert [(r.round_number, r.status) for r in rounds(running)] == [
+        (1, InterviewStatus.CLOSED),
+        (2, InterviewStatus.ACTIVE),
+    ]
+    assert len(running.standin.messages(DM)) == logged_dms  # no second "Logged" DM
+    # The first form submitted again (Slack's retry) is still the one round 2, not an error.
+    assert submit(running, views[0], **fields, employer_timeline=None).body == ""
+    assert len(rounds(running)) == 2
+
+
+def test_add_round_two_chosen_in_two_forms_logs_round_two_once(running: RunningBot) -> None:
+    log_interview(running)
+    views = [running.open_log_modal("logged Acme Corp") for _ in range(2)]
+    [choice] = [b for b in views[0]["blocks"] if b.get("block_id") == BLOCK_IDS["application"]]
+    assert choice["element"]["initial_option"]["text"]["text"].startswith("Add round 2 to")
+    starts = int((running.clock.now() + timedelta(days=3)).timestamp())
+    [first] = rounds(running)
+    fields: dict[str, Any] = {
+        "application": str(first.application_id),
+        "happened_at": starts,
+        "employer_timeline": None,
+    }
+
+    assert submit(running, views[0], **fields).body == ""
+    second = submit(running, views[1], **fields)
+
+    assert (
+        "Round 2 of this application is already logged" in second.json()["errors"]["company_block"]
+    )
+    assert [r.round_number for r in rounds(running)] == [1, 2]
 
 
 def test_round_one_cannot_be_reopened_once_round_two_is_logged(running: RunningBot) -> None:
