@@ -6,6 +6,7 @@ Monday 4 January in the person's zone, so the pause ends at that day's local mid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +15,9 @@ from bot.rules.calendar import at_local, local_date
 
 # A pause longer than a year is almost certainly a typo (2207 for 2027).
 LONGEST_PAUSE = timedelta(days=366)
+# Year-month-day only: date.fromisoformat also takes 20270104 and week dates (2027-W01-1),
+# which nobody means and the person would not recognise in the answer.
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ def read_pause(argument: str, now: datetime, tz: ZoneInfo) -> PauseRequest | Pau
     if len(words) != 1:
         return PauseRefused("Give one date, like `/interview pause until 2027-01-04`.")
     try:
+        if not _DAY.fullmatch(words[0]):
+            raise ValueError(words[0])
         day = date.fromisoformat(words[0])
     except ValueError:
         return PauseRefused(
