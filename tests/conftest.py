@@ -21,7 +21,7 @@ from bot.store import migrate
 from bot.store.db import Database
 from bot.store.models import Base
 from bot.store.oauth_tables import OAUTH_TABLES
-from tests.harness import DANA, SAM, RunningBot, start_bot
+from tests.harness import DANA, SAM, RunningBot, serving
 
 # Property tests: a few examples each while working, so `pytest tests/unit` takes seconds;
 # CI sets HYPOTHESIS_PROFILE=ci for the full 300, derandomized: a CI run must pass or fail
@@ -126,13 +126,8 @@ def standin() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def running(standin: SlackStandIn, clock: FixedClock, db: Database) -> Iterator[RunningBot]:
-    bot = start_bot(standin, clock, db)
-    try:
+    with serving(standin, clock, db) as bot:
         yield bot
-    finally:
-        # Work still running after an ack must not write into the next test's tables.
-        bot.idle()
-        bot.server.stop()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,3 +90,17 @@ def start_bot(
         server.url + "/slack/events", SIGNING_SECRET, response_url=standin.response_url("command")
     )
     return RunningBot(bot, server, sender, standin, clock, db)
+
+
+@contextmanager
+def serving(
+    standin: SlackStandIn, clock: FixedClock, db: Database, **overrides: Any
+) -> Iterator[RunningBot]:
+    """`start_bot` for the length of a block; its work after an ack is waited for before the
+    server stops, so nothing writes into the next test's tables."""
+    bot = start_bot(standin, clock, db, **overrides)
+    try:
+        yield bot
+    finally:
+        bot.idle()
+        bot.server.stop()

@@ -36,7 +36,7 @@ from tests.e2e.test_buttons import deliver, log_interview, nudges
 from tests.e2e.test_log_submission import submit
 from tests.e2e.test_reflection_answers import write
 from tests.e2e.test_settings import open_settings
-from tests.harness import DANA, SAM, RunningBot, fixture_json, start_bot
+from tests.harness import DANA, SAM, RunningBot, fixture_json, serving, start_bot
 from tests.personal_data_seed import PLANTED, rows_of, table_totals
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs/export.schema.json").read_text())
@@ -164,14 +164,19 @@ def test_delete_my_data_removes_every_row_and_the_coachs_dms(running: RunningBot
     assert home is not None and "No interviews in progress" in json.dumps(home)
 
 
+def delete_keeping_messages(running: RunningBot) -> None:
+    """Dana deletes her data and ticks "Keep the coach's messages in Slack"."""
+    view = open_delete(running)
+    keep = fill_view_state(view, {my_data.KEEP_BLOCK: [my_data.KEEP_VALUE]})
+    running.slack.view_submission(view, keep, DANA)
+    running.idle()
+
+
 def test_keeping_the_messages_deletes_only_the_data(running: RunningBot) -> None:
     coached(running)
     sent = bot_messages(running.standin, DANA_DM)
-    view = open_delete(running)
-    keep = fill_view_state(view, {my_data.KEEP_BLOCK: [my_data.KEEP_VALUE]})
 
-    running.slack.view_submission(view, keep, DANA)
-    running.idle()
+    delete_keeping_messages(running)
 
     assert not any(rows_of(running.db, DANA.user_id).values())
     assert running.standin.calls_to("chat.delete", include_failed=True) == []
@@ -188,12 +193,10 @@ def on_sqlite_file(
     the volume holds is SQLite's file and its write-ahead log."""
     db = Database(f"sqlite:///{tmp_path / 'coach.db'}")
     migrate.upgrade(db.engine)
-    bot = start_bot(standin, clock, db)
     try:
-        yield bot
+        with serving(standin, clock, db) as bot:
+            yield bot
     finally:
-        bot.idle()
-        bot.server.stop()
         db.dispose()
 
 
@@ -224,10 +227,7 @@ def test_deleted_notes_leave_no_copy_in_sqlites_write_ahead_log(
 def test_a_second_delete_takes_the_messages_the_first_one_kept(running: RunningBot) -> None:
     coached(running)
     sent = bot_messages(running.standin, DANA_DM)
-    view = open_delete(running)
-    keep = fill_view_state(view, {my_data.KEEP_BLOCK: [my_data.KEEP_VALUE]})
-    running.slack.view_submission(view, keep, DANA)
-    running.idle()
+    delete_keeping_messages(running)
     assert not any(rows_of(running.db, DANA.user_id).values())  # nothing known of her now
 
     view = open_delete(running)

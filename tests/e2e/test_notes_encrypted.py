@@ -6,8 +6,6 @@ person a sentence instead and keeps serving; without any key the bot warns at st
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -17,7 +15,6 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.rules.domain import NudgeKind
 from bot.rules.draft_sheet import thank_you_key
-from bot.store.db import Database
 from bot.store.encryption import unreadable_text
 from bot.store.models import Nudge
 from bot.ui.draft_modal import BODY, input_block_id
@@ -25,22 +22,12 @@ from tests.e2e.test_buttons import current, shown_text
 from tests.e2e.test_drafts import answered_thank_you, open_drafts, prefilled, save
 from tests.e2e.test_reflection_answers import DM, _open_modal
 from tests.encryption_helpers import keyed_database, new_key, raw_database_bytes, reader
-from tests.harness import RunningBot, start_bot
+from tests.harness import RunningBot, serving
 
 SAID_WELL = "PLANTED-7a41 my churn model walk-through landed with Tom"
 TO_CLARIFY = "PLANTED-c09e I was vague about the sample size"
 MY_DRAFT = "PLANTED-55d2 Tom, thank you for the questions about the churn model. Dana"
 DRAFT_INPUT = input_block_id(thank_you_key(1), BODY)  # Tom's thank-you email
-
-
-@contextmanager
-def serving(standin: SlackStandIn, clock: FixedClock, db: Database) -> Iterator[RunningBot]:
-    bot = start_bot(standin, clock, db)
-    try:
-        yield bot
-    finally:
-        bot.idle()
-        bot.server.stop()
 
 
 def plant(running: RunningBot) -> tuple[str, dict[str, Any], str]:
