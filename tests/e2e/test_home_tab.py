@@ -216,7 +216,8 @@ def test_heard_back_next_round_then_add_a_round_from_the_menu(running: RunningBo
     choose(running, home, home_menu.ADD_ROUND)
     modal = opened_view(running, opened)
     assert modal["title"]["text"] == "Log round 2"
-    assert json.loads(modal["private_metadata"]) == {"application_id": first.application_id}
+    bound = {"application_id": first.application_id, "round": 2}
+    assert json.loads(modal["private_metadata"]) == bound
     submit(running, modal, happened_at=int(running.clock.now().timestamp()) + 86_400)
     interviews, _ = rows(running)
     assert [(i.application_id, i.round_number) for i in interviews] == [
