@@ -384,7 +384,7 @@ class _Planner:
                 assert previous is not None
                 renewed = renewed_timeline(facts.employer_timeline, previous.reached, self.person)
                 if not weekly and renewed is None:
-                    self._check_in(previous)
+                    self._check_in(previous, sequence - 1)
                     return
                 assert first_reached is not None
                 due = self._days_after(previous, timing.follow_up_interval_days)
@@ -517,14 +517,18 @@ class _Planner:
         self._add(NudgeKind.REMINDER, key, self._working(max(until, row.sent_at)))
         return None
 
-    def _check_in(self, follow_up: _LastFollowUp | None) -> None:
+    def _check_in(self, follow_up: _LastFollowUp | None, after: int) -> None:
+        """ "Heard back yet?" a week after follow-up number `after`: one for each follow-up
+        a new timeline brought as well, keyed by it (the first keeps ONCE, as stored before),
+        so the one asked after follow-up 1 does not stand for the next."""
         if follow_up is None:
             return
-        settled = self._settled(NudgeKind.CHECK_IN, ONCE)
+        key = check_in_sequence(after)
+        settled = self._settled(NudgeKind.CHECK_IN, key)
         if settled is not None and settled.status is not NudgeStatus.CLAIMED:
             self.exhausted = True  # asked, and not told to keep going
         due = self._business_slot(self._days_after(follow_up, self.timing.check_in_after_days))
-        self._add(NudgeKind.CHECK_IN, ONCE, due)
+        self._add(NudgeKind.CHECK_IN, key, due)
 
 
 def renewed_timeline(
@@ -558,6 +562,11 @@ class _LastFollowUp:
 
     reached: datetime  # when the coach's follow-up itself reached them
     acted_at: datetime  # the latest of that, its reminders, and "Follow-up sent"
+
+
+def check_in_sequence(follow_up: int) -> int:
+    """The key of the check-in after follow-up `follow_up`: ONCE after the first."""
+    return ONCE if follow_up == 1 else follow_up
 
 
 def reminder_sequence(follow_up: int, number: int) -> int:

@@ -323,6 +323,39 @@ def test_a_new_timeline_on_a_follow_up_re_paces_the_follow_ups(running: RunningB
     assert TEXTS.follow_up_again in shown_text(again)
 
 
+def test_a_new_timeline_given_on_heard_back_yet_brings_heard_back_yet_again(
+    running: RunningBot,
+) -> None:
+    """README: "Heard back yet?" comes a week after the follow-up a new timeline brought. The
+    one asked after follow-up 1 had gone out, and stood for it: none came after follow-up 2."""
+    log_interview(running, employer_timeline=None)
+    channel, follow_up = deliver(running, NudgeKind.FOLLOW_UP)
+    press(running, channel, follow_up, "Follow-up sent")
+    channel, check_in = deliver(running, NudgeKind.CHECK_IN)
+    opened = len(running.standin.calls_to("views.open"))
+    press(running, channel, check_in, "They gave a new timeline…")
+    view = opened_view(running, opened)
+    day = running.clock.now().astimezone(LA).date() + timedelta(days=3)
+    values = fill_view_state(view, {timeline_modal.BLOCK_ID: day.isoformat()})
+    assert running.slack.view_submission(view, values, DANA).status == 200
+    running.idle()
+
+    deliver(running, NudgeKind.FOLLOW_UP)
+
+    after = pending(running)
+    assert NudgeKind.CHECK_IN in after, sorted(after)
+    again = after[NudgeKind.CHECK_IN]
+    sent = [n for n in nudges(running) if n.kind is NudgeKind.FOLLOW_UP and n.sequence == 2]
+    assert [n.status for n in sent] == [NudgeStatus.SENT]
+    assert (
+        again.due_at.astimezone(LA).date()
+        >= (sent[0].due_at + timedelta(days=7)).astimezone(LA).date()
+    )
+    # And it comes: the second "Heard back yet?", on its own message.
+    _, asked_again = deliver(running, NudgeKind.CHECK_IN)
+    assert asked_again["ts"] != check_in["ts"]
+
+
 def test_a_new_timeline_from_the_home_tab_and_for_a_closed_interview(running: RunningBot) -> None:
     interview_id = log_interview(running)
     channel, follow_up = deliver(running, NudgeKind.FOLLOW_UP)

@@ -284,7 +284,12 @@ def check_plan(
         assert card_advised(facts.format, facts.traditional_org) or (NudgeKind.CARD, 0) in settled
     if NudgeKind.DISTANCE in kinds and (NudgeKind.DISTANCE, 0) not in settled:
         assert facts.logged_at - facts.happened_at <= timedelta(hours=timing.distance_within_hours)
-    assert kinds.count(NudgeKind.CHECK_IN) <= 1
+    # One "Heard back yet?" a follow-up at most: after follow-up 1 (keyed ONCE), and after
+    # each later one a new timeline brought (keyed by its number).
+    numbers = {p.sequence for p in planned if p.kind is NudgeKind.FOLLOW_UP}
+    check_ins = [p.sequence for p in planned if p.kind is NudgeKind.CHECK_IN]
+    assert len(set(check_ins)) == len(check_ins)
+    assert all((1 if n == 0 else n) in numbers for n in check_ins), (check_ins, numbers)
     by_kind = {p.kind: p for p in planned if p.sequence == 0}
     if NudgeKind.REFLECTION in by_kind:
         reflection = by_kind[NudgeKind.REFLECTION].due_at
