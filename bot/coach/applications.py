@@ -30,10 +30,6 @@ def takes_rounds(application: Application) -> bool:
 
 def next_round_of(session: Session, application_id: int) -> int:
     """The round a new interview of the application would be: one more than its last."""
-    return _next_round(session, application_id)
-
-
-def _next_round(session: Session, application_id: int) -> int:
     last = session.scalar(
         select(func.max(Interview.round_number)).where(Interview.application_id == application_id)
     )
@@ -57,7 +53,7 @@ def open_applications_at(
             .order_by(Application.created_at.desc(), Application.id.desc())
         ).all()
         return [
-            ApplicationChoice(row.id, row.company, row.role, _next_round(session, row.id))
+            ApplicationChoice(row.id, row.company, row.role, next_round_of(session, row.id))
             for row in rows
             if same_company(row.company, company) and takes_rounds(row)
         ]
@@ -80,7 +76,7 @@ def round_prefill(
             application_id=application.id,
             company=application.company,
             role=application.role,
-            next_round=_next_round(session, application.id),
+            next_round=next_round_of(session, application.id),
             interviewers=next((r.interviewers for r in rounds if r.interviewers), None),
             hiring_manager=next((r.hiring_manager for r in rounds if r.hiring_manager), None),
         )
@@ -125,4 +121,4 @@ def application_for_round(
         round_.outcome = Outcome.NEXT_ROUND
         round_.closed_at = now
         round_.updated_at = now
-    return application, _next_round(session, application.id), earlier
+    return application, next_round_of(session, application.id), earlier
