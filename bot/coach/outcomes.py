@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import exists, select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.coach.deliveries import view_of
@@ -104,17 +104,19 @@ def _reopen(
 
 
 def _later_round_logged(session: Session, interview: Interview) -> bool:
-    if interview.application_id is None:
-        return False
-    later = session.scalar(
-        select(Interview.id)
-        .where(
-            Interview.application_id == interview.application_id,
-            Interview.round_number > interview.round_number,
-        )
-        .limit(1)
+    return bool(
+        session.scalar(select(_has_later_round(Interview)).where(Interview.id == interview.id))
     )
-    return later is not None
+
+
+def _has_later_round(round_: type[Interview]) -> Exists:
+    """Whether a later round of `round_`'s application is logged: the one condition Reopen
+    refuses on and Closed today leaves out, so the two cannot disagree."""
+    later = aliased(Interview)
+    return exists().where(
+        later.application_id == round_.application_id,
+        later.round_number > round_.round_number,
+    )
 
 
 def recently_closed(
@@ -122,7 +124,6 @@ def recently_closed(
 ) -> list[InterviewSummary]:
     """The person's interviews closed less than a day ago, newest first: Reopen is offered
     (not for a round whose application has a later round logged: that one goes on)."""
-    later = aliased(Interview)
     with db.transaction() as session:
         rows = session.execute(
             select(Interview, SlackUser)
@@ -132,10 +133,7 @@ def recently_closed(
                 SlackUser.user_id == user_id,
                 Interview.status == InterviewStatus.CLOSED,
                 Interview.closed_at > now - REOPEN_WINDOW,
-                ~exists().where(
-                    later.application_id == Interview.application_id,
-                    later.round_number > Interview.round_number,
-                ),
+                ~_has_later_round(Interview),
             )
             .order_by(Interview.closed_at.desc())
         ).all()
